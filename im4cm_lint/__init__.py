@@ -1,0 +1,13 @@
+"""im4cm-lint: compliance-as-code for child-protection data-sharing protocols.
+
+The engine (this package) loads documents, validates them against their schema, builds the project
+model and runs the checks that plugins provide. It knows the document contract, never the domain
+rules: those live in the plugins (the built-in ones in ``checks/``) and in the policy packs.
+"""
+
+__version__ = "0.1.0"
+
+from im4cm_lint.hookspecs import hookimpl  # noqa: E402 - the one name plugins import
+from im4cm_lint.rules import Rule  # noqa: E402
+
+__all__ = ["hookimpl", "Rule", "__version__"]

@@ -1,0 +1,3 @@
+from im4cm_lint.cli import main
+
+main()

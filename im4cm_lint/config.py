@@ -1,0 +1,149 @@
+"""The linter's configuration: ``.im4cm-lint.yaml`` (or ``[tool.im4cm-lint]`` in pyproject.toml),
+found upward from the linted paths; command-line options override it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from im4cm_lint import schemas
+from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
+from im4cm_lint.loader import DEFAULT_MAX_FILE_SIZE, load_file
+from im4cm_lint.pack import shown_path
+from im4cm_lint.yamltree import Source, YMap, YSeq
+
+CONFIG_NAMES = (".im4cm-lint.yaml", ".im4cm-lint.yml")
+
+_RULE_LIST = {"type": "list", "schema": {"type": "string"}}
+CONFIG_SCHEMA = {
+    "policy-pack": {"type": "string"},
+    "select": _RULE_LIST,
+    "ignore": _RULE_LIST,
+    "per-file-ignores": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": _RULE_LIST},
+    "severity": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string", "allowed": list(SEVERITIES)}},
+    "exclude": {"type": "list", "schema": {"type": "string"}},
+    "thresholds": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "number"}},
+    "fail-on": {"type": "string", "allowed": list(SEVERITIES)},
+    "max-file-size": {"type": "integer", "min": 1},
+}
+
+
+@dataclass
+class Config:
+    """Settings of one run. ``body`` keeps positions so findings can point into the file."""
+
+    root: Path
+    path: str | None = None
+    body: YMap | None = None
+    policy_pack: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    fail_on: str = "error"
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    def where(self, *keys: Any) -> Location:
+        """The position of a setting (or of the file) for a CONFIG finding."""
+        from im4cm_lint.yamltree import locate
+
+        if self.body is None:
+            return Location(self.path or ".", 1, 1)
+        node: Any = self.body
+        for key in keys[:-1]:
+            nxt = node.get(key) if isinstance(node, YMap) else None
+            if not isinstance(nxt, (YMap, YSeq)):
+                break
+            node = nxt
+        return locate(node, keys[-1]) if keys else locate(node)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest configuration file at or above ``start`` (a folder or a file)."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate_dir in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (candidate_dir / name).is_file():
+                return candidate_dir / name
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+        if (candidate_dir / ".git").exists():
+            return None
+    return None
+
+
+def _pyproject_section(path: Path) -> dict | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    section = data.get("tool", {}).get("im4cm-lint")
+    return section if isinstance(section, dict) else None
+
+
+def _as_tree(value: Any, source: Source, line: int) -> Any:
+    """Plain TOML data as positioned values, all pointing at the section's header line."""
+    if isinstance(value, dict):
+        node = YMap(source, line, 1)
+        for key, item in value.items():
+            node[key] = _as_tree(item, source, line)
+            node.key_pos[key] = node.value_pos[key] = (line, 1)
+        return node
+    if isinstance(value, list):
+        seq = YSeq(source, line, 1)
+        for item in value:
+            seq.append(_as_tree(item, source, line))
+            seq.item_pos.append((line, 1))
+        return seq
+    return value
+
+
+def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
+    shown = shown_path(path)
+    if path.name == "pyproject.toml":
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            return None, [Diagnostic("CONFIG001", "error", Location(shown, 1, 1), f"cannot read {shown}: {err}")]
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.im4cm-lint")), 1)
+        section = data.get("tool", {}).get("im4cm-lint", {})
+        return _as_tree(section, Source(shown), line), []
+    loaded = load_file(str(path), shown, any_mapping=True)
+    problems = [Diagnostic("CONFIG001", d.severity, d.location, f"configuration: {d.message}") for d in loaded.diagnostics]
+    if problems:
+        return None, problems
+    if not loaded.documents:
+        return YMap(Source(shown), 1, 1), []
+    return loaded.documents[0].body, []
+
+
+def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read and validate a configuration file (None: defaults). Problems are CONFIG001 errors."""
+    if path is None:
+        return Config(root=root), []
+    body, problems = read_config_body(path)
+    config = Config(root=path.parent, path=shown_path(path), body=body)
+    if body is None:
+        return config, problems
+    for diag in schemas.validate_with(CONFIG_SCHEMA, body):
+        problems.append(Diagnostic("CONFIG001", "error", diag.location, f"configuration: {diag.message}"))
+    if problems:
+        return config, problems
+    config.policy_pack = body.get("policy-pack")
+    config.select = list(body.get("select") or [])
+    config.ignore = list(body.get("ignore") or [])
+    config.per_file_ignores = {k: list(v) for k, v in (body.get("per-file-ignores") or {}).items()}
+    config.severity = dict(body.get("severity") or {})
+    config.exclude = list(body.get("exclude") or [])
+    config.thresholds = dict(body.get("thresholds") or {})
+    config.fail_on = body.get("fail-on") or "error"
+    config.max_file_size = body.get("max-file-size") or DEFAULT_MAX_FILE_SIZE
+    return config, problems

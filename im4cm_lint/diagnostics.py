@@ -1,0 +1,88 @@
+"""The finding type every check yields and every reporter prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding stands: a file position plus the logical address of the YAML node.
+
+    ``doc_id`` and ``yaml_path`` (e.g. ``sharing[sc-to-unhcr].categories[2]``) do not move when
+    lines are added above the node, so fingerprints, waivers and baselines are built from them.
+    """
+
+    path: str
+    line: int
+    column: int
+    doc_id: str = ""
+    yaml_path: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe, mechanical change that resolves a finding; applied by ``--fix``.
+
+    ``yaml_path`` addresses the node to replace in the document ``doc_index`` of the file;
+    ``value`` is the new value. ``description`` says in words what the fix does.
+    """
+
+    description: str
+    yaml_path: str
+    value: Any = None
+    doc_index: int = 0
+    action: str = "set"  # set | add (insert a missing mapping key) | append (to a list)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    rule: str
+    severity: str
+    location: Location
+    message: str
+    fix: Fix | None = None
+    suppression: str | None = field(default=None, compare=False)  # reason, when suppressed
+
+    @property
+    def path(self) -> str:
+        return self.location.path
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def column(self) -> int:
+        return self.location.column
+
+    @property
+    def family(self) -> str:
+        return self.rule.rstrip("0123456789")
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.rule, self.message)
+
+    def with_severity(self, severity: str) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    def fingerprint(self) -> str:
+        """A line-independent identity: rule + file + document id + YAML path.
+
+        One function serves baselines, waivers and SARIF partialFingerprints, so editing above a
+        finding never makes it look new.
+        """
+        import hashlib
+
+        loc = self.location
+        anchor = f"{loc.doc_id}:{loc.yaml_path}" if loc.yaml_path else f"{loc.line}:{loc.column}"
+        key = f"{self.rule}\x1f{loc.path}\x1f{anchor}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]

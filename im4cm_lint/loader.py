@@ -1,0 +1,345 @@
+"""Reading one file into positioned documents, turning every way it can fail into a PARSE finding.
+
+Linting takes the fast way: libyaml's composer (PyYAML's C binding) builds the node graph with
+marks, and :class:`_TreeBuilder` turns it into :mod:`im4cm_lint.yamltree` values with YAML 1.2
+core-schema scalars (``country: NO`` is the string "NO"), refusing what a protocol never needs
+(non-standard tags, alias bombs, deep nesting, duplicate keys). ``--fix`` uses ruamel.yaml's
+round-trip mode separately, where comments matter.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.model import Document, specialise
+from im4cm_lint.yamltree import Source, YMap, YSeq
+
+API_PREFIX = "im4cm/"
+MARKER = API_PREFIX.encode()
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000  # after alias expansion; real protocols hold a few thousand nodes
+
+_STD = "tag:yaml.org,2002:"
+_PLAIN = "?plain"  # our resolver's mark for an untagged plain scalar, resolved below per YAML 1.2
+_ALLOWED_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_SPECIAL = {
+    "": None, "~": None, "null": None, "Null": None, "NULL": None,
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+_MAYBE_NOT_STR = set("-+.0123456789~nNtTfF")
+
+
+def resolve_plain(text: str) -> Any:
+    """A plain scalar under the YAML 1.2 core schema: null, bool, int, float, else the string."""
+    if text and text[0] not in _MAYBE_NOT_STR:
+        return text
+    if text in _SPECIAL:
+        return _SPECIAL[text]
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+class _Composer(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml's composer with YAML 1.1 implicit typing switched off: untagged plain scalars
+    come back marked, and :func:`resolve_plain` applies the 1.2 rules."""
+
+    def resolve(self, kind, value, implicit):  # noqa: D102 - pyyaml hook
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _STD + "str"
+        return _STD + ("seq" if kind is SequenceNode else "map")
+
+
+class ParseProblem(Exception):
+    def __init__(self, rule: str, message: str, line: int, column: int):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, line, column
+
+
+@dataclass
+class LoadedFile:
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    text: str = ""
+
+
+class _TreeBuilder:
+    """Turns composed nodes into YMap/YSeq/scalars, one document at a time."""
+
+    def __init__(self, source: Source, problems: list[ParseProblem]):
+        self.source = source
+        self.problems = problems
+        self.done: dict[int, tuple[Any, int]] = {}  # node id -> (value, expanded size), for aliases
+        self.count = 0
+
+    def build(self, node, depth: int = 0) -> Any:
+        seen = self.done.get(id(node))
+        if seen is not None:
+            value, size = seen
+            self.count += size
+            if self.count > MAX_NODES:
+                raise ParseProblem(
+                    "PARSE005",
+                    f"aliases expand to more than {MAX_NODES:,} nodes (an 'alias bomb'); "
+                    "write the repeated data out or use fewer nested aliases",
+                    *_pos(node),
+                )
+            return value
+        if depth > MAX_DEPTH:
+            raise ParseProblem(
+                "PARSE006",
+                f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10",
+                *_pos(node),
+            )
+        start = self.count
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise ParseProblem("PARSE005", f"the document has more than {MAX_NODES:,} nodes", *_pos(node))
+        tag = node.tag
+        if tag != _PLAIN and tag not in _ALLOWED_TAGS:
+            self._bad_tag(node)
+        if isinstance(node, ScalarNode):
+            value = self._scalar(node)
+        elif isinstance(node, MappingNode):
+            value = self._mapping(node, depth)
+        else:
+            value = YSeq(self.source, *_pos(node))
+            for item in node.value:
+                child = self.build(item, depth + 1)
+                _adopt(child, value, len(value))
+                value.append(child)
+                value.item_pos.append(_pos(item))
+        self.done[id(node)] = (value, self.count - start)
+        return value
+
+    def _scalar(self, node) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _PLAIN:
+            return resolve_plain(text)
+        if tag == _STD + "str" or tag not in _ALLOWED_TAGS:
+            return text
+        value = resolve_plain(text)
+        expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(tag[len(_STD):])
+        if expected is None or (isinstance(value, expected) and not (tag.endswith("int") and isinstance(value, bool))):
+            return float(value) if tag.endswith("float") and isinstance(value, int) else value
+        raise ParseProblem("PARSE004", f"'{text}' is not a valid !!{tag[len(_STD):]} value", *_pos(node))
+
+    def _mapping(self, node, depth: int) -> YMap:
+        mapping = YMap(self.source, *_pos(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise ParseProblem(
+                    "PARSE010", "a key must be plain text, not a list or a mapping", *_pos(key_node)
+                )
+            if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _PLAIN:
+                self._bad_tag(key_node)
+            key = self._scalar(key_node)
+            if key == "<<" and key_node.tag == _PLAIN:
+                raise ParseProblem(
+                    "PARSE010",
+                    "merge keys ('<<') are not part of YAML 1.2; write the keys out in full",
+                    *_pos(key_node),
+                )
+            key_pos = _pos(key_node)
+            if key in mapping:
+                first_line = mapping.key_pos[key][0]
+                self.problems.append(ParseProblem(
+                    "PARSE002",
+                    f"duplicate key '{key}' (first defined on line {first_line}); a repeated key "
+                    "silently hides one of its values: keep one and merge what both said",
+                    *key_pos,
+                ))
+                self.build(value_node, depth + 1)  # still walk it: tags and bombs inside count
+                continue
+            value = self.build(value_node, depth + 1)
+            _adopt(value, mapping, key)
+            mapping[key] = value
+            mapping.key_pos[key] = key_pos
+            mapping.value_pos[key] = _pos(value_node)
+        return mapping
+
+    def _bad_tag(self, node) -> None:
+        tag = node.tag
+        shown = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+        if "python/" in tag or "ruby/" in tag or "perl/" in tag:
+            why = "it asks to build a program object; im4cm-lint never constructs such objects"
+        elif tag.startswith(_STD):
+            why = "im4cm documents use only text, numbers, booleans, null, lists and mappings"
+        else:
+            why = "custom tags have no meaning in an im4cm document"
+        raise ParseProblem("PARSE004", f"tag '{shown}' is not allowed: {why}; remove the tag", *_pos(node))
+
+
+def _pos(node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _adopt(child: Any, parent: YMap | YSeq, key: Any) -> None:
+    if isinstance(child, (YMap, YSeq)) and child.parent is None and child is not parent:
+        child.parent, child.parent_key = parent, key
+
+
+def _offset_to_pos(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text (a UTF-8 BOM is dropped); anything else is a PARSE003 problem with its position."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ParseProblem("PARSE003", "the file is UTF-32 encoded; save it as UTF-8", 1, 1)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ParseProblem("PARSE003", "the file is UTF-16 encoded; save it as UTF-8", 1, 1)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        start = err.start + (3 if data.startswith(codecs.BOM_UTF8) else 0)
+        line = data.count(b"\n", 0, start) + 1
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        raise ParseProblem(
+            "PARSE003",
+            f"invalid UTF-8 (byte 0x{data[start]:02x}); save the file as UTF-8",
+            line,
+            column,
+        ) from None
+
+
+def has_marker(data: bytes) -> bool:
+    """Cheap test that a file may hold an im4cm document, so other YAML is never parsed."""
+    if MARKER in data:
+        return True
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return API_PREFIX in data.decode("utf-16", "replace")
+    return False
+
+
+def load_file(
+    path: str, shown_path: str, max_size: int = DEFAULT_MAX_FILE_SIZE, *, any_mapping: bool = False
+) -> LoadedFile:
+    """Load every im4cm document of one file. Never raises for bad input.
+
+    ``any_mapping`` keeps every mapping document, im4cm header or not (policy pack part files).
+    """
+    result = LoadedFile(shown_path)
+
+    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
+        result.diagnostics.append(Diagnostic(rule, "error", Location(shown_path, line, column), message))
+
+    try:
+        size = os.path.getsize(path)
+        if size > max_size:
+            with open(path, "rb") as handle:
+                head = handle.read(64 * 1024)
+            if any_mapping or has_marker(head):
+                problem(
+                    "PARSE007",
+                    f"the file is {size / 1_048_576:.1f} MB, over the {max_size / 1_048_576:.1f} MB limit "
+                    "(real protocols are under 100 KB); split it or raise 'max_file_size' in the config",
+                )
+            return result
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as err:
+        problem("PARSE008", f"cannot read the file: {err.strerror or err}")
+        return result
+    if not any_mapping and not has_marker(data):
+        return result
+    try:
+        text = decode(data)
+    except ParseProblem as bad:
+        problem(bad.rule, bad.message, bad.line, bad.column)
+        return result
+    result.text = text
+    parse_text(text, shown_path, result, problem, any_mapping)
+    return result
+
+
+def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapping: bool = False) -> None:
+    """Compose ``text`` document by document into ``result``; report what cannot be read."""
+    index = 0
+    try:
+        for node in yaml.compose_all(text, Loader=_Composer):
+            if node is None:
+                index += 1
+                continue
+            source = Source(shown_path, index)
+            problems: list[ParseProblem] = []
+            try:
+                root = _TreeBuilder(source, problems).build(node)
+            except ParseProblem as bad:
+                problem(bad.rule, bad.message, bad.line, bad.column)
+                root, problems = None, []
+            except RecursionError:
+                problem("PARSE006", "nesting is too deep to read", *_pos(node))
+                root = None
+            for bad in problems:
+                problem(bad.rule, bad.message, bad.line, bad.column)
+            if isinstance(root, YMap):
+                api = root.get("apiVersion")
+                if any_mapping or (isinstance(api, str) and api.startswith(API_PREFIX)):
+                    meta = root.get("metadata")
+                    doc_id = meta.get("id") if isinstance(meta, YMap) else None
+                    if not isinstance(doc_id, str):
+                        doc_id = meta.get("name", "") if isinstance(meta, YMap) else ""
+                    source.doc_id = doc_id if isinstance(doc_id, str) else ""
+                    document = specialise(Document(shown_path, index, root, parse_ok=not problems))
+                    result.documents.append(document)
+            elif root is not None and API_PREFIX in text:
+                kind = "a list" if isinstance(root, YSeq) else "a single value"
+                problem(
+                    "PARSE009",
+                    f"this document is {kind}; an im4cm document is a mapping that starts with "
+                    "'apiVersion: im4cm/v1' and 'kind:'",
+                    *_pos(node),
+                )
+            index += 1
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = err.problem or "invalid YAML"
+        context = f" ({err.context})" if err.context else ""
+        problem("PARSE001", f"YAML syntax error: {what}{context}", line, column)
+    except yaml.reader.ReaderError as err:
+        line, column = _offset_to_pos(text, err.position)
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        problem(
+            "PARSE003",
+            f"the file contains a character YAML does not allow ({ascii(char)}); remove it",
+            line,
+            column,
+        )
+    except yaml.YAMLError as err:
+        problem("PARSE001", f"YAML error: {err}")
+    except RecursionError:
+        problem("PARSE006", "nesting is too deep to read")

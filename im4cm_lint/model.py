@@ -1,0 +1,170 @@
+"""The project model: every document of a run, indexed once, handed to every check.
+
+Checks never read files. They receive a :class:`Project` (the country's DPISPs, DPIAs and data
+exports with their parties, roles, clauses and sharing rules indexed by id) and the resolved
+policy pack, and they point at nodes with :func:`im4cm_lint.yamltree.locate`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterator
+
+from im4cm_lint.yamltree import YMap, YSeq
+
+COUNTRY_KINDS = ("DPISP", "DPIA", "DataExport")
+KINDS = (*COUNTRY_KINDS, "PolicyPack")
+
+
+class Document:
+    """One im4cm document: its file, its place in the file, its body and whether it may be checked.
+
+    ``checkable`` is false when the document could not be read cleanly or does not fit its schema
+    (other than unknown keys): checks then skip it, but its id still resolves, so one broken file
+    does not cascade into REF findings elsewhere.
+    """
+
+    __slots__ = ("path", "index", "body", "parse_ok", "schema_ok", "__dict__")
+
+    def __init__(self, path: str, index: int, body: YMap, parse_ok: bool = True):
+        self.path, self.index, self.body, self.parse_ok = path, index, body, parse_ok
+        self.schema_ok = True
+
+    @property
+    def kind(self) -> str:
+        kind = self.body.get("kind")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def metadata(self) -> YMap:
+        meta = self.body.get("metadata")
+        return meta if isinstance(meta, YMap) else YMap(self.body.source, self.body.line, self.body.column)
+
+    @property
+    def id(self) -> str:
+        return self.body.source.doc_id
+
+    @property
+    def checkable(self) -> bool:
+        return self.parse_ok and self.schema_ok
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.id!r} {self.path}#{self.index}>"
+
+
+def index_by_id(items: Any) -> dict[str, YMap]:
+    """The first item for each ``id`` in a list of mappings (duplicates are a REF finding)."""
+    found: dict[str, YMap] = {}
+    if isinstance(items, YSeq):
+        for item in items:
+            if isinstance(item, YMap) and isinstance(item.get("id"), str):
+                found.setdefault(item["id"], item)
+    return found
+
+
+class DPISP(Document):
+    """A Data Protection and Information Sharing Protocol, with its sections indexed by id."""
+
+    @cached_property
+    def parties(self) -> dict[str, YMap]:
+        return index_by_id(self.body.get("parties"))
+
+    @cached_property
+    def clauses(self) -> dict[str, YMap]:
+        return index_by_id(self.body.get("clauses"))
+
+    @cached_property
+    def sharing_rules(self) -> dict[str, YMap]:
+        return index_by_id(self.body.get("sharing"))
+
+    @property
+    def roles(self) -> YMap:
+        roles = self.body.get("roles")
+        return roles if isinstance(roles, YMap) else YMap(self.body.source, self.body.line, self.body.column)
+
+    @property
+    def setting(self) -> str:
+        return self.metadata.get("setting") or ""
+
+    @property
+    def status(self) -> str:
+        return self.metadata.get("status") or ""
+
+
+class DPIA(Document):
+    """A Data Protection Impact Assessment, tied to a DPISP by ``metadata.dpisp``."""
+
+    @property
+    def dpisp_id(self) -> str | None:
+        return self.metadata.get("dpisp")
+
+    @cached_property
+    def risks(self) -> dict[str, YMap]:
+        return index_by_id(self.body.get("risks"))
+
+
+class DataExport(Document):
+    """What one system actually sends, from ``owner`` to ``recipient``, for ``purpose``."""
+
+    @property
+    def dpisp_id(self) -> str | None:
+        return self.metadata.get("dpisp")
+
+
+class PolicyPackDocument(Document):
+    """A policy pack's header found among the linted files (validated, not used as the pack)."""
+
+
+_CLASSES = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DataExport, "PolicyPack": PolicyPackDocument}
+
+
+def specialise(document: Document) -> Document:
+    """The document as the class of its kind (the loader does not know kinds)."""
+    cls = _CLASSES.get(document.kind)
+    if cls is None or type(document) is cls:
+        return document
+    typed = cls(document.path, document.index, document.body, document.parse_ok)
+    typed.schema_ok = document.schema_ok
+    return typed
+
+
+@dataclass
+class Project:
+    """All documents of a run. The ``*_by_id`` indexes hold checkable documents only;
+    ``known_ids`` holds the ids of every document found, checkable or not."""
+
+    documents: list[Document] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.dpisps: dict[str, DPISP] = {}
+        self.dpias: list[DPIA] = []
+        self.exports: list[DataExport] = []
+        self.known_ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        for document in self.documents:
+            if document.kind in self.known_ids and document.id:
+                self.known_ids[document.kind].add(document.id)
+            if not document.checkable:
+                continue
+            if isinstance(document, DPISP):
+                self.dpisps.setdefault(document.id, document)
+            elif isinstance(document, DPIA):
+                self.dpias.append(document)
+            elif isinstance(document, DataExport):
+                self.exports.append(document)
+
+    def of_kind(self, kind: str) -> Iterator[Document]:
+        return (d for d in self.documents if d.kind == kind and d.checkable)
+
+    def dpisp_for(self, document: DPIA | DataExport) -> DPISP | None:
+        """The DPISP a DPIA or export relies on (``metadata.dpisp``), if it is in the run."""
+        return self.dpisps.get(document.dpisp_id or "")
+
+    def exports_of(self, dpisp: DPISP) -> list[DataExport]:
+        return [e for e in self.exports if e.dpisp_id == dpisp.id]
+
+    def dpias_of(self, dpisp: DPISP) -> list[DPIA]:
+        return [d for d in self.dpias if d.dpisp_id == dpisp.id]

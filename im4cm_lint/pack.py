@@ -1,0 +1,267 @@
+"""Policy packs: the inter-agency standard as data, found by name or path, merged with the pack it
+extends, validated by the PolicyPack schema, and indexed for the checks.
+
+A pack is a folder with ``pack.yaml`` (``kind: PolicyPack``) and the part files it ``include``s
+(plain YAML mappings holding sections such as ``categories`` or ``clauses``). Which sections
+exist and what they mean is the pack's business and the checks'; the engine only merges,
+validates and indexes lists of entries by their ``id``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from im4cm_lint import schemas
+from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.loader import load_file
+from im4cm_lint.model import index_by_id
+from im4cm_lint.yamltree import YMap, YSeq, locate
+
+DEFAULT_PACK = "im4cm-standard"
+PACK_FILE = "pack.yaml"
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as users see it: relative to the working directory when inside it, with '/'."""
+    path = os.path.abspath(path)
+    cwd = os.getcwd()
+    if path == cwd:
+        return "."
+    if path.startswith(cwd + os.sep):
+        path = os.path.relpath(path, cwd)
+    return path.replace(os.sep, "/")
+
+
+class Pack:
+    """A resolved policy pack. Sections are reached by name; list sections also by id."""
+
+    def __init__(self, body: YMap, folder: Path, lineage: list[str], overrides: dict[str, Any] | None = None):
+        self.body = body
+        self.folder = folder
+        self.lineage = lineage  # this pack and the packs it extends, as name@version, nearest first
+        self.overrides = dict(overrides or {})
+
+    @property
+    def metadata(self) -> YMap:
+        return self.body["metadata"]
+
+    @property
+    def name(self) -> str:
+        return self.metadata["name"]
+
+    @property
+    def version(self) -> str:
+        return self.metadata["version"]
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def supersedes(self) -> list[str]:
+        return list(self.metadata.get("supersedes") or [])
+
+    def section(self, name: str, default: Any = None) -> Any:
+        return self.body.get(name, default)
+
+    def by_id(self, name: str) -> dict[str, YMap]:
+        """The entries of a list section indexed by id (cached)."""
+        cache = self.__dict__.setdefault("_by_id", {})
+        if name not in cache:
+            cache[name] = index_by_id(self.body.get(name))
+        return cache[name]
+
+    @property
+    def categories(self) -> dict[str, YMap]:
+        return self.by_id("categories")
+
+    @property
+    def roles(self) -> dict[str, YMap]:
+        return self.by_id("roles")
+
+    @property
+    def clauses(self) -> dict[str, YMap]:
+        return self.by_id("clauses")
+
+    @property
+    def purposes(self) -> dict[str, YMap]:
+        return self.by_id("purposes")
+
+    @property
+    def annex_c(self) -> dict[str, YMap]:
+        return self.by_id("annex_c")
+
+    @property
+    def systems(self) -> dict[str, YMap]:
+        return self.by_id("systems")
+
+    def field_map(self, system: str) -> dict[str, str] | None:
+        """System field name -> category id for a system, or None when it has no standard names."""
+        entry = self.systems.get(system)
+        map_name = entry.get("field_map") if entry else None
+        maps = self.body.get("field_maps") or {}
+        return maps.get(map_name) if map_name else None
+
+    @cached_property
+    def placeholder(self) -> re.Pattern[str] | None:
+        pattern = self.body.get("placeholder_pattern")
+        try:
+            return re.compile(pattern) if pattern else None
+        except re.error:
+            return None
+
+    def threshold(self, name: str, default: Any = None) -> Any:
+        """A threshold, as the configuration overrides it or as the pack sets it."""
+        if name in self.overrides:
+            return self.overrides[name]
+        return (self.body.get("thresholds") or {}).get(name, default)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Pack:
+        return Pack(self.body, self.folder, self.lineage, {**self.overrides, **overrides})
+
+
+@dataclass
+class PackLoad:
+    pack: Pack | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _config_problem(where: Location, message: str) -> Diagnostic:
+    return Diagnostic("CONFIG004", "error", where, message)
+
+
+def read_header(folder: Path) -> YMap | None:
+    """The metadata of the pack in ``folder`` (None when it has no readable pack.yaml)."""
+    loaded = load_file(str(folder / PACK_FILE), shown_path(folder / PACK_FILE))
+    for doc in loaded.documents:
+        if doc.kind == "PolicyPack" and isinstance(doc.body.get("metadata"), YMap):
+            return doc.body["metadata"]
+    return None
+
+
+def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple = ()) -> PackLoad:
+    """Load, merge (with what it extends) and validate the pack in ``folder``."""
+    pack_file = folder / PACK_FILE
+    loaded = load_file(str(pack_file), shown_path(pack_file))
+    problems = list(loaded.diagnostics)
+    header = next((d for d in loaded.documents if d.kind == "PolicyPack"), None)
+    if header is None:
+        if not problems:
+            problems.append(_config_problem(
+                Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
+        return PackLoad(None, problems)
+    body = header.body
+    merged = YMap(body.source, body.line, body.column)
+    for key, value in body.items():
+        merged[key] = value
+        merged.key_pos[key] = body.key_pos[key]
+        merged.value_pos[key] = body.value_pos[key]
+    includes = body.get("include")
+    for position, part_name in enumerate(includes if isinstance(includes, YSeq) else []):
+        if not isinstance(part_name, str):
+            continue
+        part_path = folder / part_name
+        if not part_path.is_file():
+            problems.append(_config_problem(locate(includes, position), f"included file '{part_name}' does not exist"))
+            continue
+        part = load_file(str(part_path), shown_path(part_path), any_mapping=True)
+        problems.extend(part.diagnostics)
+        for doc in part.documents:
+            for key, value in doc.body.items():
+                if key in merged:
+                    problems.append(_config_problem(
+                        locate(doc.body, key, on_key=True),
+                        f"section '{key}' is defined twice in the pack; keep it in one file"))
+                    continue
+                merged[key] = value
+    meta = merged.get("metadata")
+    parent_ref = meta.get("extends") if isinstance(meta, YMap) else None
+    lineage = [f"{meta.get('name')}@{meta.get('version')}"] if isinstance(meta, YMap) else []
+    if isinstance(parent_ref, str) and parent_ref:
+        parent_folder = find_pack(parent_ref, available, folder)
+        if parent_folder is None or parent_folder.resolve() in _seen:
+            what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
+            problems.append(Diagnostic("CONFIG003", "error", locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
+        else:
+            parent = load_pack_folder(parent_folder, available, (*_seen, folder.resolve()))
+            problems.extend(parent.diagnostics)
+            if parent.pack is not None:
+                problems.extend(_extend(merged, parent.pack.body))
+                lineage += parent.pack.lineage
+    for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
+        problems.append(Diagnostic("CONFIG004", "error", diag.location, f"policy pack: {diag.message}"))
+    if any(d.severity == "error" for d in problems):
+        return PackLoad(None, problems)
+    return PackLoad(Pack(merged, folder, lineage), problems)
+
+
+def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
+    """Merge ``parent`` under ``child`` in place: the child adds and overrides, never unlocks."""
+    problems: list[Diagnostic] = []
+    for key, base in parent.items():
+        if key in ("metadata", "include"):
+            continue
+        mine = child.get(key)
+        if mine is None:
+            child[key] = base
+        elif isinstance(base, YSeq) and isinstance(mine, YSeq):
+            own = index_by_id(mine)
+            for entry in base:
+                entry_id = entry.get("id") if isinstance(entry, YMap) else None
+                override = own.get(entry_id) if entry_id else None
+                if override is None:
+                    mine.append(entry)
+                    mine.item_pos.append((entry.line, entry.column) if isinstance(entry, YMap) else (0, 0))
+                elif entry.get("locked") is True and override.get("locked") is False:
+                    problems.append(_config_problem(
+                        locate(override, "locked"),
+                        f"'{entry_id}' is locked by the pack this one extends; locks only tighten, never loosen"))
+        elif isinstance(base, YMap) and isinstance(mine, YMap):
+            for sub_key, sub_value in base.items():
+                if sub_key not in mine:
+                    mine[sub_key] = sub_value
+                elif isinstance(sub_value, YMap) and isinstance(mine[sub_key], YMap):
+                    for leaf_key, leaf in sub_value.items():
+                        mine[sub_key].setdefault(leaf_key, leaf)
+    return problems
+
+
+def find_pack(ref: str, available: Iterable[Path], base_dir: Path) -> Path | None:
+    """The folder of a pack given as ``name``, ``name@version`` or a folder path."""
+    if "/" in ref or os.sep in ref or ref.startswith("."):
+        folder = (base_dir / ref).resolve()
+        return folder if (folder / PACK_FILE).is_file() else None
+    name, _, version = ref.partition("@")
+    for folder in available:
+        meta = read_header(Path(folder))
+        if meta is not None and meta.get("name") == name and (not version or str(meta.get("version")) == version):
+            return Path(folder)
+    return None
+
+
+def describe_available(available: Iterable[Path]) -> str:
+    refs = []
+    for folder in available:
+        meta = read_header(Path(folder))
+        if meta is not None:
+            refs.append(f"{meta.get('name')}@{meta.get('version')}")
+    return ", ".join(sorted(refs)) or "none"
+
+
+def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: Location | None = None) -> PackLoad:
+    """Find and load the pack a configuration selects (default: the built-in standard)."""
+    ref = ref or DEFAULT_PACK
+    folder = find_pack(ref, available, base_dir)
+    if folder is None:
+        where = where or Location(".", 1, 1)
+        return PackLoad(None, [Diagnostic(
+            "CONFIG003", "error", where,
+            f"policy pack '{ref}' not found; installed packs: {describe_available(available)}; "
+            "or give the path of a folder that holds pack.yaml")])
+    return load_pack_folder(folder, available)
+

@@ -1,0 +1,87 @@
+"""The plugin manager: finds plugins through the ``im4cm_lint`` entry-point group and collects
+their rules and policy packs. A plugin that fails to load is reported, never fatal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pluggy
+
+from im4cm_lint import engine_rules, hookspecs
+from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
+from im4cm_lint.rules import RULE_ID, Rule
+
+
+@dataclass
+class Registry:
+    """Every rule and policy pack the installed plugins provide, and what went wrong loading them."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    packs: list[Path] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def _problem(rule: str, message: str) -> Diagnostic:
+    return Diagnostic(rule, "error", Location(".", 1, 1), message)
+
+
+def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, list[Diagnostic]]:
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(engine_rules, name="im4cm-lint")
+    problems: list[Diagnostic] = []
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group=hookspecs.PROJECT):
+        if pm.has_plugin(ep.name):
+            continue
+        try:
+            plugin = ep.load()
+            pm.register(plugin, name=ep.name)
+        except Exception as err:  # a broken plugin must not stop the others
+            problems.append(_problem("PLUGIN002", f"plugin '{ep.name}' could not be loaded: {type(err).__name__}: {err}"))
+    for plugin in extra_plugins:
+        pm.register(plugin)
+    return pm, problems
+
+
+def load_registry(extra_plugins: tuple = ()) -> Registry:
+    pm, problems = plugin_manager(extra_plugins)
+    registry = Registry(problems=problems)
+    for impl in pm.hook.im4cm_lint_rules.get_hookimpls():
+        plugin_name = pm.get_name(impl.plugin) or "?"
+        try:
+            provided = impl.function() or []
+        except Exception as err:
+            registry.problems.append(_problem("PLUGIN002", f"plugin '{plugin_name}' failed to list its rules: {type(err).__name__}: {err}"))
+            continue
+        for rule_cls in provided:
+            _add_rule(registry, rule_cls, plugin_name)
+    for impl in pm.hook.im4cm_lint_policy_packs.get_hookimpls():
+        try:
+            registry.packs.extend(Path(p) for p in impl.function() or [])
+        except Exception as err:
+            name = pm.get_name(impl.plugin) or "?"
+            registry.problems.append(_problem("PLUGIN002", f"plugin '{name}' failed to list its policy packs: {type(err).__name__}: {err}"))
+    return registry
+
+
+def _add_rule(registry: Registry, rule_cls, plugin_name: str) -> None:
+    rid = getattr(rule_cls, "id", None)
+    if not (isinstance(rule_cls, type) and issubclass(rule_cls, Rule)):
+        registry.problems.append(_problem("PLUGIN003", f"plugin '{plugin_name}' returned {rule_cls!r}, which is not a Rule class"))
+        return
+    if not isinstance(rid, str) or not RULE_ID.match(rid) or getattr(rule_cls, "severity", None) not in SEVERITIES \
+            or not getattr(rule_cls, "summary", None):
+        registry.problems.append(_problem(
+            "PLUGIN003", f"rule {rule_cls.__name__} of plugin '{plugin_name}' needs an id like ABC123, a summary and a severity"))
+        return
+    if rid in registry.rules:
+        other = registry.rules[rid].plugin
+        registry.problems.append(_problem(
+            "PLUGIN003", f"rule id {rid} of plugin '{plugin_name}' is already used by plugin '{other}'; it is not run"))
+        return
+    rule = rule_cls()
+    rule.plugin = plugin_name
+    registry.rules[rid] = rule

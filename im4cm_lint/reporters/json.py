@@ -1,0 +1,37 @@
+"""The machine-readable format of the contract (FORMAT.md section 4)."""
+
+from __future__ import annotations
+
+import json
+
+from im4cm_lint.reporters import summary
+
+
+def diagnostic_dict(diag) -> dict:
+    item = {
+        "rule": diag.rule,
+        "severity": diag.severity,
+        "path": diag.path,
+        "line": diag.line,
+        "column": diag.column,
+        "message": diag.message,
+    }
+    if diag.fix is not None:
+        item["fix"] = {"description": diag.fix.description, "yaml_path": diag.fix.yaml_path}
+    if diag.location.yaml_path:
+        item["yaml_path"] = diag.location.yaml_path
+    if diag.location.doc_id:
+        item["document"] = diag.location.doc_id
+    item["fingerprint"] = diag.fingerprint()
+    if diag.suppression is not None:
+        item["suppressed"] = {"reason": diag.suppression}
+    return item
+
+
+def render(result) -> str:
+    payload = {
+        "version": 1,
+        "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
+        "summary": summary(result),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,550 @@
+"""The shape of each document kind (FORMAT.md sections 1 and 2), as cerberus schemas.
+
+These schemas are the single source of the contract's structure: the validator below, the
+JSON Schema export and the scaffolds are all built from them. Errors come back as SCHEMA
+findings at the exact key or value, with "did you mean" for unknown keys and enum values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from typing import Any, Iterator
+
+from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.yamltree import YMap, YSeq, locate
+
+ID = r"[a-z0-9][a-z0-9._-]*"
+SYSTEM_ID = r"[a-z0-9][a-z0-9.+_-]*"
+API_VERSION = "im4cm/v1"
+
+SETTINGS = ["refugee", "mixed", "idp", "other"]
+DPISP_STATUSES = ["draft", "in_review", "signed", "in_force", "expired"]
+PARTY_TYPES = ["un_agency", "ingo", "lngo", "authority", "service_provider"]
+UNHCR_ROLES = ["donor", "coordinator", "service_provider", "data_controller"]
+PARTNERSHIPS = ["implementing_partner", "operational_partner", "none"]
+BASES = ["consent", "best_interests", "vital_interests", "legal_obligation", "public_interest"]
+SYSTEMS = ["cpims+", "primero", "progres-v4", "kobo", "spreadsheet", "other"]
+LEVELS = ["low", "medium", "high"]
+IMPACTS = ["low", "medium", "high", "severe"]
+SENSITIVITIES = ["low", "moderate", "high", "severe"]
+
+
+def _id(required: bool = True, **extra: Any) -> dict:
+    return {"type": "string", "regex": ID, "required": required, **extra}
+
+
+def _text(required: bool = False, **extra: Any) -> dict:
+    return {"type": "string", "required": required, **extra}
+
+
+def _date(required: bool = False) -> dict:
+    return {"type": "string", "check_with": "iso_date", "required": required}
+
+
+def _ids(required: bool = False, **extra: Any) -> dict:
+    return {"type": "list", "schema": {"type": "string", "regex": ID}, "required": required, **extra}
+
+
+def _one_of(values: list[str], required: bool = False) -> dict:
+    return {"type": "string", "allowed": values, "required": required}
+
+
+def _list_of(schema: dict, required: bool = False, **extra: Any) -> dict:
+    return {"type": "list", "required": required, "schema": {"type": "dict", "schema": schema}, **extra}
+
+
+PERSON = {
+    "name": _text(True),
+    "title": _text(),
+    "party": _id(),
+    "email": _text(),
+    "phone": _text(),
+}
+
+ASSIGNMENT = {
+    "holder": {"type": "dict", "required": True, "schema": PERSON},
+    "backup": {"type": "dict", "schema": PERSON},
+    "confirmed": _date(),
+    "trained": _date(),
+    "note": _text(),
+}
+
+ANNEX_C_ITEM = {
+    "met": {"type": "boolean", "required": True},
+    "reference": _text(),
+    "clause": _id(False),
+    "note": _text(),
+    "hours": {"type": "integer", "min": 0},
+    "notify": _text(),
+    "days": {"type": "integer", "min": 0},
+}
+
+METADATA_COMMON = {
+    "id": _id(),
+    "description": _text(),
+    "version": _text(),
+}
+
+DPISP = {
+    "apiVersion": _text(True),
+    "kind": _text(True),
+    "metadata": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            **METADATA_COMMON,
+            "country": {"type": "string", "regex": "[A-Z]{2}", "required": True},
+            "operation": _text(True),
+            "setting": _one_of(SETTINGS, True),
+            "template": {"type": "string", "regex": ID + "@[A-Za-z0-9._-]+", "required": True},
+            "version": _text(True),
+            "status": _one_of(DPISP_STATUSES, True),
+            "drafted": _date(),
+            "effective": _date(),
+            "review_by": _date(),
+            "supersedes": _text(),
+        },
+    },
+    "parties": _list_of(
+        {
+            "id": _id(),
+            "name": _text(True),
+            "type": _one_of(PARTY_TYPES, True),
+            "local": {"type": "boolean"},
+            "unhcr_roles": {"type": "list", "schema": {"type": "string", "allowed": UNHCR_ROLES}},
+            "unhcr_partnership": _one_of(PARTNERSHIPS),
+            "systems": {"type": "list", "schema": {"type": "string", "regex": SYSTEM_ID}},
+            "contact": _text(),
+        },
+        required=True,
+        minlength=1,
+    ),
+    "roles": {
+        "type": "dict",
+        "keysrules": {"type": "string", "regex": ID},
+        "valuesrules": {
+            "anyof": [
+                {"type": "dict", "schema": ASSIGNMENT},
+                {"type": "list", "schema": {"type": "dict", "schema": ASSIGNMENT}},
+            ]
+        },
+    },
+    "clauses": _list_of(
+        {
+            "id": _id(),
+            "title": _text(),
+            "locked": {"type": "boolean"},
+            "text": _text(True),
+        }
+    ),
+    "sharing": _list_of(
+        {
+            "id": _id(),
+            "from": _id(),
+            "to": _id(),
+            "unhcr_role": _one_of(UNHCR_ROLES),
+            "purpose": _id(),
+            "basis": _one_of(BASES, True),
+            "categories": _ids(True, minlength=1),
+            "justification": _text(),
+            "channel": _text(),
+            "level": _one_of(["individual", "aggregate"]),
+            "onward_sharing": {"type": "boolean"},
+            "onward_recipients": _ids(),
+            "consent_withdrawal": _text(),
+            "note": _text(),
+        }
+    ),
+    "annex_c": {
+        "type": "dict",
+        "schema": {"applies_to": _ids(True)},
+        "allow_unknown": {"type": "dict", "schema": ANNEX_C_ITEM},
+    },
+    "signatures": _list_of(
+        {
+            "party": _id(),
+            "by": {"type": "dict", "required": True, "schema": {"name": _text(True), "title": _text()}},
+            "signed": _date(True),
+        }
+    ),
+}
+
+DPIA = {
+    "apiVersion": _text(True),
+    "kind": _text(True),
+    "metadata": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            **METADATA_COMMON,
+            "dpisp": _id(),
+            "status": _one_of(["draft", "in_review", "completed", "expired"], True),
+            "completed": _date(),
+            "review_by": _date(),
+        },
+    },
+    "processing": _list_of(
+        {
+            "id": _id(),
+            "description": _text(),
+            "systems": {"type": "list", "schema": {"type": "string", "regex": SYSTEM_ID}},
+            "parties": _ids(),
+            "purposes": _ids(),
+        }
+    ),
+    "risks": _list_of(
+        {
+            "id": _id(),
+            "description": _text(True),
+            "likelihood": _one_of(LEVELS, True),
+            "impact": _one_of(IMPACTS, True),
+            "mitigations": {"type": "list", "schema": {"type": "string"}},
+            "owner": _id(False),
+            "residual": _one_of(LEVELS, True),
+            "decision": _text(),
+        }
+    ),
+    "signoff": _list_of({"role": _id(), "by": _text(True), "signed": _date(True)}),
+}
+
+EXPORT_FIELD = {
+    "anyof": [
+        {"type": "string"},
+        {"type": "dict", "schema": {"name": _text(True), "category": _id(False), "note": _text()}},
+    ]
+}
+
+DATA_EXPORT = {
+    "apiVersion": _text(True),
+    "kind": _text(True),
+    "metadata": {
+        "type": "dict",
+        "required": True,
+        "schema": {**METADATA_COMMON, "dpisp": _id()},
+    },
+    "system": _one_of(SYSTEMS, True),
+    "owner": _id(),
+    "recipient": _id(),
+    "purpose": _id(),
+    "sharing_rule": _id(False),
+    "level": _one_of(["individual", "aggregate"], True),
+    "min_cell_size": {"type": "integer", "min": 0},
+    "fields": {"type": "list", "required": True, "minlength": 1, "schema": EXPORT_FIELD},
+    "transport": {
+        "type": "dict",
+        "required": True,
+        "schema": {"encrypted": {"type": "boolean", "required": True}, "method": _text()},
+    },
+    "schedule": _text(),
+    "consent_withdrawal": _text(),
+}
+
+_CATEGORY_IDS = _ids()
+
+POLICY_PACK = {
+    "apiVersion": _text(True),
+    "kind": _text(True),
+    "metadata": {
+        "type": "dict",
+        "required": True,
+        "schema": {
+            "name": _id(),
+            "version": {"type": "string", "regex": r"[0-9A-Za-z._-]+", "required": True},
+            "released": _date(),
+            "supersedes": {"type": "list", "schema": {"type": "string"}},
+            "extends": _text(),
+            "description": _text(),
+            "source": _text(),
+        },
+    },
+    "include": {"type": "list", "schema": {"type": "string"}},
+    "placeholder_pattern": _text(),
+    "thresholds": {
+        "type": "dict",
+        "keysrules": {"type": "string", "regex": ID},
+        "valuesrules": {"type": "number"},
+    },
+    "categories": _list_of(
+        {
+            "id": _id(),
+            "name": _text(),
+            "sensitivity": _one_of(SENSITIVITIES, True),
+            "identifiable": {"type": "boolean", "required": True},
+            "description": _text(True),
+            "replaced_by": _id(False),
+        }
+    ),
+    "systems": _list_of(
+        {
+            "id": {"type": "string", "regex": SYSTEM_ID, "required": True},
+            "name": _text(True),
+            "field_map": {"type": "string", "nullable": True},
+        }
+    ),
+    "field_maps": {
+        "type": "dict",
+        "valuesrules": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string", "regex": ID}},
+    },
+    "consent_fields": _list_of(
+        {
+            "field": _text(True),
+            "system_map": _text(True),
+            "covers": {"type": "list", "schema": {"type": "string"}},
+            "superseded_by": _text(),
+            "description": _text(),
+            "note": _text(),
+        }
+    ),
+    "roles": _list_of(
+        {
+            "id": _id(),
+            "name": _text(True),
+            "scope": _one_of(["process", "party"], True),
+            "required_in": {"type": "list", "schema": {"type": "string", "allowed": SETTINGS}},
+            "requires_systems": {"type": "list", "schema": {"type": "string", "regex": SYSTEM_ID}},
+            "unhcr_only": {"type": "boolean"},
+            "backup": _one_of(["required", "same_party", "optional"]),
+            "training": _one_of(["expected", "optional"]),
+            "party_types": {"type": "list", "schema": {"type": "string", "allowed": PARTY_TYPES}},
+            "incompatible_with": _ids(),
+            "description": _text(True),
+            "responsibilities": {"type": "list", "schema": {"type": "string"}},
+            "source": _text(),
+        }
+    ),
+    "clauses": _list_of(
+        {
+            "id": _id(),
+            "title": _text(True),
+            "section": {"type": "integer"},
+            "locked": {"type": "boolean", "required": True},
+            "owner_role": _id(False),
+            "guidance": _text(),
+            "versions": {
+                "type": "dict",
+                "required": True,
+                "keysrules": {"type": "string"},
+                "valuesrules": {"type": "string"},
+            },
+            "source": _text(),
+        }
+    ),
+    "purposes": _list_of(
+        {
+            "id": _id(),
+            "name": _text(True),
+            "description": _text(),
+            "individual_level": {"type": "boolean", "required": True},
+            "need_to_know": _CATEGORY_IDS,
+            "with_justification": _CATEGORY_IDS,
+            "never": _CATEGORY_IDS,
+            "bases": {"type": "list", "schema": {"type": "string", "allowed": BASES}},
+            "consent_fields": {"type": "list", "schema": {"type": "string"}},
+            "recipients": {"type": "list", "schema": {"type": "string"}},
+            "source": _text(),
+        }
+    ),
+    "annex_c": _list_of(
+        {
+            "id": _id(),
+            "title": _text(True),
+            "obligation": _text(True),
+            "source": _text(),
+            "parameter": {"type": "dict", "nullable": True, "allow_unknown": True},
+        }
+    ),
+}
+
+SCHEMAS: dict[str, dict] = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DATA_EXPORT, "PolicyPack": POLICY_PACK}
+
+_TYPE_WORDS = {
+    "string": "text",
+    "dict": "a mapping (key: value lines)",
+    "list": "a list",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+}
+
+
+def _value_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text"
+
+
+def _make_validator_class():
+    import cerberus
+
+    class Validator(cerberus.Validator):
+        def _check_with_iso_date(self, field: str, value: Any) -> None:
+            try:
+                datetime.date.fromisoformat(value)
+                if len(value) != 10:
+                    raise ValueError
+            except (TypeError, ValueError):
+                self._error(field, "ISO_DATE")
+
+    return Validator
+
+
+_validators: dict[int, Any] = {}
+
+
+def _validator(schema: dict):
+    """One cerberus validator per schema, built on first use (building one costs ~15 ms)."""
+    key = id(schema)
+    if key not in _validators:
+        _validators[key] = _make_validator_class()(schema, allow_unknown=False)
+    return _validators[key]
+
+
+def _leaf_errors(errors) -> Iterator[Any]:
+    for error in errors:
+        if error.is_group_error and error.rule != "anyof":
+            yield from _leaf_errors(error.child_errors)
+        else:
+            yield error
+
+
+def _subschema(schema: dict, path: tuple) -> dict | None:
+    """The schema of the mapping at ``path`` (list indices step into list item schemas)."""
+    rules: dict | None = {"type": "dict", "schema": schema}
+    for step in path:
+        if rules is None:
+            return None
+        if isinstance(step, int):
+            rules = rules.get("schema") if rules.get("type") == "list" else None
+        else:
+            inner = rules.get("schema") if isinstance(rules.get("schema"), dict) else None
+            rules = inner.get(step) if inner else rules.get("valuesrules")
+    return rules.get("schema") if rules and isinstance(rules.get("schema"), dict) else None
+
+
+def _walk(body: YMap, path: tuple) -> tuple[Any, Any]:
+    """The container holding the last step of ``path``, and that step."""
+    container: Any = body
+    for step in path[:-1]:
+        try:
+            nxt = container[step]
+        except (KeyError, IndexError, TypeError):
+            return container, None
+        if not isinstance(nxt, (YMap, YSeq)):
+            return container, step
+        container = nxt
+    return container, path[-1] if path else None
+
+
+def _where(path: tuple) -> str:
+    shown = ".".join(str(s) if not isinstance(s, int) else f"[{s}]" for s in path).replace(".[", "[")
+    return f"'{shown}'" if shown else "the document"
+
+
+def validate(kind: str, body: YMap) -> list[Diagnostic]:
+    """SCHEMA findings for one document of ``kind`` (which must be a key of SCHEMAS)."""
+    return validate_with(SCHEMAS[kind], body)
+
+
+def validate_with(schema: dict, body: YMap) -> list[Diagnostic]:
+    """SCHEMA findings for ``body`` against a cerberus ``schema``, pointing at YAML positions."""
+    validator = _validator(schema)
+    if validator.validate(body, normalize=False):
+        return []
+    return [_diagnostic(schema, body, error) for error in _leaf_errors(validator._errors)]
+
+
+def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
+    import cerberus.errors as E
+
+    path = tuple(error.document_path)
+    container, key = _walk(body, path)
+    name = path[-1] if path else ""
+    parent_path = path[:-1]
+
+    def at(on_key: bool = False):
+        if key is None or not isinstance(container, (YMap, YSeq)):
+            return locate(container if isinstance(container, (YMap, YSeq)) else body)
+        return locate(container, key, on_key=on_key)
+
+    code = error.code
+    if code == E.UNKNOWN_FIELD.code:
+        known = sorted((_subschema(schema, parent_path) or {}).keys())
+        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else (f"; expected one of: {', '.join(known)}" if known else "")
+        return Diagnostic("SCHEMA001", "error", at(on_key=True), f"unknown key '{name}' in {_where(parent_path)}{hint}")
+    if code == E.REQUIRED_FIELD.code:
+        return Diagnostic("SCHEMA002", "error", at(), f"{_where(parent_path)} is missing the required key '{name}'")
+    if code == E.BAD_TYPE.code or code == E.NOT_NULLABLE.code:
+        wanted = error.constraint if isinstance(error.constraint, str) else "string"
+        words = _TYPE_WORDS.get(wanted, wanted)
+        got = _value_word(error.value)
+        hint = "; put it in quotes" if wanted == "string" and got in ("a number", "true/false") else ""
+        if wanted == "boolean" and str(error.value).lower() in ("yes", "no", "on", "off", "y", "n"):
+            hint = f"; '{error.value}' is text in YAML 1.2, write true or false"
+        return Diagnostic("SCHEMA003", "error", at(), f"{_where(path)} must be {words}, not {got}{hint}")
+    if code in (E.UNALLOWED_VALUE.code, E.UNALLOWED_VALUES.code):
+        allowed = [str(a) for a in error.constraint]
+        close = difflib.get_close_matches(str(error.value), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return Diagnostic(
+            "SCHEMA004", "error", at(),
+            f"{_where(path)} is '{error.value}', which is not one of: {', '.join(allowed)}{hint}",
+        )
+    if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
+        return Diagnostic(
+            "SCHEMA005", "error", at(),
+            f"{_where(path)} is '{error.value}', not a date; write it as YYYY-MM-DD (ISO 8601)",
+        )
+    if code == E.REGEX_MISMATCH.code:
+        if error.constraint in (ID, SYSTEM_ID):
+            return Diagnostic(
+                "SCHEMA006", "error", at(),
+                f"{_where(path)} is '{error.value}', not a valid id: use lowercase letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit",
+            )
+        return Diagnostic(
+            "SCHEMA007", "error", at(), f"{_where(path)} is '{error.value}', which does not have the expected form ({error.constraint})"
+        )
+    if code == E.MIN_LENGTH.code:
+        return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)} must not be empty")
+    if error.rule == "anyof":
+        if path and path[0] == "roles":
+            return Diagnostic(
+                "SCHEMA003", "error", at(),
+                f"{_where(path)} must be an assignment (holder, backup, confirmed, trained) or, for a role held "
+                "in each agency, a list of such assignments",
+            )
+        return Diagnostic(
+            "SCHEMA003", "error", at(), f"{_where(path)} must be a field name or a mapping with 'name' and 'category'"
+        )
+    if code == E.MIN_VALUE.code:
+        return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)} must be at least {error.constraint}")
+    return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)}: {error.rule} {error.constraint!r} not met")
+
+
+def check_header(body: YMap) -> list[Diagnostic]:
+    """SCHEMA findings for the apiVersion and kind that every document starts with."""
+    found: list[Diagnostic] = []
+    api = body.get("apiVersion")
+    if api != API_VERSION:
+        found.append(Diagnostic(
+            "SCHEMA008", "error", locate(body, "apiVersion"),
+            f"apiVersion '{api}' is not supported by this version of im4cm-lint; use '{API_VERSION}'",
+        ))
+    kind = body.get("kind")
+    if kind not in SCHEMAS:
+        close = difflib.get_close_matches(str(kind), list(SCHEMAS), n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(SCHEMAS)}"
+        found.append(Diagnostic(
+            "SCHEMA009", "error", locate(body, "kind"), f"unknown kind '{kind}'{hint}"
+        ))
+    return found
