@@ -14,14 +14,31 @@ import click
 from im4cm_lint import __version__
 from im4cm_lint.diagnostics import SEVERITIES
 
-FORMAT_NAMES = ("text", "json")
+from im4cm_lint.reporters import FORMATS
+
+# Subcommands living in other modules, imported only when used (start-up time matters in
+# pre-commit): name -> "module:attribute" of a click command.
+LAZY_COMMANDS: dict[str, str] = {}
 
 
 class _DefaultToCheck(click.Group):
-    """Runs ``check`` when the first argument is not a subcommand, so ``im4cm-lint PATH`` works."""
+    """Runs ``check`` when the first argument is not a subcommand, so ``im4cm-lint PATH`` works,
+    and imports the modules of subcommands only when they are called."""
+
+    def list_commands(self, ctx):
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, _, attribute = LAZY_COMMANDS[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
+        if not args or args[0] not in known:
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -47,7 +64,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
               help="Output format.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
@@ -56,8 +73,11 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--ignore", multiple=True, help="Skip these rules or families (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that fails the run [default: error].")
 @click.option("--max-file-size", type=click.IntRange(min=1), help="Largest file to read, in bytes [default: 2 MB].")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge dates (reviews, confirmations) as of this day instead of today.")
 @click.option("--explain", "explain", metavar="RULE", help="Explain a rule and exit.")
-def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, explain) -> None:
+def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
+          explain) -> None:
     """Lint the documents under PATHS (default: the current folder)."""
     if explain:
         _explain_rule(explain)
@@ -66,7 +86,8 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     from im4cm_lint.reporters import renderer
 
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
-                      ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size)
+                      ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
+                      today=today.date() if today else None)
     result = run(list(paths), options)
     render = renderer(output_format)
     if output_format == "text":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,6 +31,7 @@ class Options:
     extend_ignore: list[str] = field(default_factory=list)
     fail_on: str | None = None
     max_file_size: int | None = None
+    today: datetime.date | None = None  # the date findings are judged at (default: today)
 
 
 @dataclass
@@ -182,7 +184,7 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     documents, load_problems = load_documents(files, config.max_file_size)
     found += load_problems + _lint_packs(documents, registry) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(files), len(documents)
-    project = Project(documents)
+    project = Project(documents, today=options.today or datetime.date.today())
     result.project = project
 
     selection = Selection(config)

@@ -7,6 +7,7 @@ policy pack, and they point at nodes with :func:`im4cm_lint.yamltree.locate`.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterator
@@ -138,6 +139,7 @@ class Project:
     ``known_ids`` holds the ids of every document found, checkable or not."""
 
     documents: list[Document] = field(default_factory=list)
+    today: datetime.date = field(default_factory=datetime.date.today)  # checks judge dates against this
 
     def __post_init__(self) -> None:
         self.dpisps: dict[str, DPISP] = {}
@@ -155,6 +157,14 @@ class Project:
                 self.dpias.append(document)
             elif isinstance(document, DataExport):
                 self.exports.append(document)
+
+    @staticmethod
+    def date(value: object) -> datetime.date | None:
+        """A document date (ISO text, as the schema guarantees) as a date; None when absent."""
+        try:
+            return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
 
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind and d.checkable)

@@ -1,0 +1,8 @@
+"""SHARE checks (being written)."""
+
+from im4cm_lint import hookimpl
+
+
+@hookimpl
+def im4cm_lint_rules():
+    return []
