@@ -121,9 +121,10 @@ def test_unreadable_file_and_missing_path(repo):
 
 
 def test_multi_document_file_reports_each_document(repo):
-    write(repo, "two.yaml", HEADER + "metadata: {id: a, status: draft}\n---\n" + HEADER + "metadata: {id: b, statu: draft}\n")
+    write(repo, "two.yaml", HEADER + "metadata: {id: a, dpisp: x, status: draft}\n---\n" + HEADER
+          + "metadata: {id: b, dpisp: x, statu: draft}\n")
     run = lint_json("--select", "SCHEMA", ".", cwd=repo)
-    assert run.findings() == [("SCHEMA001", "two.yaml", 7), ("SCHEMA002", "two.yaml", 7)]
+    assert run.findings() == [("SCHEMA002", "two.yaml", 7), ("SCHEMA001", "two.yaml", 7)]
 
 
 def test_no_traceback_on_bad_input_in_a_real_process(repo):
