@@ -18,7 +18,11 @@ from im4cm_lint.reporters import FORMATS
 
 # Subcommands living in other modules, imported only when used (start-up time matters in
 # pre-commit): name -> "module:attribute" of a click command.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "rules": "im4cm_lint.explain:rules_command",
+    "init": "im4cm_lint.scaffold:init_command",
+    "schema": "im4cm_lint.schema_export:schema_command",
+}
 
 
 class _DefaultToCheck(click.Group):
@@ -52,7 +56,11 @@ def cli() -> None:
     \b
     im4cm-lint [PATHS]...            lint (default: the current folder)
     im4cm-lint --explain RULE        what a rule protects and how to fix it
+    im4cm-lint --explain FILE        a drafting walkthrough of a DPISP, DPIA or export
+    im4cm-lint --fix [--diff]        apply (or preview) the safe fixes
     im4cm-lint rules                 every rule
+    im4cm-lint init --country CC --operation NAME DIR   start a country repository
+    im4cm-lint schema [KIND]         JSON Schema for editors
     """
 
 
@@ -64,8 +72,8 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(sorted({*FORMATS, "markdown"})), default="text",
+              show_default=True, help="Output format (markdown: for --explain).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
 @click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
@@ -75,62 +83,50 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--max-file-size", type=click.IntRange(min=1), help="Largest file to read, in bytes [default: 2 MB].")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Judge dates (reviews, confirmations) as of this day instead of today.")
-@click.option("--explain", "explain", metavar="RULE", help="Explain a rule and exit.")
+@click.option("--explain", "explain", metavar="RULE|FILE",
+              help="Explain a rule, or walk through a DPISP, DPIA or export file as a drafting guide, and exit.")
+@click.option("--fix", "fix", is_flag=True,
+              help="Apply the safe fixes (locked clause text, outdated clauses, skeletons of missing roles), "
+                   "then report what remains.")
+@click.option("--diff", "show_diff", is_flag=True, help="With --fix: print the fixes as a diff and write nothing.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain) -> None:
+          explain, fix, show_diff) -> None:
     """Lint the documents under PATHS (default: the current folder)."""
-    if explain:
-        _explain_rule(explain)
-        return
     from im4cm_lint.engine import Options, run
     from im4cm_lint.reporters import renderer
 
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
                       today=today.date() if today else None)
-    result = run(list(paths), options)
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if explain:
+        from im4cm_lint.explain import explain_target
+
+        click.echo(explain_target(explain, output_format, options, colour), nl=False)
+        return
+    if output_format not in FORMATS:
+        raise click.UsageError(f"--format {output_format} is only for --explain")
+    if fix or show_diff:
+        from im4cm_lint.fix import fix_paths
+
+        outcome = fix_paths(list(paths), options, write=not show_diff)
+        for note in outcome.notes:
+            click.echo(note, err=True)
+        if show_diff and not outcome.fatal:
+            click.echo(outcome.diff, nl=False)
+            sys.exit(1 if outcome.diff else 0)
+        result = outcome.result
+    else:
+        result = run(list(paths), options)
     render = renderer(output_format)
     if output_format == "text":
-        text = render(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+        text = render(result, colour=colour)
     else:
         text = render(result)
     click.echo(text, nl=False)
     if result.fatal:
         sys.exit(2)
     sys.exit(1 if result.failed() else 0)
-
-
-def _explain_rule(rule_id: str) -> None:
-    from im4cm_lint.plugins import load_registry
-
-    rules = load_registry().rules
-    rule = rules.get(rule_id.upper())
-    if rule is None:
-        import difflib
-
-        close = difflib.get_close_matches(rule_id.upper(), list(rules), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'im4cm-lint rules' to list them."
-        raise click.UsageError(f"no rule '{rule_id}'.{hint}")
-    click.echo(f"{rule.id} ({rule.name}) {rule.severity}: {rule.summary}\n")
-    click.echo(rule.explanation())
-
-
-@cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(("text", "json")), default="text", show_default=True)
-def rules_command(output_format: str) -> None:
-    """List every rule: id, family, default severity, summary, whether it has a fix."""
-    from im4cm_lint.plugins import load_registry
-
-    rules = sorted(load_registry().rules.values(), key=lambda r: r.id)
-    if output_format == "json":
-        import json
-
-        click.echo(json.dumps([
-            {"id": r.id, "name": r.name, "family": r.family, "severity": r.severity, "summary": r.summary,
-             "fixable": r.fixable, "plugin": r.plugin} for r in rules], indent=2))
-        return
-    for r in rules:
-        click.echo(f"{r.id:<10} {r.severity:<8} {'fix' if r.fixable else '   '} {r.summary}")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ found upward from the linted paths; command-line options override it."""
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,17 @@ CONFIG_SCHEMA = {
     "thresholds": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "number"}},
     "fail-on": {"type": "string", "allowed": list(SEVERITIES)},
     "max-file-size": {"type": "integer", "min": 1},
+    "baseline": {"type": "string"},
+    # Reviewed exceptions: reason, approver and expiry are checked by the suppressions step, so a
+    # waiver that lacks them is reported next to the findings it would have hidden.
+    "waivers": {"type": "list", "schema": {"type": "dict", "schema": {
+        "rule": {"type": "string", "required": True},
+        "document": {"type": "string", "required": True, "regex": schemas.ID},
+        "path": {"type": "string", "required": True, "minlength": 1},
+        "reason": {"type": "string"},
+        "approved-by": {"type": "string"},
+        "expires": {"type": "string", "check_with": "iso_date"},
+    }}},
 }
 
 
@@ -46,6 +58,8 @@ class Config:
     thresholds: dict[str, Any] = field(default_factory=dict)
     fail_on: str = "error"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    baseline: str | None = None  # relative to the configuration's folder
+    waivers: list[YMap] = field(default_factory=list)
 
     def where(self, *keys: Any) -> Location:
         """The position of a setting (or of the file) for a CONFIG finding."""
@@ -102,6 +116,8 @@ def _as_tree(value: Any, source: Source, line: int) -> Any:
             seq.append(_as_tree(item, source, line))
             seq.item_pos.append((line, 1))
         return seq
+    if isinstance(value, datetime.date):
+        return value.isoformat()  # TOML dates are dates; YAML 1.2 ones are text: compare alike
     return value
 
 
@@ -135,6 +151,8 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
         return config, problems
     for diag in schemas.validate_with(CONFIG_SCHEMA, body):
         problems.append(Diagnostic("CONFIG001", "error", diag.location, f"configuration: {diag.message}"))
+    if not problems:
+        problems += _check_waiver_paths(body.get("waivers") or [])
     if problems:
         return config, problems
     config.policy_pack = body.get("policy-pack")
@@ -146,4 +164,22 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
     config.thresholds = dict(body.get("thresholds") or {})
     config.fail_on = body.get("fail-on") or "error"
     config.max_file_size = body.get("max-file-size") or DEFAULT_MAX_FILE_SIZE
+    config.baseline = body.get("baseline")
+    config.waivers = list(body.get("waivers") or [])
     return config, problems
+
+
+def _check_waiver_paths(waivers: YSeq | list) -> list[Diagnostic]:
+    """A waiver's ``path`` must be a YAML path as findings show it, or it could never match."""
+    from im4cm_lint.yamltree import locate, parse_yaml_path
+
+    problems = []
+    for waiver in waivers:
+        try:
+            parse_yaml_path(waiver["path"])
+        except ValueError as err:
+            problems.append(Diagnostic(
+                "CONFIG001", "error", locate(waiver, "path"),
+                f"configuration: waiver path {err}; copy the 'yaml_path' of the finding from --format json, "
+                "e.g. sharing[sc-to-unhcr-bip].categories"))
+    return problems

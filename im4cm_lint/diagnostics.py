@@ -40,13 +40,25 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a finding is accepted: an inline comment (``inline``) or a reviewed waiver in the
+    configuration (``waiver``, with its approver and expiry date). Reporters show it, so a reviewer
+    sees every exception and its reason."""
+
+    kind: str  # inline | waiver
+    reason: str
+    approved_by: str | None = None
+    expires: str | None = None  # ISO date
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     rule: str
     severity: str
     location: Location
     message: str
     fix: Fix | None = None
-    suppression: str | None = field(default=None, compare=False)  # reason, when suppressed
+    suppression: Suppression | None = field(default=None, compare=False)  # why it is accepted, when it is
 
     @property
     def path(self) -> str:
@@ -71,16 +83,22 @@ class Diagnostic:
         return replace(self, severity=severity)
 
     def fingerprint(self) -> str:
-        """A line-independent identity: rule + file + document id + YAML path.
+        """A line-independent identity: rule + document id + YAML path.
 
         One function serves baselines, waivers and SARIF partialFingerprints, so editing above a
-        finding never makes it look new.
+        finding never makes it look new. The file path is left out when the finding is inside a
+        document (ids are unique per kind), so a document moved to another folder keeps its
+        findings' identity; a finding outside any document (a file that cannot be read) falls back
+        to its file and its YAML path or position.
         """
         import hashlib
 
         loc = self.location
-        anchor = f"{loc.doc_id}:{loc.yaml_path}" if loc.yaml_path else f"{loc.line}:{loc.column}"
-        key = f"{self.rule}\x1f{loc.path}\x1f{anchor}"
+        if loc.doc_id:
+            anchor = f"{loc.doc_id}\x1f{loc.yaml_path}"
+        else:
+            anchor = f"{loc.path}\x1f{loc.yaml_path or f'{loc.line}:{loc.column}'}"
+        key = f"{self.rule}\x1f{anchor}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 

@@ -603,6 +603,138 @@ class InvalidPolicyPack(Rule):
     id, name, summary = "CONFIG004", "invalid-policy-pack", "The policy pack is malformed or loosens a lock"
 
 
+class SuppressionWithoutReason(Rule):
+    """
+    ## What it checks
+    Every inline suppression says why after ` -- `, and every waiver in `.im4cm-lint.yaml` has a
+    `reason`, the name of who approved it (`approved-by`) and an `expires` date. A suppression
+    or waiver that lacks them suppresses nothing: the findings it names stay visible.
+
+    ## Why it matters
+    An exception to a data-protection rule is a decision someone must be able to explain and
+    review later. "Disabled" with no reason cannot be reviewed, and a waiver without an approver or
+    an expiry date outlives the review cycle that granted it. Source: IASC Operational Guidance on
+    Data Responsibility (2023), accountability; im4cm-lint contract (FORMAT.md §3).
+
+    ## Example
+    ```yaml
+    # im4cm-lint: disable=SHARE002
+    categories: [identity.name, protection.concern.type]
+    ```
+    Fixed:
+    ```yaml
+    # im4cm-lint: disable=SHARE002 -- BIP panel needs the concern type; agreed at CMTF 2025-02-12
+    categories: [identity.name, protection.concern.type]
+    ```
+
+    ## How to fix
+    Write the reason after ` -- ` on the suppression comment. For a waiver, add `reason`,
+    `approved-by` (name and role) and `expires` (YYYY-MM-DD, at most until the next review).
+    """
+
+    id, name, summary = "CONFIG005", "suppression-without-reason", "A suppression or waiver does not say why, who approved it or until when"
+
+
+class BadSuppression(Rule):
+    """
+    ## What it checks
+    An inline suppression is written `# im4cm-lint: disable=RULE[,RULE] -- reason` and names rule
+    ids that exist; a suppression or waiver names a rule that may be suppressed (PARSE, SCHEMA,
+    CONFIG and PLUGIN findings may not: they mean something was not checked at all).
+
+    ## Why it matters
+    A misspelt rule id or directive suppresses nothing while the author believes it does; a
+    suppressed parse or schema error would hide a document that no check has read.
+    Source: im4cm-lint contract (FORMAT.md §3).
+
+    ## Example
+    ```yaml
+    # im4cm-lint: disable=SHARE02 -- agreed at CMTF 2025-02-12
+    ```
+    Fixed:
+    ```yaml
+    # im4cm-lint: disable=SHARE002 -- agreed at CMTF 2025-02-12
+    ```
+
+    ## How to fix
+    Use a rule id from `im4cm-lint rules` (the message suggests the closest one), written as
+    above. Fix parse and schema errors instead of suppressing them.
+    """
+
+    id, name, summary = "CONFIG006", "bad-suppression", "A suppression names an unknown or unsuppressible rule, or is malformed"
+
+
+class UnusedSuppression(Rule):
+    """
+    ## What it checks
+    Every inline suppression and every waiver still suppresses a finding. A comment suppresses the
+    findings on its own line, or, when it stands alone on its line, on the next line that is not
+    blank or a comment; a waiver covers its document's YAML path and everything under it.
+
+    ## Why it matters
+    When the problem is fixed or the document changes, a left-over exception would silently
+    accept the next problem of that kind at that place. Exceptions are granted for one situation
+    and must not outlive it. Source: IASC Operational Guidance on Data Responsibility (2023),
+    accountability; im4cm-lint contract (FORMAT.md §3).
+
+    ## Example
+    ```yaml
+    # im4cm-lint: disable=SHARE002 -- agreed at CMTF 2025-02-12
+    categories: [identity.name]      # nothing beyond need-to-know any more
+    ```
+    Fixed:
+    ```yaml
+    categories: [identity.name]
+    ```
+
+    ## How to fix
+    Remove the suppression or the waiver. If the finding moved, move the comment with it or
+    correct the waiver's `path` (copy the `yaml_path` of the finding from `--format json`).
+    """
+
+    id, name, summary = "CONFIG007", "unused-suppression", "A suppression or waiver suppresses nothing"
+
+
+class ExpiredWaiver(Rule):
+    """
+    ## What it checks
+    No waiver in `.im4cm-lint.yaml` is past its `expires` date. An expired waiver no longer
+    applies: the findings it covered are reported again.
+
+    ## Why it matters
+    A waiver is granted in one review cycle, for reasons that held then. Past its date it must be
+    reviewed again, not renewed by silence. Source: IASC Operational Guidance on Data
+    Responsibility (2023), accountability (periodic review).
+
+    ## Example
+    ```yaml
+    waivers:
+      - rule: SHARE002
+        document: et-gambella
+        path: sharing[sc-to-unhcr-bip].categories
+        reason: BIP panel needs the concern type
+        approved-by: A. Person, CMTF Coordinator
+        expires: 2024-12-31
+    ```
+    Fixed:
+    ```yaml
+    waivers:
+      - rule: SHARE002
+        document: et-gambella
+        path: sharing[sc-to-unhcr-bip].categories
+        reason: BIP panel needs the concern type; confirmed at the 2025 review
+        approved-by: A. Person, CMTF Coordinator
+        expires: 2025-12-31
+    ```
+
+    ## How to fix
+    Fix the findings and remove the waiver, or have the exception reviewed again and set a new
+    `expires` date with the approver of this review.
+    """
+
+    id, name, summary = "CONFIG008", "expired-waiver", "A waiver is past its expiry date"
+
+
 class CheckFailed(Rule):
     """
     ## What it checks
@@ -668,6 +800,7 @@ ENGINE_RULES = [
     UnknownKey, MissingKey, WrongType, NotAllowedValue, BadDate, BadId, BadValue,
     UnsupportedApiVersion, UnknownKind,
     InvalidConfig, UnknownRuleInConfig, PolicyPackNotFound, InvalidPolicyPack,
+    SuppressionWithoutReason, BadSuppression, UnusedSuppression, ExpiredWaiver,
     CheckFailed, PluginLoadFailed, BadRule,
 ]
 

@@ -8,6 +8,7 @@ survives reordering and edits above the node.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from im4cm_lint.diagnostics import Location
@@ -77,6 +78,67 @@ def yaml_path(container: YMap | YSeq, key: Any = _MISSING) -> str:
         parts.append(_segment(node.parent, node.parent_key))
         node = node.parent
     return "".join(reversed(parts)).lstrip(".")
+
+
+_PATH_TOKEN = re.compile(r'\["(?P<quoted>.*?)"\]|\[(?P<item>[^\]]*)\]|\.?(?P<key>[^.\[\]]+)')
+
+
+def parse_yaml_path(path: str) -> list[tuple[str, str]]:
+    """The steps of a path written by :func:`yaml_path`: ``("key", name)`` for ``.name`` and
+    ``["a.b"]``, ``("item", text)`` for ``[id]``, ``[value]`` or ``[N]``. Raises ValueError on
+    text that is not such a path."""
+    steps: list[tuple[str, str]] = []
+    position = 0
+    while position < len(path):
+        match = _PATH_TOKEN.match(path, position)
+        if match is None or match.end() == position:
+            raise ValueError(f"not a YAML path: {path!r} (at character {position + 1})")
+        if match.group("item") is not None:
+            steps.append(("item", match.group("item")))
+        else:
+            steps.append(("key", match.group("quoted") if match.group("quoted") is not None else match.group("key")))
+        position = match.end()
+    return steps
+
+
+def find_item(items: list, text: str) -> int | None:
+    """The index a ``[text]`` step names: the mapping whose ``id`` is ``text``, else the scalar
+    item equal to it, else the position ``text`` when it is a number."""
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and item.get("id") == text:
+            return index
+    for index, item in enumerate(items):
+        if isinstance(item, str) and item == text:
+            return index
+    if text.isdigit() and int(text) < len(items):
+        return int(text)
+    return None
+
+
+def follow(root: Any, path: str) -> tuple[Any, Any]:
+    """The container holding the node at ``path`` and the node's key or index in it, in any
+    tree of dicts and lists (positioned values or ruamel.yaml's round-trip values). The last key
+    need not exist (a missing key is a place to add it); a missing step before it is a KeyError."""
+    steps = parse_yaml_path(path)
+    if not steps:
+        raise KeyError("an empty path names the whole document")
+    node = root
+    for number, (kind, text) in enumerate(steps):
+        last = number == len(steps) - 1
+        if kind == "key" and isinstance(node, dict):
+            key: Any = text
+            if not last and key not in node:
+                raise KeyError(f"no key '{text}' in {path}")
+        elif kind == "item" and isinstance(node, list):
+            key = find_item(node, text)
+            if key is None:
+                raise KeyError(f"no item [{text}] in {path}")
+        else:
+            raise KeyError(f"{path} does not match the document's structure at '{text}'")
+        if last:
+            return node, key
+        node = node[key]
+    raise AssertionError("unreachable")
 
 
 def locate(container: YMap | YSeq, key: Any = _MISSING, *, on_key: bool = False) -> Location:

@@ -7,6 +7,17 @@ import json
 from im4cm_lint.reporters import summary
 
 
+def suppression_dict(suppression) -> dict:
+    """How a finding was accepted: ``inline`` (a comment with a reason) or ``waiver`` (reviewed
+    data in the configuration, with approver and expiry)."""
+    item = {"kind": suppression.kind, "reason": suppression.reason}
+    if suppression.approved_by is not None:
+        item["approved_by"] = suppression.approved_by
+    if suppression.expires is not None:
+        item["expires"] = suppression.expires
+    return item
+
+
 def diagnostic_dict(diag) -> dict:
     item = {
         "rule": diag.rule,
@@ -24,7 +35,7 @@ def diagnostic_dict(diag) -> dict:
         item["document"] = diag.location.doc_id
     item["fingerprint"] = diag.fingerprint()
     if diag.suppression is not None:
-        item["suppressed"] = {"reason": diag.suppression}
+        item["suppressed"] = suppression_dict(diag.suppression)
     return item
 
 

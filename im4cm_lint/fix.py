@@ -1,0 +1,519 @@
+"""``--fix``: apply the safe fixes that findings carry, and change nothing else.
+
+Each :class:`~im4cm_lint.diagnostics.Fix` names one node by its YAML path. The file is loaded with
+ruamel.yaml's round-trip loader (comments, quoting and key order kept), the node is changed there,
+and the document is dumped with the file's own indentation. Only the lines of the changed node are
+taken from that dump and spliced into the original text, so every other byte of the file stays as
+it was, whatever ruamel.yaml would have re-formatted. Before a file is written it is checked: it
+must parse, hold exactly the data the fixes intend (the same documents, with only the named nodes
+changed), differ from the original only inside the changed nodes, and gain no PARSE or SCHEMA
+finding. A file that fails any check is left untouched and reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml as pyyaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from im4cm_lint import schemas
+from im4cm_lint.diagnostics import Diagnostic, Fix, Location
+from im4cm_lint.engine import Options, RunResult, run
+from im4cm_lint.loader import LoadedFile, parse_text
+from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
+
+_Composer = getattr(pyyaml, "CSafeLoader", None) or pyyaml.SafeLoader
+
+
+class Refused(Exception):
+    """A fix that cannot be applied safely; the message says why, in the user's words."""
+
+
+@dataclass
+class FixOutcome:
+    result: RunResult  # findings after fixing (before, when only previewing)
+    diff: str = ""
+    notes: list[str] = field(default_factory=list)
+    fatal: bool = False
+
+
+@dataclass
+class _Change:
+    """One fix placed in the text: replace ``orig[start:end]`` (an insertion when equal)."""
+
+    fix: Fix
+    start: int
+    end: int
+    lines: list[str]
+
+
+# --- finding the nodes --------------------------------------------------------------------------
+
+def _item_proxies(seq: SequenceNode) -> list:
+    """What :func:`find_item` needs to know of each item: its ``id``, or its scalar value."""
+    proxies: list = []
+    for item in seq.value:
+        if isinstance(item, MappingNode):
+            ids = [v.value for k, v in item.value if isinstance(k, ScalarNode) and k.value == "id"
+                   and isinstance(v, ScalarNode)]
+            proxies.append({"id": ids[0]} if ids else {})
+        else:
+            proxies.append(item.value if isinstance(item, ScalarNode) else None)
+    return proxies
+
+
+def node_entry(root, path: str | list) -> tuple[Any, Any, Any]:
+    """(container node, key node or item index, value node or None) of ``path`` (or of its parsed
+    steps) in a node tree."""
+    steps = parse_yaml_path(path) if isinstance(path, str) else path
+    node = root
+    for number, (kind, text) in enumerate(steps):
+        last = number == len(steps) - 1
+        if kind == "key" and isinstance(node, MappingNode):
+            pair = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == text), None)
+            if last:
+                return node, pair[0] if pair else None, pair[1] if pair else None
+            if pair is None:
+                raise KeyError(path)
+            node = pair[1]
+        elif kind == "item" and isinstance(node, SequenceNode):
+            index = find_item(_item_proxies(node), text)
+            if index is None:
+                raise KeyError(path)
+            if last:
+                return node, index, node.value[index]
+            node = node.value[index]
+        else:
+            raise KeyError(path)
+    raise KeyError(path)  # an empty path names no entry
+
+
+def _blank(line: str) -> bool:
+    return not line.strip()
+
+
+def content_end(node, lines: list[str], text: str) -> int:
+    """The line after the last line holding ``node``'s content (0-based, exclusive): trailing
+    blank lines and comments that follow the node stay outside, with what comes next."""
+    if isinstance(node, ScalarNode):
+        mark = node.end_mark
+        end = mark.line if mark.column == 0 else mark.line + 1
+        if node.style in ("|", ">"):
+            header = text[node.start_mark.index:node.start_mark.index + 4]
+            if "+" not in header.split("\n", 1)[0]:  # keep-chomping: trailing blank lines are content
+                while end > node.start_mark.line + 1 and _blank(lines[end - 1]):
+                    end -= 1
+        return end
+    if node.flow_style or not node.value:
+        mark = node.end_mark
+        return mark.line if mark.column == 0 else mark.line + 1
+    last = node.value[-1]
+    return content_end(last[1] if isinstance(node, MappingNode) else last, lines, text)
+
+
+def _first_line(container, key, value) -> tuple[int, int]:
+    """(line, column) where an entry starts: its key, or the item itself in a list."""
+    node = value if isinstance(container, SequenceNode) else key
+    return node.start_mark.line, node.start_mark.column
+
+
+# --- layout -------------------------------------------------------------------------------------
+
+# A key that opens a nested block: a mapping, a list or a block scalar (``key: |``).
+_PARENT = re.compile(r"^(\s*)((?:- +)*)([^\s#][^#]*?):\s*(?P<scalar>[|>][-+0-9]*)?\s*(#.*)?$")
+
+
+def detect_indent(text: str) -> tuple[int, int, int]:
+    """The file's indentation as ruamel.yaml sets it: (mapping, sequence, dash offset). The
+    mapping indent also sets how far block scalars' text is indented."""
+    mapping: Counter = Counter()
+    offsets: Counter = Counter()
+    sequence: Counter = Counter()
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for line, following in zip(lines, lines[1:]):
+        parent = _PARENT.match(line)
+        if not parent:
+            continue
+        column = len(parent.group(1)) + len(parent.group(2))
+        indent = len(following) - len(following.lstrip(" "))
+        if indent <= column and not (indent == column and following.lstrip().startswith("- ")):
+            continue
+        rest = following[indent:]
+        if rest.startswith("-") and not parent.group("scalar"):
+            dash_space = len(rest) - len(rest[1:].lstrip(" "))
+            offsets[indent - column] += 1
+            sequence[indent - column + dash_space] += 1
+        else:
+            mapping[indent - column] += 1
+    map_indent = mapping.most_common(1)[0][0] if mapping else 2
+    offset = offsets.most_common(1)[0][0] if offsets else 2
+    seq_indent = sequence.most_common(1)[0][0] if sequence else offset + 2
+    return map_indent, max(seq_indent, offset + 2), offset
+
+
+def _round_trip(text: str):
+    from ruamel.yaml import YAML
+
+    yml = YAML(typ="rt")
+    yml.preserve_quotes = True
+    yml.width = 4096
+    mapping, sequence, offset = detect_indent(text)
+    yml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yml
+
+
+def _styled(value: Any, old: Any) -> Any:
+    """The new value, written in the style of the old one where the text allows it."""
+    from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
+                                          SingleQuotedScalarString)
+
+    if not isinstance(value, str):
+        return value
+    if "\n" in value.rstrip("\n"):
+        return LiteralScalarString(value)
+    for style in (LiteralScalarString, FoldedScalarString, DoubleQuotedScalarString, SingleQuotedScalarString):
+        if isinstance(old, style):
+            return style(value)
+    return value
+
+
+def _blocks(value: Any) -> Any:
+    """A copy of new data with multi-line text as literal blocks (``|``), as people write clauses."""
+    if isinstance(value, dict):
+        return {k: _blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blocks(v) for v in value]
+    return _styled(value, None)
+
+
+def _reindent(chunk: list[str], first_prefix: str, dump_column: int, column: int) -> list[str]:
+    """The dumped lines moved to the original's column; the first keeps the original's prefix
+    (for instance the ``- `` of a list item)."""
+    shift = column - dump_column
+    out = [first_prefix + chunk[0][dump_column:]]
+    for line in chunk[1:]:
+        if _blank(line):
+            out.append(line)
+        elif shift >= 0:
+            out.append(" " * shift + line)
+        elif line[:-shift].strip():
+            raise Refused("the new text cannot be placed at the file's indentation")
+        else:
+            out.append(line[-shift:])
+    return out
+
+
+# --- applying -----------------------------------------------------------------------------------
+
+def _block_style(container: Any) -> None:
+    """An empty ``{}`` or ``[]`` that receives entries becomes a block, as people write them."""
+    if not container and hasattr(container, "fa"):
+        container.fa.set_block_style()
+
+
+def _apply_to_tree(doc: Any, fix: Fix) -> None:
+    """Make the change in a tree of dicts and lists (ruamel.yaml's, or plain data)."""
+    try:
+        container, key = follow(doc, fix.yaml_path)
+    except KeyError as err:
+        raise Refused(f"{fix.yaml_path} is no longer where the finding saw it ({err.args[0]})") from None
+    if fix.action == "set":
+        if isinstance(container, dict) and key not in container:
+            raise Refused(f"{fix.yaml_path} no longer exists")
+        container[key] = _styled(_blocks(fix.value), container[key])
+    elif fix.action == "add":
+        if not isinstance(container, dict) or key in container:
+            raise Refused(f"{fix.yaml_path} cannot be added: it exists already or its parent is not a mapping")
+        _block_style(container)
+        container[key] = _blocks(fix.value)
+    elif fix.action == "append":
+        target = container[key] if (isinstance(container, dict) and key in container) or isinstance(container, list) \
+            else None
+        if not isinstance(target, list):
+            raise Refused(f"{fix.yaml_path} is not a list")
+        _block_style(target)
+        target.append(_blocks(fix.value))
+    else:
+        raise Refused(f"unknown fix action '{fix.action}'")
+
+
+def _place(fix: Fix, orig_root, dump_root, orig: list[str], dump: list[str], orig_text: str, dump_text: str) -> _Change:
+    """Where the changed node stands in the original and which dumped lines replace it."""
+    try:
+        if fix.action == "append":
+            o_container, o_key, o_list = node_entry(orig_root, fix.yaml_path)
+            d_container, d_key, d_list = node_entry(dump_root, fix.yaml_path)
+            if not isinstance(o_list, SequenceNode) or o_list.flow_style or not o_list.value:
+                return _replace_entry(fix, o_container, o_key, o_list, d_container, d_key, d_list,
+                                      orig, dump, orig_text, dump_text)
+            last = o_list.value[-1]
+            new = d_list.value[len(o_list.value)]
+            line, column = last.start_mark.line, last.start_mark.column
+            prefix = orig[line][:column]
+            at = content_end(last, orig, orig_text)
+            chunk = dump[new.start_mark.line:content_end(new, dump, dump_text)]
+            return _Change(fix, at, at, _reindent(chunk, prefix, new.start_mark.column, column))
+        if fix.action == "add":
+            path = fix.yaml_path
+            parent_path = parse_yaml_path(path)[:-1]
+            d_container, d_key, d_value = node_entry(dump_root, path)
+            if parent_path:
+                o_outer, o_pkey, o_parent = node_entry(orig_root, parent_path)
+                d_outer, d_pkey, d_parent = node_entry(dump_root, parent_path)
+            else:
+                o_parent, d_parent = orig_root, dump_root
+            if not isinstance(o_parent, MappingNode) or o_parent.flow_style or not o_parent.value:
+                if not parent_path:
+                    raise Refused("the document has no mapping to add to")
+                return _replace_entry(fix, o_outer, o_pkey, o_parent, d_outer, d_pkey, d_parent,
+                                      orig, dump, orig_text, dump_text)
+            last_key, last_value = o_parent.value[-1]
+            column = last_key.start_mark.column
+            at = content_end(last_value, orig, orig_text)
+            chunk = dump[d_key.start_mark.line:content_end(d_value, dump, dump_text)]
+            return _Change(fix, at, at, _reindent(chunk, " " * column, d_key.start_mark.column, column))
+        o_container, o_key, o_value = node_entry(orig_root, fix.yaml_path)
+        d_container, d_key, d_value = node_entry(dump_root, fix.yaml_path)
+        return _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value,
+                              orig, dump, orig_text, dump_text)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        raise Refused(f"cannot find {fix.yaml_path} in the file's layout") from None
+
+
+def _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value, orig, dump, orig_text, dump_text):
+    if o_value is None or d_value is None:
+        raise KeyError(fix.yaml_path)
+    line, column = _first_line(o_container, o_key, o_value)
+    d_line, d_column = _first_line(d_container, d_key, d_value)
+    end = content_end(o_value, orig, orig_text)
+    chunk = dump[d_line:content_end(d_value, dump, dump_text)]
+    return _Change(fix, line, end, _reindent(chunk, orig[line][:column], d_column, column))
+
+
+def _compose_all(text: str) -> list:
+    return list(pyyaml.compose_all(text, Loader=_Composer))
+
+
+def _documents(text: str, shown: str) -> LoadedFile:
+    loaded = LoadedFile(shown)
+
+    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
+        loaded.diagnostics.append(Diagnostic(rule, "error", Location(shown, line, column), message))
+
+    parse_text(text, shown, loaded, problem)
+    return loaded
+
+
+def _schema_problems(loaded: LoadedFile) -> set[str]:
+    found = set()
+    for document in loaded.documents:
+        problems = schemas.check_header(document.body)
+        if not problems and document.kind in schemas.SCHEMAS and document.kind != "PolicyPack":
+            problems = schemas.validate(document.kind, document.body)
+        found.update(f"{document.index}:{d.rule}:{d.location.yaml_path}:{d.message}" for d in problems)
+    return found
+
+
+def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
+    """The text with ``fixes`` applied, the fixes applied and why the others were not.
+
+    Raises :class:`Refused` when the file as a whole cannot be fixed safely."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    work = text.replace("\r\n", "\n")
+    yml = _round_trip(work)
+    try:
+        trees = list(yml.load_all(work))
+        nodes = _compose_all(work)
+    except Exception as err:  # noqa: BLE001 - any reader failure means: do not touch the file
+        raise Refused(f"it cannot be read for fixing ({type(err).__name__})") from None
+    before = _documents(work, shown)
+    indexes = {d.index for d in before.documents}
+    orig = work.splitlines(keepends=True)
+    if orig and not orig[-1].endswith("\n"):
+        orig[-1] += "\n"
+        trailing_newline = False
+    else:
+        trailing_newline = True
+    skipped: list[str] = []
+    applied: list[Fix] = []
+    changes: list[_Change] = []
+    by_doc: dict[int, list[Fix]] = {}
+    for fix in fixes:
+        by_doc.setdefault(fix.doc_index, []).append(fix)
+    for index, doc_fixes in sorted(by_doc.items()):
+        if index >= len(trees) or trees[index] is None or index not in indexes:
+            skipped.extend(f"{f.yaml_path}: the document is no longer in the file" for f in doc_fixes)
+            continue
+        done = []
+        for fix in doc_fixes:
+            try:
+                _apply_to_tree(trees[index], fix)
+                done.append(fix)
+            except Refused as why:
+                skipped.append(str(why))
+        if not done:
+            continue
+        buffer = io.StringIO()
+        try:
+            yml.dump(trees[index], buffer)
+        except Exception as err:  # noqa: BLE001 - a writer failure means: do not touch the file
+            raise Refused(f"the fixed document cannot be written ({type(err).__name__})") from None
+        dump_text = buffer.getvalue()
+        dump = dump_text.splitlines(keepends=True)
+        dump_root = _compose_all(dump_text)[0]
+        for fix in done:
+            try:
+                changes.append(_place(fix, nodes[index], dump_root, orig, dump, work, dump_text))
+            except Refused as why:
+                skipped.append(str(why))
+    changes.sort(key=lambda c: (c.start, c.end))
+    kept: list[_Change] = []
+    for change in changes:
+        if kept and change.start < kept[-1].end:
+            skipped.append(f"{change.fix.yaml_path}: overlaps another fix; run --fix again")
+            continue
+        kept.append(change)
+    if not kept:
+        return text, [], skipped
+    new = list(orig)
+    for change in reversed(kept):
+        new[change.start:change.end] = change.lines
+    _check_only_inside(orig, new, kept)
+    result = "".join(new)
+    if not trailing_newline:
+        result = result[:-1]
+    after = _documents(result, shown)
+    if any(d.rule.startswith("PARSE") for d in after.diagnostics):
+        raise Refused("the fixed text would not parse")
+    new_schema = _schema_problems(after) - _schema_problems(before)
+    if new_schema:
+        raise Refused("the fixed text would not fit the schema")
+    applied = [c.fix for c in kept]
+    intended = {d.index: to_plain(d.body) for d in before.documents}
+    for fix in applied:
+        _apply_to_tree(intended[fix.doc_index], fix)
+    if {d.index: to_plain(d.body) for d in after.documents} != intended:
+        raise Refused("the fixed text would not hold exactly the intended data")
+    return result.replace("\n", newline) if newline != "\n" else result, applied, skipped
+
+
+def _check_only_inside(orig: list[str], new: list[str], changes: list[_Change]) -> None:
+    """Every line outside the changed nodes is byte for byte what it was."""
+    position = 0
+    out = 0
+    for change in changes:
+        length = change.start - position
+        if new[out:out + length] != orig[position:change.start]:
+            raise Refused("the fix would change lines outside the node it names")
+        out += length + len(change.lines)
+        position = change.end
+    if new[out:] != orig[position:]:
+        raise Refused("the fix would change lines outside the node it names")
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def missing_role_fix(diag: Diagnostic, result: RunResult) -> Fix | None:
+    """A skeleton for a required role that a ROLE finding says is missing (it points at
+    ``roles.<role>``, which the DPISP lacks): the role with ``[INSERT ...]`` people, so the
+    placeholders show what the drafters still have to decide."""
+    from im4cm_lint.scaffold import role_skeleton
+
+    try:
+        steps = parse_yaml_path(diag.location.yaml_path)
+    except ValueError:
+        return None
+    if diag.family != "ROLE" or len(steps) != 2 or steps[0] != ("key", "roles") or steps[1][0] != "key":
+        return None
+    role = result.pack.roles.get(steps[1][1]) if result.pack else None
+    dpisp = next((d for d in (result.project.dpisps.values() if result.project else [])
+                  if d.path == diag.path and d.id == diag.location.doc_id), None)
+    if role is None or dpisp is None or role["id"] in dpisp.roles or not dpisp.parties:
+        return None
+    skeleton = role_skeleton(role, list(dpisp.parties.values()))
+    if not skeleton:
+        return None
+    if "roles" not in dpisp.body:
+        return Fix(f"add the roles section with a skeleton of '{role['id']}'", "roles", {role["id"]: skeleton},
+                   dpisp.index, "add")
+    return Fix(f"add a skeleton of role '{role['id']}' to fill in", diag.location.yaml_path, skeleton,
+               dpisp.index, "add")
+
+
+def collect(result: RunResult) -> dict[str, list[tuple[Diagnostic, Fix]]]:
+    """The fixes of the active findings, by file, once per node (the skeletons of missing roles
+    included, when the ROLE check does not attach them itself)."""
+    unreadable = {d.path for d in result.diagnostics if d.family == "PARSE"}
+    by_file: dict[str, dict[tuple, tuple[Diagnostic, Fix]]] = {}
+    for diag in result.diagnostics:
+        if diag.suppression or diag.path in unreadable:
+            continue
+        fix = diag.fix or missing_role_fix(diag, result)
+        if fix is None:
+            continue
+        key = (fix.doc_index, fix.yaml_path, fix.action)
+        seen = by_file.setdefault(diag.path, {}).get(key)
+        if seen and fix.action == "add" and isinstance(seen[1].value, dict) and isinstance(fix.value, dict):
+            fix = Fix(seen[1].description, fix.yaml_path, {**seen[1].value, **fix.value}, fix.doc_index, "add")
+            by_file[diag.path][key] = (seen[0], fix)  # several missing roles and no roles section
+        elif not seen:
+            by_file[diag.path][key] = (diag, fix)
+    return {path: list(items.values()) for path, items in sorted(by_file.items())}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def fix_paths(paths: list[str], options: Options, write: bool = True) -> FixOutcome:
+    """Lint, apply the safe fixes (or only show them as a diff), and lint again."""
+    first = run(paths, options)
+    outcome = FixOutcome(first, fatal=first.fatal)
+    if first.fatal:
+        return outcome
+    diffs: list[str] = []
+    fixed_files = 0
+    fixed_findings = 0
+    for path, items in collect(first).items():
+        try:
+            raw = Path(path).read_bytes()
+            bom = raw.startswith(b"\xef\xbb\xbf")
+            text = raw.decode("utf-8-sig")
+            new_text, applied, skipped = fix_text(text, path, [fix for _, fix in items])
+        except (OSError, UnicodeDecodeError) as err:
+            outcome.notes.append(f"{path}: not fixed: cannot read the file ({err})")
+            continue
+        except Refused as why:
+            outcome.notes.append(f"{path}: not fixed: {why}. Nothing was written; apply the fixes by hand "
+                                 "(see 'im4cm-lint --explain RULE').")
+            continue
+        for reason in skipped:
+            outcome.notes.append(f"{path}: one fix skipped: {reason}")
+        if not applied:
+            continue
+        rules = sorted({diag.rule for diag, fix in items if fix in applied})
+        fixed_files += 1
+        fixed_findings += sum(1 for _, fix in items if fix in applied)
+        if write:
+            Path(path).write_bytes((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        else:
+            diffs.append("".join(difflib.unified_diff(
+                text.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                fromfile=f"a/{path}", tofile=f"b/{path}")))
+        verb = "fixed" if write else "would fix"
+        outcome.notes.append(f"{path}: {verb} {_plural(len(applied), 'problem')} ({', '.join(rules)})")
+    outcome.diff = "".join(diffs)
+    if write and fixed_files:
+        outcome.result = run(paths, options)
+        outcome.notes.append(f"Fixed {_plural(fixed_findings, 'problem')} in {_plural(fixed_files, 'file')}; "
+                             "the findings below remain.")
+    elif not fixed_files:
+        outcome.notes.append("Nothing to fix automatically.")
+    return outcome

@@ -1,0 +1,116 @@
+"""``--explain FILE``: the drafting walkthrough, section by section, in plain language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import lint
+
+CLAUSE_WORDS = "compatible with them. No participant uses it"
+
+
+@pytest.fixture
+def drafted(tmp_path: Path) -> Path:
+    """A fresh scaffold of a refugee operation with one implementing partner."""
+    target = tmp_path / "et"
+    run = lint("init", "--country", "ET", "--operation", "Gambella", "--implementing-partner", "sc", str(target))
+    assert run.code == 0, run.err
+    return target
+
+
+def drop_role(text: str, role: str) -> str:
+    """The DPISP text without the assignment of ``role`` (a key directly under ``roles:``)."""
+    return re.sub(rf"\n  {role}:.*?(?=\n  [a-z_]+:|\n\n)", "", text, count=1, flags=re.S)
+
+
+def test_walkthrough_names_each_missing_role_and_marks_locked_clauses(drafted):
+    dpisp = drafted / "dpisp.yaml"
+    text = drop_role(dpisp.read_text(), "unhcr_bip_focal_point")
+    text = drop_role(text, "breach_incident_manager")
+    assert CLAUSE_WORDS in text
+    dpisp.write_text(text.replace(CLAUSE_WORDS, "compatible with them. A participant may use it"))
+    run = lint("--explain", "dpisp.yaml", cwd=drafted)
+    assert run.code == 0, run.err
+    out = run.out
+    assert "UNHCR Best Interests Procedure focal point (unhcr_bip_focal_point): MISSING" in out
+    assert "Data breach incident manager (breach_incident_manager): MISSING" in out
+    assert "Coordination lead (process_lead): held at unhcr" in out
+    assert "[LOCKED] 2. Purpose and objectives (purpose-limitation)" in out
+    assert "[ADAPTABLE] 1. Context of the response (local-context)" in out
+    assert "the text differs from the standard's; locked text must stay word for word" in out
+    steps = out.split("Next steps", 1)[1]
+    assert "assign the UNHCR Best Interests Procedure focal point (unhcr_bip_focal_point)" in steps
+    assert "assign the Data breach incident manager (breach_incident_manager)" in steps
+    headings = [line for line in out.splitlines() if re.match(r"\d+\. ", line)]
+    assert headings == ["1. Cover", "2. Parties", "3. Roles", "4. Clauses", "5. Sharing rules",
+                        "6. Annex C (UNHCR implementing partners)", "7. Signatures"]
+    assert "\x1b[" not in out
+
+
+def test_findings_land_in_their_section_and_errors_come_first(drafted):
+    dpisp = drafted / "dpisp.yaml"
+    dpisp.write_text(dpisp.read_text().replace("    to: unhcr\n", "    to: unhrc\n"))
+    out = lint("--explain", "dpisp.yaml", cwd=drafted).out
+    sharing = out.split("5. Sharing rules", 1)[1].split("6. Annex C", 1)[0]
+    assert re.search(r"! REF002 error \(line \d+\): sharing rule 'example-referral' \('to'\) names 'unhrc'", sharing)
+    first_step = out.split("Next steps", 1)[1].strip().splitlines()[0]
+    assert first_step.startswith("1. [Sharing rules] REF002 error")
+
+
+def test_markdown_for_an_email_or_a_wiki(drafted):
+    run = lint("--explain", "dpisp.yaml", "--format", "markdown", cwd=drafted)
+    assert run.code == 0
+    out = run.out
+    assert out.startswith("# DPISP `et-gambella` (dpisp.yaml)\n")
+    assert "## 3. Roles" in out and "## Next steps" in out
+    assert "### **LOCKED** 2. Purpose and objectives (purpose-limitation)" in out
+    assert "### **ADAPTABLE** 1. Context of the response (local-context)" in out
+    assert "**Who:** the Coordination lead (process_lead)" in out
+
+
+def test_people_are_never_named(drafted):
+    dpisp = drafted / "dpisp.yaml"
+    dpisp.write_text(dpisp.read_text().replace("'[INSERT name of the Coordination lead]'", "Amina Yusuf", 1))
+    out = lint("--explain", "dpisp.yaml", cwd=drafted).out
+    assert "Amina" not in out
+    assert "Coordination lead (process_lead): held at unhcr; 1 name still a placeholder" in out
+
+
+def test_dpia_and_export_walkthroughs(drafted):
+    dpia = lint("--explain", "dpia.yaml", cwd=drafted).out
+    assert "DPIA 'et-gambella-dpia'" in dpia
+    assert "r1: likelihood medium, impact high, residual medium, owner dpia_owner" in dpia
+    export = lint("--explain", "exports/example.yaml", cwd=drafted).out
+    assert "cpims+: sc -> unhcr, purpose bip.referral, individual level, under sharing rule example-referral" in export
+    assert "encrypted: yes" in export
+    assert "REF003" not in export  # the DPISP is found: the whole repository was linted
+
+
+def test_export_problem_shows_in_its_walkthrough(drafted):
+    export = drafted / "exports" / "example.yaml"
+    export.write_text(export.read_text().replace("sharing_rule: example-referral", "sharing_rule: example-refferal"))
+    out = lint("--explain", str(export), cwd=drafted).out
+    flow = out.split("2. The flow", 1)[1].split("3. Fields", 1)[0]
+    assert "REF004 error" in flow and "did you mean 'example-referral'?" in flow
+
+
+def test_unreadable_file_is_explained_not_crashed(repo):
+    (repo / "d.yaml").write_text("apiVersion: im4cm/v1\nkind: DPISP\nmetadata: [\n")
+    run = lint("--explain", "d.yaml", cwd=repo)
+    assert run.code == 0
+    assert "Findings about the file itself" in run.out and "PARSE001" in run.out
+
+
+def test_machine_formats_are_refused_for_a_walkthrough(drafted):
+    run = lint("--explain", "dpisp.yaml", "--format", "json", cwd=drafted)
+    assert run.code == 2
+    assert "text or markdown" in run.err
+
+
+def test_markdown_format_is_only_for_explain(drafted):
+    run = lint("--format", "markdown", ".", cwd=drafted)
+    assert run.code == 2
+    assert "only for --explain" in run.err
