@@ -1,8 +1,516 @@
-"""CLAUSE checks (being written)."""
+"""CLAUSE: the protocol's text, clause by clause, against the pack's clause library.
 
-from im4cm_lint import hookimpl
+Locked clauses are legal or principle text that a country protocol reproduces word for word;
+adaptable clauses are templates whose ``[INSERT ...]`` slots are filled locally. The pack keeps
+the text of every released version, so text copied from an older template is recognised.
+Texts are compared after collapsing whitespace: re-wrapping a paragraph never matters.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from typing import Iterator
+
+from im4cm_lint import Rule, hookimpl
+from im4cm_lint.diagnostics import Fix
+from im4cm_lint.model import DPISP, Project
+from im4cm_lint.pack import Pack
+from im4cm_lint.yamltree import YMap, locate
+
+from im4cm_lint_checks._status import by_status
+from im4cm_lint_checks.ref import did_you_mean
+
+MAX_CHANGES = 3  # changes quoted in a message; never the whole clause
+MAX_WORDS = 8  # words quoted per change
+
+
+def normalise(text: object) -> str:
+    """Clause text with every run of whitespace (spaces, tabs, line breaks) as one space."""
+    return " ".join(str(text).split())
+
+
+def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
+    """(pack@version, text) of every released text of a pack clause, the current one first.
+
+    The current text is the one of the nearest pack in the lineage that has a version of it, so
+    a country pack that extends the standard keeps the standard's clause texts current."""
+    versions = clause.get("versions") or {}
+    keys = [key for key, text in versions.items() if isinstance(text, str)]
+    if not keys:
+        return []
+    name, version = pack.lineage[-1].rpartition("@")[0], keys[0]
+    for ref in pack.lineage:
+        ref_name, _, ref_version = ref.rpartition("@")
+        if ref_version in versions:
+            name, version = ref_name, ref_version
+            break
+    return [(f"{name}@{key}", versions[key]) for key in [version, *(k for k in keys if k != version)]]
+
+
+def _quote(words: list[str]) -> str:
+    shown = " ".join(words[:MAX_WORDS])
+    return f'"{shown} ..."' if len(words) > MAX_WORDS else f'"{shown}"'
+
+
+def word_diff(old: str, new: str) -> str:
+    """What changed from ``old`` to ``new``, word by word, in a few short phrases."""
+    a, b = old.split(), new.split()
+    changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    phrases = []
+    for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
+        if tag == "replace":
+            phrases.append(f"changed {_quote(a[i1:i2])} to {_quote(b[j1:j2])}")
+        elif tag == "delete":
+            phrases.append(f"removed {_quote(a[i1:i2])}")
+        else:
+            after = f" after {_quote(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
+            phrases.append(f"added {_quote(b[j1:j2])}{after}")
+    if len(changes) > MAX_CHANGES:
+        more = len(changes) - MAX_CHANGES
+        phrases.append(f"and {more} more change{'s' if more > 1 else ''}")
+    return "; ".join(phrases)
+
+
+def clause_label(canon: YMap) -> str:
+    return f"'{canon.get('title') or canon['id']}' ({canon['id']})"
+
+
+def _locked_clauses(project: Project, pack: Pack) -> Iterator[tuple[DPISP, YMap, YMap, list[tuple[str, str]]]]:
+    """(DPISP, clause, pack clause, released texts) for every clause the pack locks."""
+    for dpisp in project.dpisps.values():
+        for clause_id, clause in dpisp.clauses.items():
+            canon = pack.clauses.get(clause_id)
+            if canon is not None and canon.get("locked") is True and isinstance(clause.get("text"), str):
+                texts = released_texts(pack, canon)
+                if texts:
+                    yield dpisp, clause, canon, texts
+
+
+class LockedTextChanged(Rule):
+    """
+    ## What it checks
+    The text of every clause that the pack locks is, word for word, the pack's text of the
+    current version. Whitespace and line wrapping never matter; any other change does. The
+    message lists the first changes, word by word. (Text equal to an older release is CLAUSE002.)
+
+    ## Why it matters
+    Locked clauses are the legal and principle text every participant signs up to across
+    operations: definitions, rights, breach notification, onward sharing. An edited copy binds
+    the signatories to something other than the standard, usually without anyone noticing.
+    Source: UNHCR "Do not change PA articles or formats" (partnership agreement templates);
+    inter-agency DPISP template (2023), standard text with local annexes.
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: breach-management
+        text: |
+          ... notifies the breach incident manager named in the focal points annex
+          without undue delay, and in any case within 7 days of becoming aware of it ...
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: breach-management
+        text: |
+          ... notifies the breach incident manager named in the focal points annex
+          without undue delay, and in any case within 72 hours of becoming aware of it ...
+    ```
+
+    ## How to fix
+    Restore the standard text (`im4cm-lint --fix` does it). Local details go in an adaptable
+    clause or an annex; a change to the standard itself is proposed to the IM4CM Activity Group.
+    """
+
+    id, name, summary = "CLAUSE001", "locked-text-changed", "The text of a locked clause differs from the standard"
+    fixable = True
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp, clause, canon, texts in _locked_clauses(project, pack):
+            mine = normalise(clause["text"])
+            if any(normalise(text) == mine for _, text in texts):
+                continue
+            current_ref, current = texts[0]
+            words = mine.split()
+            closest_ref, closest = max(
+                texts, key=lambda item: difflib.SequenceMatcher(None, item[1].split(), words, autojunk=False).ratio())
+            if closest_ref == current_ref:
+                changes = f"differs from the standard text of {current_ref}: {word_diff(current, mine)}"
+            else:
+                changes = (f"differs from every released text; it is closest to the older {closest_ref}, from which "
+                           f"it {word_diff(closest, mine)}")
+            where = locate(clause, "text")
+            yield self.finding(
+                where,
+                f"the locked clause {clause_label(canon)} {changes}. Locked text must stay word for word: restore "
+                f"the text of {current_ref} and put local details in an adaptable clause or an annex",
+                fix=Fix(f"restore the text of {current_ref}", where.yaml_path, current, dpisp.index))
+
+
+class OutdatedClause(Rule):
+    """
+    ## What it checks
+    No locked clause carries the text of an older release of the standard (for instance 2023.1
+    text in a protocol checked against 2024.1). The message names both versions and what the
+    current version changed.
+
+    ## Why it matters
+    Outdated text silently keeps obligations the standard has since strengthened (a breach
+    notification deadline, UNHCR's capacity on each sharing rule, propagating a withdrawal of
+    consent). Nobody knew which template was current: this is how it shows. Source: inter-agency
+    DPISP template and Guidance Note (2023); UNHCR "Do not change PA articles or formats".
+
+    ## Example
+    ```yaml
+    metadata: {template: im4cm-standard@2024.1, ...}
+    clauses:
+      - id: breach-management
+        text: |
+          ... It notifies the coordination lead and every participant whose data is
+          involved without undue delay, stating what happened and which data is affected ...
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: breach-management
+        text: |
+          ... It notifies the breach incident manager named in the focal points annex
+          without undue delay, and in any case within 72 hours of becoming aware of it ...
+    ```
+
+    ## How to fix
+    Replace the clause with the current version's text (`im4cm-lint --fix` does it), and have
+    the parties agree the change at the next review if the protocol is already signed.
+    """
+
+    id, name, summary = "CLAUSE002", "outdated-clause", "A locked clause has the text of an older release"
+    severity = "warning"
+    fixable = True
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp, clause, canon, texts in _locked_clauses(project, pack):
+            mine = normalise(clause["text"])
+            current_ref, current = texts[0]
+            if mine == normalise(current):
+                continue
+            older = next((item for item in texts[1:] if normalise(item[1]) == mine), None)
+            if older is None:
+                continue
+            where = locate(clause, "text")
+            yield self.finding(
+                where,
+                f"the locked clause {clause_label(canon)} has the text of {older[0]}, an older release; the current "
+                f"{current_ref} {word_diff(older[1], current)}. Update it to the text of {current_ref}",
+                fix=Fix(f"upgrade to the text of {current_ref}", where.yaml_path, current, dpisp.index))
+
+
+class UnlockedLegalClause(Rule):
+    """
+    ## What it checks
+    No clause says `locked: false` when the pack locks it. Such a line is never obeyed: the
+    clause is still checked as locked (CLAUSE001).
+
+    ## Why it matters
+    Locks only tighten: a country protocol or a pack that extends the standard may lock more
+    clauses, never unlock one the standard locks. A protocol that claims a legal clause is
+    adaptable misleads the people who edit it next. Source: UNHCR "Do not change PA articles or
+    formats"; inter-agency DPISP template (2023).
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: data-subject-rights
+        locked: false
+        text: |
+          ...
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: data-subject-rights
+        locked: true
+        text: |
+          ...
+    ```
+
+    ## How to fix
+    Set `locked: true` (or remove the line) and keep the standard text; `im4cm-lint --fix` sets it.
+    """
+
+    id, name, summary = "CLAUSE003", "unlocked-legal-clause", "A clause the standard locks is marked locked: false"
+    fixable = True
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for clause_id, clause in dpisp.clauses.items():
+                canon = pack.clauses.get(clause_id)
+                if canon is None or canon.get("locked") is not True or clause.get("locked") is not False:
+                    continue
+                where = locate(clause, "locked")
+                yield self.finding(
+                    where,
+                    f"the clause {clause_label(canon)} is legal text that the standard locks; 'locked: false' cannot "
+                    "unlock it and is ignored. Set 'locked: true' and keep the standard text",
+                    fix=Fix("lock the clause again", where.yaml_path, True, dpisp.index))
+
+
+class MissingLockedClause(Rule):
+    """
+    ## What it checks
+    Every clause that the pack locks is in the protocol's `clauses`.
+
+    Severity follows the protocol's status: a warning while it is drafted or reviewed, an error
+    once it is signed or in force.
+
+    ## Why it matters
+    A protocol without its definitions, data-subject rights or breach clause leaves the
+    participants without the rules those clauses set, whatever the rest says. Source: inter-agency
+    DPISP template and Guidance Note (2023); UNHCR Data Protection Policy (2015) §3 (rights) and
+    §4.4 (breach notification).
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: purpose-limitation
+        text: |
+          ...
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: purpose-limitation
+        text: |
+          ...
+      - id: data-subject-rights
+        text: |
+          (the standard's text, word for word)
+    ```
+
+    ## How to fix
+    Add the clause with the pack's text (`im4cm-lint --explain CLAUSE004` and the pack's
+    clauses.yaml have it; `im4cm-lint init` writes every clause).
+    """
+
+    id, name, summary = "CLAUSE004", "missing-locked-clause", "A clause the standard locks is missing"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            anchor = locate(dpisp.body, "clauses")
+            for clause_id, canon in pack.clauses.items():
+                if canon.get("locked") is not True or clause_id in dpisp.clauses:
+                    continue
+                texts = released_texts(pack, canon)
+                source = f" with the text of {texts[0][0]}, word for word" if texts else ""
+                yield self.finding(
+                    replace(anchor, yaml_path=f"clauses[{clause_id}]"),
+                    f"the locked clause {clause_label(canon)} is missing; add it{source}",
+                    severity=by_status(dpisp.status))
+
+
+class UnknownClause(Rule):
+    """
+    ## What it checks
+    Every clause `id` in the protocol is a clause of the policy pack.
+
+    ## Why it matters
+    A misspelt id hides a locked clause from the check of its text, and a clause the standard does
+    not know is a provision no other operation has reviewed. Source: inter-agency DPISP template
+    (2023), section list; IASC Operational Guidance on Data Responsibility (2023), coordination.
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: data-subject-right
+        text: |
+          ...
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: data-subject-rights
+        text: |
+          ...
+    ```
+
+    ## How to fix
+    Use the pack's clause id (the message suggests the closest). Local provisions belong in an
+    adaptable clause such as `local-context`, or in a pack that extends the standard.
+    """
+
+    id, name, summary = "CLAUSE005", "unknown-clause", "A clause id is not in the policy pack"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for clause_id, clause in dpisp.clauses.items():
+                if clause_id not in pack.clauses:
+                    yield self.finding(
+                        locate(clause, "id"),
+                        f"clause '{clause_id}' is not a clause of the policy pack {pack.ref}"
+                        f"{did_you_mean(clause_id, pack.clauses)}")
+
+
+class PlaceholderLeft(Rule):
+    """
+    ## What it checks
+    No adaptable clause is empty or still holds a template slot such as `[INSERT geographic
+    scope]` (the pack's `placeholder_pattern`).
+
+    Severity follows the protocol's status: a warning while it is drafted or reviewed, an error
+    once it is signed or in force.
+
+    ## Why it matters
+    A signed protocol with "[INSERT number] days" or an empty context clause commits the
+    participants to nothing on that point; adaptable clauses are where the operation's own
+    decisions are written down. Source: inter-agency DPISP template (2023), `[INSERT ...]` slots;
+    GBVIMS Information Sharing Protocol template.
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: roles-focal-points
+        text: |
+          ... any change is notified to the coordination lead within [INSERT number] days.
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: roles-focal-points
+        text: |
+          ... any change is notified to the coordination lead within 14 days.
+    ```
+
+    ## How to fix
+    Replace each slot with the operation's own wording.
+    """
+
+    id, name, summary = "CLAUSE006", "placeholder-left", "An adaptable clause is empty or has a placeholder left"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for clause_id, clause in dpisp.clauses.items():
+                canon = pack.clauses.get(clause_id)
+                text = clause.get("text")
+                if canon is None or canon.get("locked") is True or not isinstance(text, str):
+                    continue
+                found = pack.placeholder.finditer(text) if pack.placeholder else ()
+                slots = list(dict.fromkeys(normalise(match.group(0)) for match in found))
+                if not text.strip():
+                    problem = "is empty; write the operation's own text, using the pack's template as a guide"
+                elif slots:
+                    shown = ", ".join(f'"{slot}"' for slot in slots[:MAX_CHANGES])
+                    more = f" and {len(slots) - MAX_CHANGES} more" if len(slots) > MAX_CHANGES else ""
+                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {shown}{more}; " \
+                              "replace each with the operation's own wording"
+                else:
+                    continue
+                yield self.finding(locate(clause, "text"), f"the clause {clause_label(canon)} {problem}",
+                                   severity=by_status(dpisp.status))
+
+
+def template_releases(pack: Pack) -> tuple[set[str], set[str]]:
+    """(current pack@version refs, older released refs) that a protocol's template may name.
+
+    Current: the selected pack and the packs it extends. Older: the versions the pack supersedes
+    and, for the pack whose versions key the clause texts, its other released versions."""
+    current = set(pack.lineage)
+    older = {f"{pack.name}@{version}" for version in pack.supersedes}
+    keys = {key for clause in pack.clauses.values() for key in (clause.get("versions") or {})}
+    for ref in pack.lineage:
+        name, _, version = ref.rpartition("@")
+        if version in keys:
+            older |= {f"{name}@{key}" for key in keys}
+    return current, older - current
+
+
+class UnknownTemplate(Rule):
+    """
+    ## What it checks
+    `metadata.template` names the selected policy pack, or a pack it extends, at a version that
+    exists: the current one or an older release.
+
+    ## Why it matters
+    The template says which text the protocol was drafted from and which version reviewers must
+    compare it with. A version that does not exist means nobody can tell which standard applies.
+    Source: inter-agency DPISP template and Guidance Note (2023); IASC Operational Guidance on
+    Data Responsibility (2023), accountability.
+
+    ## Example
+    ```yaml
+    metadata:
+      template: im4cm-standard@2024.2
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      template: im4cm-standard@2024.1
+    ```
+
+    ## How to fix
+    Write the pack and version the protocol was drafted from; `im4cm-lint rules` and the pack's
+    pack.yaml show the current version. If the repository uses another pack, select it in
+    `.im4cm-lint.yaml` (`policy-pack:`).
+    """
+
+    id, name, summary = "CLAUSE007", "unknown-template", "metadata.template names a pack version that does not exist"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        current, older = template_releases(pack)
+        for dpisp in project.dpisps.values():
+            template = dpisp.metadata.get("template")
+            if not isinstance(template, str) or template in current or template in older:
+                continue
+            yield self.finding(
+                locate(dpisp.metadata, "template"),
+                f"template '{template}' is not a released version of the policy pack in use ({pack.ref})"
+                f"{did_you_mean(template, current | older)}; name the version the protocol was drafted from")
+
+
+class SupersededTemplate(Rule):
+    """
+    ## What it checks
+    `metadata.template` does not name a version of the standard that a newer one supersedes.
+
+    ## Why it matters
+    A protocol drafted from a superseded template misses what the standard has since added, and
+    reviewers compare it with the wrong text. Source: inter-agency DPISP template and Guidance
+    Note (2023); IASC Operational Guidance on Data Responsibility (2023), reviewed every two years.
+
+    ## Example
+    ```yaml
+    metadata:
+      template: im4cm-standard@2023.1
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      template: im4cm-standard@2024.1
+    ```
+
+    ## How to fix
+    Bring the clauses to the current version (CLAUSE002 shows which differ, `im4cm-lint --fix`
+    updates the locked ones), then set `template` to the current version. For a protocol in force,
+    agree the update at the next review.
+    """
+
+    id, name, summary = "CLAUSE008", "superseded-template", "metadata.template names a superseded version"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        current, older = template_releases(pack)
+        for dpisp in project.dpisps.values():
+            template = dpisp.metadata.get("template")
+            if template not in older:
+                continue
+            name = template.rpartition("@")[0]
+            newer = next((ref for ref in pack.lineage if ref.rpartition("@")[0] == name), pack.ref)
+            yield self.finding(
+                locate(dpisp.metadata, "template"),
+                f"the protocol was drafted from {template}, which {newer} supersedes; bring its clauses to "
+                f"{newer} and set template to '{newer}'")
 
 
 @hookimpl
 def im4cm_lint_rules():
-    return []
+    return [LockedTextChanged, OutdatedClause, UnlockedLegalClause, MissingLockedClause, UnknownClause,
+            PlaceholderLeft, UnknownTemplate, SupersededTemplate]

@@ -1,8 +1,365 @@
-"""LIFE checks (being written)."""
+"""LIFE: a protocol's lifecycle: review dates, signatures, and a status that matches its dates.
 
-from im4cm_lint import hookimpl
+Dates are judged as of ``project.today`` (``--today`` on the command line), never the clock.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from im4cm_lint import Rule, hookimpl
+from im4cm_lint.model import Project
+from im4cm_lint.pack import Pack
+from im4cm_lint.yamltree import YSeq, locate
+
+from im4cm_lint_checks._status import ENFORCED, by_status
+from im4cm_lint_checks.role import data_parties
+
+
+class ReviewDate(Rule):
+    """
+    ## What it checks
+    A protocol has a review date (`metadata.review_by`) and it has not passed. Expired protocols
+    (`status: expired`) are not checked.
+
+    Severity follows the protocol's status: a missing date is information on a draft, a passed
+    date a warning; both are errors once the protocol is signed or in force.
+
+    ## Why it matters
+    Partners, systems and staff change; a protocol nobody reviews describes an operation that no
+    longer exists, and the GBVIMS experience is that sharing must not simply continue when the
+    lead changes. Source: IASC Operational Guidance on Data Responsibility (2023), accountability
+    (and the guidance itself is reviewed every two years); GBVIMS Information Sharing Protocol,
+    leadership-change rule; inter-agency DPISP template, review and amendment.
+
+    ## Example
+    ```yaml
+    metadata:
+      status: in_force
+      effective: 2024-03-01
+      review_by: 2025-03-01
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      status: in_force
+      effective: 2025-04-10
+      review_by: 2026-04-10
+    ```
+
+    ## How to fix
+    Review the protocol with the parties, record the new version and its dates; until then, plan
+    the review and tell the coordination lead.
+    """
+
+    id, name, summary = "LIFE001", "review-date", "The review date has passed or is missing"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            if dpisp.status == "expired":
+                continue
+            review_by = project.date(dpisp.metadata.get("review_by"))
+            where = locate(dpisp.metadata, "review_by")
+            if review_by is None:
+                yield self.finding(
+                    where, f"protocol {dpisp.id} has no review date; add 'review_by' (at most a year after "
+                           "'effective' in the standard) so that someone is due to review it",
+                    severity=by_status(dpisp.status, otherwise="info"))
+            elif review_by < project.today:
+                yield self.finding(
+                    where, f"protocol {dpisp.id} was due for review on {review_by.isoformat()} "
+                           f"({(project.today - review_by).days} days ago); review it with the parties and set "
+                           "the next review date, or mark it expired",
+                    severity=by_status(dpisp.status))
+
+
+class UnsignedParty(Rule):
+    """
+    ## What it checks
+    Every party that shares or receives data (the `from` or `to` of a sharing rule) has signed:
+    there is an entry for it under `signatures`.
+
+    Severity follows the protocol's status: information while it is drafted or reviewed (the
+    signatures still to collect), an error once it is signed or in force.
+
+    ## Why it matters
+    A party that has not signed is not bound by the protocol: data sent to it is shared outside
+    any agreement. Source: inter-agency DPISP template ("participants are signatories to this
+    protocol"); CPIMS+ rollout guidance (terms signed by each participating agency before
+    deployment); UNHCR Data Protection Policy (2015) §6 (transfers to third parties).
+
+    ## Example
+    ```yaml
+    metadata: {status: in_force, ...}
+    sharing:
+      - {id: sc-to-unhcr, from: sc, to: unhcr, ...}
+    signatures:
+      - {party: sc, by: {name: A. Person, title: Country Director}, signed: 2025-02-20}
+    ```
+    Fixed:
+    ```yaml
+    signatures:
+      - {party: sc, by: {name: A. Person, title: Country Director}, signed: 2025-02-20}
+      - {party: unhcr, by: {name: B. Person, title: Representative}, signed: 2025-02-24}
+    ```
+
+    ## How to fix
+    Collect the missing signature and record it; until then, do not share data with or from that
+    party.
+    """
+
+    id, name, summary = "LIFE002", "unsigned-party", "A party that shares or receives data has not signed"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            signatures = dpisp.get("signatures")
+            signed = {s.get("party") for s in signatures} if isinstance(signatures, YSeq) else set()
+            parties = dpisp.get("parties")
+            for party_id in data_parties(dpisp):
+                if party_id in signed:
+                    continue
+                index = next(i for i, p in enumerate(parties) if p is dpisp.parties[party_id])
+                yield self.finding(
+                    locate(parties, index),
+                    f"party '{party_id}' shares or receives data under protocol {dpisp.id} but has not signed it; "
+                    "collect its signature and add it under 'signatures'"
+                    + (", and stop sharing with it until then" if dpisp.status in ENFORCED else ""),
+                    severity=by_status(dpisp.status, otherwise="info"))
+
+
+class EffectiveAfterReview(Rule):
+    """
+    ## What it checks
+    A protocol's `effective` date is not after its `review_by` date.
+
+    ## Why it matters
+    A review due before the protocol even takes effect is a typing mistake in a date that other
+    checks, and the people who plan reviews, rely on. Source: inter-agency DPISP template, review
+    and amendment; IASC Operational Guidance on Data Responsibility (2023), accountability.
+
+    ## Example
+    ```yaml
+    metadata:
+      effective: 2025-03-01
+      review_by: 2024-03-01
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      effective: 2025-03-01
+      review_by: 2026-03-01
+    ```
+
+    ## How to fix
+    Correct whichever date is wrong.
+    """
+
+    id, name, summary = "LIFE003", "effective-after-review", "The effective date is after the review date"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            effective = project.date(dpisp.metadata.get("effective"))
+            review_by = project.date(dpisp.metadata.get("review_by"))
+            if effective and review_by and effective > review_by:
+                yield self.finding(
+                    locate(dpisp.metadata, "review_by"),
+                    f"protocol {dpisp.id} takes effect on {effective.isoformat()}, after its review date "
+                    f"{review_by.isoformat()}; correct whichever date is wrong")
+
+
+class StaleDraft(Rule):
+    """
+    ## What it checks
+    A protocol still in draft or in review (`status: draft` or `in_review`) was not first drafted
+    (`metadata.drafted`) longer ago than the pack's `draft_max_days` threshold (180 days in the
+    standard; a configuration may tighten it under `thresholds:`).
+
+    ## Why it matters
+    Meanwhile, data is shared with no agreed rules, or under an old protocol nobody updates: the
+    consultations found processes that stalled with staff turnover. Source: IM4CM country
+    consultations (inter-agency Guidance Note 2023); IASC Operational Guidance on Data
+    Responsibility (2023), accountability.
+
+    ## Example
+    ```yaml
+    metadata:
+      status: draft
+      drafted: 2024-01-10
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      status: in_force
+      drafted: 2024-01-10
+      effective: 2024-05-02
+      review_by: 2025-05-02
+    ```
+
+    ## How to fix
+    Ask the coordination lead to finish the review and collect the signatures, or to record
+    why the protocol is on hold.
+    """
+
+    id, name, summary = "LIFE004", "stale-draft", "A protocol has been in draft longer than the pack allows"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        limit = pack.threshold("draft_max_days")
+        if limit is None:
+            return
+        for dpisp in project.dpisps.values():
+            drafted = project.date(dpisp.metadata.get("drafted"))
+            if dpisp.status not in ("draft", "in_review") or drafted is None:
+                continue
+            days = (project.today - drafted).days
+            if days > limit:
+                yield self.finding(
+                    locate(dpisp.metadata, "status"),
+                    f"protocol {dpisp.id} has been {dpisp.status.replace('_', ' ')} since {drafted.isoformat()}, "
+                    f"{days} days (the limit is {limit:g}); finish the review and collect the signatures, "
+                    "or ask the coordination lead to record why it is on hold")
+
+
+class ReviewPeriodTooLong(Rule):
+    """
+    ## What it checks
+    The time from a protocol's `effective` date to its `review_by` date is no longer than the
+    pack's `review_period_days` threshold (365 days in the standard; a configuration may tighten
+    it under `thresholds:`).
+
+    ## Why it matters
+    A review date years away keeps a protocol formally current while partners, systems and
+    focal points change under it. Source: inter-agency DPISP template, review and amendment
+    (annual review); IASC Operational Guidance on Data Responsibility (2023), accountability.
+
+    ## Example
+    ```yaml
+    metadata:
+      effective: 2025-03-01
+      review_by: 2028-03-01
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      effective: 2025-03-01
+      review_by: 2026-03-01
+    ```
+
+    ## How to fix
+    Set the review date within the period the pack allows.
+    """
+
+    id, name, summary = "LIFE005", "review-period-too-long", "The review date is further from the effective date than the pack allows"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        limit = pack.threshold("review_period_days")
+        if limit is None:
+            return
+        for dpisp in project.dpisps.values():
+            effective = project.date(dpisp.metadata.get("effective"))
+            review_by = project.date(dpisp.metadata.get("review_by"))
+            if effective and review_by and (review_by - effective).days > limit:
+                yield self.finding(
+                    locate(dpisp.metadata, "review_by"),
+                    f"protocol {dpisp.id} is reviewed {(review_by - effective).days} days after it takes effect; "
+                    f"the standard allows at most {limit:g} days, so set an earlier review date")
+
+
+class InForceWithoutDpia(Rule):
+    """
+    ## What it checks
+    A protocol that is signed or in force has a DPIA (a DPIA document whose `metadata.dpisp` is
+    the protocol's id) among the linted documents, and that DPIA is completed.
+
+    ## Why it matters
+    The impact assessment is how the participants know the risks of the sharing they agreed to
+    and who mitigates each; sharing under a protocol with no completed DPIA means nobody has.
+    Source: UNHCR Data Protection Policy (2015) §4.5 (a DPIA before new systems or transfer
+    arrangements); CPIMS+ rollout guidance, phase 1.
+
+    ## Example
+    ```yaml
+    metadata: {id: et-gambella, status: in_force, ...}
+    ```
+    Fixed:
+    ```yaml
+    apiVersion: im4cm/v1
+    kind: DPIA
+    metadata: {id: et-gambella-dpia, dpisp: et-gambella, status: completed,
+               completed: 2025-01-15, review_by: 2026-01-15}
+    ```
+
+    ## How to fix
+    Complete the DPIA and keep it next to the protocol (lint both together).
+    """
+
+    id, name, summary = "LIFE006", "in-force-without-dpia", "A protocol in force has no completed DPIA"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            if dpisp.status not in ("signed", "in_force"):
+                continue
+            dpias = [d for d in project.documents if d.kind == "DPIA" and d.parse_ok
+                     and d.metadata.get("dpisp") == dpisp.id]
+            if not dpias:
+                yield self.finding(
+                    locate(dpisp.metadata, "status"),
+                    f"protocol {dpisp.id} is {dpisp.status.replace('_', ' ')} but no DPIA assesses it; complete one "
+                    f"(metadata.dpisp: {dpisp.id}) and lint it with the protocol")
+            elif not any(d.metadata.get("status") == "completed" for d in dpias):
+                yield self.finding(
+                    locate(dpisp.metadata, "status"),
+                    f"protocol {dpisp.id} is {dpisp.status.replace('_', ' ')} but its DPIA "
+                    f"'{dpias[0].id}' is not completed; complete the assessment and record it", severity="warning")
+
+
+class StatusBeforeEffective(Rule):
+    """
+    ## What it checks
+    A protocol marked `status: in_force` has an `effective` date, and that date has come.
+
+    ## Why it matters
+    Whether data may flow under a protocol depends on it being in force; a status that says so
+    before the agreed date lets sharing start early. Source: inter-agency DPISP template,
+    signatures and entry into force; IASC Operational Guidance on Data Responsibility (2023),
+    accountability.
+
+    ## Example
+    ```yaml
+    metadata:
+      status: in_force
+    ```
+    Fixed:
+    ```yaml
+    metadata:
+      status: in_force
+      effective: 2025-03-01
+      review_by: 2026-03-01
+    ```
+
+    ## How to fix
+    Record the date the protocol took effect, or set the status to `signed` until that date.
+    """
+
+    id, name, summary = "LIFE007", "in-force-before-effective", "A protocol is in force without an effective date that has come"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            if dpisp.status != "in_force":
+                continue
+            effective = project.date(dpisp.metadata.get("effective"))
+            if effective is None:
+                message = f"protocol {dpisp.id} is in force but has no effective date; add 'effective'"
+            elif effective > project.today:
+                message = (f"protocol {dpisp.id} is marked in force, but takes effect only on {effective.isoformat()}; "
+                           "set the status to 'signed' until then")
+            else:
+                continue
+            yield self.finding(locate(dpisp.metadata, "effective"), message)
 
 
 @hookimpl
 def im4cm_lint_rules():
-    return []
+    return [ReviewDate, UnsignedParty, EffectiveAfterReview, StaleDraft, ReviewPeriodTooLong, InForceWithoutDpia,
+            StatusBeforeEffective]

@@ -1,4 +1,5 @@
-"""REF: references between documents that do not resolve (parties, documents, sharing rules)."""
+"""REF: references that do not resolve: between documents (parties, documents, sharing rules) and to the
+ids only the policy pack defines (purposes, categories, roles, clauses, systems)."""
 
 from __future__ import annotations
 
@@ -251,6 +252,277 @@ class UnknownSharingRule(Rule):
                     f"sharing rule '{rule_id}' is not in DPISP {dpisp.id}{did_you_mean(rule_id, dpisp.sharing_rules)}")
 
 
+def _items(container: object, key: str) -> Iterator[tuple[YSeq, int]]:
+    """(list, index) for every item of the list ``container[key]``, when it is one."""
+    values = container.get(key) if isinstance(container, YMap) else None
+    for index, _ in enumerate(values if isinstance(values, YSeq) else []):
+        yield values, index
+
+
+def _entries(document: Document, section: str) -> Iterator[YMap]:
+    items = document.get(section)
+    for item in items if isinstance(items, YSeq) else []:
+        if isinstance(item, YMap):
+            yield item
+
+
+def _value(container: YMap | YSeq, key) -> object:
+    return container[key] if isinstance(container, YSeq) else container.get(key)
+
+
+class _PackIdRule(Rule):
+    """A reference to an id that only the policy pack defines (purpose, category, role, system)."""
+
+    what = ""  # the kind of id, in the users' words
+
+    def places(self, project: Project, pack) -> Iterator[tuple[YMap | YSeq, object, str, bool]]:
+        """(container, key, where it is named, point at the key) for every reference."""
+        raise NotImplementedError
+
+    def known(self, pack) -> dict:
+        raise NotImplementedError
+
+    def check(self, project: Project, pack) -> Iterator:
+        known = self.known(pack)
+        for container, key, named, on_key in self.places(project, pack):
+            value = key if on_key else _value(container, key)
+            if isinstance(value, str) and value not in known:
+                yield self.finding(
+                    locate(container, key, on_key=on_key),
+                    f"{named} names the {self.what} '{value}', which the policy pack {pack.ref} does not define"
+                    f"{did_you_mean(value, known)}")
+
+
+class UnknownPurpose(_PackIdRule):
+    """
+    ## What it checks
+    Every purpose named by a sharing rule, a DataExport or a DPIA processing activity is a
+    purpose of the policy pack.
+
+    ## Why it matters
+    The purpose decides what may be shared (its need-to-know categories) and on which basis; a
+    purpose the pack does not define permits nothing, and the need-to-know checks cannot run.
+    Source: UNHCR Data Protection Policy (2015) §2.3, purpose specification; inter-agency DPISP
+    template (sharing for a defined purpose).
+
+    ## Example
+    ```yaml
+    sharing:
+      - {id: sc-to-unhcr, from: sc, to: unhcr, purpose: bip.referal, ...}
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - {id: sc-to-unhcr, from: sc, to: unhcr, purpose: bip.referral, ...}
+    ```
+
+    ## How to fix
+    Use one of the pack's purpose ids (the message suggests the closest; `im4cm-lint --explain`
+    on the DPISP lists them).
+    """
+
+    id, name, summary = "REF005", "unknown-purpose", "A purpose is not defined by the policy pack"
+    what = "purpose"
+
+    def known(self, pack) -> dict:
+        return pack.purposes
+
+    def places(self, project: Project, pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for rule in dpisp.sharing_rules.values():
+                yield rule, "purpose", f"sharing rule '{rule['id']}'", False
+        for export in project.exports:
+            yield export.body, "purpose", f"export '{export.id}'", False
+        for dpia in project.dpias:
+            for activity in _entries(dpia, "processing"):
+                for listed, index in _items(activity, "purposes"):
+                    yield listed, index, f"processing '{activity.get('id')}'", False
+
+
+class UnknownCategory(_PackIdRule):
+    """
+    ## What it checks
+    Every data category named by a sharing rule (`categories`) or given to an export field
+    (`{name: ..., category: ...}`) is a category of the pack's taxonomy.
+
+    ## Why it matters
+    Categories carry the sensitivity that the need-to-know checks weigh; a category the taxonomy
+    does not define is data nobody has classified, shared on nobody's judgement. Source: UNHCR
+    Data Protection Policy (2015) §2.4, necessity and proportionality; IASC Operational Guidance
+    on Data Responsibility (2023), data sensitivity classification.
+
+    ## Example
+    ```yaml
+    sharing:
+      - {id: sc-to-unhcr, categories: [identity.nam, identity.registration_id], ...}
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - {id: sc-to-unhcr, categories: [identity.name, identity.registration_id], ...}
+    ```
+
+    ## How to fix
+    Use one of the pack's category ids (`im4cm-lint taxonomy` lists them with the system fields
+    in each).
+    """
+
+    id, name, summary = "REF006", "unknown-category", "A data category is not in the pack's taxonomy"
+    what = "data category"
+
+    def known(self, pack) -> dict:
+        return pack.categories
+
+    def places(self, project: Project, pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for rule in dpisp.sharing_rules.values():
+                for listed, index in _items(rule, "categories"):
+                    yield listed, index, f"sharing rule '{rule['id']}'", False
+        for export in project.exports:
+            for field in _entries(export, "fields"):
+                yield field, "category", f"export field '{field.get('name')}'", False
+
+
+class UnknownRole(_PackIdRule):
+    """
+    ## What it checks
+    Every role id is a role of the policy pack: the keys under a DPISP's `roles`, the `owner` of
+    each DPIA risk and the `role` of each DPIA sign-off.
+
+    ## Why it matters
+    The ROLE checks (required roles, backups, confirmation, separation of duties) only see roles
+    the pack defines: a misspelt role id is a role that counts as missing, and a person nobody
+    checks. Source: IASC Operational Guidance on Data Responsibility (2023), accountability;
+    inter-agency DPISP template, roles and focal points.
+
+    ## Example
+    ```yaml
+    roles:
+      data_protection_focal:
+        - holder: {name: A. Person, party: sc}
+    ```
+    Fixed:
+    ```yaml
+    roles:
+      data_protection_focal_point:
+        - holder: {name: A. Person, party: sc}
+    ```
+
+    ## How to fix
+    Use the pack's role id (the message suggests the closest; `im4cm-lint --explain ROLE001`
+    explains the roles).
+    """
+
+    id, name, summary = "REF007", "unknown-role", "A role id is not defined by the policy pack"
+    what = "role"
+
+    def known(self, pack) -> dict:
+        return pack.roles
+
+    def places(self, project: Project, pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            roles = dpisp.body.get("roles")
+            for role_id in roles if isinstance(roles, YMap) else []:
+                yield roles, role_id, "'roles'", True
+        for dpia in project.dpias:
+            for risk in _entries(dpia, "risks"):
+                yield risk, "owner", f"risk '{risk.get('id')}'", False
+            for signoff in _entries(dpia, "signoff"):
+                yield signoff, "role", "a sign-off", False
+
+
+class UnknownClauseReference(Rule):
+    """
+    ## What it checks
+    Every `clause` that an Annex C entry of a DPISP cites (the clause where the obligation is
+    met) is a clause of the protocol or of the policy pack. (A clause of the protocol whose id the
+    pack does not know is CLAUSE005.)
+
+    ## Why it matters
+    The Annex C review relies on the cited clause to show how an obligation to UNHCR is met; a
+    citation that leads nowhere shows nothing. Source: UNHCR Data Protection Policy (2015) §5
+    (implementing partners), partnership agreement Annex C.
+
+    ## Example
+    ```yaml
+    annex_c:
+      applies_to: [sc]
+      breach-notification: {met: true, clause: breach-managment}
+    ```
+    Fixed:
+    ```yaml
+    annex_c:
+      applies_to: [sc]
+      breach-notification: {met: true, clause: breach-management}
+    ```
+
+    ## How to fix
+    Cite the id of the clause that meets the obligation.
+    """
+
+    id, name, summary = "REF008", "unknown-clause-reference", "An Annex C entry cites a clause that does not exist"
+
+    def check(self, project: Project, pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            annex = dpisp.get("annex_c")
+            known = {*pack.clauses, *dpisp.clauses}
+            for requirement, entry in annex.items() if isinstance(annex, YMap) else []:
+                clause_id = entry.get("clause") if isinstance(entry, YMap) else None
+                if isinstance(clause_id, str) and clause_id not in known:
+                    yield self.finding(
+                        locate(entry, "clause"),
+                        f"Annex C entry '{requirement}' cites clause '{clause_id}', which is neither a clause of "
+                        f"{dpisp.id} nor of the policy pack{did_you_mean(clause_id, known)}")
+
+
+class UnknownSystem(_PackIdRule):
+    """
+    ## What it checks
+    Every information system named by a party (`parties[].systems`), a DPIA processing activity
+    or a DataExport (`system`) is a system of the policy pack.
+
+    ## Why it matters
+    Which roles are required (a CPIMS+ administrator, an interoperability focal point) and how
+    export fields map to data categories depend on the systems in use; a system the pack does
+    not know switches those checks off. Source: inter-agency Guidance Note (2023), CPIMS+ and
+    proGres v4; cpims.org interoperability prerequisites.
+
+    ## Example
+    ```yaml
+    parties:
+      - {id: sc, name: Save the Children, type: ingo, systems: [cpims]}
+    ```
+    Fixed:
+    ```yaml
+    parties:
+      - {id: sc, name: Save the Children, type: ingo, systems: [cpims+]}
+    ```
+
+    ## How to fix
+    Use the pack's system id (`cpims+`, `primero`, `progres-v4`, `kobo`, `spreadsheet`, `other`
+    in the standard).
+    """
+
+    id, name, summary = "REF009", "unknown-system", "An information system is not defined by the policy pack"
+    what = "system"
+
+    def known(self, pack) -> dict:
+        return pack.systems
+
+    def places(self, project: Project, pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for party in dpisp.parties.values():
+                for listed, index in _items(party, "systems"):
+                    yield listed, index, f"party '{party['id']}'", False
+        for dpia in project.dpias:
+            for activity in _entries(dpia, "processing"):
+                for listed, index in _items(activity, "systems"):
+                    yield listed, index, f"processing '{activity.get('id')}'", False
+        for export in project.exports:
+            yield export.body, "system", f"export '{export.id}'", False
+
+
 @hookimpl
 def im4cm_lint_rules():
-    return [DuplicateId, UnknownParty, UnknownDpisp, UnknownSharingRule]
+    return [DuplicateId, UnknownParty, UnknownDpisp, UnknownSharingRule, UnknownPurpose, UnknownCategory, UnknownRole,
+            UnknownClauseReference, UnknownSystem]

@@ -1,8 +1,1045 @@
-"""SHARE checks (being written)."""
+"""SHARE: need-to-know. What a sharing rule of a DPISP lets flow, and what each DataExport really
+sends, field by field, against the purposes, categories and consent fields of the policy pack.
 
-from im4cm_lint import hookimpl
+Ids that do not resolve (party, purpose, category, sharing rule, DPISP) are REF findings: these
+checks skip them rather than guess. Nothing here has an automatic fix: what to share, and with
+whom, is a decision for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from im4cm_lint import Rule, hookimpl
+from im4cm_lint.model import DPISP, DataExport, Project
+from im4cm_lint.pack import Pack
+from im4cm_lint.yamltree import YMap, YSeq, locate
+
+SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
+LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
+LOCAL_WORDS = {"lngo": "local NGOs", "authority": "authorities"}
+PRIMERO_SYSTEMS = ("cpims+", "primero")
+
+
+# --- shared views of the project (also used by the ANNEXC checks) -------------------------------
+
+def is_local(party: YMap) -> bool:
+    """A local actor: a party marked `local: true`, or a local NGO or authority not marked false."""
+    local = party.get("local")
+    return local if isinstance(local, bool) else party.get("type") in LOCAL_TYPES
+
+
+def is_unicef(party_id: str, party: YMap) -> bool:
+    """UNICEF is recognised by name: a UN agency whose id or name contains 'unicef'."""
+    return party.get("type") == "un_agency" and "unicef" in f"{party_id} {party.get('name', '')}".lower()
+
+
+def recipient_kind(dpisp: DPISP, party_id: str) -> str | None:
+    """How the pack names a kind of recipient: 'unhcr' for the UNHCR party, else the party type."""
+    if party_id == dpisp.unhcr_party:
+        return "unhcr"
+    party = dpisp.parties.get(party_id)
+    return party.get("type") if party else None
+
+
+def purpose_words(pack: Pack, purpose_id: str) -> str:
+    purpose = pack.purposes.get(purpose_id)
+    name = purpose.get("name") if purpose else None
+    return f"'{purpose_id}' ({name})" if name else f"'{purpose_id}'"
+
+
+def category_words(pack: Pack, category_id: str) -> str:
+    """A category with its sensitivity, e.g. protection.concern.type (high)."""
+    category = pack.categories.get(category_id)
+    level = category.get("sensitivity") if category else None
+    return f"{category_id} ({level})" if level else category_id
+
+
+def field_words(pack: Pack, name: str, category_id: str) -> str:
+    """An export field with its category, e.g. field 'sex' (category identity.sex, low)."""
+    category = pack.categories.get(category_id)
+    level = category.get("sensitivity") if category else None
+    return f"field '{name}' (category {category_id}, {level})" if level else f"field '{name}' (category {category_id})"
+
+
+def rule_names(rules: list[YMap]) -> str:
+    names = ", ".join(f"'{rule['id']}'" for rule in rules)
+    return f"sharing rule {names}" if len(rules) == 1 else f"sharing rules {names}"
+
+
+def blank(value: object) -> bool:
+    return not (isinstance(value, str) and value.strip())
+
+
+@dataclass(frozen=True)
+class ExportField:
+    """One field of an export: its position in `fields`, its name and the category it carries."""
+
+    index: int
+    name: str
+    category: str | None  # None: neither the export nor the system's field map says
+    explicit: bool
+
+
+def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
+    """The export's fields with their categories: an explicit `category` wins, else the pack's
+    field map for the export's system (never a guess)."""
+    field_map = pack.field_map(export.get("system")) or {}
+    found = []
+    for index, item in enumerate(export.get("fields") or []):
+        if isinstance(item, YMap):
+            name, category = item.get("name"), item.get("category")
+            found.append(ExportField(index, name, category or field_map.get(name), bool(category)))
+        elif isinstance(item, str):
+            found.append(ExportField(index, item, field_map.get(item), False))
+    return found
+
+
+def covering_rules(dpisp: DPISP, export: DataExport) -> list[YMap]:
+    """The DPISP rules an export relies on: the one its `sharing_rule` names when that rule is for
+    the export's owner, recipient and purpose; otherwise, when it names none, every rule from the
+    owner to the recipient for the purpose. Empty when the named rule is missing or for other
+    parties (REF004 and SHARE007 say so)."""
+    owner, recipient, purpose = export.get("owner"), export.get("recipient"), export.get("purpose")
+    named = export.get("sharing_rule")
+    if isinstance(named, str):
+        rule = dpisp.sharing_rules.get(named)
+        if rule is not None and (rule.get("from"), rule.get("to"), rule.get("purpose")) == (owner, recipient, purpose):
+            return [rule]
+        return []
+    return dpisp.rules_between(owner, recipient, purpose)
+
+
+def exports_in_context(project: Project) -> Iterator[tuple[DataExport, DPISP]]:
+    """Each export whose DPISP is in the run and whose owner and recipient are its parties."""
+    for export in project.exports:
+        dpisp = project.dpisp_for(export)
+        if dpisp is not None and export.get("owner") in dpisp.parties and export.get("recipient") in dpisp.parties:
+            yield export, dpisp
+
+
+def rule_categories(rule: YMap, pack: Pack) -> Iterator[tuple[YSeq, int, str]]:
+    """(categories list, index, category id) for each category of a rule that the pack knows."""
+    categories = rule.get("categories")
+    for index, category in enumerate(categories if isinstance(categories, YSeq) else []):
+        if category in pack.categories:
+            yield categories, index, category
+
+
+def rules_with_purpose(project: Project, pack: Pack) -> Iterator[tuple[DPISP, YMap, YMap]]:
+    """(DPISP, sharing rule, pack purpose) for every rule whose purpose the pack knows."""
+    for dpisp in project.dpisps.values():
+        for rule in dpisp.sharing_rules.values():
+            purpose = pack.purposes.get(rule.get("purpose"))
+            if purpose is not None:
+                yield dpisp, rule, purpose
+
+
+# --- rule level: categories against the purpose's need-to-know ----------------------------------
+
+class CategoryNeverAllowed(Rule):
+    """
+    ## What it checks
+    No sharing rule lists a data category that its purpose never allows (the purpose's `never`
+    list in the policy pack), whatever the rule's justification says.
+
+    ## Why it matters
+    Some data has no place in some flows: ethnicity or religion in a service referral, a child's
+    photo or the perpetrator's identity in a referral into the Best Interests Procedure. The
+    standard rules these out because the harm of disclosure outweighs any use the recipient could
+    make of them. Source: UNHCR Data Protection Policy (2015) §2.4 (necessity and
+    proportionality); IASC Operational Guidance on Data Responsibility (2023), defined purpose.
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-irc-referral
+        from: sc
+        to: irc
+        purpose: referral.service
+        basis: consent
+        categories: [identity.name, location.current, sensitive.ethnicity]
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - id: sc-to-irc-referral
+        from: sc
+        to: irc
+        purpose: referral.service
+        basis: consent
+        categories: [identity.name, location.current]
+    ```
+
+    ## How to fix
+    Remove the category from the rule (and the matching fields from its exports). If the
+    recipient truly needs it, the flow serves another purpose: write a separate rule for that
+    purpose.
+    """
+
+    id, name, summary = "SHARE001", "category-never-allowed", "A sharing rule lists a category its purpose never allows"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for _, rule, purpose in rules_with_purpose(project, pack):
+            never = set(purpose.get("never") or [])
+            for seq, index, category in rule_categories(rule, pack):
+                if category in never:
+                    yield self.finding(
+                        locate(seq, index),
+                        f"sharing rule '{rule['id']}' sends category {category_words(pack, category)} "
+                        f"to {rule.get('to')} for {purpose_words(pack, rule['purpose'])}, which never allows it, "
+                        "whatever the justification; remove it from the rule and from its exports")
+
+
+class CategoryBeyondPurpose(Rule):
+    """
+    ## What it checks
+    Every category of a sharing rule is one its purpose needs (`need_to_know`) or may receive
+    with a justification (`with_justification`). A category in neither list is beyond what the
+    purpose can use, and a justification does not change that. (Categories the purpose never
+    allows are SHARE001.)
+
+    ## Why it matters
+    Need-to-know is the heart of a DPISP: each agency receives only what it needs for the
+    purpose it receives it for. The purpose lists of the standard say what that is; anything
+    else is data the recipient has no use for and that can only hurt the child if it leaks.
+    Source: UNHCR Data Protection Policy (2015) §2.4 (necessity and proportionality); inter-agency
+    DPISP template (data points shared on a need-to-know basis).
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-stats
+        from: sc
+        to: unhcr
+        unhcr_role: coordinator
+        purpose: reporting.statistical
+        basis: public_interest
+        categories: [aggregate.case_counts, plan.case_plan]
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-stats
+        from: sc
+        to: unhcr
+        unhcr_role: coordinator
+        purpose: reporting.statistical
+        basis: public_interest
+        categories: [aggregate.case_counts]
+    ```
+
+    ## How to fix
+    Remove the category, or move the flow to a purpose that needs it (the pack's purposes list
+    what each one needs). If the standard is wrong for your operation, raise it with the pack's
+    maintainers; do not silence the finding without a reason.
+    """
+
+    id, name, summary = "SHARE002", "category-beyond-purpose", "A sharing rule lists a category its purpose does not need"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for _, rule, purpose in rules_with_purpose(project, pack):
+            allowed = {*(purpose.get("need_to_know") or []), *(purpose.get("with_justification") or []),
+                       *(purpose.get("never") or [])}
+            for seq, index, category in rule_categories(rule, pack):
+                if category not in allowed:
+                    yield self.finding(
+                        locate(seq, index),
+                        f"sharing rule '{rule['id']}' sends category {category_words(pack, category)} "
+                        f"to {rule.get('to')} for {purpose_words(pack, rule['purpose'])}, which neither needs it "
+                        "nor allows it with a justification; remove it, or share it under a purpose that needs it")
+
+
+class JustificationMissing(Rule):
+    """
+    ## What it checks
+    A sharing rule that lists categories its purpose allows only with a justification (the
+    purpose's `with_justification` list) has a `justification` saying why this recipient needs
+    them for this purpose.
+
+    ## Why it matters
+    Beyond the minimal data set, sharing is an exception that someone must decide and be able to
+    explain: to the child, to a supervisor, to an auditor. A written justification is that
+    decision on record. Source: UNHCR Data Protection Policy (2015) §2.4 (necessity and
+    proportionality) and §2.9 (accountability); Alliance Guidance Note on data protection and
+    information sharing (2023).
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-bip
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: bip.referral
+        basis: consent
+        categories: [identity.name, protection.concern.type, family.members]
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-bip
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: bip.referral
+        basis: consent
+        categories: [identity.name, protection.concern.type, family.members]
+        justification: >-
+          Unaccompanied and separated children: the BIA needs the known family members
+          to assess tracing and care options.
+    ```
+
+    ## How to fix
+    Write in `justification` why the recipient needs each listed category for this purpose, or
+    remove the categories it does not need.
+    """
+
+    id, name, summary = "SHARE003", "justification-missing", "A sharing rule lists categories that need a justification, without one"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for _, rule, purpose in rules_with_purpose(project, pack):
+            if not blank(rule.get("justification")):
+                continue
+            needing = set(purpose.get("with_justification") or [])
+            listed = [category for _, _, category in rule_categories(rule, pack) if category in needing]
+            if listed:
+                shown = ", ".join(category_words(pack, c) for c in listed)
+                yield self.finding(
+                    locate(rule, "justification"),
+                    f"sharing rule '{rule['id']}' sends {shown} to {rule.get('to')} for "
+                    f"{purpose_words(pack, rule['purpose'])}, which allows them only with a justification, and "
+                    "the rule has none; add `justification:` saying why the recipient needs them, or remove them")
+
+
+# --- export level: each field against the DPISP rule ---------------------------------------------
+
+class UnmappedExportField(Rule):
+    """
+    ## What it checks
+    Every field of a DataExport has a data category: either the policy pack's field map for the
+    export's system knows the field name (Primero/CPIMS+ and proGres v4 names), or the export
+    says it with `{name: ..., category: ...}`. Systems without standard names (KoboToolbox,
+    spreadsheets, other) need an explicit category on every field.
+
+    ## Why it matters
+    A field without a category is data whose need-to-know nobody has checked: custom fields are
+    exactly where sensitive details (HIV status, a GBV flag) hide. im4cm-lint never guesses a
+    category from a name. Source: IASC Operational Guidance on Data Responsibility (2023), data
+    sensitivity classification; UNHCR Data Protection Policy (2015) §2.4.
+
+    ## Example
+    ```yaml
+    system: cpims+
+    fields:
+      - name_first
+      - custom_flag_x
+    ```
+    Fixed:
+    ```yaml
+    system: cpims+
+    fields:
+      - name_first
+      - {name: custom_flag_x, category: protection.concern.type}
+    ```
+
+    ## How to fix
+    Write the field as `{name: <field>, category: <category id>}` with the category from the
+    pack's taxonomy that describes what the field holds; check the field's form in the system if
+    in doubt. If the field is a standard one, ask the pack's maintainers to add it to the map.
+    """
+
+    id, name, summary = "SHARE004", "unmapped-export-field", "An export field has no data category"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            system = export.get("system")
+            why = (f"{system} has no standard field names" if pack.field_map(system) is None
+                   else f"the pack's field map for {system} does not list it")
+            for item in export_fields(export, pack):
+                if item.category is None:
+                    yield self.finding(
+                        locate(export.body["fields"], item.index),
+                        f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as `{{name: {item.name}, category: <category id>}}` with "
+                        "the category of what it holds")
+
+
+class ExportFieldNotPermitted(Rule):
+    """
+    ## What it checks
+    Every field a DataExport sends carries a category that the DPISP sharing rule for the export
+    (its `sharing_rule`, or every rule from its owner to its recipient for its purpose) lists.
+
+    ## Why it matters
+    The DPISP is what the agencies agreed; the export is what the system really sends. An export
+    field beyond the rule is data leaving the agency that no partner agreed to, often because a
+    system's standard export carries more than the referral needs. Source: UNHCR Data Protection
+    Policy (2015) §2.4 (necessity and proportionality) and §6.1 (transfers only as agreed);
+    inter-agency DPISP template (data points shared on a need-to-know basis).
+
+    ## Example
+    ```yaml
+    sharing_rule: sc-to-unhcr-bip      # categories: [identity.name, identity.sex]
+    fields: [name_first, sex, protection_concerns]
+    ```
+    Fixed:
+    ```yaml
+    sharing_rule: sc-to-unhcr-bip      # categories: [identity.name, identity.sex]
+    fields: [name_first, sex]
+    ```
+
+    ## How to fix
+    Remove the field from the export, or, if the recipient needs it for the purpose, add its
+    category to the sharing rule (with a justification where the purpose asks for one) and have
+    the parties agree the change.
+    """
+
+    id, name, summary = "SHARE005", "export-field-not-permitted", "An export sends a field its sharing rule does not permit"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export, dpisp in exports_in_context(project):
+            rules = covering_rules(dpisp, export)
+            if not rules:
+                continue
+            permitted = {c for rule in rules for c in rule.get("categories") or []}
+            for item in export_fields(export, pack):
+                if item.category is None or item.category not in pack.categories or item.category in permitted:
+                    continue
+                verb = "does" if len(rules) == 1 else "do"
+                yield self.finding(
+                    locate(export.body["fields"], item.index),
+                    f"{field_words(pack, item.name, item.category)} is sent to "
+                    f"{export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}, but "
+                    f"{rule_names(rules)} {verb} not permit that category; remove the field from the export or "
+                    "add the category to the rule with a justification")
+
+
+class ExportWithoutRule(Rule):
+    """
+    ## What it checks
+    For every DataExport that does not name a `sharing_rule`, its DPISP has a sharing rule from
+    the export's owner to its recipient for its purpose.
+
+    ## Why it matters
+    An export that no rule covers is a flow the parties never agreed: no purpose limits it, no
+    legitimate basis supports it, no one answers for it. This is common with system exports that
+    bypass role-based access, such as Primero's UNHCR CSV export. Source: UNHCR Data Protection
+    Policy (2015) §6.1-6.2 (transfers to third parties need an agreed basis and a data transfer
+    agreement); inter-agency DPISP template (with whom, for what purpose, on what basis).
+
+    ## Example
+    ```yaml
+    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv
+    owner: sc
+    recipient: unhcr
+    purpose: reporting.unhcr_csv
+    ```
+    Fixed:
+    ```yaml
+    # in the DPISP:
+    sharing:
+      - id: sc-to-unhcr-csv
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: reporting.unhcr_csv
+        basis: consent
+        categories: [identity.registration_id, identity.sex, identity.dob_age]
+    ```
+
+    ## How to fix
+    Agree a sharing rule for this flow in the DPISP (owner, recipient, purpose, basis,
+    categories), or stop the export. If a rule exists under another purpose, correct the
+    export's `purpose`.
+    """
+
+    id, name, summary = "SHARE006", "export-without-rule", "No DPISP sharing rule covers an export"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export, dpisp in exports_in_context(project):
+            if "sharing_rule" in export.body or export.get("purpose") not in pack.purposes:
+                continue
+            owner, recipient, purpose = export.get("owner"), export.get("recipient"), export.get("purpose")
+            if dpisp.rules_between(owner, recipient, purpose):
+                continue
+            others = sorted({r.get("purpose") for r in dpisp.rules_between(owner, recipient)})
+            hint = f" (it has rules from {owner} to {recipient} for {', '.join(others)})" if others else ""
+            yield self.finding(
+                locate(export.body, "purpose"),
+                f"export '{export.id}' sends {owner}'s data to {recipient} for {purpose_words(pack, purpose)}, but "
+                f"DPISP {dpisp.id} has no sharing rule from {owner} to {recipient} for that purpose{hint}; agree a "
+                "rule in the DPISP or stop the export")
+
+
+class ExportRuleMismatch(Rule):
+    """
+    ## What it checks
+    The sharing rule a DataExport names in `sharing_rule` is for the export's owner (`from`),
+    recipient (`to`) and purpose.
+
+    ## Why it matters
+    Citing a rule made for other parties or another purpose gives an export the appearance of
+    permission it does not have: the consent, justification and categories agreed for one flow
+    do not carry over to another. Source: UNHCR Data Protection Policy (2015) §2.3 (purpose
+    specification); inter-agency DPISP template (with whom, for what purpose).
+
+    ## Example
+    ```yaml
+    owner: sc
+    recipient: unhcr
+    purpose: bip.referral
+    sharing_rule: sc-to-irc-referral   # from sc to irc, for referral.service
+    ```
+    Fixed:
+    ```yaml
+    owner: sc
+    recipient: unhcr
+    purpose: bip.referral
+    sharing_rule: sc-to-unhcr-bip
+    ```
+
+    ## How to fix
+    Name the rule that covers this owner, recipient and purpose (the message suggests one when
+    it exists), correct the export's owner, recipient or purpose, or agree a new rule.
+    """
+
+    id, name, summary = "SHARE007", "export-rule-mismatch", "An export names a sharing rule for other parties or another purpose"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export, dpisp in exports_in_context(project):
+            rule = dpisp.sharing_rules.get(export.get("sharing_rule") or "")
+            if rule is None:
+                continue
+            flow = (export.get("owner"), export.get("recipient"), export.get("purpose"))
+            if (rule.get("from"), rule.get("to"), rule.get("purpose")) == flow:
+                continue
+            matching = dpisp.rules_between(*flow)
+            hint = f"{rule_names(matching)} covers this flow: name it instead" if matching else (
+                "no rule of the DPISP covers this flow: agree one, or correct the export")
+            yield self.finding(
+                locate(export.body, "sharing_rule"),
+                f"export '{export.id}' sends {flow[0]}'s data to {flow[1]} for {purpose_words(pack, flow[2])}, but the "
+                f"sharing rule it names, '{rule['id']}', is from {rule.get('from')} to {rule.get('to')} for "
+                f"{purpose_words(pack, rule.get('purpose'))}; {hint}")
+
+
+# --- sensitive data to the wrong places ---------------------------------------------------------
+
+class SevereToAuthorityOrDonor(Rule):
+    """
+    ## What it checks
+    No sharing rule sends a category of `severe` sensitivity (ethnicity, religion, GBV, violence
+    incidents, perpetrators, medical and HIV/SRH data, BIA/BID records...) to:
+    - a party of type `authority`;
+    - the UNHCR party in its `donor` or `coordinator` capacity (`unhcr_role`);
+    - UNICEF (a UN agency whose id or name contains "unicef") for a purpose that serves
+      aggregate data only, i.e. in its donor or coordinator (CP AoR lead) capacity.
+
+    ## Why it matters
+    In refugee settings the authorities of the host country, or of the country of origin through
+    them, may put a child at risk with this data; donors and coordinators do not provide services
+    to the child and need aggregate figures only. Source: UNHCR Data Protection Policy (2015) §6.3
+    (disclosure to national authorities); HDTI Principled Framework for Responsible Data Sharing
+    between Humanitarian Organizations and Donors (2023); IASC Operational Guidance on Data
+    Responsibility (2023), do no harm.
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-moswa
+        from: sc
+        to: moswa                 # type: authority
+        purpose: authorities.child_protection
+        basis: legal_obligation
+        categories: [identity.name, protection.concern.type, protection.perpetrator]
+        justification: court order for alternative care
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - id: sc-to-moswa
+        from: sc
+        to: moswa
+        purpose: authorities.child_protection
+        basis: legal_obligation
+        categories: [identity.name, protection.concern.type]
+    ```
+
+    ## How to fix
+    Remove the category from the rule. Where the law compels disclosure in one case (a court
+    order), record that decision with an inline suppression and its reason rather than a standing
+    rule: `# im4cm-lint: disable=SHARE008 -- court order 2025/17, reviewed by DP focal point`.
+    """
+
+    id, name, summary = "SHARE008", "severe-to-authority-or-donor", "Severe data goes to authorities, donors or coordinators"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for rule in dpisp.sharing_rules.values():
+                capacity = self._capacity(dpisp, rule, pack)
+                if capacity is None:
+                    continue
+                for seq, index, category in rule_categories(rule, pack):
+                    if pack.categories[category].get("sensitivity") == "severe":
+                        yield self.finding(
+                            locate(seq, index),
+                            f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
+                            f"{purpose_words(pack, rule.get('purpose'))}; severe data must not go to authorities, "
+                            "donors or coordinators: remove it from the rule")
+
+    @staticmethod
+    def _capacity(dpisp: DPISP, rule: YMap, pack: Pack) -> str | None:
+        """The words for a recipient that must not get severe data, or None."""
+        to = rule.get("to")
+        party = dpisp.parties.get(to)
+        if party is None:
+            return None
+        if party.get("type") == "authority":
+            return f"{to} (an authority)"
+        if to == dpisp.unhcr_party and rule.get("unhcr_role") in ("donor", "coordinator"):
+            return f"{to} as {rule['unhcr_role']}"
+        purpose = pack.purposes.get(rule.get("purpose"))
+        if is_unicef(to, party) and purpose is not None and purpose.get("individual_level") is False:
+            return f"{to} as donor or coordinator"
+        return None
+
+
+class IdentifiableWhereAggregateServes(Rule):
+    """
+    ## What it checks
+    - A sharing rule or DataExport with `level: individual` is not for a purpose that needs only
+      aggregate data (`individual_level: false` in the pack: statistics, donor reporting, service
+      mapping).
+    - A DataExport with `level: aggregate` sends no field of an `identifiable` category (case
+      ids, names, dates of birth, current locations...).
+
+    ## Why it matters
+    Counting children does not need their records. Individual records sent for statistics or
+    donor reports multiply the copies of identifiable data for no benefit, and an "aggregate"
+    export that carries identifiers is not aggregate. Source: UNHCR Data Protection Policy (2015)
+    §2.4 (necessity and proportionality); HDTI Principled Framework for Responsible Data Sharing
+    between Humanitarian Organizations and Donors (2023); GBVIMS Information Sharing Protocol
+    (anonymous, consolidated data only).
+
+    ## Example
+    ```yaml
+    purpose: reporting.statistical
+    level: aggregate
+    min_cell_size: 5
+    fields: [case_id, sex]
+    ```
+    Fixed:
+    ```yaml
+    purpose: reporting.statistical
+    level: aggregate
+    min_cell_size: 5
+    fields: [sex]
+    ```
+
+    ## How to fix
+    Aggregate the data before it leaves the agency (counts by sex, age band, area, concern) and
+    drop identifying fields; set `level: aggregate`. If individual records are truly needed, the
+    flow serves another purpose: write a rule for that purpose.
+    """
+
+    id, name, summary = ("SHARE009", "identifiable-where-aggregate-serves",
+                         "Individual or identifiable data is shared for a purpose that needs only aggregates")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for _, rule, purpose in rules_with_purpose(project, pack):
+            if rule.get("level") == "individual" and purpose.get("individual_level") is False:
+                yield self.finding(
+                    locate(rule, "level"),
+                    f"sharing rule '{rule['id']}' shares individual records for "
+                    f"{purpose_words(pack, rule['purpose'])}, which needs only aggregate data; share counts "
+                    "instead (level: aggregate) or use a purpose that needs individual records")
+        for export in project.exports:
+            purpose = pack.purposes.get(export.get("purpose"))
+            level = export.get("level")
+            if level == "individual" and purpose is not None and purpose.get("individual_level") is False:
+                yield self.finding(
+                    locate(export.body, "level"),
+                    f"export '{export.id}' sends individual records for "
+                    f"{purpose_words(pack, export.get('purpose'))}, which needs only aggregate data; export "
+                    "counts instead (level: aggregate) without identifying fields")
+            if level != "aggregate":
+                continue
+            for item in export_fields(export, pack):
+                category = pack.categories.get(item.category or "")
+                if category is not None and category.get("identifiable") is True:
+                    yield self.finding(
+                        locate(export.body["fields"], item.index),
+                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, item.category)}, "
+                        "which identifies a person; remove it "
+                        "and send counts only")
+
+
+class SmallCells(Rule):
+    """
+    ## What it checks
+    Every DataExport with `level: aggregate` sets `min_cell_size` (the smallest count it
+    publishes; smaller counts are suppressed or merged) at or above the pack's `min_cell_size`
+    threshold.
+
+    ## Why it matters
+    In a camp, "1 girl aged 15-17, survivor of GBV, block C" is one child. Small counts in
+    aggregate tables re-identify children, so aggregate reports suppress small cells. Source:
+    GBVIMS Information Sharing Protocol (anonymous, consolidated data); IASC Operational Guidance
+    on Data Responsibility (2023), statistical disclosure control; UNHCR Data Protection Policy
+    (2015) §2.8 (security).
+
+    ## Example
+    ```yaml
+    level: aggregate
+    min_cell_size: 2
+    ```
+    Fixed:
+    ```yaml
+    level: aggregate
+    min_cell_size: 5
+    ```
+
+    ## How to fix
+    Set `min_cell_size` to at least the threshold (default 5; an operation may raise it in its
+    configuration) and make sure the system or the person preparing the report suppresses or
+    merges smaller counts.
+    """
+
+    id, name, summary = "SHARE010", "small-cells", "An aggregate export publishes counts below the minimum cell size"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        threshold = pack.threshold("min_cell_size")
+        if not isinstance(threshold, (int, float)):
+            return
+        for export in project.exports:
+            if export.get("level") != "aggregate":
+                continue
+            size = export.get("min_cell_size")
+            if size is None:
+                yield self.finding(
+                    locate(export.body, "min_cell_size"),
+                    f"aggregate export '{export.id}' sets no min_cell_size, so counts of 1 or 2 children can be "
+                    f"published; add `min_cell_size: {threshold:g}` (or more) and suppress smaller counts")
+            elif size < threshold:
+                yield self.finding(
+                    locate(export.body, "min_cell_size"),
+                    f"aggregate export '{export.id}' publishes counts from {size}, below the minimum cell size of "
+                    f"{threshold:g}; small counts can identify a child: set min_cell_size to at least {threshold:g}")
+
+
+class UnencryptedTransport(Rule):
+    """
+    ## What it checks
+    A DataExport with `transport: {encrypted: false}` sends only categories of `low`
+    sensitivity.
+
+    ## Why it matters
+    Referral lists sent as plain e-mail attachments or on unencrypted USB sticks are a leading
+    cause of breaches in case management. Anything above low sensitivity must travel encrypted.
+    Source: UNHCR Data Protection Policy (2015) §2.8 and §4.2 (security of personal data); Annex C
+    security measures obligation for implementing partners.
+
+    ## Example
+    ```yaml
+    fields: [name_first, sex]
+    transport: {encrypted: false, method: email}
+    ```
+    Fixed:
+    ```yaml
+    fields: [name_first, sex]
+    transport: {encrypted: true, method: sftp}
+    ```
+
+    ## How to fix
+    Use an encrypted channel (the interoperability API, SFTP, an encrypted archive with the
+    password sent by another channel) and set `encrypted: true`, or remove every field above low
+    sensitivity.
+    """
+
+    id, name, summary = "SHARE011", "unencrypted-transport", "An export sends data above low sensitivity unencrypted"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            transport = export.get("transport")
+            if not isinstance(transport, YMap) or transport.get("encrypted") is not False:
+                continue
+            ranked = [(SENSITIVITY.get(pack.categories[f.category].get("sensitivity"), 0), -f.index, f)
+                      for f in export_fields(export, pack) if f.category in pack.categories]
+            above = [entry for entry in ranked if entry[0] > 0]
+            if not above:
+                continue
+            worst = max(above)[2]
+            yield self.finding(
+                locate(transport, "encrypted"),
+                f"export '{export.id}' sends {len(above)} field(s) above low sensitivity unencrypted, such as "
+                f"{field_words(pack, worst.name, worst.category)}; use an encrypted channel and "
+                "set `encrypted: true`, or send only low-sensitivity fields")
+
+
+class OnwardSharingUnnamed(Rule):
+    """
+    ## What it checks
+    A sharing rule with `onward_sharing: true` names in `onward_recipients` the parties the
+    recipient may pass the data on to.
+
+    ## Why it matters
+    "May be shared onward" without saying with whom is a blank cheque: the sending agency and
+    the child can no longer know who holds the data. Source: UNHCR Data Protection Policy (2015)
+    §6.1-6.2 (onward transfers only to identified recipients under agreed conditions); Annex C
+    onward transfer obligation.
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-bip
+        onward_sharing: true
+    ```
+    Fixed:
+    ```yaml
+    sharing:
+      - id: sc-to-unhcr-bip
+        onward_sharing: true
+        onward_recipients: [irc]
+    ```
+
+    ## How to fix
+    List the parties in `onward_recipients` (they must be parties of the DPISP), or set
+    `onward_sharing: false`.
+    """
+
+    id, name, summary = "SHARE012", "onward-sharing-unnamed", "A rule allows onward sharing without naming to whom"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for rule in dpisp.sharing_rules.values():
+                if rule.get("onward_sharing") is True and not rule.get("onward_recipients"):
+                    yield self.finding(
+                        locate(rule, "onward_sharing"),
+                        f"sharing rule '{rule['id']}' lets {rule.get('to')} share the data onward but names no "
+                        "onward recipient; list them in `onward_recipients`, or set `onward_sharing: false`")
+
+
+# --- consent --------------------------------------------------------------------------------------
+
+def consent_fields(pack: Pack, system: str) -> list[YMap]:
+    """The pack's consent fields for the field map of ``system``."""
+    map_name = (pack.systems.get(system) or {}).get("field_map")
+    entries = pack.section("consent_fields") or []
+    return [e for e in entries if isinstance(e, YMap) and map_name and e.get("system_map") == map_name]
+
+
+class ConsentFieldMissing(Rule):
+    """
+    ## What it checks
+    A DataExport that relies on a sharing rule with `basis: consent` carries a consent field that
+    covers its recipient: the pack lists, per system, which consent fields cover which kind of
+    recipient (for Primero/CPIMS+: `consent_info_sharing`, `disclosure_other_orgs`,
+    `unhcr_export_opt_in`...) and which of them record consent for each purpose. Checked for
+    systems whose consent fields the pack knows.
+
+    ## Why it matters
+    Consent recorded in the sending system but not sent with the data cannot be honoured by the
+    recipient, and nothing shows that the export left out the children whose carers refused.
+    Primero itself gates referrals and transfers on these fields. Source: Primero's consent gate
+    on referrals and transfers (`disclosure_other_orgs`, `consent_for_services`); UNHCR Data
+    Protection Policy (2015) §2.2 (consent as a legitimate basis).
+
+    ## Example
+    ```yaml
+    # sharing rule sc-to-unhcr-bip has basis: consent
+    system: cpims+
+    recipient: unhcr
+    fields: [name_first, sex]
+    ```
+    Fixed:
+    ```yaml
+    system: cpims+
+    recipient: unhcr
+    fields: [name_first, sex, unhcr_export_opt_in]
+    ```
+
+    ## How to fix
+    Add the consent field the message names to the export (and export only cases where it is
+    given), or, if consent is not the basis of this flow, correct the rule's `basis`.
+    """
+
+    id, name, summary = "SHARE013", "consent-field-missing", "A consent-based export carries no consent field for its recipient"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export, dpisp in exports_in_context(project):
+            rules = [r for r in covering_rules(dpisp, export) if r.get("basis") == "consent"]
+            if not rules:
+                continue
+            kind = recipient_kind(dpisp, export.get("recipient"))
+            purpose = pack.purposes.get(export.get("purpose")) or {}
+            for_purpose = set(purpose.get("consent_fields") or [])
+            candidates = [e for e in consent_fields(pack, export.get("system")) if kind in (e.get("covers") or [])]
+            if for_purpose:
+                candidates = [e for e in candidates if {e["field"], e.get("superseded_by")} & for_purpose]
+            if not candidates:
+                continue
+            names = {item.name for item in export_fields(export, pack)}
+            if names & {e["field"] for e in candidates}:
+                continue
+            current = sorted(e["field"] for e in candidates if not e.get("superseded_by"))
+            yield self.finding(
+                locate(export.body, "fields"),
+                f"export '{export.id}' relies on consent ({rule_names(rules)}) but carries no consent field that "
+                f"covers {export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}; add "
+                f"{' or '.join(repr(n) for n in current)} and export only cases where consent is given")
+
+
+class SupersededConsentFlag(Rule):
+    """
+    ## What it checks
+    No DataExport sends a consent field that the pack marks as superseded by another, such as
+    Primero's legacy `unhcr_export_opt_out`, replaced by `unhcr_export_opt_in`.
+
+    ## Why it matters
+    Primero's current consent form records `unhcr_export_opt_in`, while its seeded UNHCR CSV
+    export still reads the inverted `unhcr_export_opt_out`: a case whose carer did not opt in has
+    no opt-out either, so the export sends it in full. The superseded flag silently turns "no
+    consent" into "shared". Source: primeroIMS/primero `db/configuration/exports/exports.rb` and
+    `app/models/concerns/unhcr_mapping.rb` (opt_out_field still `unhcr_export_opt_out`); UNHCR
+    Data Protection Policy (2015) §2.2.
+
+    ## Example
+    ```yaml
+    fields: [unhcr_individual_no, sex, unhcr_export_opt_out]
+    ```
+    Fixed:
+    ```yaml
+    fields: [unhcr_individual_no, sex, unhcr_export_opt_in]
+    ```
+
+    ## How to fix
+    Export (and filter cases on) the current flag the message names; in Primero, change the
+    UNHCR export configuration's opt-out field or filter on the opt-in before exporting.
+    """
+
+    id, name, summary = "SHARE014", "superseded-consent-flag", "An export relies on a superseded consent flag"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            superseded = {e["field"]: e["superseded_by"] for e in consent_fields(pack, export.get("system"))
+                          if e.get("superseded_by")}
+            for item in export_fields(export, pack):
+                if item.name in superseded:
+                    yield self.finding(
+                        locate(export.body["fields"], item.index),
+                        f"export '{export.id}' sends consent flag '{item.name}', which '{superseded[item.name]}' "
+                        f"has replaced; cases recorded with the new flag only are not filtered by the old one: "
+                        f"export and filter on '{superseded[item.name]}' instead")
+
+
+# --- national counterparts ---------------------------------------------------------------------
+
+class LocalActorNotParty(Rule):
+    """
+    ## What it checks
+    A sharing rule whose purpose serves only local actors (the pack's purpose `recipients` are
+    all `authority` or `lngo`, e.g. referral to child protection authorities) sends the data to a
+    party that is itself a local actor, not through an intermediary while the authority or local
+    NGO that uses it stays outside the protocol. A local actor is a party of type `lngo` or
+    `authority`, or any party with `local: true` (`local: false` overrides the type).
+
+    ## Why it matters
+    The inter-agency consultations recommended bringing national counterparts into the DPISP:
+    data that reaches an authority or a local NGO through another agency reaches someone who has
+    signed nothing and is bound by none of its safeguards. Source: IM4CM country consultations
+    and Alliance DPISP Guidance Note (2023), national counterparts recommendation; IASC
+    Operational Guidance on Data Responsibility (2023), coordination and collaboration.
+
+    ## Example
+    ```yaml
+    sharing:
+      - id: sc-to-unicef-authorities
+        from: sc
+        to: unicef
+        purpose: authorities.child_protection
+    ```
+    Fixed:
+    ```yaml
+    parties:
+      - {id: moswa, name: Ministry of Social Affairs, type: authority}
+    sharing:
+      - id: sc-to-moswa
+        from: sc
+        to: moswa
+        purpose: authorities.child_protection
+    ```
+
+    ## How to fix
+    Add the authority or local NGO as a party (it signs the DPISP) and share with it directly.
+    """
+
+    id, name, summary = ("SHARE015", "local-actor-not-party",
+                         "Data for authorities or local NGOs goes through a party that is not one")
+    severity = "warning"  # a recommendation of the consultations, not a breach of the standard
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp, rule, purpose in rules_with_purpose(project, pack):
+            kinds = set(purpose.get("recipients") or [])
+            party = dpisp.parties.get(rule.get("to"))
+            if not kinds or not kinds <= set(LOCAL_TYPES) or party is None or is_local(party):
+                continue
+            users = " and ".join(LOCAL_WORDS[kind] for kind in sorted(kinds))
+            yield self.finding(
+                locate(rule, "to"),
+                f"sharing rule '{rule['id']}' sends data for {purpose_words(pack, rule['purpose'])}, a purpose of "
+                f"{users}, but goes to {rule['to']} ({party.get('type')}): the {users} that use the data are not "
+                "parties of the DPISP; add them as parties and share with them directly")
+
+
+class NoLocalActor(Rule):
+    """
+    ## What it checks
+    A DPISP has at least one local actor among its parties: a local NGO (`lngo`), an authority,
+    or a party marked `local: true`.
+
+    ## Why it matters
+    The inter-agency consultations found that protocols signed by international agencies only
+    leave out the national counterparts who take over cases and carry the response in the long
+    run. This is a note for the next review, not an error. Source: IM4CM country consultations
+    and Alliance DPISP Guidance Note (2023), national counterparts recommendation; IASC
+    Operational Guidance on Data Responsibility (2023), coordination and collaboration.
+
+    ## Example
+    ```yaml
+    parties:
+      - {id: unhcr, name: UNHCR Ethiopia, type: un_agency, unhcr_roles: [service_provider]}
+      - {id: sc, name: Save the Children, type: ingo}
+    ```
+    Fixed:
+    ```yaml
+    parties:
+      - {id: unhcr, name: UNHCR Ethiopia, type: un_agency, unhcr_roles: [service_provider]}
+      - {id: sc, name: Save the Children, type: ingo}
+      - {id: rhrd, name: Rehabilitation and Development Organisation, type: lngo}
+    ```
+
+    ## How to fix
+    Invite local NGOs and the child protection authority that work with the same children to
+    join the protocol at its next review. An international party that is registered and staffed
+    nationally may be marked `local: true`.
+    """
+
+    id, name, summary = "SHARE016", "no-local-actor", "No local NGO or authority takes part in the DPISP"
+    severity = "info"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            if dpisp.parties and not any(is_local(p) for p in dpisp.parties.values()):
+                yield self.finding(
+                    locate(dpisp.body, "parties"),
+                    f"no local NGO or authority is a party of DPISP {dpisp.id}; consider inviting the national "
+                    "counterparts who work with the same children at the next review")
 
 
 @hookimpl
 def im4cm_lint_rules():
-    return []
+    return [CategoryNeverAllowed, CategoryBeyondPurpose, JustificationMissing, UnmappedExportField,
+            ExportFieldNotPermitted, ExportWithoutRule, ExportRuleMismatch, SevereToAuthorityOrDonor,
+            IdentifiableWhereAggregateServes, SmallCells, UnencryptedTransport, OnwardSharingUnnamed,
+            ConsentFieldMissing, SupersededConsentFlag, LocalActorNotParty, NoLocalActor]

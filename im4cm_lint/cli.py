@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
     "init": "im4cm_lint.scaffold:init_command",
     "schema": "im4cm_lint.schema_export:schema_command",
+    "report": "im4cm_lint.report:command",
 }
 
 
@@ -61,6 +62,7 @@ def cli() -> None:
     im4cm-lint rules                 every rule
     im4cm-lint init --country CC --operation NAME DIR   start a country repository
     im4cm-lint schema [KIND]         JSON Schema for editors
+    im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
     """
 
 
@@ -89,15 +91,25 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
               help="Apply the safe fixes (locked clause text, outdated clauses, skeletons of missing roles), "
                    "then report what remains.")
 @click.option("--diff", "show_diff", is_flag=True, help="With --fix: print the fixes as a diff and write nothing.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file (see --write-baseline).")
+@click.option("--write-baseline", type=click.Path(dir_okay=False),
+              help="Record today's findings in this file, to adopt the linter on an existing repository.")
+@click.option("--report-all", is_flag=True,
+              help="With file paths (as pre-commit passes them): report on every document of the repository, "
+                   "not only on those files.")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only, no summary.")
+@click.option("--statistics", is_flag=True, help="Text format: count the findings by rule instead of listing them.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff) -> None:
+          explain, fix, show_diff, baseline, write_baseline, report_all, quiet, statistics) -> None:
     """Lint the documents under PATHS (default: the current folder)."""
     from im4cm_lint.engine import Options, run
     from im4cm_lint.reporters import renderer
 
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
-                      today=today.date() if today else None)
+                      today=today.date() if today else None, baseline=baseline,
+                      write_baseline=write_baseline, report_all=report_all)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if explain:
         from im4cm_lint.explain import explain_target
@@ -119,10 +131,19 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     else:
         result = run(list(paths), options)
     render = renderer(output_format)
-    if output_format == "text":
-        text = render(result, colour=colour)
+    if output_format == "text" and statistics:
+        from im4cm_lint.reporters.text import render_statistics
+
+        text = render_statistics(result, quiet=quiet)
+    elif output_format == "text":
+        text = render(result, colour=colour, quiet=quiet)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # as yamllint does: annotate the pull request too
+            text += renderer("github")(result, summary=False)
     else:
         text = render(result)
+    if write_baseline and not result.fatal and not quiet:
+        click.echo(f"im4cm-lint: wrote the baseline {write_baseline}; use it with --baseline "
+                   f"({result.baselined} finding{'' if result.baselined == 1 else 's'} accepted)", err=True)
     click.echo(text, nl=False)
     if result.fatal:
         sys.exit(2)

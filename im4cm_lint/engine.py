@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.discovery import discover
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import Document, Project
-from im4cm_lint.pack import PACK_FILE, Pack, load_pack_folder, resolve_pack
+from im4cm_lint.pack import PACK_FILE, Pack, load_pack_folder, resolve_pack, shown_path
 from im4cm_lint.plugins import Registry, load_registry
+from im4cm_lint.suppressions import apply_exceptions
 from im4cm_lint.rules import FAMILIES, Rule
 
 
@@ -32,6 +34,9 @@ class Options:
     fail_on: str | None = None
     max_file_size: int | None = None
     today: datetime.date | None = None  # the date findings are judged at (default: today)
+    baseline: str | None = None  # report only findings not in this baseline file
+    write_baseline: str | None = None  # record today's findings there (and report as if baselined)
+    report_all: bool = False  # with file paths: report on every document loaded, not only those files
 
 
 @dataclass
@@ -44,6 +49,7 @@ class RunResult:
     project: Project | None = None
     rules: dict[str, Rule] = field(default_factory=dict)
     fatal: bool = False  # the linter could not run as configured (exit status 2)
+    baselined: int = 0  # findings absorbed by the baseline
 
     @property
     def fail_on(self) -> str:
@@ -114,6 +120,14 @@ def apply_options(config: Config, options: Options) -> Config:
     return replace(config, **changes) if changes else config
 
 
+def schema_problems(document: Document) -> list[Diagnostic]:
+    """SCHEMA findings of one document: its header, then its body (a pack is validated as a pack)."""
+    problems = schemas.check_header(document.body)
+    if not problems and document.kind != "PolicyPack":
+        problems = schemas.validate(document.kind, document.body)
+    return problems
+
+
 def load_documents(files: list[tuple[str, str]], max_file_size: int) -> tuple[list[Document], list[Diagnostic]]:
     """Parse and schema-check every file. Unknown keys do not stop a document from being checked;
     any other schema or parse problem does (its id still resolves for other documents)."""
@@ -123,9 +137,7 @@ def load_documents(files: list[tuple[str, str]], max_file_size: int) -> tuple[li
         loaded = load_file(path, shown, max_file_size)
         found.extend(loaded.diagnostics)
         for document in loaded.documents:
-            problems = schemas.check_header(document.body)
-            if not problems and document.kind != "PolicyPack":
-                problems = schemas.validate(document.kind, document.body)
+            problems = schema_problems(document)
             document.schema_ok = all(p.rule == "SCHEMA001" for p in problems)
             found.extend(problems)
             documents.append(document)
@@ -156,6 +168,24 @@ def run_checks(project: Project, pack: Pack, rules: list[Rule]) -> list[Diagnost
     return found
 
 
+def _git_root(start: Path) -> Path | None:
+    for folder in (start.resolve().parent, *start.resolve().parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[str] | None]:
+    """Pre-commit passes file names, but the documents those files rely on (the DPISP an export
+    names) live elsewhere in the repository. When every path is a file, the whole project (the
+    configuration's folder, else the git root) is loaded too; the second value is then the set
+    of files to report on (shown paths), else None (report on everything)."""
+    if not paths or not all(os.path.isfile(p) for p in paths):
+        return paths or ["."], None
+    root = config.root if config.path else _git_root(Path(paths[0]))
+    return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
+
+
 def run(paths: list[str], options: Options | None = None, extra_plugins: tuple = ()) -> RunResult:
     options = options or Options()
     result = RunResult()
@@ -180,7 +210,10 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     pack = pack_load.pack.with_overrides(config.thresholds)
     result.pack = pack
 
-    files, found = discover(paths or ["."], config.exclude)
+    search, reported = files_given_scope(paths, config)
+    if options.report_all or options.write_baseline:
+        reported = None
+    files, found = discover(search, config.exclude)
     documents, load_problems = load_documents(files, config.max_file_size)
     found += load_problems + _lint_packs(documents, registry) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(files), len(documents)
@@ -194,7 +227,12 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     kept: dict[tuple, Diagnostic] = {}
     for diag in found:
         diag = selection.keep(diag)
-        if diag is not None:
+        if diag is not None and (reported is None or diag.path in reported or diag.family in ("CONFIG", "PLUGIN")):
             kept.setdefault((diag.rule, diag.location, diag.message), diag)
-    result.diagnostics = sorted(kept.values(), key=Diagnostic.sort_key)
+    outcome = apply_exceptions(
+        list(kept.values()), config=config, rules=registry.rules, selection=selection, files=files,
+        project=project, reported=reported, today=project.today, baseline=options.baseline,
+        write_baseline=options.write_baseline)
+    result.diagnostics = sorted(outcome.diagnostics, key=Diagnostic.sort_key)
+    result.baselined, result.fatal = outcome.baselined, outcome.fatal
     return result

@@ -397,7 +397,7 @@ def _dpisp_state(doc, pack, key: str) -> tuple[list[str], list[str], list[Block]
                 if missing:
                     state.append("not addressed: " + ", ".join(missing))
                 if unmet or missing:
-                    todo.append(f"show how the {len(unmet) + len(missing)} open Annex C obligations are met")
+                    todo.append(f"show how the {_count(len(unmet) + len(missing), 'open Annex C obligation is', 'open Annex C obligations are')} met")
     elif key == "signatures":
         signed = {s.get("party") for s in doc.get("signatures") or [] if isinstance(s, dict)}
         state.append("signed by: " + (", ".join(sorted(p for p in signed if p)) or "nobody yet"))
@@ -572,16 +572,14 @@ def walkthrough(target: str, output_format: str, options, colour: bool) -> str:
     findings = [d for d in result.diagnostics if d.path in files and not d.suppression]
     pages = []
     for doc in sorted(inside, key=lambda d: (d.path, d.index)):
+        alone = sum(1 for other in inside if other.path == doc.path) == 1
         own = [d for d in findings if d.path == doc.path and (d.location.doc_id == doc.id or
-                                                            (not d.location.doc_id and len(inside) == 1))]
+                                                            (not d.location.doc_id and alone))]
         pages.append((doc, document_blocks(doc, result.pack, own)))
-    loose = [d for d in findings if not any(d in blocks_findings(b) for _, b in pages)]
+    placed = [d for _, blocks in pages for block in blocks for item in [block, *block.children] for d in item.findings]
+    loose = [d for d in findings if d not in placed]
     render = _render_markdown if output_format == "markdown" else _render_text
     return render(shown, pages, loose, result.pack, colour)
-
-
-def blocks_findings(blocks: list[Block]) -> list[Diagnostic]:
-    return [d for block in blocks for item in [block, *block.children] for d in item.findings]
 
 
 def _kind_words(kind: str) -> str:
@@ -590,7 +588,7 @@ def _kind_words(kind: str) -> str:
 
 
 def _finding_line(diag: Diagnostic) -> str:
-    return f"{diag.rule} {diag.severity} (line {diag.line}): {diag.message}"
+    return f"{diag.rule} {diag.severity} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
 
 
 def _render_text(shown, pages, loose, pack, colour: bool) -> str:
@@ -617,7 +615,7 @@ def _render_text(shown, pages, loose, pack, colour: bool) -> str:
         for number, (where, what, diag) in enumerate(steps, 1):
             if diag is not None:
                 sev = style(diag.severity, fg=_SEVERITY_COLOURS[diag.severity])
-                what = f"{diag.rule} {sev} (line {diag.line}): {diag.message}"
+                what = f"{diag.rule} {sev} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
             out.append(f"   {number}. [{where}] {what}")
         if any(diag for _, _, diag in steps):
             out.append("   'im4cm-lint --explain RULE' says why a rule matters and how to fix it; "
@@ -671,7 +669,7 @@ def _render_markdown(shown, pages, loose, pack, colour: bool) -> str:
         steps = next_steps(blocks)
         for number, (where, what, diag) in enumerate(steps, 1):
             if diag is not None:
-                what = f"`{diag.rule}` {diag.severity} (line {diag.line}): {diag.message}"
+                what = f"`{diag.rule}` {diag.severity} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
             out.append(f"{number}. **{where}**: {what}")
         if not steps:
             out.append("Nothing left to fix here. " + _done_words(doc))
@@ -689,7 +687,7 @@ def _md_block(block: Block) -> list[str]:
     if block.who:
         out += [f"**Who:** {block.who}", ""]
     out += [f"- {line}" for line in block.state]
-    out += [f"- ⚠ `{d.rule}` {d.severity} (line {d.line}): {d.message}" for d in block.findings]
+    out += [f"- ⚠ `{d.rule}` {d.severity} (line {d.line}): {d.message}{' [fixable]' if d.fix else ''}" for d in block.findings]
     if block.state or block.findings:
         out.append("")
     return out

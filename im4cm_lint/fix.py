@@ -23,9 +23,8 @@ from typing import Any
 import yaml as pyyaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from im4cm_lint import schemas
 from im4cm_lint.diagnostics import Diagnostic, Fix, Location
-from im4cm_lint.engine import Options, RunResult, run
+from im4cm_lint.engine import Options, RunResult, run, schema_problems
 from im4cm_lint.loader import LoadedFile, parse_text
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
@@ -312,13 +311,8 @@ def _documents(text: str, shown: str) -> LoadedFile:
 
 
 def _schema_problems(loaded: LoadedFile) -> set[str]:
-    found = set()
-    for document in loaded.documents:
-        problems = schemas.check_header(document.body)
-        if not problems and document.kind in schemas.SCHEMAS and document.kind != "PolicyPack":
-            problems = schemas.validate(document.kind, document.body)
-        found.update(f"{document.index}:{d.rule}:{d.location.yaml_path}:{d.message}" for d in problems)
-    return found
+    return {f"{document.index}:{d.rule}:{d.location.yaml_path}:{d.message}"
+            for document in loaded.documents for d in schema_problems(document)}
 
 
 def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
@@ -420,42 +414,15 @@ def _check_only_inside(orig: list[str], new: list[str], changes: list[_Change]) 
 
 # --- the command --------------------------------------------------------------------------------
 
-def missing_role_fix(diag: Diagnostic, result: RunResult) -> Fix | None:
-    """A skeleton for a required role that a ROLE finding says is missing (it points at
-    ``roles.<role>``, which the DPISP lacks): the role with ``[INSERT ...]`` people, so the
-    placeholders show what the drafters still have to decide."""
-    from im4cm_lint.scaffold import role_skeleton
-
-    try:
-        steps = parse_yaml_path(diag.location.yaml_path)
-    except ValueError:
-        return None
-    if diag.family != "ROLE" or len(steps) != 2 or steps[0] != ("key", "roles") or steps[1][0] != "key":
-        return None
-    role = result.pack.roles.get(steps[1][1]) if result.pack else None
-    dpisp = next((d for d in (result.project.dpisps.values() if result.project else [])
-                  if d.path == diag.path and d.id == diag.location.doc_id), None)
-    if role is None or dpisp is None or role["id"] in dpisp.roles or not dpisp.parties:
-        return None
-    skeleton = role_skeleton(role, list(dpisp.parties.values()))
-    if not skeleton:
-        return None
-    if "roles" not in dpisp.body:
-        return Fix(f"add the roles section with a skeleton of '{role['id']}'", "roles", {role["id"]: skeleton},
-                   dpisp.index, "add")
-    return Fix(f"add a skeleton of role '{role['id']}' to fill in", diag.location.yaml_path, skeleton,
-               dpisp.index, "add")
-
-
 def collect(result: RunResult) -> dict[str, list[tuple[Diagnostic, Fix]]]:
-    """The fixes of the active findings, by file, once per node (the skeletons of missing roles
-    included, when the ROLE check does not attach them itself)."""
+    """The fixes of the active findings, by file, once per node. Skeletons added to a missing
+    section (several roles and no ``roles:``) are merged into one."""
     unreadable = {d.path for d in result.diagnostics if d.family == "PARSE"}
     by_file: dict[str, dict[tuple, tuple[Diagnostic, Fix]]] = {}
     for diag in result.diagnostics:
         if diag.suppression or diag.path in unreadable:
             continue
-        fix = diag.fix or missing_role_fix(diag, result)
+        fix = diag.fix
         if fix is None:
             continue
         key = (fix.doc_index, fix.yaml_path, fix.action)

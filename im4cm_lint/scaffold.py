@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from im4cm_lint import __version__, schemas
+from im4cm_lint.diagnostics import Fix
 from im4cm_lint.pack import Pack
 
 SCHEMA_FILE = ".im4cm/schema.json"
@@ -196,6 +197,21 @@ def role_skeleton(role, parties: list) -> Any:
         return [assignment(p["id"]) for p in allowed]
     holder = next((p for p in parties if is_unhcr(p)), None) if role.get("unhcr_only") else None
     return assignment((holder or (allowed or parties)[0])["id"])
+
+
+def skeleton_fix(role, dpisp) -> Fix | None:
+    """The ``--fix`` for a required role that a DPISP lacks: add the role's skeleton under
+    ``roles`` (or the ``roles`` section itself), with placeholders where people must decide."""
+    skeleton = role_skeleton(role, list(dpisp.parties.values())) if dpisp.parties else None
+    if not skeleton or role["id"] in dpisp.roles:
+        return None
+    if not isinstance(dpisp.body.get("roles"), dict):
+        if "roles" in dpisp.body:
+            return None
+        return Fix(f"add the roles section with a skeleton of '{role['id']}' to fill in", "roles",
+                   {role["id"]: skeleton}, dpisp.index, "add")
+    return Fix(f"add a skeleton of role '{role['id']}' to fill in", f"roles.{role['id']}", skeleton,
+               dpisp.index, "add")
 
 
 def dpisp_text(draft: Draft) -> str:
@@ -446,6 +462,9 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
             _fail(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
     if partners and setting == "idp":
         _fail("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
+    if UNHCR in partners:
+        _fail("UNHCR is not its own implementing partner: give the id of the partner agency")
+    partners = tuple(dict.fromkeys(partners))
     dpisp_id = dpisp_id or f"{country.lower()}-{slug(operation)}"
     if not re.fullmatch(schemas.ID, dpisp_id):
         _fail(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")

@@ -42,8 +42,10 @@ def test_walkthrough_names_each_missing_role_and_marks_locked_clauses(drafted):
     assert "[ADAPTABLE] 1. Context of the response (local-context)" in out
     assert "the text differs from the standard's; locked text must stay word for word" in out
     steps = out.split("Next steps", 1)[1]
-    assert "assign the UNHCR Best Interests Procedure focal point (unhcr_bip_focal_point)" in steps
-    assert "assign the Data breach incident manager (breach_incident_manager)" in steps
+    assert re.search(r"\[Roles\] ROLE001 warning \(line \d+\): no one holds the role "
+                     r"'UNHCR Best Interests Procedure focal point' \(unhcr_bip_focal_point\)", steps)
+    assert "(breach_incident_manager)" in steps
+    assert steps.index("CLAUSE001 error") < steps.index("ROLE001 warning")  # errors first
     headings = [line for line in out.splitlines() if re.match(r"\d+\. ", line)]
     assert headings == ["1. Cover", "2. Parties", "3. Roles", "4. Clauses", "5. Sharing rules",
                         "6. Annex C (UNHCR implementing partners)", "7. Signatures"]

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from conftest import lint, lint_json, write
+from conftest import lint, lint_json
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix
-from im4cm_lint.fix import detect_indent, fix_text
+from im4cm_lint.fix import Refused, detect_indent, fix_text
 from im4cm_lint.loader import load_file
 from im4cm_lint.yamltree import follow, locate, to_plain
 
@@ -159,6 +159,11 @@ def test_a_fix_that_no_longer_matches_is_skipped(tmp_path):
     assert skipped and "clauses[retention].text" in skipped[0]
 
 
+def test_a_fix_that_would_break_the_schema_is_refused():
+    with pytest.raises(Refused, match="would not fit the schema"):
+        fix_text(DPISP, "d.yaml", [Fix("r", "metadata.status", "signed-ish")])
+
+
 def test_fixing_twice_changes_nothing_more(tmp_path):
     fixes = [Fix("restore", "clauses[purpose-limitation].text", CANON)]
     once, _, _ = fix_text(DPISP, "d.yaml", fixes)
@@ -171,49 +176,7 @@ def test_indent_detection():
     assert detect_indent("a:\n    b:\n    - c\n") == (4, 2, 0)
 
 
-# --- the command, with a stand-in for the CLAUSE rule that restores locked text -----------------
-
-class LockedTextChanged(Rule):
-    """Stand-in for the CLAUSE check: a locked clause whose text differs from the pack's."""
-
-    id, name, summary, fixable = "XFIX001", "locked-text-changed", "Locked clause text differs from the pack", True
-
-    def check(self, project, pack):
-        for dpisp in project.dpisps.values():
-            for clause_id, clause in dpisp.clauses.items():
-                canon = pack.clauses.get(clause_id)
-                text = (canon or {}).get("versions", {}).get(pack.version)
-                if canon and canon.get("locked") and clause.get("text") != text:
-                    where = locate(clause, "text")
-                    yield self.finding(where, f"clause '{clause_id}' is locked; restore the standard's text",
-                                       fix=Fix("restore the standard's text", where.yaml_path, text, dpisp.index))
-
-
-class MissingRole(Rule):
-    """Stand-in for the ROLE check of missing roles: it points at ``roles.<role>`` and attaches no fix."""
-
-    id, name, summary = "ROLE999", "missing-role-stand-in", "A required role is not assigned"
-
-    def check(self, project, pack):
-        for dpisp in project.dpisps.values():
-            for role_id in ("signatory", "breach_incident_manager"):
-                if role_id not in dpisp.roles:
-                    yield self.finding(locate(dpisp.body["roles"], role_id), f"no one holds the role '{role_id}'")
-
-
-class StandInPlugin:
-    @hookimpl
-    def im4cm_lint_rules(self):
-        return [LockedTextChanged, MissingRole]
-
-
-@pytest.fixture
-def with_stand_in(monkeypatch):
-    import im4cm_lint.engine as engine
-
-    real = engine.load_registry
-    monkeypatch.setattr(engine, "load_registry", lambda extra=(): real((*extra, StandInPlugin())))
-
+# --- the command, on a scaffold with a locked clause edited by hand ------------------------------
 
 @pytest.fixture
 def drafted(tmp_path):
@@ -229,33 +192,33 @@ def drafted(tmp_path):
     return target, original, edited
 
 
-def test_fix_diff_previews_and_writes_nothing(with_stand_in, drafted):
+def test_fix_diff_previews_and_writes_nothing(drafted):
     target, original, edited = drafted
     run = lint("--fix", "--diff", cwd=target)
     assert run.code == 1
     assert run.out.startswith("--- a/dpisp.yaml\n+++ b/dpisp.yaml\n")
     assert "-      compatible with them. A participant may use it for any other purpose, including law\n" in run.out
     assert "+      compatible with them. No participant uses it for any other purpose, including law\n" in run.out
-    assert "would fix 1 problem (XFIX001)" in run.err
+    assert "would fix 1 problem (CLAUSE001)" in run.err
     assert (target / "dpisp.yaml").read_text() == edited
 
 
-def test_fix_restores_the_locked_clause_and_keeps_everything_else(with_stand_in, drafted):
+def test_fix_restores_the_locked_clause_and_keeps_everything_else(drafted):
     target, original, edited = drafted
     before = lint_json(".", cwd=target)
-    assert ("XFIX001", "dpisp.yaml") in {(r, p) for r, p, _ in before.findings()}
+    assert ("CLAUSE001", "dpisp.yaml") in {(r, p) for r, p, _ in before.findings()}
     run = lint("--fix", "--format", "json", cwd=target)
     after = (target / "dpisp.yaml").read_text()
     assert after == original.replace("  - id: purpose-limitation\n", "  - id: purpose-limitation   # edited by hand\n")
-    assert "XFIX001" not in {d["rule"] for d in run.json["diagnostics"]}
-    assert "fixed 1 problem (XFIX001)" in run.err
-    assert {r for r, _, _ in run.findings()} == {r for r, _, _ in before.findings()} - {"XFIX001"}
+    assert "CLAUSE001" not in {d["rule"] for d in run.json["diagnostics"]}
+    assert "fixed 1 problem (CLAUSE001)" in run.err
+    assert {r for r, _, _ in run.findings()} == {r for r, _, _ in before.findings()} - {"CLAUSE001"}
     again = lint("--fix", "--diff", cwd=target)
     assert (again.code, again.out) == (0, "")
     assert "Nothing to fix automatically." in again.err
 
 
-def test_files_that_cannot_be_read_are_never_touched(with_stand_in, drafted):
+def test_files_that_cannot_be_read_are_never_touched(drafted):
     target, _, edited = drafted
     broken = edited + "oops: [\n"
     (target / "dpisp.yaml").write_text(broken)
@@ -264,10 +227,9 @@ def test_files_that_cannot_be_read_are_never_touched(with_stand_in, drafted):
     assert "PARSE001" in run.out
 
 
-def test_fix_adds_skeletons_of_missing_roles(with_stand_in, drafted):
-    target, original, edited = drafted
+def test_fix_adds_skeletons_of_missing_roles(drafted):
+    target, original, _ = drafted
     dpisp = target / "dpisp.yaml"
-    dpisp.write_text(original)
     lines = original.splitlines(keepends=True)
     start = lines.index("  signatory:    # Agency signatory\n")
     end = next(i for i in range(start + 1, len(lines)) if re.match(r"  [a-z_]+:", lines[i]))
@@ -275,14 +237,65 @@ def test_fix_adds_skeletons_of_missing_roles(with_stand_in, drafted):
     manager_end = lines.index("\n", manager)
     without = lines[:start] + lines[end:manager] + lines[manager_end:]
     dpisp.write_text("".join(without))
-    assert {r for r, _, _ in lint_json(".", cwd=target).findings()} >= {"ROLE999"}
+    before = lint_json(".", cwd=target).json["diagnostics"]
+    fixes = {d["rule"]: d["fix"]["yaml_path"] for d in before if d["rule"] in ("ROLE001", "ROLE002")}
+    assert fixes == {"ROLE001": "roles.breach_incident_manager", "ROLE002": "roles.signatory"}
     run = lint("--fix", cwd=target)
-    assert "fixed 2 problems (ROLE999)" in run.err
+    assert "fixed 2 problems (ROLE001, ROLE002)" in run.err
     fixed = dpisp.read_text()
-    assert "ROLE999" not in run.out
+    assert "ROLE001" not in run.out and "ROLE002" not in run.out
+    assert "ROLE009" in run.out  # the placeholders stay visible: a person must still be named
     # The two roles come back at the end of `roles`, exactly as the scaffold writes them (without
     # the scaffold's comments), and not one other byte of the file moves.
     added = ["  breach_incident_manager:\n", *lines[manager + 1:manager_end], "  signatory:\n", *lines[start + 1:end]]
     at = start + (manager - end)
     assert fixed == "".join(without[:at] + added + without[at:])
     assert lint("--fix", "--diff", cwd=target).out == ""
+
+
+class BadStatusFix(Rule):
+    """A rule whose fix would break the document: --fix must refuse it and write nothing."""
+
+    id, name, summary, fixable = "XFIX002", "bad-fix", "Offers a fix that breaks the schema", True
+
+    def check(self, project, pack):
+        for dpisp in project.dpisps.values():
+            where = locate(dpisp.metadata, "status")
+            yield self.finding(where, "status", fix=Fix("set a wrong status", where.yaml_path, "finished", dpisp.index))
+
+
+def test_a_refused_file_is_reported_and_left_alone(monkeypatch, drafted):
+    import im4cm_lint.engine as engine
+
+    class Plugin:
+        @hookimpl
+        def im4cm_lint_rules(self):
+            return [BadStatusFix]
+
+    real = engine.load_registry
+    monkeypatch.setattr(engine, "load_registry", lambda extra=(): real((*extra, Plugin())))
+    target, _, edited = drafted
+    run = lint("--fix", cwd=target)
+    assert (target / "dpisp.yaml").read_text() == edited
+    assert "dpisp.yaml: not fixed: the fixed text would not fit the schema. Nothing was written" in run.err
+    assert "XFIX002" in run.out
+    assert run.code == 1
+
+
+def test_fix_upgrades_an_outdated_clause_and_locks_an_unlocked_one(drafted, tmp_path):
+    from im4cm_lint.pack import resolve_pack
+    from im4cm_lint.plugins import load_registry
+
+    target, original, _ = drafted
+    pack = resolve_pack(None, load_registry().packs, target).pack
+    old, new = pack.clauses["purpose-limitation"]["versions"]["2023.1"], pack.clauses["purpose-limitation"]["versions"]["2024.1"]
+    indent = lambda text: "".join("      " + line + "\n" for line in text.rstrip("\n").split("\n"))  # noqa: E731
+    assert indent(new) in original
+    outdated = original.replace(indent(new), indent(old))
+    outdated = outdated.replace("  - id: principles\n", "  - id: principles\n    locked: false   # why not?\n")
+    (target / "dpisp.yaml").write_text(outdated)
+    assert {"CLAUSE002", "CLAUSE003"} <= lint_json(".", cwd=target).rules()
+    run = lint("--fix", cwd=target)
+    assert "fixed 2 problems (CLAUSE002, CLAUSE003)" in run.err
+    assert (target / "dpisp.yaml").read_text() == original.replace(
+        "  - id: principles\n", "  - id: principles\n    locked: true    # why not?\n")  # the comment keeps its column

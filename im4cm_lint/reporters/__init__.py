@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 FORMATS = {
     "text": "im4cm_lint.reporters.text",
     "json": "im4cm_lint.reporters.json",
+    "sarif": "im4cm_lint.reporters.sarif",
+    "github": "im4cm_lint.reporters.github",
 }
 
 
@@ -28,6 +30,7 @@ def summary(result: "RunResult") -> dict:
     return {
         **counts,
         "suppressed": len(result.diagnostics) - len(active),
+        "baselined": result.baselined,
         "files": result.files,
         "documents": result.documents,
         "by_family": dict(sorted(families.items())),

@@ -13,7 +13,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def render(result, colour: bool = False) -> str:
+def render(result, colour: bool = False, quiet: bool = False) -> str:
+    """The findings, then (unless ``quiet``) a summary and a pointer to --explain."""
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
@@ -25,6 +26,13 @@ def render(result, colour: bool = False) -> str:
         sev = style(diag.severity, fg=_COLOURS[diag.severity])
         fixable = " [fixable]" if diag.fix else ""
         lines.append(f"{where} {style(diag.rule, bold=True)} {sev} {diag.message}{fixable}")
+    if quiet:
+        return "".join(line + "\n" for line in lines)
+    return "\n".join(lines + summary_lines(result, style)) + "\n"
+
+
+def summary_lines(result, style) -> list[str]:
+    lines = []
     counts = summary(result)
     total = counts["error"] + counts["warning"] + counts["info"]
     scope = f"{_plural(counts['documents'], 'document')} in {_plural(counts['files'], 'file')}"
@@ -36,6 +44,23 @@ def render(result, colour: bool = False) -> str:
         lines.append(style(f"Found {_plural(total, 'problem')} ({parts}) in {scope}.", bold=True))
     if counts["suppressed"]:
         lines.append(f"{counts['suppressed']} suppressed with a reason (see --format json).")
+    if counts["baselined"]:
+        lines.append(f"{_plural(counts['baselined'], 'finding')} accepted by the baseline not shown.")
     if any(d.rule.startswith("PARSE") or d.rule.startswith("SCHEMA") for d in result.diagnostics) or total:
         lines.append("Run 'im4cm-lint --explain RULE' to learn what a rule protects and how to fix it.")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def render_statistics(result, quiet: bool = False) -> str:
+    """How many findings each rule reports, most first (as ``ruff --statistics``)."""
+    counts: dict[str, int] = {}
+    for diag in result.diagnostics:
+        if not diag.suppression:
+            counts[diag.rule] = counts.get(diag.rule, 0) + 1
+    lines = []
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = result.rules.get(rule_id)
+        lines.append(f"{count:>5}  {rule_id:<10} {rule.name if rule else ''}".rstrip())
+    if not quiet:
+        lines += summary_lines(result, lambda text, **kw: text)
+    return "".join(line + "\n" for line in lines)
