@@ -81,11 +81,13 @@ class AnnexCMissing(Rule):
         for dpisp in project.dpisps.values():
             partners = implementing_partners(dpisp)
             if partners and annex_of(dpisp) is None:
+                listed = ", ".join(partners)
+                are = "is a UNHCR implementing partner" if len(partners) == 1 else "are UNHCR implementing partners"
                 yield self.finding(
                     locate(dpisp.parties[partners[0]], "unhcr_partnership"),
-                    f"{', '.join(partners)} {'is a UNHCR implementing partner' if len(partners) == 1 else 'are UNHCR implementing partners'}, "
-                    f"but DPISP {dpisp.id} has no annex_c section showing how it meets UNHCR's partner data protection "
-                    f"obligations; add `annex_c:` with `applies_to: [{', '.join(partners)}]` and one entry per requirement")
+                    f"{listed} {are}, but DPISP {dpisp.id} has no annex_c section showing how it meets UNHCR's "
+                    f"partner data protection obligations; add `annex_c:` with `applies_to: [{listed}]` and one "
+                    "entry per requirement")
 
 
 class AnnexCAppliesTo(Rule):
@@ -122,7 +124,8 @@ class AnnexCAppliesTo(Rule):
     partnership is recorded wrongly, correct its `unhcr_partnership` instead.
     """
 
-    id, name, summary = "ANNEXC002", "annex-c-applies-to", "annex_c.applies_to does not list exactly the implementing partners"
+    id, name, summary = ("ANNEXC002", "annex-c-applies-to",
+                         "annex_c.applies_to does not list exactly the implementing partners")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -332,10 +335,11 @@ class UnhcrRoleUndeclared(Rule):
                     continue
                 role = rule.get("unhcr_role")
                 if role is None:
+                    choices = ", ".join(declared) or "donor, coordinator, service_provider or data_controller"
                     yield self.finding(
                         locate(rule, "unhcr_role"),
                         f"sharing rule '{rule['id']}' is with {unhcr} but does not say in which capacity UNHCR takes "
-                        f"part; add `unhcr_role:` ({', '.join(declared) or 'donor, coordinator, service_provider or data_controller'})")
+                        f"part; add `unhcr_role:` ({choices})")
                 elif role not in declared:
                     yield self.finding(
                         locate(rule, "unhcr_role"),
@@ -535,7 +539,7 @@ class ConsentWithdrawalNotPropagated(Rule):
                       *(rule.get("consent_withdrawal") for rule in covering_rules(dpisp, export))]
             if all(blank(s) for s in stated):
                 yield self.finding(
-                    locate(export.body, "consent_withdrawal"),
+                    locate(export.body, "system"),
                     f"export '{export.id}' is interoperability from {flow}, but neither it nor its sharing rule says "
                     "how a withdrawal of consent reaches the other system; add `consent_withdrawal:` naming the "
                     "field or the SOP that propagates it")

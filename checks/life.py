@@ -61,9 +61,11 @@ class ReviewDate(Rule):
             review_by = project.date(dpisp.metadata.get("review_by"))
             where = locate(dpisp.metadata, "review_by")
             if review_by is None:
+                limit = pack.threshold("review_period_days")
+                within = f" (at most {limit:g} days after 'effective')" if limit is not None else ""
                 yield self.finding(
-                    where, f"protocol {dpisp.id} has no review date; add 'review_by' (at most a year after "
-                           "'effective' in the standard) so that someone is due to review it",
+                    where, f"protocol {dpisp.id} has no review date; add 'review_by'{within} so that someone is "
+                           "due to review it",
                     severity=by_status(dpisp.status, otherwise="info"))
             elif review_by < project.today:
                 yield self.finding(

@@ -79,7 +79,6 @@ class ExportField:
     index: int
     name: str
     category: str | None  # None: neither the export nor the system's field map says
-    explicit: bool
 
 
 def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
@@ -90,9 +89,9 @@ def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
     for index, item in enumerate(export.get("fields") or []):
         if isinstance(item, YMap):
             name, category = item.get("name"), item.get("category")
-            found.append(ExportField(index, name, category or field_map.get(name), bool(category)))
+            found.append(ExportField(index, name, category or field_map.get(name)))
         elif isinstance(item, str):
-            found.append(ExportField(index, item, field_map.get(item), False))
+            found.append(ExportField(index, item, field_map.get(item)))
     return found
 
 
@@ -236,7 +235,8 @@ class CategoryBeyondPurpose(Rule):
     maintainers; do not silence the finding without a reason.
     """
 
-    id, name, summary = "SHARE002", "category-beyond-purpose", "A sharing rule lists a category its purpose does not need"
+    id, name, summary = ("SHARE002", "category-beyond-purpose",
+                         "A sharing rule lists a category its purpose does not need")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _, rule, purpose in rules_with_purpose(project, pack):
@@ -296,7 +296,8 @@ class JustificationMissing(Rule):
     remove the categories it does not need.
     """
 
-    id, name, summary = "SHARE003", "justification-missing", "A sharing rule lists categories that need a justification, without one"
+    id, name, summary = ("SHARE003", "justification-missing",
+                         "A sharing rule lists categories that need a justification, without one")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _, rule, purpose in rules_with_purpose(project, pack):
@@ -361,8 +362,8 @@ class UnmappedExportField(Rule):
                 if item.category is None:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as `{{name: {item.name}, category: <category id>}}` with "
-                        "the category of what it holds")
+                        f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as "
+                        f"`{{name: {item.name}, category: <category id>}}` with the category of what it holds")
 
 
 class ExportFieldNotPermitted(Rule):
@@ -395,7 +396,8 @@ class ExportFieldNotPermitted(Rule):
     the parties agree the change.
     """
 
-    id, name, summary = "SHARE005", "export-field-not-permitted", "An export sends a field its sharing rule does not permit"
+    id, name, summary = ("SHARE005", "export-field-not-permitted",
+                         "An export sends a field its sharing rule does not permit")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -504,7 +506,8 @@ class ExportRuleMismatch(Rule):
     it exists), correct the export's owner, recipient or purpose, or agree a new rule.
     """
 
-    id, name, summary = "SHARE007", "export-rule-mismatch", "An export names a sharing rule for other parties or another purpose"
+    id, name, summary = ("SHARE007", "export-rule-mismatch",
+                         "An export names a sharing rule for other parties or another purpose")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -572,7 +575,8 @@ class SevereToAuthorityOrDonor(Rule):
     rule: `# im4cm-lint: disable=SHARE008 -- court order 2025/17, reviewed by DP focal point`.
     """
 
-    id, name, summary = "SHARE008", "severe-to-authority-or-donor", "Severe data goes to authorities, donors or coordinators"
+    id, name, summary = ("SHARE008", "severe-to-authority-or-donor",
+                         "Severe data goes to authorities, donors or coordinators")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -718,7 +722,7 @@ class SmallCells(Rule):
             size = export.get("min_cell_size")
             if size is None:
                 yield self.finding(
-                    locate(export.body, "min_cell_size"),
+                    locate(export.body, "level"),
                     f"aggregate export '{export.id}' sets no min_cell_size, so counts of 1 or 2 children can be "
                     f"published; add `min_cell_size: {threshold:g}` (or more) and suppress smaller counts")
             elif size < threshold:
@@ -836,7 +840,8 @@ class ConsentFieldMissing(Rule):
     covers its recipient: the pack lists, per system, which consent fields cover which kind of
     recipient (for Primero/CPIMS+: `consent_info_sharing`, `disclosure_other_orgs`,
     `unhcr_export_opt_in`...) and which of them record consent for each purpose. Checked for
-    systems whose consent fields the pack knows.
+    individual-level exports of systems whose consent fields the pack knows (an aggregate export
+    carries no per-case flag: consent is applied before counting).
 
     ## Why it matters
     Consent recorded in the sending system but not sent with the data cannot be honoured by the
@@ -864,12 +869,13 @@ class ConsentFieldMissing(Rule):
     given), or, if consent is not the basis of this flow, correct the rule's `basis`.
     """
 
-    id, name, summary = "SHARE013", "consent-field-missing", "A consent-based export carries no consent field for its recipient"
+    id, name, summary = ("SHARE013", "consent-field-missing",
+                         "A consent-based export carries no consent field for its recipient")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = [r for r in covering_rules(dpisp, export) if r.get("basis") == "consent"]
-            if not rules:
+            if not rules or export.get("level") == "aggregate":
                 continue
             kind = recipient_kind(dpisp, export.get("recipient"))
             purpose = pack.purposes.get(export.get("purpose")) or {}

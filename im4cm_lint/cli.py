@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 import click
 
@@ -23,6 +24,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "init": "im4cm_lint.scaffold:init_command",
     "schema": "im4cm_lint.schema_export:schema_command",
     "report": "im4cm_lint.report:command",
+    "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
 }
 
 
@@ -62,6 +64,7 @@ def cli() -> None:
     im4cm-lint rules                 every rule
     im4cm-lint init --country CC --operation NAME DIR   start a country repository
     im4cm-lint schema [KIND]         JSON Schema for editors
+    im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
     """
 
@@ -74,8 +77,9 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(sorted({*FORMATS, "markdown"})), default="text",
-              show_default=True, help="Output format (markdown: for --explain).")
+@click.option("--format", "output_format", type=click.Choice(sorted(FORMATS)), default="text",
+              show_default=True, help="Output format (markdown: a summary for pull requests and the job summary; "
+                                       "with --explain, the page as Markdown).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
 @click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
@@ -100,24 +104,30 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
                    "not only on those files.")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only, no summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count the findings by rule instead of listing them.")
+@click.option("--no-cache", is_flag=True, envvar="IM4CM_LINT_NO_CACHE",
+              help="Read and check everything again instead of reusing .im4cm-lint-cache/ (also IM4CM_LINT_NO_CACHE=1).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes that load files (0: one per core); used only for large repositories.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff, baseline, write_baseline, report_all, quiet, statistics) -> None:
-    """Lint the documents under PATHS (default: the current folder)."""
+          explain, fix, show_diff, baseline, write_baseline, report_all, quiet, statistics, no_cache, jobs) -> None:
+    """Lint the documents under PATHS (default: the current folder).
+
+    Given only files (as pre-commit passes them), im4cm-lint also loads the other documents of the
+    repository, so an export is checked against its DPISP, and reports on those files only.
+    """
     from im4cm_lint.engine import Options, run
     from im4cm_lint.reporters import renderer
 
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
                       today=today.date() if today else None, baseline=baseline,
-                      write_baseline=write_baseline, report_all=report_all)
+                      write_baseline=write_baseline, report_all=report_all, jobs=jobs)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if explain:
         from im4cm_lint.explain import explain_target
 
         click.echo(explain_target(explain, output_format, options, colour), nl=False)
         return
-    if output_format not in FORMATS:
-        raise click.UsageError(f"--format {output_format} is only for --explain")
     if fix or show_diff:
         from im4cm_lint.fix import fix_paths
 
@@ -129,7 +139,7 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
             sys.exit(1 if outcome.diff else 0)
         result = outcome.result
     else:
-        result = run(list(paths), options)
+        result = run(list(paths), replace(options, cache=not no_cache))
     render = renderer(output_format)
     if output_format == "text" and statistics:
         from im4cm_lint.reporters.text import render_statistics

@@ -16,6 +16,7 @@ from im4cm_lint.pack import shown_path
 from im4cm_lint.yamltree import Source, YMap, YSeq
 
 CONFIG_NAMES = (".im4cm-lint.yaml", ".im4cm-lint.yml")
+DEFAULT_CHECK_TIMEOUT = 30.0  # seconds; generous: every built-in check takes milliseconds
 
 _RULE_LIST = {"type": "list", "schema": {"type": "string"}}
 CONFIG_SCHEMA = {
@@ -28,6 +29,7 @@ CONFIG_SCHEMA = {
     "thresholds": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "number"}},
     "fail-on": {"type": "string", "allowed": list(SEVERITIES)},
     "max-file-size": {"type": "integer", "min": 1},
+    "check-timeout": {"type": "number", "min": 0},  # seconds a check may run (0: no limit)
     "baseline": {"type": "string"},
     # Reviewed exceptions: reason, approver and expiry are checked by the suppressions step, so a
     # waiver that lacks them is reported next to the findings it would have hidden.
@@ -58,6 +60,7 @@ class Config:
     thresholds: dict[str, Any] = field(default_factory=dict)
     fail_on: str = "error"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
     baseline: str | None = None  # relative to the configuration's folder
     waivers: list[YMap] = field(default_factory=list)
 
@@ -78,7 +81,10 @@ class Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest configuration file at or above ``start`` (a folder or a file)."""
-    folder = start.resolve()
+    try:
+        folder = start.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: the discovery step reports the path
+        folder = start.absolute()
     if not folder.is_dir():
         folder = folder.parent
     for candidate_dir in (folder, *folder.parents):
@@ -164,6 +170,7 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
     config.thresholds = dict(body.get("thresholds") or {})
     config.fail_on = body.get("fail-on") or "error"
     config.max_file_size = body.get("max-file-size") or DEFAULT_MAX_FILE_SIZE
+    config.check_timeout = body.get("check-timeout", DEFAULT_CHECK_TIMEOUT)
     config.baseline = body.get("baseline")
     config.waivers = list(body.get("waivers") or [])
     return config, problems

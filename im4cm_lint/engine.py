@@ -6,15 +6,21 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import os
+import pickle
+import signal
+import sys
+import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from im4cm_lint import cache as caching
 from im4cm_lint import schemas
 from im4cm_lint.config import Config, find_config, load_config
-from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
+from im4cm_lint.diagnostics import SEVERITIES, SEVERITY_RANK, Diagnostic, Fix, Location
 from im4cm_lint.discovery import discover
-from im4cm_lint.loader import load_file
+from im4cm_lint.loader import MAX_FILE_PROBLEMS, load_data, load_file, stopped_reading
 from im4cm_lint.model import Document, Project
 from im4cm_lint.pack import PACK_FILE, Pack, load_pack_folder, resolve_pack, shown_path
 from im4cm_lint.plugins import Registry, load_registry
@@ -37,6 +43,8 @@ class Options:
     baseline: str | None = None  # report only findings not in this baseline file
     write_baseline: str | None = None  # record today's findings there (and report as if baselined)
     report_all: bool = False  # with file paths: report on every document loaded, not only those files
+    cache: bool = False  # use .im4cm-lint-cache/ (the CLI's lint; RunResult.project is None on a whole-run hit)
+    jobs: int = 1  # processes that load files (0: one per core); used from PARALLEL_MIN_FILES files on
 
 
 @dataclass
@@ -128,19 +136,79 @@ def schema_problems(document: Document) -> list[Diagnostic]:
     return problems
 
 
-def load_documents(files: list[tuple[str, str]], max_file_size: int) -> tuple[list[Document], list[Diagnostic]]:
-    """Parse and schema-check every file. Unknown keys do not stop a document from being checked;
-    any other schema or parse problem does (its id still resolves for other documents)."""
+PARALLEL_MIN_FILES = 200  # below this, starting worker processes costs more than it saves (bench/)
+
+
+def load_one(data: bytes, shown: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Parse and schema-check one file. Unknown keys do not stop a document from being checked;
+    any other schema or parse problem does (its id still resolves for other documents). After
+    MAX_FILE_PROBLEMS findings the rest of the file is not checked (PARSE011)."""
+    loaded = load_data(data, shown)
+    found = list(loaded.diagnostics)
+    stopped = any(d.rule == "PARSE011" for d in found)
+    for document in loaded.documents:
+        problems = [] if stopped else schema_problems(document)
+        document.schema_ok = not stopped and all(p.rule == "SCHEMA001" for p in problems)
+        room = MAX_FILE_PROBLEMS - len(found)
+        if len(problems) > room:
+            stopped = True
+            problems = [*problems[:room], Diagnostic("PARSE011", "error", problems[room].location,
+                                                     stopped_reading(f"{MAX_FILE_PROBLEMS} problems"))]
+        found.extend(problems)
+    return loaded.documents, found
+
+
+def _load_pickled(item: tuple[bytes, str]) -> bytes:
+    """load_one in a worker process; the result travels (and is cached) pickled."""
+    return pickle.dumps(load_one(*item), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load_in_workers(items: list[caching.FileInput], jobs: int):
+    """Pickled results of load_one for ``items``, in order, from ``jobs`` processes (forked where
+    that is safe, so workers start without importing anything)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_load_pickled, [(item.data, item.shown) for item in items],
+                             chunksize=max(1, len(items) // (jobs * 8)))
+
+
+def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: caching.Cache | None = None,
+                   jobs: int = 1) -> tuple[list[Document], list[Diagnostic]]:
+    """Documents and PARSE/SCHEMA findings of every file, in order: from the cache when a file is
+    unchanged, else parsed, in ``jobs`` processes when there are enough files to be worth it."""
+    results: list[tuple[list[Document], list[Diagnostic]] | None] = [None] * len(inputs)
+    todo: list[int] = []
+    for number, item in enumerate(inputs):
+        if item.data is None:  # too large, not a regular file, unreadable: the loader says which
+            loaded = load_file(item.path, item.shown, max_file_size)
+            results[number] = (loaded.documents, loaded.diagnostics)
+            continue
+        blob = cache.file_result(item) if cache else None
+        if blob is not None:
+            try:
+                results[number] = pickle.loads(blob)
+                continue
+            except Exception:  # noqa: BLE001 - a damaged entry: parse the file again
+                pass
+        todo.append(number)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        for number, blob in zip(todo, _load_in_workers([inputs[n] for n in todo], min(jobs, len(todo)))):
+            results[number] = pickle.loads(blob)
+            if cache:
+                cache.store_file_result(inputs[number], blob)
+    else:
+        for number in todo:
+            results[number] = load_one(inputs[number].data, inputs[number].shown)
+            if cache:
+                cache.store_file_result(inputs[number], pickle.dumps(results[number], protocol=pickle.HIGHEST_PROTOCOL))
     documents: list[Document] = []
     found: list[Diagnostic] = []
-    for path, shown in files:
-        loaded = load_file(path, shown, max_file_size)
-        found.extend(loaded.diagnostics)
-        for document in loaded.documents:
-            problems = schema_problems(document)
-            document.schema_ok = all(p.rule == "SCHEMA001" for p in problems)
-            found.extend(problems)
-            documents.append(document)
+    for file_documents, file_found in results:
+        documents.extend(file_documents)
+        found.extend(file_found)
     return documents, found
 
 
@@ -153,18 +221,112 @@ def _lint_packs(documents: list[Document], registry: Registry) -> list[Diagnosti
     return found
 
 
-def run_checks(project: Project, pack: Pack, rules: list[Rule]) -> list[Diagnostic]:
-    """Run every rule; a rule that raises becomes a PLUGIN001 finding and the others go on."""
-    found: list[Diagnostic] = []
-    anchor = project.documents[0].path if project.documents else "."
-    for rule in rules:
+class CheckTimeout(BaseException):
+    """Raised into a check that ran past its budget. A BaseException, so that a check's own
+    ``except Exception`` cannot swallow it."""
+
+
+def _on_alarm(signum, frame):
+    raise CheckTimeout
+
+
+def consume_check(rule: Rule, project: Project, pack: Pack, budget: float) -> list:
+    """Everything ``rule.check`` yields, or CheckTimeout after ``budget`` seconds (0: no limit).
+
+    On the main thread of a Unix process a timer signal raises CheckTimeout inside the check,
+    wherever it stands (a loop, a sleep, a blocking wait), so the check really stops: nothing
+    keeps running or touching the shared project model. The timer repeats until cancelled, in
+    case the check catches the first one. Elsewhere (Windows; a run started on another thread)
+    the check runs on a daemon thread that is abandoned when its time is up: the run goes on,
+    but the thread may keep a core busy until the process exits.
+    """
+    if not budget:
+        return list(rule.check(project, pack))
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        started = time.monotonic()
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        outer = signal.setitimer(signal.ITIMER_REAL, budget, 0.05)
         try:
-            found.extend(rule.check(project, pack))
+            return list(rule.check(project, pack))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if outer[0]:  # someone else's timer was running: give it back what is left of it
+                signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - started), 0.001), outer[1])
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["found"] = list(rule.check(project, pack))
+        except BaseException as err:  # noqa: BLE001 - handed over to the calling thread
+            box["error"] = err
+
+    worker = threading.Thread(target=target, name=f"im4cm-lint check {rule.id}", daemon=True)
+    worker.start()
+    worker.join(budget)
+    if worker.is_alive():
+        raise CheckTimeout
+    if "error" in box:
+        raise box["error"]
+    return box["found"]
+
+
+def malformed(item: Any, rule: Rule) -> str | None:
+    """What is wrong with a finding a check yielded, in a few words (None: it is well formed)."""
+    if not isinstance(item, Diagnostic):
+        return f"{type(item).__name__} {item!r:.40} is not a Diagnostic"
+    if item.rule != rule.id:
+        return f"rule id {item.rule!r} is not the check's own ({rule.id})"
+    if item.severity not in SEVERITIES:
+        return f"severity {item.severity!r} is not error, warning or info"
+    where = item.location
+    if not isinstance(where, Location) or not isinstance(where.path, str) or not where.path:
+        return "it has no location with a file path"
+    for name in ("line", "column"):
+        value = getattr(where, name)
+        if type(value) is not int or value < 1:
+            return f"{name} {value!r} is not a number from 1"
+    if not isinstance(where.doc_id, str) or not isinstance(where.yaml_path, str):
+        return "its document id or YAML path is not text"
+    if not isinstance(item.message, str) or not item.message.strip():
+        return "it has no message"
+    if item.fix is not None and not isinstance(item.fix, Fix):
+        return "its fix is not a Fix"
+    return None
+
+
+def run_checks(project: Project, pack: Pack, rules: list[Rule], budget: float = 0) -> list[Diagnostic]:
+    """Run every rule. A rule that raises (PLUGIN001), yields malformed findings (PLUGIN004: the
+    well-formed ones are kept) or runs past ``budget`` seconds (PLUGIN005) is reported, and the
+    other rules still run."""
+    found: list[Diagnostic] = []
+    anchor = Location(project.documents[0].path if project.documents else ".", 1, 1)
+    for rule in rules:
+        who = f"check {rule.id} of plugin '{rule.plugin}'"
+        try:
+            yielded = consume_check(rule, project, pack, budget)
+        except CheckTimeout:
+            found.append(Diagnostic(
+                "PLUGIN005", "error", anchor,
+                f"{who} did not finish within {budget:g} s and was stopped; the other checks still ran. "
+                "Report this to the plugin's maintainers, or raise 'check-timeout' in the configuration"))
+            continue
         except Exception as err:  # noqa: BLE001 - a plugin's failure is a finding, not a crash
             found.append(Diagnostic(
-                "PLUGIN001", "error", Location(anchor, 1, 1),
-                f"check {rule.id} of plugin '{rule.plugin}' failed: {type(err).__name__}: {err}; "
+                "PLUGIN001", "error", anchor,
+                f"{who} failed: {type(err).__name__}: {err}; "
                 "the other checks still ran. Report this to the plugin's maintainers"))
+            continue
+        verdicts = [(item, malformed(item, rule)) for item in yielded]
+        problems = [problem for _, problem in verdicts if problem]
+        if problems:
+            yielded = [item for item, problem in verdicts if problem is None]
+            kept = f"{len(yielded)} well-formed finding is" if len(yielded) == 1 else f"{len(yielded)} well-formed findings are"
+            found.append(Diagnostic(
+                "PLUGIN004", "error", anchor,
+                f"{who} yielded {len(problems)} malformed finding{'s' if len(problems) > 1 else ''} "
+                f"(the first: {problems[0]}); its {kept} kept. Report this to the plugin's maintainers"))
+        found.extend(yielded)
     return found
 
 
@@ -178,11 +340,14 @@ def _git_root(start: Path) -> Path | None:
 def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[str] | None]:
     """Pre-commit passes file names, but the documents those files rely on (the DPISP an export
     names) live elsewhere in the repository. When every path is a file, the whole project (the
-    configuration's folder, else the git root) is loaded too; the second value is then the set
-    of files to report on (shown paths), else None (report on everything)."""
+    folder of the configuration that governs the first file, else the git root) is loaded too;
+    the second value is then the set of files to report on (shown paths), else None (report on
+    everything)."""
     if not paths or not all(os.path.isfile(p) for p in paths):
         return paths or ["."], None
-    root = config.root if config.path else _git_root(Path(paths[0]))
+    first = Path(paths[0]).resolve()
+    governs = config.path is not None and config.root.resolve() in first.parents
+    root = config.root if governs else _git_root(first)
     return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
 
 
@@ -201,8 +366,9 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     registry = load_registry(extra_plugins)
     result.rules = registry.rules
     selector_problems = _check_selectors(config, registry.rules)
-    pack_load = resolve_pack(config.policy_pack, registry.packs, config.root,
-                             config.where("policy-pack") if config.policy_pack else None)
+    cache = caching.Cache.open(config.root) if options.cache else None
+    pack_load = (cache.resolve_pack if cache else resolve_pack)(
+        config.policy_pack, registry.packs, config.root, config.where("policy-pack") if config.policy_pack else None)
     if selector_problems or pack_load.pack is None:
         result.diagnostics = selector_problems + pack_load.diagnostics
         result.fatal = True
@@ -214,15 +380,27 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     if options.report_all or options.write_baseline:
         reported = None
     files, found = discover(search, config.exclude)
-    documents, load_problems = load_documents(files, config.max_file_size)
+    inputs = caching.read_inputs(files, config.max_file_size)
+    today = options.today or datetime.date.today()
+    key = None
+    if cache and not options.write_baseline:  # writing a baseline is a side effect: always run
+        key = cache.results_key(
+            registry.rules, inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
+            caching.file_stamp(config_file), caching.file_stamp(options.baseline),
+            caching.file_stamp(config.baseline and config.root / config.baseline), found, registry.problems)
+        stored = cache.results(key) if key else None
+        if stored is not None:
+            result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
+            return result
+    documents, load_problems = load_documents(inputs, config.max_file_size, cache, options.jobs)
     found += load_problems + _lint_packs(documents, registry) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(files), len(documents)
-    project = Project(documents, today=options.today or datetime.date.today())
+    project = Project(documents, today=today)
     result.project = project
 
     selection = Selection(config)
     active = [rule for rid, rule in sorted(registry.rules.items()) if selection.enabled(rid)]
-    found += run_checks(project, pack, active)
+    found += run_checks(project, pack, active, config.check_timeout)
 
     kept: dict[tuple, Diagnostic] = {}
     for diag in found:
@@ -235,4 +413,8 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         write_baseline=options.write_baseline)
     result.diagnostics = sorted(outcome.diagnostics, key=Diagnostic.sort_key)
     result.baselined, result.fatal = outcome.baselined, outcome.fatal
+    if cache:
+        if key:
+            cache.store_results(key, (result.diagnostics, result.files, result.documents, result.baselined, result.fatal))
+        cache.save()
     return result

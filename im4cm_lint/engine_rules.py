@@ -128,8 +128,8 @@ class AliasBomb(Rule):
 
     ## Why it matters
     A few lines of nested aliases ("billion laughs") expand to billions of nodes and exhaust the
-    memory of every tool that reads them. im4cm-lint stops at 200,000 expanded nodes; real
-    protocols hold a few thousand. Source: CVE-2003-1564 class of attacks.
+    memory of every tool that reads them. im4cm-lint stops at 50,000 expanded nodes in a document;
+    real protocols hold a few hundred. Source: CVE-2003-1564 class of attacks.
 
     ## Example
     ```yaml
@@ -258,6 +258,45 @@ class UnsupportedKey(Rule):
     """
 
     id, name, summary = "PARSE010", "unsupported-key", "A key is not plain text, or is a merge key"
+
+
+class TooManyProblems(Rule):
+    """
+    ## What it checks
+    A file has at most 100 findings from reading it and checking its structure (PARSE and
+    SCHEMA), and at most 1,000 documents. Past either limit the linter stops reading the file,
+    reports what it found so far, and says where it stopped.
+
+    ## Why it matters
+    A file with hundreds of structural problems is not a protocol in progress but a wrong file
+    (a data dump, a generated file, a file saved in the wrong format) or an input crafted to stall
+    the pre-commit hook and flood the CI log. Stopping early keeps every run fast and its output
+    readable. Source: im4cm-lint robustness limits.
+
+    ## Example
+    ```yaml
+    apiVersion: im4cm/v1
+    kind: DPIA
+    ---
+    - 1
+    ---
+    - 2
+    # ... and 5,000 more list documents
+    ```
+    Fixed:
+    ```yaml
+    apiVersion: im4cm/v1
+    kind: DPIA
+    metadata: {id: et-gambella-dpia, dpisp: et-gambella, version: 1.0.0, status: draft}
+    ```
+
+    ## How to fix
+    Fix the problems reported before it (they are usually one mistake repeated, such as a wrong
+    indentation), or remove the file if it does not belong in the repository. Split a file that
+    really holds more than 1,000 documents.
+    """
+
+    id, name, summary = "PARSE011", "too-many-problems", "The linter stopped reading a file with too many problems"
 
 
 class UnknownKey(Rule):
@@ -794,14 +833,62 @@ class BadRule(Rule):
     id, name, summary = "PLUGIN003", "bad-rule", "A plugin's rule is malformed or reuses an id"
 
 
+class MalformedFinding(Rule):
+    """
+    ## What it checks
+    Every finding a check yields is well formed: a `Diagnostic` under the check's own rule id,
+    with a severity of `error`, `warning` or `info`, a location with a file path and a line and
+    column from 1, a message, and a `Fix` or nothing as its fix. The well-formed findings of the
+    check are kept; the others are dropped and counted in this finding.
+
+    ## Why it matters
+    A malformed finding would crash a reporter, point nowhere, or carry another rule's id and
+    slip past `ignore:` and suppressions; printing it as it is would mislead the reader, and
+    dropping it silently would hide that a check is broken. Source: im4cm-lint contract
+    (FORMAT.md §4).
+
+    ## Example
+    `PLUGIN004 error check CHAN001 of plugin 'channel' yielded 2 malformed findings (the first: line 0 is not a line number from 1); its 5 well-formed findings are kept`
+
+    ## How to fix
+    Report it to the plugin's maintainers with the message: checks should build findings with
+    `self.finding(locate(...), message)`. Until it is fixed, you can turn the rule off with
+    `ignore:` in `.im4cm-lint.yaml`.
+    """
+
+    id, name, summary = "PLUGIN004", "malformed-finding", "A check yielded a malformed finding"
+
+
+class CheckTimedOut(Rule):
+    """
+    ## What it checks
+    Every check finishes within its time budget: `check-timeout` seconds in `.im4cm-lint.yaml`
+    (30 by default; 0 turns the budget off). A check that runs longer is stopped, its findings are
+    dropped, and the other checks still run.
+
+    ## Why it matters
+    The linter runs in pre-commit hooks and CI gates: one check stuck in a loop must not hang every
+    commit and every pull request of a country team. Source: im4cm-lint contract (FORMAT.md §4).
+
+    ## Example
+    `PLUGIN005 error check SLOW001 of plugin 'slow' did not finish within 30 s and was stopped; the other checks still ran`
+
+    ## How to fix
+    Report it to the plugin's maintainers. If the check is only slow on a very large repository,
+    raise `check-timeout`; until it is fixed, you can turn the rule off with `ignore:`.
+    """
+
+    id, name, summary = "PLUGIN005", "check-timed-out", "A check ran past its time budget"
+
+
 ENGINE_RULES = [
     YamlSyntaxError, DuplicateKey, BadEncoding, ForbiddenTag, AliasBomb, NestingTooDeep,
-    FileTooLarge, Unreadable, NotAMapping, UnsupportedKey,
+    FileTooLarge, Unreadable, NotAMapping, UnsupportedKey, TooManyProblems,
     UnknownKey, MissingKey, WrongType, NotAllowedValue, BadDate, BadId, BadValue,
     UnsupportedApiVersion, UnknownKind,
     InvalidConfig, UnknownRuleInConfig, PolicyPackNotFound, InvalidPolicyPack,
     SuppressionWithoutReason, BadSuppression, UnusedSuppression, ExpiredWaiver,
-    CheckFailed, PluginLoadFailed, BadRule,
+    CheckFailed, PluginLoadFailed, BadRule, MalformedFinding, CheckTimedOut,
 ]
 
 

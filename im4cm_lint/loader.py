@@ -12,10 +12,12 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from im4cm_lint.diagnostics import Diagnostic, Location
@@ -27,7 +29,10 @@ MARKER = API_PREFIX.encode()
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 200_000  # after alias expansion; real protocols hold a few thousand nodes
+MAX_NODES = 50_000  # per document, after alias expansion; real protocols hold a few hundred nodes
+MAX_DOCUMENTS = 1_000  # per file; real files hold a handful
+MAX_FILE_PROBLEMS = 100  # PARSE and SCHEMA findings per file before the linter stops reading it
+SAFE_DEPTH_BOUND = 5_000  # texts that could nest deeper are scanned before composing (see too_deep)
 
 _STD = "tag:yaml.org,2002:"
 _PLAIN = "?plain"  # our resolver's mark for an untagged plain scalar, resolved below per YAML 1.2
@@ -55,7 +60,10 @@ def resolve_plain(text: str) -> Any:
     if text in _SPECIAL:
         return _SPECIAL[text]
     if _INT.match(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # beyond Python's int/str digit limit: keep it as text, never crash
+            return text
     if _OCT.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
@@ -257,7 +265,11 @@ def load_file(
         result.diagnostics.append(Diagnostic(rule, "error", Location(shown_path, line, column), message))
 
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
+            problem("PARSE008", "cannot read the file: it is not a regular file")
+            return result
+        size = info.st_size
         if size > max_size:
             with open(path, "rb") as handle:
                 head = handle.read(64 * 1024)
@@ -273,6 +285,16 @@ def load_file(
     except OSError as err:
         problem("PARSE008", f"cannot read the file: {err.strerror or err}")
         return result
+    return load_data(data, shown_path, any_mapping=any_mapping, result=result)
+
+
+def load_data(data: bytes, shown_path: str, *, any_mapping: bool = False, result: LoadedFile | None = None) -> LoadedFile:
+    """Load the im4cm documents of a file's bytes (read and size-checked by the caller)."""
+    result = result or LoadedFile(shown_path)
+
+    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
+        result.diagnostics.append(Diagnostic(rule, "error", Location(shown_path, line, column), message))
+
     if not any_mapping and not has_marker(data):
         return result
     try:
@@ -285,11 +307,54 @@ def load_file(
     return result
 
 
+def stopped_reading(what: str) -> str:
+    """The PARSE011 message: where the linter gave up on a file, and what to do."""
+    return f"stopped reading the file after {what}; fix what is reported above (or split the file) and run again"
+
+
+def too_deep(text: str) -> tuple[int, int] | None:
+    """Where nesting first goes deeper than MAX_DEPTH, found without recursion (None: it does not).
+
+    libyaml's composer recurses in C and crashes the whole process near 30,000 levels, so a text
+    that could nest that deep is scanned event by event first. Nesting cannot exceed the number
+    of flow brackets plus the longest line (block nesting needs one more column per level), and
+    that cheap bound spares ordinary files the scan.
+    """
+    bound = text.count("[") + text.count("{") + max(map(len, text.split("\n")))
+    if bound <= SAFE_DEPTH_BOUND:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _pos(event)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the composer reports it, at a depth it can handle
+    return None
+
+
 def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapping: bool = False) -> None:
-    """Compose ``text`` document by document into ``result``; report what cannot be read."""
+    """Compose ``text`` document by document into ``result``; report what cannot be read.
+
+    A file stops being read after MAX_FILE_PROBLEMS findings or MAX_DOCUMENTS documents
+    (PARSE011), so that no file, however hostile, floods the output or the memory.
+    """
+    deep = too_deep(text)
+    if deep:
+        problem("PARSE006", f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10", *deep)
+        return
     index = 0
     try:
         for node in yaml.compose_all(text, Loader=_Composer):
+            if len(result.diagnostics) >= MAX_FILE_PROBLEMS or index >= MAX_DOCUMENTS:
+                what = (f"{MAX_FILE_PROBLEMS} problems" if len(result.diagnostics) >= MAX_FILE_PROBLEMS
+                        else f"{MAX_DOCUMENTS:,} documents")
+                problem("PARSE011", stopped_reading(what), *(_pos(node) if node is not None else (1, 1)))
+                break
             if node is None:
                 index += 1
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import itertools
 from typing import Any, Iterator
 
 from im4cm_lint.diagnostics import Diagnostic
@@ -17,6 +18,7 @@ from im4cm_lint.yamltree import YMap, YSeq, locate
 ID = r"[a-z0-9][a-z0-9._-]*"
 SYSTEM_ID = r"[a-z0-9][a-z0-9.+_-]*"
 API_VERSION = "im4cm/v1"
+MAX_ERRORS = 100  # findings per document (and errors per mapping) that validation records
 
 SETTINGS = ["refugee", "mixed", "idp", "other"]
 DPISP_STATUSES = ["draft", "in_review", "signed", "in_force", "expired"]
@@ -386,6 +388,18 @@ def _make_validator_class():
     import cerberus
 
     class Validator(cerberus.Validator):
+        def _error(self, *args):
+            # Every error ends here as a list. cerberus would re-sort the whole list and fill two
+            # error trees each time (a flood of bad keys then takes minutes); only the list is
+            # read (sorted once, in _leaf_errors), and past MAX_ERRORS per mapping it stops
+            # growing. A validator with errors still fails, so validity is unchanged.
+            if len(args) == 1:
+                room = MAX_ERRORS - len(self._errors)
+                if room > 0:
+                    self._errors.extend(list(args[0])[:room])
+                return
+            super()._error(*args)
+
         def _check_with_iso_date(self, field: str, value: Any) -> None:
             try:
                 datetime.date.fromisoformat(value)
@@ -409,7 +423,7 @@ def _validator(schema: dict):
 
 
 def _leaf_errors(errors) -> Iterator[Any]:
-    for error in errors:
+    for error in sorted(errors):
         if error.is_group_error and error.rule != "anyof":
             yield from _leaf_errors(error.child_errors)
         else:
@@ -459,7 +473,8 @@ def validate_with(schema: dict, body: YMap) -> list[Diagnostic]:
     validator = _validator(schema)
     if validator.validate(body, normalize=False):
         return []
-    return [_diagnostic(schema, body, error) for error in _leaf_errors(validator._errors)]
+    errors = itertools.islice(_leaf_errors(validator._errors), MAX_ERRORS + 1)  # one more says "there are more"
+    return [_diagnostic(schema, body, error) for error in errors]
 
 
 def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable
 from im4cm_lint.diagnostics import Diagnostic, Location, Suppression
 from im4cm_lint.pack import shown_path
 from im4cm_lint.rules import FAMILIES
-from im4cm_lint.yamltree import YMap, locate
+from im4cm_lint.yamltree import locate
 
 if TYPE_CHECKING:
     from im4cm_lint.config import Config
@@ -287,9 +287,10 @@ def _inline(findings: list[Diagnostic], directives: list[Directive], rules: dict
 def _waivers(findings: list[Diagnostic], config: Config, rules: dict[str, Rule], project: Project | None,
              reported: set[str] | None, reports: Reports,
              today: datetime.date) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Apply the configuration's waivers; return the findings and the problems of the waivers."""
+    """Apply the configuration's waivers; return the findings and the problems of the waivers.
+    Without the project (documents unknown), a waiver is never judged unused."""
     problems: list[Diagnostic] = []
-    homes: dict[str, set[str]] = {}
+    homes: dict[str, set[str]] = {}  # document id -> the files that hold it
     for document in project.documents if project else ():
         homes.setdefault(document.id, set()).add(document.path)
     whole_config = reported is None or (config.path in reported)
@@ -324,7 +325,7 @@ def _waivers(findings: list[Diagnostic], config: Config, rules: dict[str, Rule],
                 used = True
                 if diag.suppression is None:
                     findings[index] = replace(diag, suppression=accepted)
-        if used:
+        if used or project is None:
             continue
         if home:
             if not seen or not any(reports(rule_id, p) for p in home):
@@ -355,7 +356,7 @@ def apply_exceptions(findings: list[Diagnostic], *, config: Config, rules: dict[
         cannot be judged unused (the rule is off here, e.g. by --select or per-file-ignores)."""
         return selection.keep(Diagnostic(rule_id, "info", Location(path, 1, 1), "")) is not None
 
-    holding = {document.path for document in project.documents} if project else set()
+    holding = {document.path for document in project.documents} if project else {shown for _, shown in files}
     wanted = holding if reported is None else holding & reported
     directives, problems = _read_directives(files, wanted)
     findings, inline_problems = _inline(findings, directives, rules, reports)

@@ -110,9 +110,3 @@ def test_machine_formats_are_refused_for_a_walkthrough(drafted):
     run = lint("--explain", "dpisp.yaml", "--format", "json", cwd=drafted)
     assert run.code == 2
     assert "text or markdown" in run.err
-
-
-def test_markdown_format_is_only_for_explain(drafted):
-    run = lint("--format", "markdown", ".", cwd=drafted)
-    assert run.code == 2
-    assert "only for --explain" in run.err

@@ -18,14 +18,16 @@ from im4cm_lint.report import layout as geometry
 from im4cm_lint.report.picture import (
     FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
     Picture, Protocol)
+from im4cm_lint.reporters import summary
 from im4cm_lint.rules import FAMILIES
 from im4cm_lint.schemas import SENSITIVITIES
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
-_CHAR_W = 6.2  # average width of a character at the map's 11px label font
+_CHAR_W = 5.7  # average width of a character at the map's 11px label font
 _SEVERITY_SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 _TYPE_SHORT = {"un_agency": "UN", "ingo": "INGO", "lngo": "Local NGO", "authority": "Authority",
                "service_provider": "Service provider", "unlisted": "not in protocol"}
+_FLAGGING = " or ".join(FLAG_FAMILIES)  # the families whose findings turn an edge red
 _NO_CATEGORY = "no category: the field is not in the system's field map and none is written beside it"
 _PATTERN_WORDS = {"low": "solid line", "moderate": "dashed line", "high": "dotted line",
                   "severe": "thick dash-dot line", UNKNOWN: "sparse dots"}
@@ -71,7 +73,7 @@ pre { background: var(--soft); border: 1px solid var(--line); padding: 8px 10px;
 .mark.bad { color: var(--finding); } .mark.ok { color: var(--low); } .mark.warn { color: var(--warn); }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 6px 0 10px; font-size: 13px; }
 .mapwrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-svg.map { display: block; max-width: 100%; height: auto; font-family: inherit; }
+svg.map { display: block; margin: 0 auto; max-width: 100%; height: auto; font-family: inherit; }
 .band rect { fill: var(--soft); stroke: var(--line); }
 .band text { font-size: 11px; font-weight: 700; fill: var(--muted); letter-spacing: .04em; text-transform: uppercase; }
 .colhead { font-size: 13px; font-weight: 700; fill: var(--ink); }
@@ -109,8 +111,13 @@ tr.hl { background: #fff7d6; }
 .explain h4 { margin-top: 12px; }
 .muted { color: var(--muted); }
 a { color: #1d4ed8; }
+@page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { font-size: 10pt; }
+  table { font-size: 8pt; width: 100%; }
+  th, td { padding: 2px 4px; }
+  td code, td .muted, td.mono { overflow-wrap: anywhere; }
+  table code { font-size: inherit; }
   header.top { padding: 0 0 8px; }
   main { padding: 0; max-width: none; }
   nav.toc, .noprint { display: none; }
@@ -162,10 +169,9 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 def _swatch(sensitivity: str, flagged: bool = False) -> str:
     """A short line drawn as the map draws edges of this sensitivity."""
-    cls = f"edge s-{sensitivity}" + (" flagline" if flagged else "")
     style = ' style="stroke: var(--finding)"' if flagged else ""
     return (f'<svg width="40" height="10" aria-hidden="true"><line x1="1" y1="5" x2="39" y2="5" '
-            f'class="{cls}"{style}/></svg>')
+            f'class="edge s-{sensitivity}"{style}/></svg>')
 
 
 def _sens(sensitivity: str) -> str:
@@ -242,11 +248,9 @@ class _Anchors:
         self.index = {id(d): n for n, d in enumerate(findings, 1)}
 
     def links(self, findings: Iterable[Diagnostic]) -> str:
-        found = [d for d in findings if id(d) in self.index]
-        if not found:
-            return ""
+        """Links to the findings, each shown as its severity sign and rule id ("" when none)."""
         return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{e(d.message)}">'
-                        f'{_SEVERITY_SIGNS[d.severity]}&#8239;{e(d.rule)}</a>' for d in found)
+                        f'{_SEVERITY_SIGNS[d.severity]}&#8239;{e(d.rule)}</a>' for d in findings)
 
 
 def _flow_label(flow: Flow) -> str:
@@ -299,8 +303,8 @@ def _map_svg(protocol: Protocol) -> str:
         tip = (f"{flow.key} {flow.source} → {flow.target}: {flow.purpose}; most sensitive data: {flow.sensitivity}"
                + (f"; UNHCR as {flow.unhcr_role}" if flow.unhcr_role else "")
                + ("; has a finding" if flow.flagged else ""))
-        out.append(f'<g class="{cls}" data-flow="{e(flow.key)}" data-from="{e(flow.source)}" '
-                   f'data-to="{e(flow.target)}" tabindex="0"><title>{e(tip)}</title>'
+        out.append(f'<g class="{cls}" data-flow="{e(flow.key)}" data-id="{e(flow.id)}" '
+                   f'data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0"><title>{e(tip)}</title>'
                    f'<path class="edge s-{flow.sensitivity}" d="{edge.d}" marker-end="url(#arrow-{marker})"/>')
         for bx, by in ((sx + 2, sy), (ex - geometry.BADGE_W - 9, ey)):
             out.append(f'<g class="badge"><rect x="{bx:g}" y="{by - 8:g}" width="{geometry.BADGE_W}" height="16" rx="8"/>'
@@ -336,7 +340,7 @@ def _markers() -> str:
 
 def _legend() -> str:
     items = [f'<span class="sens">{_swatch(s)}{e(s)} ({_PATTERN_WORDS[s]})</span>' for s in (*SENSITIVITIES, UNKNOWN)]
-    items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>red, badge ⚠: a SHARE or ANNEXC '
+    items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>red, badge ⚠: a {_FLAGGING} '
                  f'finding stands on this edge</b></span>')
     return ('<div class="legend" aria-label="How to read the map"><span><b>Edges</b> (most sensitive data they '
             'carry):</span>' + "".join(items) + '</div><p class="muted">S1, S2… are the protocol\'s sharing rules; '
@@ -466,7 +470,8 @@ def _roles(protocol: Protocol, anchors: _Anchors, today) -> str:
     for row in protocol.roles:
         label = f"{e(row.role_name)} <code>{e(row.role_id)}</code>" if row.role_name else f"<code>{e(row.role_id)}</code>"
         if row.holder is None:
-            rows.append(f"<tr><td>{label}</td><td colspan='4'>{_mark('not assigned: the standard requires it')}</td>"
+            rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td>"
+                        f"<td colspan='4'>{_mark('not assigned: the standard requires it')}</td>"
                         f"<td>{anchors.links(row.findings) or '—'}</td></tr>")
             continue
         if row.confirmed is None:
@@ -480,8 +485,8 @@ def _roles(protocol: Protocol, anchors: _Anchors, today) -> str:
             trained = row.trained.isoformat()
         else:
             trained = _mark("not recorded", "warn") if row.training_expected else "not recorded"
-        rows.append(f"<tr><td>{label}</td><td>{_person(row.holder)}</td><td>{_person(row.backup, row.backup_required)}</td>"
-                    f"<td>{confirmed}</td><td>{trained}</td><td>{anchors.links(row.findings) or '—'}</td></tr>")
+        rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td><td>{_person(row.holder)}</td>"
+                    f"<td>{_person(row.backup, row.backup_required)}</td><td>{confirmed}</td><td>{trained}</td><td>{anchors.links(row.findings) or '—'}</td></tr>")
     return ('<p class="muted">Holders are shown by position and agency; their names are in the protocol.</p>'
             '<div class="scroll"><table><thead><tr><th>Role</th><th>Holder</th><th>Backup</th><th>Last confirmed</th>'
             '<th>Trained</th><th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
@@ -496,7 +501,8 @@ def _annex_c(protocol: Protocol, anchors: _Anchors) -> str:
     for partner in protocol.annex_c_partners:
         covered = _mark("yes", "ok") if partner.listed else _mark("no: not in annex_c.applies_to")
         met = f"{len(partner.met)} of {total}"
-        rows.append(f"<tr><td>{e(partner.party.name)} <code>{e(partner.party.id)}</code></td><td>{covered}</td>"
+        rows.append(f"<tr data-partner='{e(partner.party.id)}'><td>{e(partner.party.name)} "
+                    f"<code>{e(partner.party.id)}</code></td><td>{covered}</td>"
                     f"<td class='num'>{met}</td><td>{e(', '.join(partner.not_met)) or '—'}</td>"
                     f"<td>{e(', '.join(partner.missing)) or '—'}</td></tr>")
     items = []
@@ -535,7 +541,8 @@ def _risks(protocol: Protocol, anchors: _Anchors) -> str:
         for risk in risks:
             r = risk.entry
             mitigations = "".join(f"<li>{e(m)}</li>" for m in r.get("mitigations") or [])
-            rows.append(f"<tr><td><code>{e(risk.id)}</code><br><span class='muted'>{e(risk.dpia)}</span></td>"
+            rows.append(f"<tr data-risk='{e(risk.id)}' data-residual='{e(level)}'><td><code>{e(risk.id)}</code>"
+                        f"<br><span class='muted'>{e(risk.dpia)}</span></td>"
                         f"<td>{e(r.get('description'))}</td><td>{e(r.get('likelihood'))}</td><td>{e(r.get('impact'))}</td>"
                         f"<td>{e(r.get('owner') or '—')}</td>"
                         f"<td>{'<ul>' + mitigations + '</ul>' if mitigations else _mark('none')}</td>"
@@ -559,7 +566,7 @@ def _protocol(protocol: Protocol, anchors: _Anchors, today) -> str:
             f'<div class="cards"><div class="card"><b>{len(protocol.parties)}</b>parties</div>'
             f'<div class="card"><b>{sum(1 for f in protocol.flows if f.kind == "rule")}</b>sharing rules</div>'
             f'<div class="card"><b>{len(protocol.exports)}</b>exports</div>'
-            f'<div class="card"><b>{flagged}</b>edges with a SHARE or ANNEXC finding</div></div>'
+            f'<div class="card"><b>{flagged}</b>edges with a {_FLAGGING} finding</div></div>'
             f'<div class="mapblock"><h3 id="{sid}-map">Sharing map</h3>{_legend()}'
             f'<div class="mapwrap">{_map_svg(protocol)}</div>'
             f'<h4>Every sharing rule and export</h4>{_flows_table(protocol, anchors)}</div>'
@@ -637,8 +644,6 @@ def _loose(picture: Picture, anchors: _Anchors) -> str:
 
 
 def _summary(result, picture: Picture) -> str:
-    from im4cm_lint.reporters import summary
-
     counts = summary(result)
     cards = "".join(f'<div class="card"><b>{counts[s]}</b>{_severity(s)}</div>' for s in ("error", "warning", "info"))
     fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(FAMILIES.get(f, "rules of a plugin"))}</td>'

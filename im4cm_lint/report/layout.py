@@ -27,6 +27,7 @@ MIDDLE = 560  # horizontal room for the edges between the columns
 BADGE_W = 40  # the edge number written at each end of an edge
 LABEL_H = 16
 _LABEL_AT = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)  # where along a curve a label may go
+_LABEL_SHIFT = (0, -LABEL_H - 3, LABEL_H + 3)  # on the curve first, else just above or below it
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,10 @@ def layout(parties: list[tuple[str, str]], flows: list[tuple[str, str, str]], gr
 def _place_label(points, width: float, placed: list[Box], low: float, high: float) -> Box | None:
     """The first spot along the curve where a label of ``width`` fits between ``low`` and
     ``high`` without touching a label already placed; None when there is none."""
-    for t in _LABEL_AT:
-        cx, cy = _cubic(points, t)
-        box = Box(_round(cx - width / 2), _round(cy - LABEL_H / 2), _round(width), LABEL_H)
-        if box.x >= low and box.x + box.w <= high and not any(box.overlaps(other) for other in placed):
-            return box
+    for shift in _LABEL_SHIFT:
+        for t in _LABEL_AT:
+            cx, cy = _cubic(points, t)
+            box = Box(_round(cx - width / 2), _round(cy + shift - LABEL_H / 2), _round(width), LABEL_H)
+            if box.x >= low and box.x + box.w <= high and not any(box.overlaps(other) for other in placed):
+                return box
     return None

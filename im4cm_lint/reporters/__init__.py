@@ -13,6 +13,7 @@ FORMATS = {
     "json": "im4cm_lint.reporters.json",
     "sarif": "im4cm_lint.reporters.sarif",
     "github": "im4cm_lint.reporters.github",
+    "markdown": "im4cm_lint.reporters.markdown",
 }
 
 

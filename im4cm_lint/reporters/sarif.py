@@ -32,6 +32,7 @@ def _rule_catalogue(result) -> dict:
 def rule_descriptor(rule) -> dict:
     text = rule.explanation()
     what = explanation_sections(rule).get("What it checks") or rule.summary
+    family = rule.id.rstrip("0123456789")  # engine rules may come as classes, where .family is a property object
     return {
         "id": rule.id,
         "name": rule.name,
@@ -39,7 +40,7 @@ def rule_descriptor(rule) -> dict:
         "fullDescription": {"text": what},
         "help": {"text": text, "markdown": text},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.family], "family": rule.family, "fixable": bool(rule.fixable)},
+        "properties": {"tags": [family], "family": family, "fixable": bool(rule.fixable)},
     }
 
 
