@@ -80,8 +80,10 @@ class Selection:
         self.config = config
 
     def enabled(self, rule_id: str) -> bool:
+        """``select`` never hides PLUGIN findings: a crashed check would make the run look clean.
+        Only an explicit ``ignore`` turns them off."""
         cfg = self.config
-        if cfg.select and not matches(rule_id, cfg.select):
+        if cfg.select and not matches(rule_id, cfg.select) and not rule_id.startswith("PLUGIN"):
             return False
         return not matches(rule_id, cfg.ignore)
 

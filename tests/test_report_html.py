@@ -313,6 +313,8 @@ def test_unknown_category_and_missing_protocol(repo, tmp_path):
     assert code == 0
     flow = page.find("g", data_id="sc-to-unhcr")[0]
     assert "s-unknown" in flow.find("path")[0].classes
+    # two parties: both share (left column), one receives (right column)
+    assert sorted(el.attrs["data-party"] for el in page.find("g", cls="party")) == ["sc", "unhcr", "unhcr"]
     assert "made.up.category" in page.find("table", cls="matrix")[0].text
     loose = page.find("section", id="unattached")[0].text
     assert "orphan-export" in loose and "identity.name" in loose
@@ -329,8 +331,9 @@ def test_no_protocol_and_bad_configuration(repo, tmp_path):
 
 
 def test_report_to_stdout_and_unwritable_target(tmp_path):
-    run = lint("report", "--html", "-", "--today", TODAY, str(SMALL))
+    run = lint("report", "--html", "-", "--today", TODAY, "--title", "CP working group, <March>", str(SMALL))
     assert run.code == 0 and run.out.startswith("<!DOCTYPE html>") and run.out.rstrip().endswith("</html>")
+    assert Page(run.out).find("h1")[0].text == "CP working group, <March>"
     run = lint("report", "--html", str(tmp_path / "missing" / "r.html"), str(SMALL))
     assert run.code == 2 and "cannot write" in run.err
     assert lint("report", str(SMALL)).code == 2  # --html is required

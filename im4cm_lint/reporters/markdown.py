@@ -16,15 +16,12 @@ import re
 from im4cm_lint.diagnostics import SEVERITY_RANK
 from im4cm_lint.reporters import summary
 from im4cm_lint.reporters.github import workspace_path
+from im4cm_lint.reporters.text import _plural
 from im4cm_lint.rules import FAMILIES
 
 TOP = 20
 _SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 _CODE_SPAN = re.compile(r"(`[^`]*`)")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def cell(text: str) -> str:
