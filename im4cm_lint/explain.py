@@ -19,21 +19,11 @@ import click
 
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
 from im4cm_lint.rules import FAMILIES, Rule, explanation_sections
+from im4cm_lint.suppressions import NOT_SUPPRESSIBLE
 from im4cm_lint.yamltree import parse_yaml_path
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
 REGENERATE_DOCS = "im4cm-lint rules --format markdown > docs/rules.md"
-
-# Families whose findings say a document or the linter itself cannot be used: they are fixed,
-# never suppressed (a suppressed PARSE error would be a document nobody checks).
-_NOT_SUPPRESSIBLE = {
-    "PARSE": "a file that cannot be read is not checked at all",
-    "SCHEMA": "a document that does not fit its kind is not checked by the other rules",
-    "CONFIG": "it reports a mistake in the linter's own configuration or suppressions, which a suppression "
-              "cannot vouch for",
-    "PLUGIN": "it reports that a check did not run",
-}
-
 
 def fix_text(rule: Rule) -> str:
     if rule.fixable:
@@ -45,8 +35,8 @@ def fix_text(rule: Rule) -> str:
 def suppression_text(rule: Rule) -> str:
     """How to suppress the rule with a reason (Markdown), the same wording for every rule."""
     family = rule.family
-    if family in _NOT_SUPPRESSIBLE:
-        return (f"This finding cannot be suppressed inline: {_NOT_SUPPRESSIBLE[family]}. Fix it. If a file is not "
+    if family in NOT_SUPPRESSIBLE:
+        return (f"This finding cannot be suppressed inline: {NOT_SUPPRESSIBLE[family]}. Fix it. If a file is not "
                 "meant to be checked, exclude it in `.im4cm-lint.yaml`:\n\n"
                 "```yaml\nexclude: [drafts/old-notes.yaml]\n```")
     return (

@@ -34,6 +34,9 @@ def shown_path(path: Path | str) -> str:
         return "."
     if path.startswith(cwd + os.sep):
         path = os.path.relpath(path, cwd)
+    if not path.isprintable():  # a name that is not UTF-8 (or holds control characters) is shown escaped
+        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        path = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path)
     return path.replace(os.sep, "/")
 
 

@@ -20,12 +20,12 @@ from typing import Any
 
 import click
 
-from im4cm_lint import __version__, schemas
+from im4cm_lint import __url__, __version__, schemas
 from im4cm_lint.diagnostics import Fix
 from im4cm_lint.pack import Pack
 
 SCHEMA_FILE = ".im4cm/schema.json"
-HOOK_REPO = "https://github.com/im4cm/im4cm-lint"
+HOOK_REPO = __url__
 UNHCR = "unhcr"
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@/() -]*\Z")

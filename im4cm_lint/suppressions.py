@@ -36,7 +36,15 @@ if TYPE_CHECKING:
     from im4cm_lint.model import Project
     from im4cm_lint.rules import Rule
 
-NOT_SUPPRESSIBLE = ("PARSE", "SCHEMA", "CONFIG", "PLUGIN")
+# Families whose findings say a document or the linter itself cannot be used: they are fixed,
+# never suppressed, waived or baselined (a suppressed PARSE error would be a document nobody checks).
+NOT_SUPPRESSIBLE = {
+    "PARSE": "a file that cannot be read is not checked at all",
+    "SCHEMA": "a document that does not fit its kind is not checked by the other rules",
+    "CONFIG": "it reports a mistake in the linter's own configuration or suppressions, which a suppression "
+              "cannot vouch for",
+    "PLUGIN": "it reports that a check did not run",
+}
 Reports = Callable[[str, str], bool]  # (rule id, shown path) -> would such a finding be reported?
 BASELINE_VERSION = 1
 DIRECTIVE_FORM = "# im4cm-lint: disable=RULE[,RULE] -- reason"

@@ -43,8 +43,13 @@ class Run:
         return {d["rule"] for d in self.json["diagnostics"]}
 
 
+# Under GitHub Actions the text format adds annotations; tests see what a terminal user sees.
+CLEAN_ENV = {"GITHUB_ACTIONS": None, "GITHUB_WORKSPACE": None}
+
+
 def lint(*args: str, cwd: Path | str | None = None, env: dict | None = None) -> Run:
     """Run the CLI in-process in ``cwd`` (default: the repository root)."""
+    env = {**CLEAN_ENV, **(env or {})}
     old = os.getcwd()
     os.chdir(cwd or REPO)
     try:

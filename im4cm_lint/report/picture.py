@@ -18,6 +18,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.scaffold import required_roles
 from im4cm_lint.schemas import PARTY_TYPES, SENSITIVITIES
 from im4cm_lint.yamltree import parse_yaml_path
+from im4cm_lint_checks.share import export_fields
 
 UNKNOWN = "unknown"  # the sensitivity of a category the pack does not list
 UNLISTED = "unlisted"  # the type of a party named by a rule or export but absent from the protocol
@@ -184,17 +185,6 @@ def _category(pack: Pack | None, category_id: str) -> Category:
     return Category(category_id, entry.get("name") or "", entry.get("sensitivity") or UNKNOWN, entry.get("identifiable"))
 
 
-def export_fields(export: DataExport, pack: Pack | None) -> list[tuple[str, str | None]]:
-    """Each exported field with its category: the one written beside it, else the pack's field
-    map of the export's system; None when neither says."""
-    field_map = (pack.field_map(export.get("system")) if pack else None) or {}
-    found = []
-    for item in export.get("fields") or []:
-        name, category = (item.get("name"), item.get("category")) if isinstance(item, dict) else (item, None)
-        found.append((str(name), category or field_map.get(name)))
-    return found
-
-
 def _unique(values) -> list:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -217,8 +207,8 @@ def _rule_flow(number: int, rule: Any, dpisp: DPISP, pack: Pack | None, findings
         findings=findings.at(dpisp, ("key", "sharing"), ("item", rule["id"])))
 
 
-def _export_flow(number: int, export: DataExport, pack: Pack | None, findings: _Findings) -> Flow:
-    fields = [(name, _category(pack, cat) if cat else None) for name, cat in export_fields(export, pack)]
+def _export_flow(number: int, export: DataExport, pack: Pack, findings: _Findings) -> Flow:
+    fields = [(f.name, _category(pack, f.category) if f.category else None) for f in export_fields(export, pack)]
     categories = list({c.id: c for _, c in fields if c is not None}.values())
     transport = export.get("transport") or {}
     details = {"system": str(export.get("system"))}
