@@ -539,6 +539,11 @@ class SevereToAuthorityOrDonor(Rule):
     - UNICEF (a UN agency whose id or name contains "unicef") for a purpose that serves
       aggregate data only, i.e. in its donor or coordinator (CP AoR lead) capacity.
 
+    To donors and coordinators it is always an error. To an authority it is an error unless the
+    rule records a `justification` (the pack allows some severe categories for
+    `authorities.child_protection` with one); then it is a warning, so that the data protection
+    focal point reviews each such rule and records the decision.
+
     ## Why it matters
     In refugee settings the authorities of the host country, or of the country of origin through
     them, may put a child at risk with this data; donors and coordinators do not provide services
@@ -584,8 +589,18 @@ class SevereToAuthorityOrDonor(Rule):
                 capacity = self._capacity(dpisp, rule, pack)
                 if capacity is None:
                     continue
+                justified = capacity.endswith("(an authority)") and bool(str(rule.get("justification") or "").strip())
                 for seq, index, category in rule_categories(rule, pack):
-                    if pack.categories[category].get("sensitivity") == "severe":
+                    if pack.categories[category].get("sensitivity") != "severe":
+                        continue
+                    if justified:
+                        yield self.finding(
+                            locate(seq, index),
+                            f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
+                            f"{purpose_words(pack, rule.get('purpose'))} on the strength of its justification; "
+                            "have the data protection focal point review it, then record the decision with a "
+                            "suppression or waiver, or remove the category", severity="warning")
+                    else:
                         yield self.finding(
                             locate(seq, index),
                             f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "

@@ -147,15 +147,20 @@ def load_one(data: bytes, shown: str) -> tuple[list[Document], list[Diagnostic]]
     MAX_FILE_PROBLEMS findings the rest of the file is not checked (PARSE011)."""
     loaded = load_data(data, shown)
     found = list(loaded.diagnostics)
-    stopped = any(d.rule == "PARSE011" for d in found)
+    count = sum(d.rule != "PARSE011" for d in found)
+    stopped = count >= MAX_FILE_PROBLEMS  # the loader stopped on problems already
     for document in loaded.documents:
-        problems = [] if stopped else schema_problems(document)
-        document.schema_ok = not stopped and all(p.rule == "SCHEMA001" for p in problems)
-        room = MAX_FILE_PROBLEMS - len(found)
+        if stopped:  # not checked: its structure is unknown, so no check may rely on it
+            document.schema_ok = False
+            continue
+        problems = sorted(schema_problems(document), key=Diagnostic.sort_key)
+        document.schema_ok = all(p.rule == "SCHEMA001" for p in problems)
+        room = MAX_FILE_PROBLEMS - count
         if len(problems) > room:
             stopped = True
             problems = [*problems[:room], Diagnostic("PARSE011", "error", problems[room].location,
                                                      stopped_reading(f"{MAX_FILE_PROBLEMS} problems"))]
+        count += len(problems)
         found.extend(problems)
     return loaded.documents, found
 

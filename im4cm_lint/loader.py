@@ -247,8 +247,10 @@ def has_marker(data: bytes) -> bool:
     """Cheap test that a file may hold an im4cm document, so other YAML is never parsed."""
     if MARKER in data:
         return True
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return API_PREFIX in data.decode("utf-16", "replace")
+    for boms, codec in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+                        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16")):
+        if data.startswith(boms):  # UTF-32 first: its little-endian BOM starts like UTF-16's
+            return API_PREFIX in data.decode(codec, "replace")
     return False
 
 
@@ -323,7 +325,7 @@ def too_deep(text: str) -> tuple[int, int] | None:
     bound = text.count("[") + text.count("{") + max(map(len, text.split("\n")))
     if bound <= SAFE_DEPTH_BOUND:
         return None
-    depth = 0
+    depth = -1  # the depth of the current collection, the document's root being 0 (as _TreeBuilder counts)
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, CollectionStartEvent):

@@ -391,10 +391,11 @@ def _make_validator_class():
         def _error(self, *args):
             # Every error ends here as a list. cerberus would re-sort the whole list and fill two
             # error trees each time (a flood of bad keys then takes minutes); only the list is
-            # read (sorted once, in _leaf_errors), and past MAX_ERRORS per mapping it stops
-            # growing. A validator with errors still fails, so validity is unchanged.
+            # read (sorted once, in _leaf_errors), and past MAX_ERRORS (+1, to tell that there
+            # are more) per mapping it stops growing. A validator with errors still fails, so
+            # validity is unchanged.
             if len(args) == 1:
-                room = MAX_ERRORS - len(self._errors)
+                room = MAX_ERRORS + 1 - len(self._errors)
                 if room > 0:
                     self._errors.extend(list(args[0])[:room])
                 return

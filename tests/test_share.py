@@ -287,3 +287,16 @@ def test_checks_do_no_io(repo, monkeypatch):
         guard.setattr(loader, "load_file", no_io)
         again = sorted((d.rule, d.location.line) for rule in rules for d in rule.check(result.project, result.pack))
     assert again == expected
+
+
+def test_severe_to_authority_with_a_justification_is_a_warning_for_review(repo):
+    """The pack allows some severe categories to authorities with a justification: the rule is
+    then flagged for review (warning), not refused; without one it stays an error."""
+    edits = {"dpisp.yaml": [
+        (MOSWA_CATEGORIES, "family.care_arrangement, protection.status, protection.concern.narrative]\n"
+                           "    justification: the court needs the circumstances to place the child")]}
+    run, findings = found(example(repo, edits), "SHARE")
+    assert findings == [("SHARE008", "dpisp.yaml", 72)]
+    [diag] = run.json["diagnostics"]
+    assert diag["severity"] == "warning" and "review" in diag["message"]
+    assert run.code == 0
