@@ -13,6 +13,7 @@ import codecs
 import os
 import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +172,8 @@ class _TreeBuilder:
             if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _PLAIN:
                 self._bad_tag(key_node)
             key = self._scalar(key_node)
+            if isinstance(key, str):
+                key = sys.intern(key)  # the same few dozen keys recur in every document: keep one copy
             if key == "<<" and key_node.tag == _PLAIN:
                 raise ParseProblem(
                     "PARSE010",
@@ -395,8 +398,12 @@ def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapp
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or "invalid YAML"
-        context = f" ({err.context})" if err.context else ""
-        problem("PARSE001", f"YAML syntax error: {what}{context}", line, column)
+        if "nesting depth" in what:  # newer libyaml builds stop deep nesting themselves
+            problem("PARSE006", f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10",
+                    line, column)
+        else:
+            context = f" ({err.context})" if err.context else ""
+            problem("PARSE001", f"YAML syntax error: {what}{context}", line, column)
     except yaml.reader.ReaderError as err:
         line, column = _offset_to_pos(text, err.position)
         char = err.character if isinstance(err.character, str) else chr(err.character)
