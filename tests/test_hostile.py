@@ -38,11 +38,12 @@ class Bounded:
         return [(d["rule"], d["path"], d["line"], d["column"]) for d in json.loads(self.out)["diagnostics"]]
 
 
-def lint_bounded(*args: str, cwd: Path) -> Bounded:
+def lint_bounded(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> Bounded:
     """``im4cm-lint --no-cache --format json ARGS`` in a process, killed after twice the time
-    limit; its wall time and peak resident memory (from wait4) are measured."""
+    limit; its wall time and peak resident memory (from wait4) are measured. ``prefix`` wraps the
+    command (e.g. to run it without root's power to read every file)."""
     exe = shutil.which("im4cm-lint")
-    cmd = [exe] if exe else [sys.executable, "-m", "im4cm_lint"]
+    cmd = [*prefix, *([exe] if exe else [sys.executable, "-m", "im4cm_lint"])]
     started = time.monotonic()
     proc = subprocess.Popen([*cmd, "--no-cache", "--format", "json", *args], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -209,7 +210,17 @@ def test_a_named_pipe_in_the_tree_is_not_opened(root):
     assert run.findings() == [("PARSE008", "pipe.yaml", 1, 1)]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file; CI runs this as a normal user")
+def _without_root_read_power() -> tuple[str, ...]:
+    """As root, run the linter without the capabilities that let root read any file
+    (util-linux's setpriv), so file permissions apply to it as to a normal user."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv (util-linux) is not available to drop root's read power")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+
+
 def test_unreadable_file_and_folder(root):
     write_bytes(root, "secret.yaml", HEADER.encode())
     (root / "closed").mkdir()
@@ -217,7 +228,7 @@ def test_unreadable_file_and_folder(root):
     os.chmod(root / "secret.yaml", 0)
     os.chmod(root / "closed", 0)
     try:
-        run = lint_bounded(".", cwd=root)
+        run = lint_bounded(".", cwd=root, prefix=_without_root_read_power())
     finally:
         os.chmod(root / "secret.yaml", 0o644)
         os.chmod(root / "closed", 0o755)
