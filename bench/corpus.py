@@ -55,9 +55,8 @@ def example_template() -> tuple[str, dict[str, str]] | None:
     return None
 
 
-def _fill(match: re.Match, counter=itertools.count()) -> str:
-    """A plausible value for a placeholder, from its wording (the same input gives the same text)."""
-    n = next(counter)
+def _fill(match: re.Match, n: int) -> str:
+    """A plausible value for the ``n``-th placeholder of a file, from its wording."""
     what = match.group(0).lower()
     if "name of" in what and "full name" not in what and "operation" not in what:
         return PEOPLE[n % len(PEOPLE)]
@@ -82,7 +81,9 @@ def built_in_template() -> tuple[str, dict[str, str]]:
                         "irc", "--party", "unicef:un_agency", str(target)],
                        check=True, capture_output=True, text=True, timeout=300)
         files = _documents_of(target)
-    files = {name: _PLACEHOLDER.sub(_fill, text) for name, text in files.items()}
+    for name, text in files.items():
+        counter = itertools.count()
+        files[name] = _PLACEHOLDER.sub(lambda m: _fill(m, next(counter)), text)
     export_name = next(n for n in files if n.startswith("exports/"))
     export = files.pop(export_name)
     export_id = re.search(r"^  id: (\S+)", export, re.M).group(1)
@@ -97,10 +98,17 @@ def template() -> tuple[str, dict[str, str]]:
 
 def _ids(files: dict[str, str]) -> list[str]:
     """Document ids of the template (``metadata.id``), longest first for one-pass renaming."""
-    ids = set()
-    for text in files.values():
-        ids.update(re.findall(r"^(?:metadata:\s*\{\s*id:\s*|  id:\s*)([a-z0-9][a-z0-9._-]*)", text, re.M))
+    from im4cm_lint.loader import load_data
+
+    ids = {doc.id for name, text in files.items() for doc in load_data(text.encode(), name).documents if doc.id}
     return sorted(ids, key=len, reverse=True)
+
+
+def documents_in(source: dict[str, str]) -> int:
+    """How many documents one operation of the template holds."""
+    from im4cm_lint.loader import load_data
+
+    return sum(len(load_data(text.encode(), name).documents) for name, text in source.items())
 
 
 def generate(out: Path, documents: int, source: dict[str, str]) -> int:

@@ -557,7 +557,7 @@ def check_header(body: YMap) -> list[Diagnostic]:
             f"apiVersion '{api}' is not supported by this version of im4cm-lint; use '{API_VERSION}'",
         ))
     kind = body.get("kind")
-    if kind not in SCHEMAS:
+    if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or mapping is not even hashable
         close = difflib.get_close_matches(str(kind), list(SCHEMAS), n=1, cutoff=0.5)
         hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(SCHEMAS)}"
         found.append(Diagnostic(

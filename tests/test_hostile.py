@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.skipif(not hasattr(os, "wait4"), reason="measures processes with wait4 (Unix)")
+
 HEADER = "apiVersion: im4cm/v1\nkind: DPIA\n"
 SECONDS = 5
 PEAK_MB = 250

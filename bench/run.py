@@ -1,0 +1,188 @@
+"""im4cm-lint against yamllint on the same generated corpora, in one run.
+
+    pip install yamllint          # the comparison; not a dependency of im4cm-lint
+    python bench/run.py           # 10, 100, 1,000 and 5,000 documents; prints a Markdown table
+    python bench/run.py --sizes 10,100 --runs 3 --out bench/results.md
+
+For each corpus (bench/corpus.py: copies of the clean example country repository, or of an
+``im4cm-lint init`` repository when there is none) it measures whole processes, as a user or a
+CI job runs them, and reports the median of ``--runs`` runs of each, wall time and peak memory
+(the largest resident set of the process and its workers, from wait4):
+
+- yamllint: ``yamllint -d default .``, its default rules;
+- im4cm-lint cold: every check, the cache folder removed before each run (the run fills it);
+- im4cm-lint warm: the same run again with nothing changed;
+- im4cm-lint, one file changed: a comment appended to one DPISP before each run (the other files
+  come from the cache; every check runs again);
+- im4cm-lint --jobs 1: cold, on one process (what --jobs buys on this machine).
+
+Then the pre-commit case: one file passed on the command line in a one-operation repository,
+against ``python -c "import im4cm_lint"``.
+
+Processes run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE removed), after one
+warm-up run, as an installed linter runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import documents_in, generate, template  # noqa: E402
+
+CACHE = ".im4cm-lint-cache"
+
+
+def environment() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "IM4CM_LINT_NO_CACHE")}
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def lint_command(*args: str) -> list[str]:
+    exe = shutil.which("im4cm-lint")
+    return [exe, *args] if exe else [sys.executable, "-m", "im4cm_lint", *args]
+
+
+def measure_once(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one process (its waited-for workers included)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {code} in {cwd}:\n{err.decode(errors='replace')[-2000:]}")
+    return wall, usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def measure(cmd: list[str], cwd: Path, runs: int, before=None) -> tuple[float, float]:
+    """Medians over ``runs`` runs; ``before`` runs ahead of each (not timed)."""
+    walls, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        wall, peak = measure_once(cmd, cwd)
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+def clear_cache(root: Path):
+    return lambda: shutil.rmtree(root / CACHE, ignore_errors=True)
+
+
+def touch_one(root: Path):
+    target = next(root.rglob("dpisp.yaml"))
+    counter = [0]
+
+    def change() -> None:
+        counter[0] += 1
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(f"# edit {counter[0]}\n")
+
+    return change
+
+
+def corpus_size(root: Path) -> tuple[int, float]:
+    files = [p for p in root.rglob("*.yaml") if CACHE not in p.parts and p.name != ".im4cm-lint.yaml"]
+    return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+
+def bench_corpus(root: Path, documents: int, runs: int, yamllint: str | None) -> dict:
+    lint = lint_command(".")
+    measure_once(lint_command("--no-cache", "."), root)  # warm-up: bytecode, page cache
+    row: dict = {"documents": documents}
+    row["files"], row["mb"] = corpus_size(root)
+    row["cold"] = measure(lint, root, runs, clear_cache(root))
+    measure_once(lint, root)
+    row["warm"] = measure(lint, root, runs)
+    row["one_changed"] = measure(lint, root, runs, touch_one(root))
+    row["jobs1"] = measure(lint_command("--jobs", "1", "."), root, runs, clear_cache(root))
+    if yamllint:
+        measure_once([yamllint, "-d", "default", "."], root)
+        row["yamllint"] = measure([yamllint, "-d", "default", "."], root, runs)
+    return row
+
+
+def bench_precommit(source: dict[str, str], runs: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="im4cm-bench-") as tmp:
+        root = Path(tmp) / "op"
+        generate(root, documents_in(source), source)
+        target = next(root.rglob("dpisp.yaml")).relative_to(root).as_posix()
+        importing = [sys.executable, "-c", "import im4cm_lint"]
+        measure_once(importing, root)
+        measure_once(lint_command("--no-cache", target), root)
+        row = {"import": measure(importing, root, runs)}
+        row["cold"] = measure(lint_command("--no-cache", target), root, runs)
+        measure_once(lint_command(target), root)
+        row["warm"] = measure(lint_command(target), root, runs, touch_one(root))
+        row["files"] = corpus_size(root)[0]
+        return row
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def table(rows: list[dict], precommit: dict, name: str, runs: int) -> str:
+    out = [f"Template: {name}. Median of {runs} runs; machine: {os.cpu_count()} cores, "
+           f"Python {sys.version.split()[0]}, {sys.platform}.", ""]
+    yl = all("yamllint" in r for r in rows)
+    head = "| corpus | im4cm-lint (cold) | yamllint | ratio | warm (no change) | warm/cold | one file changed | --jobs 1 (cold) | per document (cold) | peak memory im4cm-lint / yamllint |"
+    out += [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        cold, warm, one, jobs1 = r["cold"], r["warm"], r["one_changed"], r["jobs1"]
+        y = r.get("yamllint")
+        out.append(
+            f"| {r['documents']:,} documents ({r['files']:,} files, {r['mb']:.1f} MB) | {ms(cold[0])} | "
+            f"{ms(y[0]) if y else '-'} | {f'{cold[0] / y[0]:.2f}x' if y else '-'} | {ms(warm[0])} | "
+            f"{warm[0] / cold[0]:.2f}x | {ms(one[0])} | {ms(jobs1[0])} | "
+            f"{cold[0] / r['documents'] * 1000:.1f} ms | {cold[1]:.0f} MB / {f'{y[1]:.0f} MB' if y else '-'} |")
+    if not yl:
+        out.append("\n(yamllint is not installed: `pip install yamllint` to compare.)")
+    imp, cold, warm = precommit["import"][0], precommit["cold"][0], precommit["warm"][0]
+    out += ["", f"Pre-commit, one file given in a one-operation repository ({precommit['files']} files): "
+                f"`python -c \"import im4cm_lint\"` {ms(imp)}; im4cm-lint cold (--no-cache) {ms(cold)} "
+                f"({cold / imp:.1f}x the import); with the cache, after an edit of that file, {ms(warm)} "
+                f"({warm / imp:.1f}x the import)."]
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,100,1000,5000", help="documents per corpus, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
+    parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument("--keep", type=Path, help="generate the corpora here and keep them")
+    args = parser.parse_args()
+    yamllint = shutil.which("yamllint")
+    name, source = template()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="im4cm-bench-") as tmp:
+        base = args.keep or Path(tmp)
+        for documents in sizes:
+            root = base / f"c{documents}"
+            made = generate(root, documents, source)  # whole files: may be a document or two more
+            print(f"corpus of {made} documents ...", file=sys.stderr, flush=True)
+            rows.append(bench_corpus(root, made, args.runs, yamllint))
+    precommit = bench_precommit(source, args.runs)
+    text = table(rows, precommit, name, args.runs)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""The content-hash cache (.im4cm-lint-cache/), parallel loading and lazy imports: a warm run
+reports exactly what a cold run does, whatever input changed (a document another one relies
+on, the configuration, an option, the date, a plugin's code); ``--no-cache`` neither reads nor
+writes it; a damaged or unwritable cache only makes a run cold; ``--jobs`` changes nothing but
+the time; a plain lint imports no reporter, explanation, report or fixer it does not use."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import lint, lint_json, write
+from im4cm_lint import engine
+from im4cm_lint.cache import CACHE_DIR
+
+DPISP = """
+    apiVersion: im4cm/v1
+    kind: DPISP
+    metadata:
+      id: ke-kakuma
+      country: KE
+      operation: Kakuma refugee response
+      setting: refugee
+      template: im4cm-standard@2024.1
+      version: 0.1.0
+      status: draft
+    parties:
+      - {id: unhcr, name: UNHCR Kenya, type: un_agency, unhcr_roles: [service_provider]}
+      - {id: irc, name: International Rescue Committee, type: ingo}
+    """
+
+EXPORT = """
+    apiVersion: im4cm/v1
+    kind: DataExport
+    metadata: {id: e1, dpisp: ke-kakuma}
+    system: cpims+
+    owner: irc
+    recipient: sc
+    purpose: referral.service
+    level: individual
+    fields: [name_first]
+    transport: {encrypted: true}
+    """
+
+SC = "  - {id: sc, name: Save the Children, type: ingo}\n"
+
+
+@pytest.fixture
+def country(repo: Path) -> Path:
+    write(repo, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\n")
+    write(repo, "dpisp.yaml", DPISP)
+    write(repo, "exports/export.yaml", EXPORT)
+    return repo
+
+
+def entries(root: Path) -> list[str]:
+    return sorted(os.listdir(root / CACHE_DIR / "files"))
+
+
+def test_the_cache_lives_at_the_project_root_and_ignores_itself(country):
+    lint_json(".", cwd=country / "exports")  # the configuration one folder up decides the root
+    assert not (country / "exports" / CACHE_DIR).exists()
+    cache = country / CACHE_DIR
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (cache / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    if shutil.which("git"):
+        shutil.rmtree(country / ".git")
+        subprocess.run(["git", "init", "-q"], cwd=country, check=True)
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=country,
+                                capture_output=True, text=True, check=True).stdout
+        assert CACHE_DIR not in status and "dpisp.yaml" in status
+
+
+def test_a_warm_run_reports_exactly_what_a_cold_run_does(country):
+    cold = lint_json("--no-cache", ".", cwd=country)
+    first, second = lint_json(".", cwd=country), lint_json(".", cwd=country)
+    assert cold.findings() == [("REF002", "exports/export.yaml", 6)]
+    assert cold.out == first.out == second.out and cold.code == first.code == second.code == 1
+
+
+def test_a_change_to_a_document_another_relies_on_is_seen(country):
+    assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+    dpisp = country / "dpisp.yaml"
+    original = dpisp.read_text(encoding="utf-8")
+    dpisp.write_text(original + SC, encoding="utf-8")  # the export's recipient is now a party
+    assert lint_json(".", cwd=country).findings() == []
+    dpisp.write_text(original, encoding="utf-8")
+    assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+    assert lint_json("exports/export.yaml", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+
+
+def test_only_the_files_that_changed_are_checked_again(country, monkeypatch):
+    parsed: list[str] = []
+    real = engine.load_one
+
+    def counting(data, shown):
+        parsed.append(shown)
+        return real(data, shown)
+
+    monkeypatch.setattr(engine, "load_one", counting)
+    monkeypatch.chdir(country)
+    options = engine.Options(cache=True)
+    first = engine.run(["."], options)
+    assert sorted(parsed) == [".im4cm-lint.yaml", "dpisp.yaml", "exports/export.yaml"] and first.project is not None
+    parsed.clear()
+    again = engine.run(["."], options)
+    assert parsed == [] and again.project is None  # the whole run's findings came from the cache
+    assert again.diagnostics == first.diagnostics and (again.files, again.documents) == (3, 2)
+    (country / "dpisp.yaml").write_text((country / "dpisp.yaml").read_text() + SC, encoding="utf-8")
+    changed = engine.run(["."], options)
+    assert parsed == ["dpisp.yaml"] and changed.diagnostics == []
+
+
+def test_every_option_is_part_of_the_key(country):
+    """One after the other in one repository, each run's options differ from the one before:
+    each must report what a cold run with those options reports."""
+    variants = [(".",), ("--select", "PARSE", "."), ("--ignore", "REF002", "."), ("--fail-on", "info", "."),
+                ("--select", "LIFE", "--today", "2020-01-01", "."), ("--select", "LIFE", "--today", "2031-01-01", "."),
+                ("--max-file-size", "100", "."), ("--policy-pack", "nothing-of-that-name", "."), ("exports",),
+                ("exports/export.yaml",), ("dpisp.yaml",), ("--report-all", "dpisp.yaml"), (".",)]
+    outputs = set()
+    for args in variants:
+        cold = lint_json("--no-cache", *args, cwd=country)
+        warm = lint_json(*args, cwd=country)
+        assert (warm.code, warm.out) == (cold.code, cold.out), args
+        outputs.add(cold.out)
+    assert len(outputs) >= 6  # the options really change the findings
+
+
+def test_a_change_to_the_configuration_is_seen(country):
+    assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nignore: [REF002]\n")
+    assert lint_json(".", cwd=country).findings() == []
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nper-file-ignores: {'dpisp.yaml': [REF]}\n")
+    assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+
+
+def test_a_change_to_a_plugin_s_code_is_seen(country, tmp_path, monkeypatch):
+    source = textwrap.dedent('''
+        from im4cm_lint import Rule, hookimpl
+        from im4cm_lint.yamltree import locate
+
+        class Says(Rule):
+            id, name, summary = "TSTH001", "says", "Says something"
+
+            def check(self, project, pack):
+                for dpisp in project.dpisps.values():
+                    yield self.finding(locate(dpisp.body), "MESSAGE")
+
+        @hookimpl
+        def im4cm_lint_rules():
+            return [Says]
+        ''')
+    module_file = tmp_path / "im4cm_lint_says.py"
+    module_file.write_text(source.replace("MESSAGE", "first"), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(country)
+    module = importlib.import_module("im4cm_lint_says")
+    options = engine.Options(cache=True, select=["TSTH"])
+    assert [d.message for d in engine.run(["."], options, extra_plugins=(module,)).diagnostics] == ["first"]
+    module_file.write_text(source.replace("MESSAGE", "second, longer"), encoding="utf-8")
+    module = importlib.reload(module)
+    assert [d.message for d in engine.run(["."], options, extra_plugins=(module,)).diagnostics] == ["second, longer"]
+    sys.modules.pop("im4cm_lint_says", None)
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(country):
+    lint_json("--no-cache", ".", cwd=country)
+    assert not (country / CACHE_DIR).exists()
+    assert lint("--format", "json", ".", cwd=country, env={"IM4CM_LINT_NO_CACHE": "1"}).code == 1
+    assert not (country / CACHE_DIR).exists()
+    real = lint_json(".", cwd=country)
+    results = country / CACHE_DIR / "results.pickle"
+    stamp, stored = pickle.loads(results.read_bytes())
+    forged = {key: pickle.dumps(([], 2, 2, 0, False)) for key in stored}  # a cache that lies
+    results.write_bytes(pickle.dumps((stamp, forged)))
+    assert lint_json(".", cwd=country).findings() == []  # the forged results are what a warm run shows...
+    assert lint_json("--no-cache", ".", cwd=country).out == real.out  # ...and --no-cache never reads them
+
+
+def test_a_damaged_cache_only_makes_the_run_cold(country):
+    expected = lint_json("--no-cache", ".", cwd=country).out
+    lint_json(".", cwd=country)
+    for folder, _, names in os.walk(country / CACHE_DIR):
+        for name in names:
+            Path(folder, name).write_bytes(b"\x80\x04garbage")
+    assert lint_json(".", cwd=country).out == expected
+    assert lint_json(".", cwd=country).out == expected  # and the run wrote a good cache again
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(country):
+    (country / CACHE_DIR).write_text("not a folder", encoding="utf-8")
+    run = lint_json(".", cwd=country)
+    assert run.findings() == [("REF002", "exports/export.yaml", 6)] and run.err == ""
+
+
+def test_entries_of_removed_files_are_dropped(country):
+    lint_json(".", cwd=country)
+    assert len(entries(country)) == 3  # the configuration is a YAML file too
+    (country / "exports" / "export.yaml").unlink()
+    lint_json("dpisp.yaml", cwd=country)  # a file given alone: the whole project is read too
+    assert len(entries(country)) == 2
+    write(country, "exports/other.yaml", EXPORT)
+    lint_json("exports", cwd=country)  # part of the project only: nothing is dropped
+    assert len(entries(country)) == 3
+
+
+def test_parallel_loading_changes_nothing_but_the_time(country, monkeypatch):
+    for number in range(engine.PARALLEL_MIN_FILES + 10):
+        write(country, f"exports/e{number:03d}.yaml", EXPORT.replace("id: e1", f"id: e{number:03d}")
+              .replace("recipient: sc", f"recipient: {'unhcr' if number % 3 else 'nobody'}"))
+    pooled: list[int] = []
+    real = engine._load_in_workers
+
+    def recording(items, jobs):
+        pooled.append(jobs)
+        return real(items, jobs)
+
+    monkeypatch.setattr(engine, "_load_in_workers", recording)
+    one = lint_json("--no-cache", "--jobs", "1", ".", cwd=country)
+    assert pooled == []
+    two = lint_json("--no-cache", "--jobs", "2", ".", cwd=country)
+    assert pooled == [2]
+    assert one.out == two.out and len(one.findings()) == 21  # every third export, and the first one
+    lint_json("--jobs", "0", ".", cwd=country)  # 0: one process per core, and the results are cached
+    assert lint_json("--no-cache", ".", cwd=country).out == one.out
+
+
+def test_a_plain_lint_imports_only_what_it_uses(country):
+    code = textwrap.dedent("""
+        import json, sys
+        from im4cm_lint.cli import main
+        sys.argv = ["im4cm-lint", "--format", "json", "."]
+        try:
+            main()
+        except SystemExit:
+            pass
+        sys.stderr.write(json.dumps(sorted(sys.modules)))
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=country, capture_output=True, text=True, timeout=60)
+    modules = set(json.loads(proc.stderr))
+    assert "im4cm_lint.engine" in modules and "im4cm_lint.reporters.json" in modules
+    unwanted = {m for m in modules if m.split(".")[:2] in (["im4cm_lint", "explain"], ["im4cm_lint", "fix"],
+                                                           ["im4cm_lint", "report"], ["im4cm_lint", "schema_export"])
+                or m.startswith(("ruamel", "multiprocessing"))
+                or m in ("im4cm_lint.reporters.text", "im4cm_lint.reporters.sarif", "im4cm_lint.reporters.github")}
+    assert unwanted == set()
