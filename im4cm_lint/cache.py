@@ -11,9 +11,6 @@ What is cached, and why (measured on 1,000 generated documents, see bench/):
   one entry.
 - the resolved policy pack, keyed by the hash of its files: loading and validating the standard
   pack costs ~40 ms on every run, unpickling it ~1 ms.
-- which cerberus schemas are known to be valid: cerberus checks a schema each time a process
-  first uses it (~25 ms for the four document schemas, a fifth of a pre-commit run), and keeps
-  what it checked in ``Validator._valid_schemas``; the cache gives that set to the next process.
 - the findings of a whole run, keyed by the hash of everything that decides them: every file's
   hash, the configuration, the options, the pack, the installed rules and the code of the
   linter and its plugins, and the day the run judges dates at. Nothing changed: only the files
@@ -85,47 +82,54 @@ def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
     return inputs
 
 
-def _module_stamp(module_name: str) -> str | None:
-    """Size and modification time of a module's source (None: it has no file to stamp)."""
-    module = sys.modules.get(module_name)
-    filename = getattr(module, "__file__", None)
+def code_stamp(module_name: str) -> str | None:
+    """Size and modification time of every file of the package a module belongs to (of the
+    module alone when it is in no package): a check's helpers and data decide its findings as
+    much as the check itself. None when there is no file to stamp."""
+    top = sys.modules.get(module_name.partition(".")[0])
+    filename = getattr(top, "__file__", None)
     if not filename:
         return None
-    try:
-        info = os.stat(filename)
-    except OSError:
-        return None
-    return f"{filename}:{info.st_size}:{info.st_mtime_ns}"
+    root = Path(filename)
+    files = ([p for p in sorted(root.parent.rglob("*")) if "__pycache__" not in p.parts]
+             if root.name == "__init__.py" else [root])
+    parts = []
+    for path in files:
+        with contextlib.suppress(OSError):
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode):
+                parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return digest(*parts)
 
 
 def engine_stamp() -> str:
-    """The linter's version, Python's and PyYAML's, and every source file of the package: what
-    decides how a file is parsed and schema-checked."""
-    import cerberus
+    """The linter's version and code, Python's, and the versions of the YAML reader and of
+    cerberus: what decides how a file is parsed and schema-checked."""
+    import importlib.util
+
     import yaml
 
     from im4cm_lint import loader, schemas
 
-    package = Path(__file__).parent
-    parts = [str(_FORMAT), __version__, sys.version, yaml.__version__, str(getattr(yaml, "__with_libyaml__", "")),
-             getattr(cerberus, "__version__", "?"),
-             str((loader.MAX_DEPTH, loader.MAX_NODES, loader.MAX_DOCUMENTS, loader.MAX_FILE_PROBLEMS, schemas.MAX_ERRORS))]
-    for source in sorted(package.rglob("*.py")):
-        info = source.stat()
-        parts.append(f"{source.relative_to(package)}:{info.st_size}:{info.st_mtime_ns}")
-    return digest(*parts)
+    cerberus = importlib.util.find_spec("cerberus")  # located, not imported: a warm run may not need it
+    return digest(str(_FORMAT), __version__, sys.version, yaml.__version__, str(getattr(yaml, "__with_libyaml__", "")),
+                  file_stamp(cerberus.origin if cerberus else None),
+                  str((loader.MAX_DEPTH, loader.MAX_NODES, loader.MAX_DOCUMENTS, loader.MAX_FILE_PROBLEMS, schemas.MAX_ERRORS)),
+                  code_stamp("im4cm_lint") or "-")
 
 
 def rules_stamp(rules: dict[str, Any]) -> str | None:
-    """Which rules run, from which plugin, and the source of the module of each (None when a
-    rule has no source file, e.g. one defined interactively: its results are then not cached)."""
-    parts = []
+    """Which rules run, from which plugin, and the code of each plugin (None when a rule has no
+    source file, e.g. one defined interactively: its results are then not cached)."""
+    parts, stamps = [], {}
     for rule_id, rule in sorted(rules.items()):
         module = type(rule).__module__
-        stamp = _module_stamp(module)
-        if stamp is None:
+        top = module.partition(".")[0]
+        if top not in stamps:
+            stamps[top] = code_stamp(module)
+        if stamps[top] is None:
             return None
-        parts.append(f"{rule_id}:{rule.plugin}:{module}:{stamp}")
+        parts.append(f"{rule_id}:{rule.plugin}:{module}:{stamps[top]}")
     return digest(*parts)
 
 
@@ -152,7 +156,7 @@ def file_stamp(path: str | Path | None) -> str:
 
 
 class Cache:
-    """The cache folder of one project. Small parts (packs, schemas, whole-run results) are read
+    """The cache folder of one project. Small parts (packs, whole-run results) are read
     on first use and written by :meth:`save`; each file's entry is a file of its own, written as
     soon as the file is parsed, so a large repository's entries never sit in memory all at once.
     Every write replaces a file atomically: concurrent runs never read half an entry."""
@@ -179,15 +183,7 @@ class Cache:
                 return None
         except OSError:
             return None
-        cache = cls(folder, engine_stamp())
-        cache._valid_schemas().update(cache._part("schemas").get("valid", ()))
-        return cache
-
-    @staticmethod
-    def _valid_schemas() -> set:
-        import cerberus
-
-        return getattr(cerberus.Validator, "_valid_schemas", set())
+        return cls(folder, engine_stamp())
 
     # -- storage -------------------------------------------------------------------------------
 
@@ -227,9 +223,6 @@ class Cache:
 
     def save(self) -> None:
         """Write the parts that changed."""
-        valid = self._valid_schemas()
-        if not valid <= self._part("schemas").get("valid", set()):
-            self._put("schemas", "valid", set(valid))
         for name in sorted(self._dirty):
             self._write(self.folder / f"{name}.pickle", self._parts[name])
         self._dirty.clear()
