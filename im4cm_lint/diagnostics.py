@@ -79,6 +79,14 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)
 
+    def printable(self) -> Diagnostic:
+        """The finding with control characters in its message and path written as escapes, so a
+        crafted key or file name cannot recolour or rewrite a user's terminal or CI log."""
+        message, path = _escape_controls(self.message), _escape_controls(self.location.path)
+        if message == self.message and path == self.location.path:
+            return self
+        return replace(self, message=message, location=replace(self.location, path=path))
+
     def with_severity(self, severity: str) -> Diagnostic:
         return replace(self, severity=severity)
 
@@ -100,6 +108,12 @@ class Diagnostic:
             anchor = f"{loc.path}\x1f{loc.yaml_path or f'{loc.line}:{loc.column}'}"
         key = f"{self.rule}\x1f{anchor}"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _escape_controls(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 def at_least(severity: str, threshold: str) -> bool:

@@ -458,7 +458,7 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         list(kept.values()), config=config, rules=registry.rules, selection=selection, files=files,
         project=project, reported=reported, today=project.today, baseline=options.baseline,
         write_baseline=options.write_baseline)
-    result.diagnostics = sorted(outcome.diagnostics, key=Diagnostic.sort_key)
+    result.diagnostics = sorted((d.printable() for d in outcome.diagnostics), key=Diagnostic.sort_key)
     result.baselined, result.fatal = outcome.baselined, outcome.fatal
     if cache:
         if key:

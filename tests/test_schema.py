@@ -95,3 +95,12 @@ def test_a_schema_error_does_not_cascade_into_ref_findings(repo):
     write(repo, "export.yaml", EXPORT)
     run = lint_json("--select", "SCHEMA,REF", ".", cwd=repo)
     assert run.findings() == [("SCHEMA004", "dpisp.yaml", 4)]
+
+
+def test_control_characters_from_a_key_never_reach_the_terminal(repo):
+    """A crafted key with an ANSI escape is shown escaped, not interpreted."""
+    write(repo, "doc.yaml", EXPORT.replace("level: individual", 'level: individual\n    "\\e[31mred": 1'))
+    run = lint_json("--select", "SCHEMA", ".", cwd=repo)
+    [diag] = run.json["diagnostics"]
+    assert diag["rule"] == "SCHEMA001"
+    assert "\x1b" not in diag["message"] and "\\x1b[31mred" in diag["message"]
