@@ -71,3 +71,40 @@ def country(root: Path, *, rule: str = BAD_RULE, config: str | None = REF_ONLY) 
     if config is not None:
         write(root, ".im4cm-lint.yaml", config)
     return root
+
+
+# A draft protocol without sharing rules, and an export relying on it whose recipient
+# (a placeholder to replace) is not one of its parties.
+DRAFT_DPISP = """
+    apiVersion: im4cm/v1
+    kind: DPISP
+    metadata:
+      id: ke-kakuma
+      country: KE
+      operation: Kakuma refugee response
+      setting: refugee
+      template: im4cm-standard@2024.1
+      version: 0.1.0
+      status: draft
+    parties:
+      - {id: unhcr, name: UNHCR Kenya, type: un_agency, unhcr_roles: [service_provider]}
+      - {id: irc, name: International Rescue Committee, type: ingo}
+    """
+
+_DRAFT_EXPORT = """
+    apiVersion: im4cm/v1
+    kind: DataExport
+    metadata: {id: e1, dpisp: ke-kakuma}
+    system: cpims+
+    owner: irc
+    recipient: RECIPIENT
+    purpose: referral.service
+    level: individual
+    fields: [name_first]
+    transport: {encrypted: true}
+    """
+
+
+def draft_export(recipient: str) -> str:
+    """The draft's export, sending to ``recipient``."""
+    return _DRAFT_EXPORT.replace("RECIPIENT", recipient)

@@ -19,37 +19,12 @@ from pathlib import Path
 import pytest
 
 from conftest import lint, lint_json, write
+from country_docs import DRAFT_DPISP as DPISP
+from country_docs import draft_export
 from im4cm_lint import engine
 from im4cm_lint.cache import CACHE_DIR
 
-DPISP = """
-    apiVersion: im4cm/v1
-    kind: DPISP
-    metadata:
-      id: ke-kakuma
-      country: KE
-      operation: Kakuma refugee response
-      setting: refugee
-      template: im4cm-standard@2024.1
-      version: 0.1.0
-      status: draft
-    parties:
-      - {id: unhcr, name: UNHCR Kenya, type: un_agency, unhcr_roles: [service_provider]}
-      - {id: irc, name: International Rescue Committee, type: ingo}
-    """
-
-EXPORT = """
-    apiVersion: im4cm/v1
-    kind: DataExport
-    metadata: {id: e1, dpisp: ke-kakuma}
-    system: cpims+
-    owner: irc
-    recipient: sc
-    purpose: referral.service
-    level: individual
-    fields: [name_first]
-    transport: {encrypted: true}
-    """
+EXPORT = draft_export("sc")
 
 SC = "  - {id: sc, name: Save the Children, type: ingo}\n"
 

@@ -18,39 +18,14 @@ from pathlib import Path
 import pytest
 
 from conftest import run_process, write
+from country_docs import DRAFT_DPISP as DPISP
+from country_docs import draft_export
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine import Options, run
 from im4cm_lint.yamltree import locate
 
-DPISP = """
-    apiVersion: im4cm/v1
-    kind: DPISP
-    metadata:
-      id: ke-kakuma
-      country: KE
-      operation: Kakuma refugee response
-      setting: refugee
-      template: im4cm-standard@2024.1
-      version: 0.1.0
-      status: draft
-    parties:
-      - {id: unhcr, name: UNHCR Kenya, type: un_agency, unhcr_roles: [service_provider]}
-      - {id: irc, name: International Rescue Committee, type: ingo}
-    """
-
-EXPORT_WITH_BAD_RECIPIENT = """
-    apiVersion: im4cm/v1
-    kind: DataExport
-    metadata: {id: e1, dpisp: ke-kakuma}
-    system: cpims+
-    owner: irc
-    recipient: unhcrr
-    purpose: referral.service
-    level: individual
-    fields: [name_first]
-    transport: {encrypted: true}
-    """
+EXPORT_WITH_BAD_RECIPIENT = draft_export("unhcrr")
 
 
 def plugin(*rule_classes) -> types.SimpleNamespace:
