@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml as pyyaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from im4cm_lint.diagnostics import Diagnostic, Fix, Location
 from im4cm_lint.engine import Options, RunResult, run, schema_problems
-from im4cm_lint.loader import LoadedFile, parse_text
+from im4cm_lint.loader import LoadedFile, compose_all, parse_text
+from im4cm_lint.reporters import plural
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
-
-_Composer = getattr(pyyaml, "CSafeLoader", None) or pyyaml.SafeLoader
 
 
 class Refused(Exception):
@@ -296,10 +294,6 @@ def _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value
     return _Change(fix, line, end, _reindent(chunk, orig[line][:column], d_column, column))
 
 
-def _compose_all(text: str) -> list:
-    return list(pyyaml.compose_all(text, Loader=_Composer))
-
-
 def _documents(text: str, shown: str) -> LoadedFile:
     loaded = LoadedFile(shown)
 
@@ -324,7 +318,7 @@ def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], l
     yml = _round_trip(work)
     try:
         trees = list(yml.load_all(work))
-        nodes = _compose_all(work)
+        nodes = list(compose_all(work))
     except Exception as err:  # noqa: BLE001 - any reader failure means: do not touch the file
         raise Refused(f"it cannot be read for fixing ({type(err).__name__})") from None
     before = _documents(work, shown)
@@ -361,7 +355,7 @@ def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], l
             raise Refused(f"the fixed document cannot be written ({type(err).__name__})") from None
         dump_text = buffer.getvalue()
         dump = dump_text.splitlines(keepends=True)
-        dump_root = _compose_all(dump_text)[0]
+        dump_root = list(compose_all(dump_text))[0]
         for fix in done:
             try:
                 changes.append(_place(fix, nodes[index], dump_root, orig, dump, work, dump_text))
@@ -435,10 +429,6 @@ def collect(result: RunResult) -> dict[str, list[tuple[Diagnostic, Fix]]]:
     return {path: list(items.values()) for path, items in sorted(by_file.items())}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def fix_paths(paths: list[str], options: Options, write: bool = True) -> FixOutcome:
     """Lint, apply the safe fixes (or only show them as a diff), and lint again."""
     first = run(paths, options)
@@ -475,11 +465,11 @@ def fix_paths(paths: list[str], options: Options, write: bool = True) -> FixOutc
                 text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                 fromfile=f"a/{path}", tofile=f"b/{path}")))
         verb = "fixed" if write else "would fix"
-        outcome.notes.append(f"{path}: {verb} {_plural(len(applied), 'problem')} ({', '.join(rules)})")
+        outcome.notes.append(f"{path}: {verb} {plural(len(applied), 'problem')} ({', '.join(rules)})")
     outcome.diff = "".join(diffs)
     if write and fixed_files:
         outcome.result = run(paths, options)
-        outcome.notes.append(f"Fixed {_plural(fixed_findings, 'problem')} in {_plural(fixed_files, 'file')}; "
+        outcome.notes.append(f"Fixed {plural(fixed_findings, 'problem')} in {plural(fixed_files, 'file')}; "
                              "the findings below remain.")
     elif not fixed_files:
         outcome.notes.append("Nothing to fix automatically.")

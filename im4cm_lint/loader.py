@@ -87,6 +87,11 @@ class _Composer(_BaseLoader):  # type: ignore[misc,valid-type]
         return _STD + ("seq" if kind is SequenceNode else "map")
 
 
+def compose_all(text: str):
+    """libyaml's node graphs of every document in ``text``, with marks (plain scalars untyped)."""
+    return yaml.compose_all(text, Loader=_Composer)
+
+
 class ParseProblem(Exception):
     def __init__(self, rule: str, message: str, line: int, column: int):
         super().__init__(message)
@@ -365,7 +370,7 @@ def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapp
         return
     index = 0
     try:
-        for node in yaml.compose_all(text, Loader=_Composer):
+        for node in compose_all(text):
             if len(result.diagnostics) >= MAX_FILE_PROBLEMS or index >= MAX_DOCUMENTS:
                 what = (f"{MAX_FILE_PROBLEMS} problems" if len(result.diagnostics) >= MAX_FILE_PROBLEMS
                         else f"{MAX_DOCUMENTS:,} documents")

@@ -18,8 +18,7 @@ from im4cm_lint.report import layout as geometry
 from im4cm_lint.report.picture import (
     FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
     Picture, Protocol)
-from im4cm_lint.reporters import summary
-from im4cm_lint.reporters.text import _plural
+from im4cm_lint.reporters import plural, summary
 from im4cm_lint.rules import FAMILIES
 from im4cm_lint.schemas import SENSITIVITIES
 
@@ -665,7 +664,7 @@ def render(result, picture: Picture, as_of=None, title: str | None = None) -> st
     heading = title or ("Who shares what with whom: " + "; ".join(operations) if operations
                         else "Who shares what with whom")
     meta = [f"policy pack {result.pack.ref}" if result.pack else "no policy pack could be loaded",
-            f"{_plural(result.documents, 'document')} in {_plural(result.files, 'file')}"]
+            f"{plural(result.documents, 'document')} in {plural(result.files, 'file')}"]
     if as_of:
         meta.insert(1, f"dates judged as of {as_of.isoformat()}")
     explained = sorted({d.rule for d in picture.findings if d.rule in result.rules})

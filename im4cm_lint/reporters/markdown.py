@@ -14,9 +14,8 @@ import os
 import re
 
 from im4cm_lint.diagnostics import SEVERITY_RANK
-from im4cm_lint.reporters import summary
+from im4cm_lint.reporters import plural, summary
 from im4cm_lint.reporters.github import workspace_path
-from im4cm_lint.reporters.text import _plural
 from im4cm_lint.rules import FAMILIES
 
 TOP = 20
@@ -68,7 +67,7 @@ def _sharing_changes(result) -> list[str]:
 
     picture = build(result)
     lines = ["#### What changed in sharing since the baseline", "",
-             f"{_plural(result.baselined, 'finding')} accepted in the baseline {'is' if result.baselined == 1 else 'are'} "
+             f"{plural(result.baselined, 'finding')} accepted in the baseline {'is' if result.baselined == 1 else 'are'} "
              "not shown; everything above is new."]
     changed = [(protocol, flow) for protocol in picture.protocols for flow in protocol.flows if flow.findings]
     changed += [(None, flow) for flow in picture.loose_exports if flow.findings]
@@ -87,12 +86,12 @@ def _sharing_changes(result) -> list[str]:
 def render(result) -> str:
     counts = summary(result)
     active = [d for d in result.diagnostics if not d.suppression]
-    scope = f"{_plural(counts['documents'], 'document')} in {_plural(counts['files'], 'file')}"
+    scope = f"{plural(counts['documents'], 'document')} in {plural(counts['files'], 'file')}"
     pack = f"policy pack `{counts['policy_pack']}`" if counts["policy_pack"] else "no policy pack loaded"
     verdict = (f"**fails**: findings at or above `{counts['fail_on']}`" if counts["failed"]
                else f"passes: nothing at or above `{counts['fail_on']}`")
     if active:
-        head = (f"### im4cm-lint: ✖ {_plural(counts['error'], 'error')} · ▲ {_plural(counts['warning'], 'warning')}"
+        head = (f"### im4cm-lint: ✖ {plural(counts['error'], 'error')} · ▲ {plural(counts['warning'], 'warning')}"
                 f" · ℹ {counts['info']} info")
     else:
         head = "### im4cm-lint: ✔ no problems found"

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import click
 
-from im4cm_lint.reporters import summary
+from im4cm_lint.reporters import plural, summary
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render(result, colour: bool = False, quiet: bool = False) -> str:
@@ -35,17 +31,17 @@ def summary_lines(result, style) -> list[str]:
     lines = []
     counts = summary(result)
     total = counts["error"] + counts["warning"] + counts["info"]
-    scope = f"{_plural(counts['documents'], 'document')} in {_plural(counts['files'], 'file')}"
+    scope = f"{plural(counts['documents'], 'document')} in {plural(counts['files'], 'file')}"
     if total == 0:
         tail = f"No problems found ({scope})."
         lines.append(style(tail, fg="green") if counts["documents"] else tail)
     else:
-        parts = f"{_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, {counts['info']} info"
-        lines.append(style(f"Found {_plural(total, 'problem')} ({parts}) in {scope}.", bold=True))
+        parts = f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, {counts['info']} info"
+        lines.append(style(f"Found {plural(total, 'problem')} ({parts}) in {scope}.", bold=True))
     if counts["suppressed"]:
         lines.append(f"{counts['suppressed']} suppressed with a reason (see --format json).")
     if counts["baselined"]:
-        lines.append(f"{_plural(counts['baselined'], 'finding')} accepted by the baseline not shown.")
+        lines.append(f"{plural(counts['baselined'], 'finding')} accepted by the baseline not shown.")
     if any(d.rule.startswith("PARSE") or d.rule.startswith("SCHEMA") for d in result.diagnostics) or total:
         lines.append("Run 'im4cm-lint --explain RULE' to learn what a rule protects and how to fix it.")
     return lines
