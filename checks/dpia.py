@@ -310,12 +310,11 @@ class DpiaReviewPeriodTooLong(Rule):
         if limit is None:
             return
         for dpia in project.dpias:
-            completed = project.date(dpia.metadata.get("completed"))
-            review_by = project.date(dpia.metadata.get("review_by"))
-            if completed and review_by and (review_by - completed).days > limit:
+            days = project.days_between(dpia.metadata.get("completed"), dpia.metadata.get("review_by"))
+            if days is not None and days > limit:
                 yield self.finding(
                     locate(dpia.metadata, "review_by"),
-                    f"DPIA {dpia.id} is reviewed {(review_by - completed).days} days after completion; the standard "
+                    f"DPIA {dpia.id} is reviewed {days} days after completion; the standard "
                     f"allows at most {limit:g} days, so set an earlier review date")
 
 

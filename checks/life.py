@@ -259,12 +259,11 @@ class ReviewPeriodTooLong(Rule):
         if limit is None:
             return
         for dpisp in project.dpisps.values():
-            effective = project.date(dpisp.metadata.get("effective"))
-            review_by = project.date(dpisp.metadata.get("review_by"))
-            if effective and review_by and (review_by - effective).days > limit:
+            days = project.days_between(dpisp.metadata.get("effective"), dpisp.metadata.get("review_by"))
+            if days is not None and days > limit:
                 yield self.finding(
                     locate(dpisp.metadata, "review_by"),
-                    f"protocol {dpisp.id} is reviewed {(review_by - effective).days} days after it takes effect; "
+                    f"protocol {dpisp.id} is reviewed {days} days after it takes effect; "
                     f"the standard allows at most {limit:g} days, so set an earlier review date")
 
 

@@ -177,6 +177,12 @@ class Project:
         except ValueError:
             return None
 
+    @classmethod
+    def days_between(cls, start: object, end: object) -> int | None:
+        """Days from one document date to another; None when either is absent."""
+        first, last = cls.date(start), cls.date(end)
+        return (last - first).days if first and last else None
+
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind and d.checkable)
 
