@@ -13,21 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_process, write
+from country_docs import DRAFT_DPISP
 
-DPISP = """
-    apiVersion: im4cm/v1
-    kind: DPISP
-    metadata:
-      id: ke-kakuma
-      country: KE
-      operation: Kakuma refugee response
-      setting: refugee
-      template: im4cm-standard@2024.1
-      version: 0.1.0
-      status: draft
-    parties:
-      - {id: unhcr, name: UNHCR Kenya, type: un_agency, unhcr_roles: [service_provider]}
-      - {id: irc, name: International Rescue Committee, type: ingo}
+# The draft protocol with two sharing rules, only the second naming its channel.
+DPISP = DRAFT_DPISP.rstrip(" ") + """\
     sharing:
       - id: irc-to-unhcr
         from: irc
