@@ -312,7 +312,7 @@ def _holders(assignment) -> list:
 
 def _dpisp_state(doc, pack, key: str) -> tuple[list[str], list[str], list[Block]]:
     """What the section holds now, in plain words (ids only, never people's names)."""
-    from im4cm_lint.scaffold import is_unhcr, required_roles
+    from im4cm_lint_checks.role import is_unhcr, required_roles
 
     meta = doc.metadata
     state: list[str] = []

@@ -21,12 +21,11 @@ from typing import Any
 import click
 
 from im4cm_lint import __url__, __version__, schemas
-from im4cm_lint.diagnostics import Fix
 from im4cm_lint.pack import Pack
+from im4cm_lint_checks.role import UNHCR, required_roles, role_skeleton
 
 SCHEMA_FILE = ".im4cm/schema.json"
 HOOK_REPO = __url__
-UNHCR = "unhcr"
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@/() -]*\Z")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
@@ -132,31 +131,6 @@ def make_parties(setting: str, party_ids: list[str], partners: list[str]) -> lis
     return parties
 
 
-def is_unhcr(party: Any) -> bool:
-    """The UNHCR party: the one with UNHCR's capacities (``unhcr_roles``), or the id ``unhcr``."""
-    return party.get("id") == UNHCR or bool(party.get("unhcr_roles"))
-
-
-def required_roles(pack: Pack, setting: str, parties: list) -> tuple[list, list]:
-    """(roles the setting requires now, roles it requires only once parties run certain systems),
-    for parties given as mappings with ``id``, ``type`` and ``systems``."""
-    running = {s for p in parties for s in p.get("systems") or []}
-    maps = {(pack.systems.get(s) or {}).get("field_map") for s in running} - {None}
-
-    def runs(system: str) -> bool:
-        field_map = (pack.systems.get(system) or {}).get("field_map")
-        return system in running or (field_map is not None and field_map in maps)
-
-    has_unhcr = any(is_unhcr(p) for p in parties)
-    now, later = [], []
-    for role in pack.roles.values():
-        if setting not in (role.get("required_in") or []) or (role.get("unhcr_only") and not has_unhcr):
-            continue
-        systems = role.get("requires_systems") or []
-        (now if all(runs(s) for s in systems) else later).append(role)
-    return now, later
-
-
 def emit(value: Any, indent: int) -> list[str]:
     """Plain data (mappings, lists, scalars) as block YAML lines indented by ``indent``."""
     pad = " " * indent
@@ -176,42 +150,6 @@ def emit(value: Any, indent: int) -> list[str]:
             lines += [pad + "- " + sub[0][indent + 2:], *sub[1:]]
         return lines
     return [pad + scalar(value)]
-
-
-def role_skeleton(role, parties: list) -> Any:
-    """An assignment of ``role`` with placeholder people, for parties given as mappings: one per
-    agency for a role held in each agency. The party of a process role is the UNHCR party for
-    UNHCR roles, else the first party the role allows; the placeholders say what a person decides."""
-    name = role.get("name") or role["id"]
-
-    def assignment(party_id: str) -> dict:
-        made = {"holder": {"name": f"[INSERT name of the {name}]", "title": "[INSERT job title]", "party": party_id}}
-        if role.get("backup") in ("required", "same_party"):
-            made["backup"] = {"name": f"[INSERT name of the backup {name}]", "title": "[INSERT job title]",
-                              "party": party_id}
-        return made
-
-    types = role.get("party_types") or []
-    allowed = [p for p in parties if not types or p.get("type") in types]
-    if role.get("scope") == "party":
-        return [assignment(p["id"]) for p in allowed]
-    holder = next((p for p in parties if is_unhcr(p)), None) if role.get("unhcr_only") else None
-    return assignment((holder or (allowed or parties)[0])["id"])
-
-
-def skeleton_fix(role, dpisp) -> Fix | None:
-    """The ``--fix`` for a required role that a DPISP lacks: add the role's skeleton under
-    ``roles`` (or the ``roles`` section itself), with placeholders where people must decide."""
-    skeleton = role_skeleton(role, list(dpisp.parties.values())) if dpisp.parties else None
-    if not skeleton or role["id"] in dpisp.roles:
-        return None
-    if not isinstance(dpisp.body.get("roles"), dict):
-        if "roles" in dpisp.body:
-            return None
-        return Fix(f"add the roles section with a skeleton of '{role['id']}' to fill in", "roles",
-                   {role["id"]: skeleton}, dpisp.index, "add")
-    return Fix(f"add a skeleton of role '{role['id']}' to fill in", f"roles.{role['id']}", skeleton,
-               dpisp.index, "add")
 
 
 def dpisp_text(draft: Draft) -> str:
