@@ -39,7 +39,7 @@ from typing import Any, Iterable
 from im4cm_lint import __version__
 
 CACHE_DIR = ".im4cm-lint-cache"
-_FORMAT = 1  # bump when what is stored changes shape
+_FORMAT = 2  # bump when what is stored changes shape (2: whole-run results carry the System sources read)
 _KEEP_RESULTS = 8  # whole-run results kept (one per recent combination of inputs)
 _KEEP_PACKS = 4
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache of im4cm-lint; see https://bford.info/cachedir/\n"

@@ -25,6 +25,7 @@ from im4cm_lint.loader import MAX_FILE_PROBLEMS, load_data, load_file, stopped_r
 from im4cm_lint.model import Document, Project
 from im4cm_lint.pack import PACK_FILE, Pack, load_pack_folder, resolve_pack, shown_path
 from im4cm_lint.plugins import Registry, load_registry
+from im4cm_lint.sources import unchanged
 from im4cm_lint.suppressions import apply_exceptions
 from im4cm_lint.rules import FAMILIES, Rule
 
@@ -434,15 +435,15 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
             caching.file_stamp(config_file), caching.file_stamp(options.baseline),
             caching.file_stamp(config.baseline and config.root / config.baseline), found, registry.problems)
         stored = cache.results(key) if key else None
-        if stored is not None:
-            result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
+        if stored is not None and unchanged(stored[5]):  # [5]: the System sources the run read
+            result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored[:5]
             return result
     documents, load_problems = load_documents(inputs, config.max_file_size, cache, options.jobs)
     if cache and os.path.abspath(config.root) in map(os.path.abspath, search):
         cache.prune_files()  # every file of the project was read: entries of removed files go
     found += load_problems + _lint_packs(documents, registry) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(files), len(documents)
-    project = Project(documents, today=today)
+    project = Project(documents, today=today, root=config.root if config.path else None)
     result.project = project
 
     selection = Selection(config)
@@ -462,6 +463,7 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     result.baselined, result.fatal = outcome.baselined, outcome.fatal
     if cache:
         if key:
-            cache.store_results(key, (result.diagnostics, result.files, result.documents, result.baselined, result.fatal))
+            cache.store_results(key, (result.diagnostics, result.files, result.documents, result.baselined, result.fatal,
+                                      project.sources_read))
         cache.save()
     return result

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from im4cm_lint.sources import SourceFiles
 
 from im4cm_lint.yamltree import YMap, YSeq
 
-COUNTRY_KINDS = ("DPISP", "DPIA", "DataExport")
+COUNTRY_KINDS = ("DPISP", "DPIA", "DataExport", "System")
 KINDS = (*COUNTRY_KINDS, "PolicyPack")
 
 
@@ -127,11 +130,26 @@ class DataExport(Document):
         return self.metadata.get("dpisp")
 
 
+class System(Document):
+    """What a system really runs (FORMAT.md 5.3): a file it wrote about its own configuration,
+    bound to a DPISP, with the system's agency codes mapped to the DPISP's parties."""
+
+    @property
+    def dpisp_id(self) -> str | None:
+        return self.metadata.get("dpisp")
+
+    @property
+    def source(self) -> YMap:
+        source = self.body.get("source")
+        return source if isinstance(source, YMap) else YMap(self.body.source, self.body.line, self.body.column)
+
+
 class PolicyPackDocument(Document):
     """A policy pack's header found among the linted files (validated, not used as the pack)."""
 
 
-_CLASSES = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DataExport, "PolicyPack": PolicyPackDocument}
+_CLASSES = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DataExport, "System": System,
+            "PolicyPack": PolicyPackDocument}
 
 
 def specialise(document: Document) -> Document:
@@ -151,11 +169,15 @@ class Project:
 
     documents: list[Document] = field(default_factory=list)
     today: datetime.date = field(default_factory=datetime.date.today)  # checks judge dates against this
+    root: Path | None = None  # the repository (the configuration's folder); System sources stay inside it
 
     def __post_init__(self) -> None:
         self.dpisps: dict[str, DPISP] = {}
         self.dpias: list[DPIA] = []
         self.exports: list[DataExport] = []
+        self.systems: list[System] = []
+        self.sources_read: dict[str, str] = {}  # files read for System documents: real path -> digest
+        self._memo: dict[tuple, Any] = {}
         self.known_ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
         for document in self.documents:
             if document.kind in self.known_ids and document.id:
@@ -168,6 +190,8 @@ class Project:
                 self.dpias.append(document)
             elif isinstance(document, DataExport):
                 self.exports.append(document)
+            elif isinstance(document, System):
+                self.systems.append(document)
 
     @staticmethod
     def date(value: object) -> datetime.date | None:
@@ -186,7 +210,21 @@ class Project:
     def of_kind(self, kind: str) -> Iterator[Document]:
         return (d for d in self.documents if d.kind == kind and d.checkable)
 
-    def dpisp_for(self, document: DPIA | DataExport) -> DPISP | None:
+    def source_files(self, system: System) -> SourceFiles:
+        """The safe, bounded reader of a System document's files (see im4cm_lint.sources): inside
+        the repository, that is the configuration's folder, else the git work tree holding the
+        document, else the document's own folder."""
+        root = self.root or _git_root(Path(system.path)) or Path(system.path).parent
+        return SourceFiles(system.path, root, record=self.sources_read)
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per run for ``key``: lets several rules of a plugin share work done
+        on the same documents (reading a System's source) without module-level state."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def dpisp_for(self, document: DPIA | DataExport | System) -> DPISP | None:
         """The DPISP a DPIA or export relies on (``metadata.dpisp``), if it is in the run."""
         return self.dpisps.get(document.dpisp_id or "")
 
@@ -195,3 +233,10 @@ class Project:
 
     def dpias_of(self, dpisp: DPISP) -> list[DPIA]:
         return [d for d in self.dpias if d.dpisp_id == dpisp.id]
+
+
+def _git_root(start: Path) -> Path | None:
+    for folder in start.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return None

@@ -32,6 +32,7 @@ FAMILIES = {
     "LIFE": "lifecycle: review dates, signatures, status",
     "CONFIG": "the linter's own configuration, suppressions and policy pack",
     "PLUGIN": "a plugin failed",
+    "SYSTEM": "the configuration a system really runs: roles, agencies, forms, integration jobs",
 }
 
 

@@ -576,3 +576,41 @@ def check_header(body: YMap) -> list[Diagnostic]:
             "SCHEMA009", "error", locate(body, "kind"), f"unknown kind '{kind}'{hint}"
         ))
     return found
+
+
+# --- contract v1.1 section 5.3: the System kind ---------------------------------------------------
+
+SOURCE_FORMATS = ["primero-config", "primero-forms", "xlsform", "openfn-project"]
+
+SYSTEM = {
+    "apiVersion": _text(True),
+    "kind": _text(True),
+    "metadata": {"type": "dict", "required": True, "schema": {**METADATA_COMMON, "dpisp": _id()}},
+    "system": _one_of(SYSTEMS, True),
+    "operated_by": _id(False),
+    "source": {
+        "type": "dict",
+        "required": True,
+        "schema": {"format": _one_of(SOURCE_FORMATS, True), "path": _text(True), "note": _text()},
+    },
+    # the system's agency codes (as the system spells them) -> DPISP parties
+    "agencies": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": _id()},
+    # which system roles each party's users hold (counts, never names)
+    "assignments": {
+        "type": "dict",
+        "keysrules": {"type": "string", "regex": ID},
+        "valuesrules": {"type": "list", "schema": {"type": "string"}},
+    },
+    "exports": _ids(),
+    # an OpenFn job (its name in project.yaml) -> the DataExports it produces
+    "jobs": {
+        "type": "dict",
+        "keysrules": {"type": "string"},
+        "valuesrules": {"type": "list", "schema": {"type": "string", "regex": ID}},
+    },
+}
+SCHEMAS["System"] = SYSTEM
+
+# A pack role may name the system permissions that only its holders may exercise (the
+# supervisor decides consent overrides); SYSTEM005 holds Primero roles against it.
+POLICY_PACK["roles"]["schema"]["schema"]["decides"] = {"type": "list", "schema": {"type": "string"}}

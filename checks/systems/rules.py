@@ -1,0 +1,730 @@
+"""SYSTEM: the configuration a system really runs, held against the DPISP and the exports
+(FORMAT.md 5.3). Each rule reads the facts of a System document's source, read once per run."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from im4cm_lint.model import Project
+from im4cm_lint.pack import Pack
+from im4cm_lint.rules import Rule
+from im4cm_lint.yamltree import YMap, locate
+
+from im4cm_lint_checks.systems.context import (
+    CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, declared_categories,
+    export_field_names, field_category, readable_fields, referral_purpose, sensitivity)
+from im4cm_lint_checks.systems.readers import system_facts
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class SourceUnreadable(Rule):
+    """
+    ## What it checks
+    The file a System document names under `source.path` exists inside the repository, is not too
+    large, and is what `source.format` says: a Primero configuration bundle (JSON), Primero's forms
+    export or an XLSForm (.xlsx), or an OpenFn project (`project.yaml` and its job files). Each part
+    that cannot be read is reported where it stands: a JSON pointer, `sheet!cell` or `file:line`.
+
+    ## Why it matters
+    A system file that cannot be read is a configuration nobody checks. The linter reads files of
+    the repository under review without trusting them: it never follows a link out of the
+    repository, never evaluates a formula or an external link, never runs a job's JavaScript, and
+    stops at size limits rather than exhaust memory. Source: IASC Operational Guidance on Data
+    Responsibility (2023), data management systems are documented and reviewed.
+
+    ## Example
+    ```yaml
+    source: {format: primero-config, path: ../../elsewhere/config_data.json}
+    ```
+    Fixed:
+    ```yaml
+    source: {format: primero-config, path: systems/cpims/config_data.json}
+    ```
+
+    ## How to fix
+    Commit the file inside the repository and point `source.path` at it, relative to the System
+    document. For malformed content, export it again from the system (`rails
+    primero:export_config_json`, the admin forms export, KoBoToolbox's XLSForm download, `openfn
+    pull`); in a workbook, replace formulas by their values and break links to other files.
+    """
+
+    id, name, summary = "SYSTEM001", "system-source-unreadable", "A system's source file cannot be read safely"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for system in project.systems:
+            facts = system_facts(project, system)
+            if facts is None:
+                continue
+            if facts.unreadable:
+                yield self.finding(locate(system.source, "path"),
+                                   f"the source of system '{system.id}' cannot be read: {facts.unreadable}")
+                continue
+            bound = Bound(system, None, facts, project)
+            for problem in facts.problems:
+                yield self.finding(bound.at(problem.pos), f"{problem.message} (source of system '{system.id}')")
+
+
+class UnknownReference(Rule):
+    """
+    ## What it checks
+    A System document names things that exist: its `metadata.dpisp`, the DPISP parties in
+    `operated_by`, `agencies` and `assignments`, and the DataExports in `exports` and `jobs`.
+
+    ## Why it matters
+    A system bound to a party or export that does not exist is checked against nothing: its
+    agencies, roles and jobs would silently escape the protocol. Source: FORMAT.md 5.3.
+
+    ## Example
+    ```yaml
+    metadata: {id: gambella-cpims, dpisp: et-gambela}
+    ```
+    Fixed:
+    ```yaml
+    metadata: {id: gambella-cpims, dpisp: et-gambella}
+    ```
+
+    ## How to fix
+    Correct the id: parties are the DPISP's `parties[].id`, exports the DataExports'
+    `metadata.id`.
+    """
+
+    id, name, summary = "SYSTEM015", "system-unknown-reference", "A System document names a DPISP, party or export that does not exist"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        exports = project.known_ids.get("DataExport", set())
+        for system in project.systems:
+            dpisp = project.dpisp_for(system)
+            if dpisp is None:
+                if system.dpisp_id not in project.known_ids.get("DPISP", set()):
+                    yield self.finding(locate(system.metadata, "dpisp"),
+                                       f"system '{system.id}' names DPISP '{system.dpisp_id}', which is not among "
+                                       "the linted documents")
+                continue
+            parties = dpisp.parties
+            operated_by = system.get("operated_by")
+            if isinstance(operated_by, str) and operated_by not in parties:
+                yield self.finding(locate(system.body, "operated_by"),
+                                   f"'{operated_by}' is not a party of DPISP '{dpisp.id}'")
+            for key in ("agencies", "assignments"):
+                value = system.get(key)
+                if not isinstance(value, YMap):
+                    continue
+                for name, party in value.items():
+                    party_id = party if key == "agencies" else name
+                    if isinstance(party_id, str) and party_id not in parties:
+                        yield self.finding(locate(value, name, on_key=key == "assignments"),
+                                           f"'{party_id}' in {key} is not a party of DPISP '{dpisp.id}'")
+            listed = system.get("exports") or []
+            for number, export_id in enumerate(listed):
+                if isinstance(export_id, str) and export_id not in exports:
+                    yield self.finding(locate(listed, number), f"export '{export_id}' is not among the linted documents")
+            jobs = system.get("jobs")
+            for job, ids in (jobs.items() if isinstance(jobs, YMap) else ()):
+                for number, export_id in enumerate(ids if isinstance(ids, list) else []):
+                    if isinstance(export_id, str) and export_id not in exports:
+                        yield self.finding(locate(ids, number),
+                                           f"export '{export_id}' of job '{job}' is not among the linted documents")
+
+
+class AgencyNotParty(Rule):
+    """
+    ## What it checks
+    Every agency of a Primero configuration (`Agency` records that are not disabled) is mapped to a
+    DPISP party in the System's `agencies`, and every party that has users in the system (a key of
+    `assignments`) is the party of one of its agencies.
+
+    ## Why it matters
+    Users belong to agencies, and an agency's users see the records of their agency. An agency
+    that is not a party to the protocol has signed nothing, yet works on the children's files; a
+    party whose users are not in any agency is a party the system cannot tell apart. Source:
+    inter-agency DPISP template (participants); CPIMS+ Phase 1 prerequisites (Terms of Use signed
+    by every agency).
+
+    ## Example
+    ```yaml
+    agencies: {SCI: sc}            # the bundle also has agency_code IRC
+    ```
+    Fixed:
+    ```yaml
+    agencies: {SCI: sc, IRC: irc}
+    ```
+
+    ## How to fix
+    Map the agency's code to its party in `agencies`; if the agency is not a party, have it sign
+    the protocol, or disable the agency in the system.
+    """
+
+    id, name, summary = "SYSTEM002", "system-agency-not-party", "A system agency is not a DPISP party"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.facts.format != "primero-config":
+                continue
+            for agency in bound.facts.agencies:
+                if agency.disabled or bound.party_of(agency):
+                    continue
+                code = agency.code or agency.unique_id
+                yield self.finding(bound.at(agency.pos),
+                                   f"agency '{code}' of system '{bound.system.id}' is not mapped to a DPISP party; "
+                                   f"add `{code}: <party>` to the System's agencies, or disable the agency")
+            mapped = set(bound.agencies.values())
+            assignments = bound.system.get("assignments")
+            for party in bound.assignments:
+                if party not in mapped:
+                    yield self.finding(locate(assignments, party, on_key=True),
+                                       f"party '{party}' has users in system '{bound.system.id}' but no agency of the "
+                                       "system is mapped to it; add its agency code to `agencies`")
+
+
+class ExportRoleWithoutRule(Rule):
+    """
+    ## What it checks
+    A Primero role that can take personal data out of the system (`export_unhcr_csv`,
+    `export_json`, `export_custom` or `sync_external` among its case permissions) is held only by
+    parties that some DPISP sharing rule lets send data to another party.
+
+    ## Why it matters
+    An export permission is a sharing channel: whoever holds it can hand the whole caseload to
+    anyone, whatever the protocol says. A party with no sharing rule out of the agency has no
+    reason to hold one. Source: Primero role permissions (role_permissions_exporter.rb
+    CASE_EXPORTS); UNHCR Data Protection Policy (2015) §6.1, transfers only as agreed.
+
+    ## Example
+    ```yaml
+    assignments: {gvca: [role-cp-manager]}   # role-cp-manager has export_json
+    ```
+    Fixed:
+    ```yaml
+    assignments: {gvca: [role-cp-case-worker]}   # a role without export permissions
+    ```
+
+    ## How to fix
+    Remove the export permission from the role (or give the party's users a role without it), or
+    agree a sharing rule in the DPISP for the data the party really needs to send.
+    """
+
+    id, name, summary = ("SYSTEM003", "export-role-without-sharing-rule",
+                         "A role that can export personal data is held by a party with no sharing rule out")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.dpisp is None:
+                continue
+            senders = {rule.get("from") for rule in bound.dpisp.sharing_rules.values() if rule.get("from") != rule.get("to")}
+            for role in bound.facts.roles:
+                actions = [action for action in EXPORT_ACTIONS if role.can(action)]
+                if not actions:
+                    continue
+                for party in bound.holders(role):
+                    if party in bound.dpisp.parties and party not in senders:
+                        yield self.finding(
+                            bound.at(role.permission_pos[actions[0]]),
+                            f"role '{role.unique_id}' can {', '.join(actions)} and is held by party '{party}', but no "
+                            f"sharing rule of DPISP '{bound.dpisp.id}' lets {party} send data to another party; "
+                            "remove the permission or agree a sharing rule")
+
+
+class ReferralRoleBeyondRules(Rule):
+    """
+    ## What it checks
+    A Primero role with `referral: true` or `transfer: true` is offered as the role a referral or
+    transfer is made with, and the receiving side sees what that role can read. The categories
+    of the fields on the forms it can read (`form_section_read_write`, subforms included, mapped
+    by the pack) stay within the sharing rules of each party that holds it, for the referral
+    purposes (`referral.*`, `*.referral`) or for `case.transfer`.
+
+    ## Why it matters
+    The DPISP says what a referral carries; the referral role decides what really goes. A referral
+    role that reads the protection concern details sends them with every service referral.
+    Source: Primero `Role.list_external` and `authorized_role_unique_id` of transitions
+    (app/models/role.rb, transition.rb); UNHCR Data Protection Policy (2015) §2.4 (necessity).
+
+    ## Example
+    ```yaml
+    assignments: {sc: [role-referral]}   # reads the form protection_concern_details
+    ```
+    Fixed:
+    ```yaml
+    assignments: {sc: [role-referral]}   # reads basic_identity and services only
+    ```
+
+    ## How to fix
+    Remove the forms the referral does not need from the role's form permissions in the system,
+    or, if the recipients need those categories, add them to the sharing rules (with a
+    justification where the purpose asks for one) and have the parties agree.
+    """
+
+    id, name, summary = ("SYSTEM004", "referral-role-beyond-sharing-rules",
+                         "A referral or transfer role reads categories beyond its party's sharing rules")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.dpisp is None:
+                continue
+            declared = declared_categories(bound)
+            for role in bound.facts.roles:
+                kinds = [kind for kind, on in (("referral", role.referral), ("transfer", role.transfer)) if on]
+                if not kinds:
+                    continue
+                readable = {field_category(bound, pack, f.name, declared) for f in readable_fields(bound, role)}
+                readable.discard(None)
+                for party in bound.holders(role):
+                    rules = [rule for rule in bound.dpisp.sharing_rules.values() if rule.get("from") == party and (
+                        ("referral" in kinds and referral_purpose(rule.get("purpose")))
+                        or ("transfer" in kinds and rule.get("purpose") in TRANSFER_PURPOSES))]
+                    allowed = {c for rule in rules for c in rule.get("categories") or []}
+                    beyond = sorted(readable - allowed)
+                    if not beyond:
+                        continue
+                    rule_words = (f"the {_plural(len(rules), 'sharing rule')} from {party} for "
+                                  f"{' or '.join(kinds)}" if rules else f"any sharing rule from {party} for {' or '.join(kinds)}")
+                    yield self.finding(
+                        bound.at(role.pos),
+                        f"{' and '.join(kinds)} role '{role.unique_id}' held by '{party}' reads "
+                        f"{_plural(len(beyond), 'category')} beyond {rule_words}: {', '.join(beyond)}; remove those "
+                        "forms from the role or agree the categories in a sharing rule")
+
+
+class ConsentOverrideNotNamed(Rule):
+    """
+    ## What it checks
+    A Primero role with the `consent_override` permission is held only by parties for which the
+    DPISP names someone in a role that the pack lets decide consent overrides (the
+    `case_management_supervisor`, whose pack entry `decides: [consent_override]`).
+
+    ## Why it matters
+    Overriding a refusal of consent is a best-interests decision a named supervisor takes and
+    records; a permission held by a party with nobody named to decide lets any holder send a
+    child's data without consent. Source: Primero role permission `consent_override`
+    (role_permissions_exporter.rb) and transition consent checks; Inter-agency Guidance Note
+    (2023), consent and its exceptions.
+
+    ## Example
+    ```yaml
+    assignments: {sc: [role-cp-manager]}    # consent_override; no supervisor of sc in the DPISP
+    ```
+    Fixed:
+    ```yaml
+    # dpisp.yaml roles:
+    case_management_supervisor:
+      - holder: {name: Y. Omot, title: Case Management Supervisor, party: sc}
+    ```
+
+    ## How to fix
+    Name the party's case management supervisor in the DPISP, or remove `consent_override` from
+    the roles the party's users hold.
+    """
+
+    id, name, summary = ("SYSTEM005", "consent-override-not-named",
+                         "consent_override is held by a party with nobody named to decide it")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        deciders = [rid for rid, role in pack.roles.items() if CONSENT_OVERRIDE in (role.get("decides") or [])]
+        for bound in bound_systems(project):
+            if bound.dpisp is None:
+                continue
+            named: set[str] = set()
+            for role_id in deciders:
+                value = bound.dpisp.roles.get(role_id)
+                for entry in value if isinstance(value, list) else [value]:
+                    holder = entry.get("holder") if isinstance(entry, YMap) else None
+                    if isinstance(holder, YMap) and isinstance(holder.get("party"), str):
+                        named.add(holder["party"])
+            for role in bound.facts.roles:
+                if not role.can(CONSENT_OVERRIDE):
+                    continue
+                for party in bound.holders(role):
+                    if party in bound.dpisp.parties and party not in named:
+                        yield self.finding(
+                            bound.at(role.permission_pos[CONSENT_OVERRIDE]),
+                            f"role '{role.unique_id}' can override consent and is held by party '{party}', but DPISP "
+                            f"'{bound.dpisp.id}' names no {' or '.join(deciders) or 'decider'} of {party}; name one, "
+                            "or remove consent_override from the role")
+
+
+class CrossAgencyGroup(Rule):
+    """
+    ## What it checks
+    A Primero user group whose agencies belong to two or more parties, where the parties' users
+    hold a role with `group_permission: group` (they see every record of the group), is backed by
+    a sharing rule between each pair of those parties.
+
+    ## Why it matters
+    With group permission, a caseworker of one agency reads the cases of another agency in the
+    same group: that is sharing, with no referral and no record of it. Source: Primero
+    `UserGroup.agency_unique_ids` and `Role.group_permission` (app/models/user_group.rb, role.rb).
+
+    ## Example
+    ```yaml
+    agencies: {SCI: sc, GVCA: gvca}   # one user group holds both agencies
+    ```
+    Fixed:
+    ```yaml
+    agencies: {SCI: sc, GVCA: gvca}   # one user group per agency
+    ```
+
+    ## How to fix
+    Split the user group by agency, give its users a role with `group_permission: self` or
+    `agency`, or agree a sharing rule between the parties.
+    """
+
+    id, name, summary = ("SYSTEM006", "cross-agency-group-without-rule",
+                         "A user group spans parties that share no data under the DPISP")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.dpisp is None:
+                continue
+            group_roles = {role.unique_id for role in bound.facts.roles if role.group_permission == "group"}
+            if not group_roles:
+                continue
+            for group in bound.facts.groups:
+                parties = sorted({p for p in map(bound.party_of_agency_id, group.agency_unique_ids) if p})
+                seeing = [p for p in parties if not bound.assignments or set(bound.assignments.get(p, ())) & group_roles]
+                pairs = [(a, b) for i, a in enumerate(parties) for b in parties[i + 1:]
+                         if (a in seeing or b in seeing) and not bound.shares(a, b)]
+                if pairs:
+                    yield self.finding(
+                        bound.at(group.pos),
+                        f"user group '{group.unique_id}' spans parties {', '.join(parties)} and its users can see the "
+                        f"group's records (group_permission: group), but no sharing rule joins "
+                        f"{'; '.join(f'{a} and {b}' for a, b in pairs)}; split the group or agree a sharing rule")
+
+
+class TermsOfUseDisabled(Rule):
+    """
+    ## What it checks
+    Every agency whose party's users work in the system has `terms_of_use_enabled: true`.
+
+    ## Why it matters
+    CPIMS+ asks each agency's users to accept the agency's terms of use, which bind them to the
+    protocol's confidentiality duties; with the terms disabled, users work without having accepted
+    them. Source: Primero `Agency.terms_of_use_enabled` and the user's `accept_terms_of_use`
+    (app/models/agency.rb, user.rb); CPIMS+ Phase 1 prerequisites.
+
+    ## Example
+    ```yaml
+    agencies: {GVCA: gvca}          # Agency GVCA: terms_of_use_enabled: false
+    ```
+    Fixed:
+    ```yaml
+    agencies: {GVCA: gvca}          # Agency GVCA: terms_of_use_enabled: true, terms uploaded
+    ```
+
+    ## How to fix
+    Upload the agency's signed terms of use in the system and enable them, then export the
+    configuration again.
+    """
+
+    id, name, summary, severity = ("SYSTEM007", "terms-of-use-disabled",
+                                   "An agency's users work without accepting its terms of use", "warning")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            with_users = set(bound.assignments) or set(bound.agencies.values())
+            for agency in bound.facts.agencies:
+                party = bound.party_of(agency)
+                if agency.terms_of_use_enabled is False and not agency.disabled and party in with_users:
+                    yield self.finding(
+                        bound.at(agency.terms_pos or agency.pos),
+                        f"agency '{agency.code or agency.unique_id}' ({party}) has terms_of_use_enabled: false while "
+                        "its users work in the system; upload and enable its terms of use")
+
+
+class SevereFormUnencrypted(Rule):
+    """
+    ## What it checks
+    An XLSForm that asks questions of a severe category (as the pack's field map or the System's
+    exports classify them) has a `public_key` in its `settings` sheet, so submissions are
+    encrypted on the device and on the server.
+
+    ## Why it matters
+    Without encryption, every KoBoToolbox or ODK server administrator, and anyone holding a copy
+    of the server's data, reads the answers about abuse or a child's protection concerns.
+    Source: XLSForm specification and pyxform (`public_key` setting); KoBoToolbox "encrypting
+    forms"; UNHCR Data Protection Policy (2015) §2.8 (security).
+
+    ## Example
+    ```yaml
+    source: {format: xlsform, path: systems/kobo/intake.xlsx}   # settings sheet without public_key
+    ```
+    Fixed:
+    ```yaml
+    source: {format: xlsform, path: systems/kobo/intake.xlsx}   # settings: public_key: MIIBIjAN...
+    ```
+
+    ## How to fix
+    Generate an RSA key pair, put the base64 public key in the `public_key` column of the
+    settings sheet (with `submission_url` where the platform needs it), keep the private key with
+    the data protection focal point, and deploy the form again.
+    """
+
+    id, name, summary = ("SYSTEM008", "severe-form-unencrypted",
+                         "An XLSForm collects severe categories without encryption")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.facts.format != "xlsform" or bound.facts.encrypted is not False:
+                continue
+            declared = declared_categories(bound)
+            severe = [(f, c) for f in bound.facts.fields() if (c := field_category(bound, pack, f.name, declared))
+                      and sensitivity(pack, c) == "severe"]
+            if severe:
+                categories = sorted({c for _, c in severe})
+                yield self.finding(
+                    bound.at(bound.facts.settings_pos or severe[0][0].pos),
+                    f"the form of system '{bound.system.id}' asks {_plural(len(severe), 'question')} of severe "
+                    f"categories ({', '.join(categories)}; the first at {severe[0][0].pos.address}) but its settings "
+                    "have no public_key; encrypt its submissions")
+
+
+class UnmappableFormField(Rule):
+    """
+    ## What it checks
+    Every question of an XLSForm and every field of a Primero forms export, and every field a
+    Primero referral, transfer or export role can read, has a data category: the pack's field map
+    for the system knows its name, or one of the System's exports states it.
+
+    ## Why it matters
+    A field without a category is data whose need-to-know nobody judged, and the other SYSTEM
+    checks cannot see it. The linter never guesses a category from a name, and names the field
+    by its position only: a custom field's name can itself say too much. Source: IASC Operational
+    Guidance on Data Responsibility (2023), data sensitivity classification.
+
+    ## Example
+    ```yaml
+    exports: [kobo-intake]          # lists some questions of the form, not all
+    ```
+    Fixed:
+    ```yaml
+    exports: [kobo-intake]          # every question, with {name: ..., category: ...}
+    ```
+
+    ## How to fix
+    Give the field its category in the export that sends it (`{name: ..., category: ...}`; `im4cm-lint
+    import` writes every field for you), or ask the pack's maintainers to add the system's name to
+    the field map.
+    """
+
+    id, name, summary, severity = ("SYSTEM009", "unmappable-form-field",
+                                   "A system field has no data category", "warning")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            declared = declared_categories(bound)
+            if bound.facts.format == "primero-config":
+                outward = [r for r in bound.facts.roles if r.referral or r.transfer or any(map(r.can, EXPORT_ACTIONS))]
+                fields = list({f.pos: f for r in outward for f in readable_fields(bound, r)}.values())
+            else:
+                fields = [f for form in bound.facts.forms for f in form.fields]
+            for item in fields:
+                if field_category(bound, pack, item.name, declared) is None:
+                    yield self.finding(
+                        bound.at(item.pos),
+                        f"the field at {item.pos.address} of system '{bound.system.id}' has no data category: the "
+                        f"pack's field map for {bound.system.get('system')} does not list it and no export of the "
+                        "system states it; give it a category in the export that sends it")
+
+
+class JobSendsUnlistedField(Rule):
+    """
+    ## What it checks
+    Every key of the objects an OpenFn job sends (a `const ...Mapping = {...}`, or the object
+    given as `data:`) is a field of a DataExport the job produces: the exports `jobs` binds to the
+    job, else any export of the System.
+
+    ## Why it matters
+    The DataExport is what the protocol is checked against; the job is what really leaves. The
+    real Gambella referral job sent the caseworker's e-mail, phone and name alongside the child's
+    data, which no export listed. Source: OpenFn/primero-progres jobs/PROD/f2-2.sendReferralToDTP.js.
+
+    ## Example
+    ```yaml
+    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # the job also sends `email`
+    ```
+    Fixed:
+    ```yaml
+    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # `email` removed from the mapping
+    ```
+
+    ## How to fix
+    Remove the key from the job's mapping, or add the field to the DataExport (and, if its
+    category is new, to the sharing rule). `im4cm-lint import project.yaml --from openfn-project`
+    writes the field list of every job.
+    """
+
+    id, name, summary = ("SYSTEM010", "job-sends-unlisted-field",
+                         "An OpenFn job sends a field its DataExport does not list")
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            bindings = bound.job_exports()
+            for job in bound.facts.jobs:
+                exports = bound.exports(bindings[job.name]) if job.name in bindings else bound.exports()
+                if not exports:
+                    continue
+                listed = {name for export in exports for _, name in export_field_names(export)}
+                for item in job.sent:
+                    if item.name not in listed:
+                        yield self.finding(
+                            bound.at(item.pos),
+                            f"job '{job.name}' sends '{item.name}', which {', '.join(e.id for e in exports)} "
+                            "does not list; remove it from the job's mapping or add it to the export")
+
+
+class JobLogsIdentifiers(Rule):
+    """
+    ## What it checks
+    An OpenFn job does not print case ids, record ids, names or whole records with `console.log`
+    (or `console.info`, `warn`, `error`, `debug`). Counts (`ids.length`) are fine.
+
+    ## Why it matters
+    Run logs are kept by the integration platform and read by its support staff, outside the
+    agencies' sharing rules; a case id printed there links a child's file to the run. Source:
+    OpenFn/primero-progres jobs/PROD/f2-2.sendReferralToDTP.js (`console.log('Primero case id(s)
+    :: ', caseid)`); UNHCR Data Protection Policy (2015) §2.8 (security).
+
+    ## Example
+    ```yaml
+    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # console.log('ids', caseid)
+    ```
+    Fixed:
+    ```yaml
+    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # console.log('cases', caseid.length)
+    ```
+
+    ## How to fix
+    Log counts and outcomes, not ids or records; if an id is needed to trace a failure, log a
+    hash of it or the platform's own run id.
+    """
+
+    id, name, summary = "SYSTEM011", "job-logs-identifiers", "An OpenFn job logs identifiers or records"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            for job in bound.facts.jobs:
+                for found in job.logged_ids:
+                    yield self.finding(bound.at(found.pos),
+                                       f"job '{job.name}' logs '{found.what}'; run logs are read outside the sharing "
+                                       "rules: log counts, not ids or records")
+
+
+class FetchWithoutRemote(Rule):
+    """
+    ## What it checks
+    A job that uses the Primero adaptor calls `getCases` with `remote: true`.
+
+    ## Why it matters
+    The adaptor's documentation: "`remote` attribute should be set to `true` to ensure that only
+    cases marked for remote access will be retrieved". Without it the job pulls every case the
+    integration user may see, not only those a caseworker marked for the other system. Source:
+    OpenFn/adaptors packages/primero/src/Adaptor.js (getCases).
+
+    ## Example
+    ```yaml
+    jobs: {f2-1-get-cases: []}      # getCases({case_id: ...}, ...)
+    ```
+    Fixed:
+    ```yaml
+    jobs: {f2-1-get-cases: []}      # getCases({remote: true, case_id: ...}, ...)
+    ```
+
+    ## How to fix
+    Add `remote: true` to the query of every `getCases` call.
+    """
+
+    id, name, summary = "SYSTEM012", "fetch-without-remote", "An OpenFn job fetches Primero cases without remote: true"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            for job in bound.facts.jobs:
+                for found in job.fetch_without_remote:
+                    yield self.finding(bound.at(found.pos),
+                                       f"job '{job.name}' calls getCases without remote: true, so it fetches every case "
+                                       "the integration user can see; add remote: true")
+
+
+class UnboundedUserFetch(Rule):
+    """
+    ## What it checks
+    A job does not fetch Primero's whole user list (`/api/v2/users?per=` 1000 or more).
+
+    ## Why it matters
+    The user list holds every caseworker's name, e-mail, phone and agency; a job that needs one
+    caseworker's contact pulls all of them into the integration platform at every run. Source:
+    OpenFn/primero-progres jobs/PROD/f2-2.sendReferralToDTP.js (`/api/v2/users?per=100000`).
+
+    ## Example
+    ```yaml
+    jobs: {f2-2-send-referral: []}  # http.get({url: `${host}/api/v2/users?per=100000`})
+    ```
+    Fixed:
+    ```yaml
+    jobs: {f2-2-send-referral: []}  # http.get({url: `${host}/api/v2/users?user_name=${owner}`})
+    ```
+
+    ## How to fix
+    Fetch only the users the job needs (by user name), or keep the contact details the recipient
+    needs in the record itself.
+    """
+
+    id, name, summary = "SYSTEM013", "unbounded-user-fetch", "An OpenFn job fetches the whole user list"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            for job in bound.facts.jobs:
+                for found in job.unbounded_fetches:
+                    yield self.finding(bound.at(found.pos),
+                                       f"job '{job.name}' fetches up to {int(found.what):,} users at once; fetch only "
+                                       "the users it needs")
+
+
+class ExportDrift(Rule):
+    """
+    ## What it checks
+    A DataExport bound to a source (an OpenFn job by the System's `jobs`; for an XLSForm or a
+    Primero forms export, the System's `exports`) lists only fields the source really has: the
+    job's mapping keys, or the form's fields.
+
+    ## Why it matters
+    A committed export that lists fields the job no longer sends, or questions the form no longer
+    asks, is an export typed by hand and gone stale: the protocol is then checked against a
+    system that does not exist. Source: FORMAT.md 5.3 (`im4cm-lint import`).
+
+    ## Example
+    ```yaml
+    fields: [name_first, name_nickname]    # the job no longer sends name_nickname
+    ```
+    Fixed:
+    ```yaml
+    fields: [name_first]
+    ```
+
+    ## How to fix
+    Write the export again from its source with `im4cm-lint import`, and review the difference.
+    """
+
+    id, name, summary = "SYSTEM014", "export-drift", "A DataExport disagrees with the source it is imported from"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for bound in bound_systems(project):
+            if bound.facts.format == "openfn-project":
+                bindings = bound.job_exports()
+                sources = [(f"job '{job.name}'", {f.name for f in job.sent}, bound.exports(bindings[job.name]))
+                           for job in bound.facts.jobs if job.name in bindings]
+            elif bound.facts.format in ("xlsform", "primero-forms") and not bound.facts.problems:
+                sources = [(f"the form of system '{bound.system.id}'", {f.name for f in bound.facts.fields()},
+                            bound.exports())]
+            else:
+                continue
+            for words, names, exports in sources:
+                for export in exports:
+                    for number, name in export_field_names(export):
+                        if name not in names:
+                            yield self.finding(
+                                locate(export.body["fields"], number),
+                                f"export '{export.id}' lists '{name}', which {words} does not have; import the "
+                                "export again from its source and review the difference")

@@ -1,0 +1,79 @@
+"""Opening an .xlsx from a repository under review without trusting it.
+
+An .xlsx is a zip of XML parts. Before openpyxl sees it: the declared uncompressed size of every
+part is summed and capped (a zip bomb declares gigabytes; Python's zip reader never inflates
+past a part's declared size), the number of parts is capped, and a part carrying a DTD (entity
+expansion) is refused. openpyxl then reads it read-only, formulas as text (never evaluated) and
+without external links; a workbook that links to other files is reported.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl.utils import get_column_letter
+
+from im4cm_lint_checks.systems.facts import Facts, Pos
+
+MAX_UNCOMPRESSED = 64 * 1024 * 1024  # an XLSForm is kilobytes; a large forms export a few MB
+MAX_PARTS = 2_000
+_PROLOGUE = 4096  # a DTD can only stand before the root element
+
+
+def cell_name(sheet: str, row: int, column: int) -> str:
+    title = f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+    return f"{title}!{get_column_letter(column)}{row}"
+
+
+def _refusal(data: bytes) -> tuple[str, str] | None:
+    """(where, why) the archive must not be opened, or None."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "workbook", "the file is not an .xlsx workbook (not a zip archive)"
+    with archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            return "workbook", f"the workbook has {len(parts):,} parts, more than the {MAX_PARTS:,} that are read"
+        total = sum(part.file_size for part in parts)
+        if total > MAX_UNCOMPRESSED:
+            return "workbook", (f"the workbook would unpack to {total:,} bytes, more than the "
+                                f"{MAX_UNCOMPRESSED:,} that are read (a zip bomb, or not a form)")
+        for part in parts:
+            if part.filename.endswith((".xml", ".rels", ".vml")):
+                try:
+                    with archive.open(part) as handle:
+                        head = handle.read(_PROLOGUE)
+                except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as err:
+                    return part.filename, f"part {part.filename} cannot be unpacked: {err}"
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    return part.filename, f"part {part.filename} declares a DTD, which a workbook never needs; it is not read"
+        links = [p.filename for p in parts if p.filename.startswith("xl/externalLinks/") and p.filename.endswith(".xml")]
+        if links:
+            return "external-links", (f"the workbook links to {len(links)} other file(s) ({links[0]}); links are not "
+                                      "followed: remove them (Data > Edit Links > Break Link) so the form stands alone")
+    return None
+
+
+def open_workbook(data: bytes, facts: Facts):
+    """A read-only openpyxl workbook, or None with a Problem in ``facts``."""
+    refused = _refusal(data)
+    if refused and refused[0] != "external-links":
+        facts.problem(Pos(facts.path, 1, 1, refused[0]), refused[1])
+        return None
+    if refused:  # reported, then read without them
+        facts.problem(Pos(facts.path, 1, 1, refused[0]), refused[1])
+    try:
+        import openpyxl
+
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False,
+                                      keep_vba=False)
+    except Exception as err:  # noqa: BLE001 - any malformed part: openpyxl raises many kinds
+        facts.problem(Pos(facts.path, 1, 1, "workbook"),
+                      f"the workbook cannot be read: {type(err).__name__}; save it again as .xlsx")
+        return None
+
+
+def is_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith("=")

@@ -1,0 +1,94 @@
+"""Reading the files a ``System`` document points at (FORMAT.md 5.3), safely and within limits.
+
+A System document names a file that a system wrote about its own configuration (a Primero
+bundle, a forms export, an XLSForm, an OpenFn project). Checks never open files themselves:
+they ask the project for a :class:`SourceFiles`, which hands out bytes only of regular files
+inside the repository, under a size limit, and remembers what it read so that a cached run is
+not reused after one of those files changed. The engine does not interpret the bytes: what they
+mean is the business of the plugin that knows the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a real Primero bundle of a large deployment is 2-8 MB
+
+
+class SourceError(Exception):
+    """A source file that may not or cannot be read; the message says why, in the user's words."""
+
+
+class SourceFiles:
+    """The files of one System document's source: ``path`` relative to the document's folder,
+    confined to ``root`` (the repository: links and ``..`` that leave it are refused)."""
+
+    def __init__(self, document_path: str, root: Path, limit: int = MAX_SOURCE_BYTES,
+                 record: dict[str, str] | None = None):
+        self.base = Path(document_path).parent
+        self.root = root.resolve()
+        self.limit = limit
+        self.record = record if record is not None else {}  # real path -> digest of what was read
+
+    def shown(self, relative: str, start: str | None = None) -> str:
+        """The path of ``relative`` (to the document, or to the file ``start`` when given) as
+        findings show it: '/'-separated, relative to the working directory where possible."""
+        folder = Path(start).parent if start else self.base
+        joined = os.path.normpath(folder / relative)
+        return PurePosixPath(Path(joined).as_posix()).as_posix()
+
+    def resolve(self, relative: str, start: str | None = None) -> Path:
+        """The real file ``relative`` names, or SourceError when it is absent, not a regular
+        file, or outside the repository (an absolute path, ``..`` or a link leaving it)."""
+        if not isinstance(relative, str) or not relative.strip():
+            raise SourceError("the source path is empty")
+        if "\x00" in relative or os.path.isabs(relative) or relative.startswith(("~", "\\")):
+            raise SourceError("the source path must be relative to the document, inside the repository")
+        folder = Path(start).parent if start else self.base
+        target = folder / relative
+        try:
+            real = target.resolve(strict=True)
+        except FileNotFoundError:
+            raise SourceError(f"'{self.shown(relative, start)}' does not exist") from None
+        except (OSError, RuntimeError) as err:  # link loops, permissions
+            raise SourceError(f"'{self.shown(relative, start)}' cannot be read: {getattr(err, 'strerror', None) or err}") from None
+        if real != self.root and self.root not in real.parents:
+            raise SourceError(f"'{self.shown(relative, start)}' leads outside the repository; "
+                              "keep the system's files inside it")
+        return real
+
+    def read(self, relative: str, start: str | None = None, limit: int | None = None) -> bytes:
+        """The bytes of a regular file inside the repository, at most ``limit`` bytes (else
+        SourceError naming the limit)."""
+        real = self.resolve(relative, start)
+        limit = limit or self.limit
+        shown = self.shown(relative, start)
+        try:
+            info = os.stat(real)
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError(f"'{shown}' is not a regular file")
+            if info.st_size > limit:
+                raise SourceError(f"'{shown}' has {info.st_size:,} bytes, more than the {limit:,} that are read")
+            with open(real, "rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as err:
+            raise SourceError(f"'{shown}' cannot be read: {err.strerror or err}") from None
+        if len(data) > limit:
+            raise SourceError(f"'{shown}' has more than the {limit:,} bytes that are read")
+        self.record[str(real)] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        return data
+
+
+def unchanged(record: dict[str, str]) -> bool:
+    """Whether every file in ``record`` (real path -> digest) still holds what was read."""
+    for real, known in record.items():
+        try:
+            with open(real, "rb") as handle:
+                if hashlib.blake2b(handle.read(), digest_size=16).hexdigest() != known:
+                    return False
+        except OSError:
+            return False
+    return True
