@@ -11,7 +11,7 @@ from im4cm_lint.model import DPISP, DataExport, Project, System
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
 
-from im4cm_lint_checks.systems.facts import Agency, Facts, FormField, Pos, Role
+from im4cm_lint_checks.systems.facts import Agency, Facts, FormField, Job, Pos, Role
 from im4cm_lint_checks.systems.readers import system_facts
 
 # Primero permissions that let a user take personal data out of the system (role_permissions_exporter.rb)
@@ -134,3 +134,18 @@ def export_field_names(export: DataExport) -> list[tuple[int, str]]:
 def sensitivity(pack: Pack, category: str) -> str:
     entry = pack.categories.get(category)
     return entry.get("sensitivity", "") if entry else ""
+
+
+def carried(job: Job, exports: list[DataExport], pack: Pack) -> list[FormField]:
+    """The fields of a job in the vocabulary of its exports: the keys it sends when they are the
+    names the exports use (a Primero -> proGres job sends Primero names), else the fields it
+    reads from the record it received (a proGres -> Primero job reads proGres names)."""
+    known: set[str] = set()
+    for export in exports:
+        known |= set(pack.field_map(export.get("system")) or {})
+        known |= {name for _, name in export_field_names(export)}
+
+    def score(fields: list[FormField]) -> int:
+        return sum(f.name in known for f in fields)
+
+    return job.sent if score(job.sent) >= score(job.reads) else job.reads

@@ -87,7 +87,7 @@ class Job:
     name: str
     pos: Pos
     sent: list[FormField] = field(default_factory=list)  # keys of the objects it sends, in order
-    reads: list[str] = field(default_factory=list)  # data.<field> it reads, in order
+    reads: list[FormField] = field(default_factory=list)  # data.<field>, data['<field>'] it reads, in order
     logged_ids: list[Finding] = field(default_factory=list)
     fetch_without_remote: list[Finding] = field(default_factory=list)
     unbounded_fetches: list[Finding] = field(default_factory=list)

@@ -31,6 +31,8 @@ _IDENT = r"[A-Za-z_$][\w$]*"
 _MAPPING = re.compile(rf"\b(?:const|let|var)\s+({_IDENT})\s*=\s*\{{")
 _DATA_PROP = re.compile(rf"\bdata\s*:\s*(\{{|{_IDENT}\b)")
 _READS = re.compile(rf"(?<![\w$.])(?:state\.)?data\.({_IDENT})")
+_READ_KEYS = re.compile(r"(?<![\w$.])(?:state\.)?data\s*\[\s*['\"]")
+_QUOTED = re.compile(r"(['\"])((?:\\.|(?!\1)[^\n])*)\1")
 _LOG = re.compile(r"\bconsole\.(?:log|info|warn|error|debug)\s*\(")
 _GET_CASES = re.compile(r"\bgetCases\s*\(")
 _REMOTE = re.compile(r"""['"]?remote['"]?\s*:\s*true\b""")
@@ -137,9 +139,23 @@ def read_job(text: str, shown: str, job: Job, primero_adaptor: bool) -> None:
             if key not in seen:
                 seen.add(key)
                 job.sent.append(FormField(key, "", pos(offset)))
-    job.reads = list(dict.fromkeys(m.group(1) for m in _READS.finditer(code.masked)))
+    reads: dict[str, int] = {}
+    for match in _READS.finditer(code.masked):
+        reads.setdefault(match.group(1), match.start(1))
+    for match in _READ_KEYS.finditer(code.masked):
+        token = _QUOTED.match(code.text, match.end() - 1)
+        if token:
+            reads.setdefault(token.group(2), match.end() - 1)
+    for start, body in code.strings:  # data.<field> interpolated in template literals
+        if body.startswith("`"):
+            for match in _READS.finditer(body):
+                reads.setdefault(match.group(1), start + match.start(1))
+    job.reads = [FormField(name, "", pos(offset)) for name, offset in sorted(reads.items(), key=lambda kv: kv[1])]
     for match in _LOG.finditer(code.masked):
-        args = code.masked[match.end():code.closing(match.end() - 1) - 1]
+        end = code.closing(match.end() - 1) - 1
+        args = code.masked[match.end():end]
+        # expressions interpolated in template literals are code too
+        args += " " + " ".join(re.findall(r"\$\{([^}]*)\}", code.plain[match.end():end]))
         for chain in _CHAIN.finditer(args):
             words = re.sub(r"\s+", "", chain.group())
             following = args[chain.end():chain.end() + 8].lstrip()
@@ -226,5 +242,6 @@ def _shift(job: Job, line: int) -> None:
         return Pos(pos.path, pos.line + line, pos.column, f"{pos.path}:{pos.line + line}")
 
     job.sent = [FormField(f.name, f.type, moved(f.pos)) for f in job.sent]
+    job.reads = [FormField(f.name, f.type, moved(f.pos)) for f in job.reads]
     for name in ("logged_ids", "fetch_without_remote", "unbounded_fetches"):
         setattr(job, name, [Finding(moved(f.pos), f.what) for f in getattr(job, name)])

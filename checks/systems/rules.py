@@ -11,7 +11,7 @@ from im4cm_lint.rules import Rule
 from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
-    CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, declared_categories,
+    CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, carried, declared_categories,
     export_field_names, field_category, readable_fields, referral_purpose, sensitivity)
 from im4cm_lint_checks.systems.readers import system_facts
 
@@ -532,9 +532,11 @@ class UnmappableFormField(Rule):
 class JobSendsUnlistedField(Rule):
     """
     ## What it checks
-    Every key of the objects an OpenFn job sends (a `const ...Mapping = {...}`, or the object
-    given as `data:`) is a field of a DataExport the job produces: the exports `jobs` binds to the
-    job, else any export of the System.
+    Every field an OpenFn job carries is a field of a DataExport the job produces (the exports
+    `jobs` binds to the job, else any export of the System). A job carries the keys of the
+    objects it sends (a `const ...Mapping = {...}`, or the object given as `data:`) when those are
+    the names its exports use, else the fields it reads from the record it received
+    (`data.<field>`, `data['<field>']`): a proGres -> Primero job reads proGres names.
 
     ## Why it matters
     The DataExport is what the protocol is checked against; the job is what really leaves. The
@@ -567,12 +569,13 @@ class JobSendsUnlistedField(Rule):
                 if not exports:
                     continue
                 listed = {name for export in exports for _, name in export_field_names(export)}
-                for item in job.sent:
+                for item in carried(job, exports, pack):
                     if item.name not in listed:
                         yield self.finding(
                             bound.at(item.pos),
                             f"job '{job.name}' sends '{item.name}', which {', '.join(e.id for e in exports)} "
-                            "does not list; remove it from the job's mapping or add it to the export")
+                            f"{'does' if len(exports) == 1 else 'do'} not list; remove it from the job or add it "
+                            "to the export")
 
 
 class JobLogsIdentifiers(Rule):
@@ -713,8 +716,8 @@ class ExportDrift(Rule):
         for bound in bound_systems(project):
             if bound.facts.format == "openfn-project":
                 bindings = bound.job_exports()
-                sources = [(f"job '{job.name}'", {f.name for f in job.sent}, bound.exports(bindings[job.name]))
-                           for job in bound.facts.jobs if job.name in bindings]
+                sources = [(f"job '{job.name}'", {f.name for f in carried(job, bound.exports(bindings[job.name]), pack)},
+                            bound.exports(bindings[job.name])) for job in bound.facts.jobs if job.name in bindings]
             elif bound.facts.format in ("xlsform", "primero-forms") and not bound.facts.problems:
                 sources = [(f"the form of system '{bound.system.id}'", {f.name for f in bound.facts.fields()},
                             bound.exports())]
