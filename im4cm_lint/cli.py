@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "schema": "im4cm_lint.schema_export:schema_command",
     "report": "im4cm_lint.report:command",
     "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
+    "import": "im4cm_lint_checks.systems.importer:import_command",
 }
 
 
@@ -66,6 +67,7 @@ def cli() -> None:
     im4cm-lint schema [KIND]         JSON Schema for editors
     im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
+    im4cm-lint import FILE --from FORMAT    DataExports from a system's own files
     """
 
 

@@ -30,7 +30,7 @@ _TOKENS = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*\"?|'(?:\\.
 _IDENT = r"[A-Za-z_$][\w$]*"
 _MAPPING = re.compile(rf"\b(?:const|let|var)\s+({_IDENT})\s*=\s*\{{")
 _DATA_PROP = re.compile(rf"\bdata\s*:\s*(\{{|{_IDENT}\b)")
-_READS = re.compile(rf"(?<![\w$.])(?:state\.)?data\.({_IDENT})")
+_READS = re.compile(rf"(?<![\w$.])(?:state\.)?data\.({_IDENT})(?![\w$]|\s*\()")  # not a method call
 _READ_KEYS = re.compile(r"(?<![\w$.])(?:state\.)?data\s*\[\s*['\"]")
 _QUOTED = re.compile(r"(['\"])((?:\\.|(?!\1)[^\n])*)\1")
 _LOG = re.compile(r"\bconsole\.(?:log|info|warn|error|debug)\s*\(")

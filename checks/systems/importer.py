@@ -1,0 +1,134 @@
+"""``im4cm-lint import FILE --from FORMAT``: DataExport documents written from a system's own
+files (FORMAT.md 5.3), so that nobody types a field list by hand.
+
+Fields come in the source's order (an OpenFn job's mapping, the questions of an XLSForm, the
+fields of a Primero forms export or of the forms a Primero role reads); a field the pack cannot
+map is written with a comment asking for its category. A comment names the source.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from im4cm_lint.exitcodes import RC
+from im4cm_lint.schemas import SOURCE_FORMATS, SYSTEMS
+from im4cm_lint.sources import SourceFiles
+
+from im4cm_lint_checks.systems.facts import Facts, FormField
+from im4cm_lint_checks.systems.readers import read
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.+-]*\Z")
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar: plain when safe, else JSON-quoted (valid YAML)."""
+    import yaml
+
+    if _PLAIN.match(value) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _repository(path: Path) -> Path:
+    for folder in path.resolve().parents:
+        if (folder / ".git").exists():
+            return folder
+    return path.resolve().parent
+
+
+def export_text(fields: list[FormField], *, export_id: str, source: str, system: str, field_map: dict,
+                header: dict[str, str | None]) -> str:
+    """One DataExport document; ``header`` holds dpisp, owner, recipient, purpose (None: to fill)."""
+    lines = [f"# Imported by `im4cm-lint import` from {source}.",
+             "# Fields are in the source's order; review them, then fill what is marked.",
+             "apiVersion: im4cm/v1", "kind: DataExport", "metadata:", f"  id: {_scalar(export_id)}"]
+    lines.append(f"  dpisp: {_scalar(header['dpisp'])}" if header.get("dpisp") else "  dpisp:  # the DPISP's id")
+    lines.append(f"system: {_scalar(system)}")
+    for key, words in (("owner", "the party that sends"), ("recipient", "the party that receives"),
+                       ("purpose", "the purpose id from the pack")):
+        lines.append(f"{key}: {_scalar(header[key])}" if header.get(key) else f"{key}:  # {words}")
+    lines += ["level: individual", "fields:"]
+    for item in fields:
+        name = _scalar(item.name)
+        if item.name in field_map:
+            lines.append(f"  - {name}")
+        else:
+            lines.append(f"  - {{name: {name}, category: }}  # not in the pack's field map for {system}: say its category")
+    lines += ["transport:", "  encrypted: true  # check: is the channel encrypted?", ""]
+    return "\n".join(lines)
+
+
+def imported(facts: Facts, *, role: str | None, job: str | None) -> list[tuple[str, list[FormField]]]:
+    """(export id, fields) for each export the source yields."""
+    if facts.format == "openfn-project":
+        jobs = [j for j in facts.jobs if job is None or j.name == job]
+        return [(re.sub(r"[^a-z0-9._-]+", "-", j.name.lower()).strip("-") or "job", j.sent or j.reads) for j in jobs]
+    if facts.format == "primero-config":
+        from im4cm_lint_checks.systems.context import Bound, readable_fields
+
+        roles = [r for r in facts.roles if role is None or r.unique_id == role]
+        bound = Bound(None, None, facts, None)  # readable_fields needs only the facts
+        return [(r.unique_id, list({f.name: f for f in readable_fields(bound, r)}.values())) for r in roles]
+    return [(re.sub(r"[^a-z0-9._-]+", "-", Path(facts.path).stem.lower()).strip("-") or "form", facts.fields())]
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--from", "source_format", type=click.Choice(SOURCE_FORMATS), required=True,
+              help="What FILE is (as a System document's source.format).")
+@click.option("--system", "system", type=click.Choice(SYSTEMS), default="cpims+", show_default=True,
+              help="The system whose field names the export uses (DataExport.system).")
+@click.option("--role", help="primero-config: only the forms this role reads (default: one export per role).")
+@click.option("--job", help="openfn-project: only this job (default: one export per job).")
+@click.option("--dpisp", help="The DPISP the exports rely on.")
+@click.option("--owner", help="The party that sends.")
+@click.option("--recipient", help="The party that receives.")
+@click.option("--purpose", help="The purpose id from the pack.")
+@click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder (for its field maps).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+def import_command(file, source_format, system, role, job, dpisp, owner, recipient, purpose, policy_pack, output):
+    """Write DataExport documents from a system's own FILE: an OpenFn project.yaml (one per job), a
+    Primero configuration bundle (the forms a role reads), Primero's forms export or an XLSForm."""
+    from im4cm_lint.config import find_config, load_config
+    from im4cm_lint.pack import resolve_pack
+    from im4cm_lint.plugins import load_registry
+
+    path = Path(file)
+    files = SourceFiles(str(path), _repository(path))
+    facts = read(files, source_format, path.name)
+    problems = ([facts.unreadable] if facts.unreadable else []) + [
+        f"{p.pos.path}:{p.pos.line}:{p.pos.column}: {p.message}" for p in facts.problems]
+    for problem in problems:
+        click.echo(f"im4cm-lint import: {problem}", err=True)
+    if facts.unreadable:
+        sys.exit(RC.FATAL)
+    config, config_problems = load_config(find_config(path), Path.cwd())
+    loaded = resolve_pack(policy_pack or config.policy_pack, load_registry().packs, config.root)
+    if loaded.pack is None:
+        for diag in loaded.diagnostics:
+            click.echo(f"im4cm-lint import: {diag.message}", err=True)
+        sys.exit(RC.FATAL)
+    field_map = loaded.pack.field_map(system) or {}
+    exports = imported(facts, role=role, job=job)
+    if not exports:
+        click.echo(f"im4cm-lint import: {file} holds no {'job' if job else 'role' if role else 'field'} to import",
+                   err=True)
+        sys.exit(RC.FATAL)
+    header = {"dpisp": dpisp, "owner": owner, "recipient": recipient, "purpose": purpose}
+    where = path.as_posix()
+    texts = [export_text(fields, export_id=export_id, system=system, field_map=field_map, header=header,
+                         source=f"{where} ({source_format}" + (f", job {export_id}" if source_format == "openfn-project"
+                                                               else f", role {export_id}" if source_format == "primero-config"
+                                                               else "") + ")")
+             for export_id, fields in exports]
+    text = "---\n".join(texts)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    sys.exit(RC.FINDINGS if problems else RC.OK)
