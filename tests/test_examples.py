@@ -18,7 +18,7 @@ TODAY = "2026-11-24"
 CLEAN = "examples/et-gambella"
 DRAFT = "examples/ke-kakuma-draft"
 DRAFT_README = EXAMPLES / "ke-kakuma-draft" / "README.md"
-FAMILIES = ("PARSE", "SCHEMA", "REF", "ROLE", "CLAUSE", "LIFE", "DPIA", "SHARE", "ANNEXC")
+FAMILIES = ("PARSE", "SCHEMA", "REF", "ROLE", "CLAUSE", "LIFE", "DPIA", "SHARE", "ANNEXC", "SYSTEM")
 
 LISTING_LINE = re.compile(r"^(?P<path>\S+):(?P<line>\d+):(?P<col>\d+): (?P<rule>[A-Z]+\d{3}) (?:error|warning|info) ")
 
@@ -43,7 +43,7 @@ def test_clean_example_has_no_findings_at_all():
     run = lint_json("--today", TODAY, CLEAN)
     assert run.json["diagnostics"] == []
     assert run.code == 0
-    assert run.json["summary"]["documents"] == 7
+    assert run.json["summary"]["documents"] == 11
 
 
 def test_clean_example_passes_with_info_as_failing_severity():

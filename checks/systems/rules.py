@@ -8,16 +8,13 @@ from typing import Iterator
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.rules import Rule
+from im4cm_lint.words import plural
 from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
     CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, carried, declared_categories,
     export_field_names, field_category, readable_fields, referral_purpose, sensitivity)
 from im4cm_lint_checks.systems.readers import system_facts
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class SourceUnreadable(Rule):
@@ -279,12 +276,12 @@ class ReferralRoleBeyondRules(Rule):
                     beyond = sorted(readable - allowed)
                     if not beyond:
                         continue
-                    rule_words = (f"the {_plural(len(rules), 'sharing rule')} from {party} for "
+                    rule_words = (f"the {plural(len(rules), 'sharing rule')} from {party} for "
                                   f"{' or '.join(kinds)}" if rules else f"any sharing rule from {party} for {' or '.join(kinds)}")
                     yield self.finding(
                         bound.at(role.pos),
                         f"{' and '.join(kinds)} role '{role.unique_id}' held by '{party}' reads "
-                        f"{_plural(len(beyond), 'category')} beyond {rule_words}: {', '.join(beyond)}; remove those "
+                        f"{plural(len(beyond), 'category', 'categories')} beyond {rule_words}: {', '.join(beyond)}; remove those "
                         "forms from the role or agree the categories in a sharing rule")
 
 
@@ -476,7 +473,7 @@ class SevereFormUnencrypted(Rule):
                 categories = sorted({c for _, c in severe})
                 yield self.finding(
                     bound.at(bound.facts.settings_pos or severe[0][0].pos),
-                    f"the form of system '{bound.system.id}' asks {_plural(len(severe), 'question')} of severe "
+                    f"the form of system '{bound.system.id}' asks {plural(len(severe), 'question')} of severe "
                     f"categories ({', '.join(categories)}; the first at {severe[0][0].pos.address}) but its settings "
                     "have no public_key; encrypt its submissions")
 

@@ -46,7 +46,7 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
         if kind in NO_DATA:
             continue
         where = cell_name(sheet.title, number, name_at + 1)
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or not name.strip() or is_formula(name):
             if not is_formula(name):
                 facts.problem(Pos(facts.path, number, name_at + 1, where),
                               f"{where}: a question of type '{kind.split()[0]}' has no name")
