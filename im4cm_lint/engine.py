@@ -435,7 +435,7 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
             caching.file_stamp(config_file), caching.file_stamp(options.baseline),
             caching.file_stamp(config.baseline and config.root / config.baseline), found, registry.problems)
         stored = cache.results(key) if key else None
-        if stored is not None and unchanged(stored[5]):  # [5]: the System sources the run read
+        if stored is not None and len(stored) == 6 and unchanged(stored[5]):  # [5]: System sources the run read
             result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored[:5]
             return result
     documents, load_problems = load_documents(inputs, config.max_file_size, cache, options.jobs)

@@ -156,7 +156,7 @@ def test_no_cache_neither_reads_nor_writes_the_cache(country):
     real = lint_json(".", cwd=country)
     results = country / CACHE_DIR / "results.pickle"
     stamp, stored = pickle.loads(results.read_bytes())
-    forged = {key: pickle.dumps(([], 2, 2, 0, False)) for key in stored}  # a cache that lies
+    forged = {key: pickle.dumps(([], 2, 2, 0, False, {})) for key in stored}  # a cache that lies
     results.write_bytes(pickle.dumps((stamp, forged)))
     assert lint_json(".", cwd=country).findings() == []  # the forged results are what a warm run shows...
     assert lint_json("--no-cache", ".", cwd=country).out == real.out  # ...and --no-cache never reads them
