@@ -40,7 +40,9 @@ def _documents_of(folder: Path) -> dict[str, str]:
     for path in sorted(folder.rglob("*")):
         if path.suffix in _TEMPLATE_SUFFIXES and path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts):
             text = path.read_text(encoding="utf-8")
-            if re.search(r"^apiVersion:\s*im4cm/", text, re.M):
+            # System documents point at files outside the documents (a bundle, a workbook, jobs):
+            # the corpora measure documents, so they are left out
+            if re.search(r"^apiVersion:\s*im4cm/", text, re.M) and not re.search(r"^kind:\s*System\b", text, re.M):
                 found[path.relative_to(folder).as_posix()] = text
     return found
 

@@ -11,12 +11,51 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+def pointer(parts: tuple) -> str:
+    """RFC 6901 JSON pointer of ``parts``."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts) or "/"
+
+
 class Pos:
-    path: str  # as findings show it
-    line: int
-    column: int
-    address: str  # JSON pointer, sheet!cell or file:line
+    """Where a fact stands: ``path`` (as findings show it), 1-based ``line`` and ``column``, and
+    ``address`` (JSON pointer, sheet!cell or file:line). A JSON reader gives the pointer's parts
+    and a ``locator`` instead: positions in a large JSON file cost a walk, so they are found only
+    for the facts a finding points at."""
+
+    __slots__ = ("path", "_address", "_place", "_locator")
+
+    def __init__(self, path: str, line: int = 1, column: int = 1, address: str | tuple = "", locator=None):
+        self.path, self._address = path, address
+        self._place = None if locator is not None else (line, column)
+        self._locator = locator  # has .position(parts) -> (line, column)
+
+    @property
+    def address(self) -> str:
+        if isinstance(self._address, tuple):
+            self._address = pointer(self._address)
+        return self._address
+
+    def _where(self) -> tuple[int, int]:
+        if self._place is None:
+            self._place, self._locator = self._locator.position(self._address_parts()), None
+        return self._place
+
+    def _address_parts(self) -> tuple:
+        if isinstance(self._address, tuple):
+            return self._address
+        return tuple(int(p) if p.isdigit() else p.replace("~1", "/").replace("~0", "~")
+                     for p in self._address.split("/")[1:] if self._address != "/")
+
+    @property
+    def line(self) -> int:
+        return self._where()[0]
+
+    @property
+    def column(self) -> int:
+        return self._where()[1]
+
+    def __repr__(self) -> str:
+        return f"Pos({self.path!r}, {self.address!r})"
 
 
 @dataclass(frozen=True)
@@ -109,12 +148,17 @@ class Facts:
     jobs: list[Job] = field(default_factory=list)
     encrypted: bool | None = None
     settings_pos: Pos | None = None
+    _forms: dict[str, Form] = field(default_factory=dict, repr=False)  # by unique id, built on first use
 
     def problem(self, pos: Pos, message: str) -> None:
         self.problems.append(Problem(pos, message))
 
     def form(self, unique_id: str) -> Form | None:
-        return next((form for form in self.forms if form.unique_id == unique_id), None)
+        if len(self._forms) != len(self.forms):
+            self._forms = {}
+            for form in self.forms:
+                self._forms.setdefault(form.unique_id, form)
+        return self._forms.get(unique_id)
 
     def fields(self) -> list[FormField]:
         """Every field of every form, in the source's order, each name once."""

@@ -12,13 +12,10 @@ import bisect
 import json
 import re
 
+from im4cm_lint_checks.systems.facts import pointer  # noqa: F401 - the pointers this module locates
+
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-
-
-def pointer(parts: tuple) -> str:
-    """RFC 6901 JSON pointer of ``parts``."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts) or "/"
 
 
 class JsonIndex:

@@ -36,8 +36,7 @@ class _Bundle:
         self.facts = facts
 
     def pos(self, parts: tuple) -> Pos:
-        line, column = self.index.position(parts)
-        return Pos(self.facts.path, line, column, pointer(parts))
+        return Pos(self.facts.path, address=parts, locator=self.index)
 
     def problem(self, parts: tuple, message: str) -> None:
         self.facts.problem(self.pos(parts), f"{pointer(parts)}: {message}")

@@ -514,7 +514,7 @@ class UnmappableFormField(Rule):
             declared = declared_categories(bound)
             if bound.facts.format == "primero-config":
                 outward = [r for r in bound.facts.roles if r.referral or r.transfer or any(map(r.can, EXPORT_ACTIONS))]
-                fields = list({f.pos: f for r in outward for f in readable_fields(bound, r)}.values())
+                fields = list({f.pos.address: f for r in outward for f in readable_fields(bound, r)}.values())
             else:
                 fields = [f for form in bound.facts.forms for f in form.fields]
             for item in fields:
