@@ -436,3 +436,10 @@ def test_five_megabyte_bundle_reads_and_checks_in_under_a_second(gambella):
     started = time.monotonic()
     assert system_findings(gambella) == []
     assert time.monotonic() - started < 3  # the whole CLI run; bench/run.py measures the check alone
+
+
+def test_jobs_naming_a_job_the_project_does_not_have(gambella):
+    doc = gambella / "systems" / "openfn.yaml"
+    doc.write_text(doc.read_text().replace("  f1-1-send-referrals-to-primero:", "  f1-1-send-referral-to-primero:"))
+    assert system_findings(gambella) == [("SYSTEM015", "systems/openfn.yaml", line_of(doc, "f1-1-send-referral-to"), 3)]
+    assert "did you mean 'f1-1-send-referrals-to-primero'?" in messages(gambella)[0]

@@ -105,13 +105,13 @@ def field_category(bound: Bound, pack: Pack, name: str, declared: dict[str, str]
     return category if category in pack.categories else None
 
 
-def readable_fields(bound: Bound, role: Role) -> list[FormField]:
+def readable_fields(facts: Facts, role: Role) -> list[FormField]:
     """The fields of the forms a role can read, subforms included."""
     found: list[FormField] = []
     seen: set[str] = set()
     todo = list(role.forms)
     while todo:
-        form = bound.facts.form(todo.pop(0))
+        form = facts.form(todo.pop(0))
         if form is None or form.unique_id in seen:
             continue
         seen.add(form.unique_id)

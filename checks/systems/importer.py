@@ -69,11 +69,10 @@ def imported(facts: Facts, *, role: str | None, job: str | None) -> list[tuple[s
         jobs = [j for j in facts.jobs if job is None or j.name == job]
         return [(re.sub(r"[^a-z0-9._-]+", "-", j.name.lower()).strip("-") or "job", j.sent or j.reads) for j in jobs]
     if facts.format == "primero-config":
-        from im4cm_lint_checks.systems.context import Bound, readable_fields
+        from im4cm_lint_checks.systems.context import readable_fields
 
         roles = [r for r in facts.roles if role is None or r.unique_id == role]
-        bound = Bound(None, None, facts, None)  # readable_fields needs only the facts
-        return [(r.unique_id, list({f.name: f for f in readable_fields(bound, r)}.values())) for r in roles]
+        return [(r.unique_id, list({f.name: f for f in readable_fields(facts, r)}.values())) for r in roles]
     return [(re.sub(r"[^a-z0-9._-]+", "-", Path(facts.path).stem.lower()).strip("-") or "form", facts.fields())]
 
 

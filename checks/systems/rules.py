@@ -8,7 +8,7 @@ from typing import Iterator
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.rules import Rule
-from im4cm_lint.words import plural
+from im4cm_lint.words import did_you_mean, plural
 from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
@@ -68,7 +68,8 @@ class UnknownReference(Rule):
     """
     ## What it checks
     A System document names things that exist: its `metadata.dpisp`, the DPISP parties in
-    `operated_by`, `agencies` and `assignments`, and the DataExports in `exports` and `jobs`.
+    `operated_by`, `agencies` and `assignments`, the DataExports in `exports` and `jobs`, and the
+    jobs of its OpenFn project as keys of `jobs`.
 
     ## Why it matters
     A system bound to a party or export that does not exist is checked against nothing: its
@@ -119,6 +120,14 @@ class UnknownReference(Rule):
                 if isinstance(export_id, str) and export_id not in exports:
                     yield self.finding(locate(listed, number), f"export '{export_id}' is not among the linted documents")
             jobs = system.get("jobs")
+            facts = system_facts(project, system) if isinstance(jobs, YMap) else None
+            if facts is not None and facts.format == "openfn-project" and not facts.unreadable:
+                names = {job.name for job in facts.jobs}
+                for job in jobs:
+                    if job not in names:
+                        yield self.finding(locate(jobs, job, on_key=True),
+                                           f"job '{job}' is not a job of the project {facts.path}"
+                                           f"{did_you_mean(job, names)}")
             for job, ids in (jobs.items() if isinstance(jobs, YMap) else ()):
                 for number, export_id in enumerate(ids if isinstance(ids, list) else []):
                     if isinstance(export_id, str) and export_id not in exports:
@@ -266,7 +275,7 @@ class ReferralRoleBeyondRules(Rule):
                 kinds = [kind for kind, on in (("referral", role.referral), ("transfer", role.transfer)) if on]
                 if not kinds:
                     continue
-                readable = {field_category(bound, pack, f.name, declared) for f in readable_fields(bound, role)}
+                readable = {field_category(bound, pack, f.name, declared) for f in readable_fields(bound.facts, role)}
                 readable.discard(None)
                 for party in bound.holders(role):
                     rules = [rule for rule in bound.dpisp.sharing_rules.values() if rule.get("from") == party and (
@@ -514,7 +523,7 @@ class UnmappableFormField(Rule):
             declared = declared_categories(bound)
             if bound.facts.format == "primero-config":
                 outward = [r for r in bound.facts.roles if r.referral or r.transfer or any(map(r.can, EXPORT_ACTIONS))]
-                fields = list({f.pos.address: f for r in outward for f in readable_fields(bound, r)}.values())
+                fields = list({f.pos.address: f for r in outward for f in readable_fields(bound.facts, r)}.values())
             else:
                 fields = [f for form in bound.facts.forms for f in form.fields]
             for item in fields:
