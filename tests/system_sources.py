@@ -1,7 +1,8 @@
 """Real-shaped system files for the tests and the examples: Primero configuration bundles, Primero
 forms exports, XLSForms. ``python3 tests/system_sources.py --write`` writes the files of
 examples/et-gambella/systems and examples/ke-kakuma-draft/systems (the OpenFn jobs there are kept
-as text).
+as text); ``--write-fixtures`` writes tests/fixtures/countries/systems-mini, the base of the
+SYSTEM rule cases (tests/rules/cases/SYSTEM*.yml).
 
 Shapes follow the public sources, read at these commits:
 - primeroIMS/primero @4b95bf947480e7cdd1fca197b1c7ef7188a9bd8e: PrimeroConfiguration#to_json with
@@ -260,7 +261,191 @@ def write_examples() -> None:
     kakuma_intake(kakuma / "kobo" / "tcwn-intake.xlsx")
 
 
+def write_fixtures() -> None:
+    write_mini(REPO / "tests" / "fixtures" / "countries" / "systems-mini")
+
+
+
+# --- the small operation the SYSTEM rule cases start from (tests/fixtures/countries/systems-mini) ----
+
+MINI_DPISP = """\
+apiVersion: im4cm/v1
+kind: DPISP
+metadata:
+  id: et-gambella
+  country: ET
+  operation: Gambella refugee response (rule cases)
+  setting: refugee
+  template: im4cm-standard@2024.1
+  version: 1.0.0
+  status: draft
+parties:
+  - {id: unhcr, name: UNHCR, type: un_agency, unhcr_roles: [service_provider]}
+  - {id: unicef, name: UNICEF, type: un_agency}
+  - {id: sc, name: Save the Children, type: ingo, systems: [cpims+]}
+  - {id: gvca, name: Gilo Valley Children's Aid, type: lngo, systems: [cpims+]}
+roles:
+  case_management_supervisor:
+    - holder: {name: Y. Omot, title: Case Management Supervisor, party: sc}
+sharing:
+  - id: sc-to-gvca-referral
+    from: sc
+    to: gvca
+    purpose: referral.service
+    basis: consent
+    categories: [record.case_id, identity.name, identity.sex, identity.dob_age, service.referral]
+  - id: gvca-to-sc-referral
+    from: gvca
+    to: sc
+    purpose: referral.service
+    basis: consent
+    categories: [record.case_id, identity.name, identity.sex, identity.dob_age, service.referral]
+  - id: sc-to-unhcr-bip
+    from: sc
+    to: unhcr
+    unhcr_role: service_provider
+    purpose: bip.referral
+    basis: consent
+    categories: [record.case_id, identity.name, identity.sex, identity.dob_age, service.referral]
+"""
+
+MINI_CPIMS = """\
+apiVersion: im4cm/v1
+kind: System
+metadata: {id: gambella-cpims, dpisp: et-gambella}
+system: cpims+
+operated_by: unicef
+source: {format: primero-config, path: cpims/config_data.json}
+agencies: {UNICEF: unicef, SCI: sc, GVCA: gvca}
+assignments:
+  unicef: [role-cp-administrator]
+  sc: [role-cp-manager, role-referral]
+  gvca: [role-referral]
+"""
+
+MINI_EXPORT = """\
+apiVersion: im4cm/v1
+kind: DataExport
+metadata: {id: sc-referral-to-unhcr, dpisp: et-gambella}
+system: cpims+
+owner: sc
+recipient: unhcr
+purpose: bip.referral
+sharing_rule: sc-to-unhcr-bip
+level: individual
+fields: [case_id, name_first, sex, date_of_birth, service_type]
+transport: {encrypted: true}
+"""
+
+MINI_OPENFN = """\
+apiVersion: im4cm/v1
+kind: System
+metadata: {id: gambella-interop, dpisp: et-gambella}
+system: cpims+
+source: {format: openfn-project, path: openfn/project.yaml}
+exports: [sc-referral-to-unhcr]
+jobs: {send-referrals: [sc-referral-to-unhcr]}
+"""
+
+MINI_PROJECT = """\
+name: mini-interop
+workflows:
+  referrals:
+    name: CPIMS+ referrals to proGres v4
+    jobs:
+      send-referrals:
+        name: sendReferrals
+        adaptor: '@openfn/language-primero@2.5.0'
+        body:
+          path: ./jobs/sendReferrals.js
+"""
+
+MINI_JOB = """\
+getCases({ remote: true, service_implementing_agency: 'UNHCR' }, state => state);
+
+each('$.data[*]', fn(state => {
+  const { data } = state;
+  const referralMapping = {
+    case_id: data.case_id,
+    name_first: data.name_first,
+    sex: data.sex,
+    date_of_birth: data.date_of_birth,
+    service_type: data.service_type,
+  };
+  console.log('Sending one referral');
+  return http.post({ url: state.configuration.url, data: referralMapping })(state);
+}));
+"""
+
+MINI_KOBO = """\
+apiVersion: im4cm/v1
+kind: System
+metadata: {id: gvca-kobo-intake, dpisp: et-gambella}
+system: kobo
+operated_by: gvca
+source: {format: xlsform, path: kobo/intake.xlsx}
+exports: [gvca-intake-to-sc]
+---
+apiVersion: im4cm/v1
+kind: DataExport
+metadata: {id: gvca-intake-to-sc, dpisp: et-gambella}
+system: kobo
+owner: gvca
+recipient: sc
+purpose: referral.service
+sharing_rule: gvca-to-sc-referral
+level: individual
+fields:
+  - {name: child_name, category: identity.name}
+  - {name: child_sex, category: identity.sex}
+  - {name: child_age, category: identity.dob_age}
+  - {name: concern_details, category: protection.concern.narrative}
+transport: {encrypted: true}
+"""
+
+
+def mini_bundle() -> dict:
+    forms = [
+        form("basic_identity", [field("case_id_display"), field("name_first"), field("sex", "select_box"),
+                                field("date_of_birth", "date_field")], group="identification_registration"),
+        form("protection_concerns", [field("protection_concerns", "select_box", multi_select=True)],
+             group="assessment", order=40),
+    ]
+    return bundle(
+        forms=forms,
+        roles=[role("role-cp-administrator", "CP Administrator", [], {}, group_permission="all"),
+               role("role-cp-manager", "CP Manager", MANAGER, {"basic_identity": "rw", "protection_concerns": "rw"},
+                    group_permission="group", manager=True),
+               role("role-referral", "Referral", REFERRAL, {"basic_identity": "r"}, referral=True)],
+        agencies=[agency("UNICEF", "UNICEF"), agency("SCI", "Save the Children International"),
+                  agency("GVCA", "Gilo Valley Children's Aid")],
+        groups=[group("usergroup-sci", "Save the Children", ["agency-sci"]),
+                group("usergroup-gvca", "GVCA", ["agency-gvca"])],
+    )
+
+
+def mini_intake(path: Path, public_key: str | None = PUBLIC_KEY) -> Path:
+    return write_xlsform(path, [SURVEY_HEADER, ["text", "child_name", "Name of the child", "yes", ""],
+                                ["select_one sex", "child_sex", "Sex", "yes", ""],
+                                ["integer", "child_age", "Age in years", "yes", ""],
+                                ["text", "concern_details", "What happened, in the child's words", "", ""]],
+                         public_key=public_key, form_id="gvca_intake")
+
+
+def write_mini(root: Path) -> None:
+    """The SYSTEM rule cases' base: a small operation whose systems lint clean under SYSTEM."""
+    for name, text in {"dpisp.yaml": MINI_DPISP, "exports/referral.yaml": MINI_EXPORT,
+                       "systems/cpims.yaml": MINI_CPIMS, "systems/openfn.yaml": MINI_OPENFN,
+                       "systems/openfn/project.yaml": MINI_PROJECT, "systems/openfn/jobs/sendReferrals.js": MINI_JOB,
+                       "systems/kobo.yaml": MINI_KOBO}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    write_json(root / "systems" / "cpims" / "config_data.json", mini_bundle())
+    mini_intake(root / "systems" / "kobo" / "intake.xlsx")
+    mini_intake(root / "systems" / "kobo" / "intake-unencrypted.xlsx", public_key=None)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--write"]:
-        sys.exit("usage: python3 tests/system_sources.py --write")
-    write_examples()
+    if sys.argv[1:] not in (["--write"], ["--write-fixtures"]):
+        sys.exit("usage: python3 tests/system_sources.py --write | --write-fixtures")
+    write_examples() if sys.argv[1] == "--write" else write_fixtures()

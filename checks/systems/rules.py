@@ -38,7 +38,7 @@ class SourceUnreadable(Rule):
     ```
     Fixed:
     ```yaml
-    source: {format: primero-config, path: systems/cpims/config_data.json}
+    source: {format: primero-config, path: cpims/config_data.json}   # next to the System document
     ```
 
     ## How to fix
@@ -151,11 +151,11 @@ class AgencyNotParty(Rule):
 
     ## Example
     ```yaml
-    agencies: {SCI: sc}            # the bundle also has agency_code IRC
+    agencies: {UNICEF: unicef, SCI: sc}            # the bundle also has agency_code GVCA
     ```
     Fixed:
     ```yaml
-    agencies: {SCI: sc, IRC: irc}
+    agencies: {UNICEF: unicef, SCI: sc, GVCA: gvca}
     ```
 
     ## How to fix
@@ -200,11 +200,11 @@ class ExportRoleWithoutRule(Rule):
 
     ## Example
     ```yaml
-    assignments: {gvca: [role-cp-manager]}   # role-cp-manager has export_json
+    assignments: {unicef: [role-cp-manager]}         # export_unhcr_csv; no sharing rule from unicef
     ```
     Fixed:
     ```yaml
-    assignments: {gvca: [role-cp-case-worker]}   # a role without export permissions
+    assignments: {unicef: [role-cp-administrator]}   # a role without export permissions
     ```
 
     ## How to fix
@@ -250,11 +250,11 @@ class ReferralRoleBeyondRules(Rule):
 
     ## Example
     ```yaml
-    assignments: {sc: [role-referral]}   # reads the form protection_concern_details
+    source: {format: primero-config, path: cpims/config_data.json}    # role-referral reads protection_concerns
     ```
     Fixed:
     ```yaml
-    assignments: {sc: [role-referral]}   # reads basic_identity and services only
+    source: {format: primero-config, path: cpims/config_data.2026-11.json}   # exported again: basic_identity only
     ```
 
     ## How to fix
@@ -310,13 +310,11 @@ class ConsentOverrideNotNamed(Rule):
 
     ## Example
     ```yaml
-    assignments: {sc: [role-cp-manager]}    # consent_override; no supervisor of sc in the DPISP
+    assignments: {gvca: [role-cp-manager]}   # consent_override; the DPISP names no supervisor of gvca
     ```
     Fixed:
     ```yaml
-    # dpisp.yaml roles:
-    case_management_supervisor:
-      - holder: {name: Y. Omot, title: Case Management Supervisor, party: sc}
+    assignments: {gvca: [role-referral]}     # or name gvca's case_management_supervisor in the DPISP
     ```
 
     ## How to fix
@@ -365,11 +363,11 @@ class CrossAgencyGroup(Rule):
 
     ## Example
     ```yaml
-    agencies: {SCI: sc, GVCA: gvca}   # one user group holds both agencies
+    source: {format: primero-config, path: cpims/config_data.json}   # usergroup-camp: SCI and UNICEF
     ```
     Fixed:
     ```yaml
-    agencies: {SCI: sc, GVCA: gvca}   # one user group per agency
+    source: {format: primero-config, path: cpims/config_data.2026-11.json}   # one user group per agency
     ```
 
     ## How to fix
@@ -413,11 +411,11 @@ class TermsOfUseDisabled(Rule):
 
     ## Example
     ```yaml
-    agencies: {GVCA: gvca}          # Agency GVCA: terms_of_use_enabled: false
+    source: {format: primero-config, path: cpims/config_data.json}   # GVCA: terms_of_use_enabled: false
     ```
     Fixed:
     ```yaml
-    agencies: {GVCA: gvca}          # Agency GVCA: terms_of_use_enabled: true, terms uploaded
+    source: {format: primero-config, path: cpims/config_data.2026-11.json}   # GVCA's terms enabled
     ```
 
     ## How to fix
@@ -455,11 +453,11 @@ class SevereFormUnencrypted(Rule):
 
     ## Example
     ```yaml
-    source: {format: xlsform, path: systems/kobo/intake.xlsx}   # settings sheet without public_key
+    source: {format: xlsform, path: kobo/intake-unencrypted.xlsx}   # no public_key in settings
     ```
     Fixed:
     ```yaml
-    source: {format: xlsform, path: systems/kobo/intake.xlsx}   # settings: public_key: MIIBIjAN...
+    source: {format: xlsform, path: kobo/intake.xlsx}   # settings: public_key: MIIBIjAN...
     ```
 
     ## How to fix
@@ -502,11 +500,18 @@ class UnmappableFormField(Rule):
 
     ## Example
     ```yaml
-    exports: [kobo-intake]          # lists some questions of the form, not all
+    fields:                         # the form also asks child_age
+      - {name: child_name, category: identity.name}
+      - {name: child_sex, category: identity.sex}
+      - {name: concern_details, category: protection.concern.narrative}
     ```
     Fixed:
     ```yaml
-    exports: [kobo-intake]          # every question, with {name: ..., category: ...}
+    fields:
+      - {name: child_name, category: identity.name}
+      - {name: child_sex, category: identity.sex}
+      - {name: child_age, category: identity.dob_age}
+      - {name: concern_details, category: protection.concern.narrative}
     ```
 
     ## How to fix
@@ -551,11 +556,17 @@ class JobSendsUnlistedField(Rule):
 
     ## Example
     ```yaml
-    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # the job also sends `email`
+    send-referrals:                 # a job of project.yaml; its export lists case_id and name_first
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        const referralMapping = { case_id: data.case_id, name_first: data.name_first, email: user.email };
     ```
     Fixed:
     ```yaml
-    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # `email` removed from the mapping
+    send-referrals:
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        const referralMapping = { case_id: data.case_id, name_first: data.name_first };
     ```
 
     ## How to fix
@@ -598,11 +609,17 @@ class JobLogsIdentifiers(Rule):
 
     ## Example
     ```yaml
-    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # console.log('ids', caseid)
+    send-referrals:                 # a job of project.yaml
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        console.log('Primero case id(s) :: ', caseid);
     ```
     Fixed:
     ```yaml
-    jobs: {f2-2-send-referral: [sc-cpims-to-progres-bip-referral]}   # console.log('cases', caseid.length)
+    send-referrals:
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        console.log('Primero cases :: ', caseid.length);
     ```
 
     ## How to fix
@@ -634,11 +651,17 @@ class FetchWithoutRemote(Rule):
 
     ## Example
     ```yaml
-    jobs: {f2-1-get-cases: []}      # getCases({case_id: ...}, ...)
+    send-referrals:                 # a job of project.yaml
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        getCases({ service_implementing_agency: 'UNHCR' }, state => state);
     ```
     Fixed:
     ```yaml
-    jobs: {f2-1-get-cases: []}      # getCases({remote: true, case_id: ...}, ...)
+    send-referrals:
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        getCases({ remote: true, service_implementing_agency: 'UNHCR' }, state => state);
     ```
 
     ## How to fix
@@ -668,11 +691,17 @@ class UnboundedUserFetch(Rule):
 
     ## Example
     ```yaml
-    jobs: {f2-2-send-referral: []}  # http.get({url: `${host}/api/v2/users?per=100000`})
+    send-referrals:                 # a job of project.yaml
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        http.get({ url: `${host}/api/v2/users?per=100000&page=1` });
     ```
     Fixed:
     ```yaml
-    jobs: {f2-2-send-referral: []}  # http.get({url: `${host}/api/v2/users?user_name=${owner}`})
+    send-referrals:
+      adaptor: '@openfn/language-primero@2.5.0'
+      body: |
+        http.get({ url: `${host}/api/v2/users?user_name=${data.owned_by}` });
     ```
 
     ## How to fix
@@ -705,11 +734,11 @@ class ExportDrift(Rule):
 
     ## Example
     ```yaml
-    fields: [name_first, name_nickname]    # the job no longer sends name_nickname
+    fields: [case_id, name_first, name_nickname, sex, date_of_birth, service_type]   # no name_nickname in the job
     ```
     Fixed:
     ```yaml
-    fields: [name_first]
+    fields: [case_id, name_first, sex, date_of_birth, service_type]
     ```
 
     ## How to fix
