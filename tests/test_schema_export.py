@@ -37,7 +37,7 @@ def documents_under(root: Path) -> list[tuple[str, dict, bool]]:
 def test_bundle_is_a_valid_draft07_schema_for_every_kind():
     schema = bundle()
     jsonschema.Draft7Validator.check_schema(schema)
-    assert set(schema["definitions"]) == {"DPISP", "DPIA", "DataExport", "PolicyPack"}
+    assert set(schema["definitions"]) == {"DPISP", "DPIA", "DataExport", "System", "PolicyPack"}
     assert schema["definitions"]["DPISP"]["required"] == ["apiVersion", "kind", "metadata", "parties"]
 
 
