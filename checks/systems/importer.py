@@ -63,25 +63,32 @@ def export_text(fields: list[FormField], *, export_id: str, source: str, system:
     return "\n".join(lines)
 
 
-def imported(facts: Facts, *, role: str | None, job: str | None) -> list[tuple[str, list[FormField]]]:
-    """(export id, fields) for each export the source yields."""
+def _export_id(name: str, fallback: str) -> str:
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or fallback
+
+
+def imported(facts: Facts, *, role: str | None, job: str | None) -> list[tuple[str, str, list[FormField]]]:
+    """(export id, what in the source it comes from, fields) for each export the source yields."""
     if facts.format == "openfn-project":
         jobs = [j for j in facts.jobs if job is None or j.name == job]
-        return [(re.sub(r"[^a-z0-9._-]+", "-", j.name.lower()).strip("-") or "job", j.sent or j.reads) for j in jobs]
+        return [(_export_id(j.name, "job"), f"job {j.name}", j.sent or j.reads) for j in jobs]
     if facts.format == "primero-config":
         from im4cm_lint_checks.systems.context import readable_fields
 
         roles = [r for r in facts.roles if role is None or r.unique_id == role]
-        return [(r.unique_id, list({f.name: f for f in readable_fields(facts, r)}.values())) for r in roles]
-    return [(re.sub(r"[^a-z0-9._-]+", "-", Path(facts.path).stem.lower()).strip("-") or "form", facts.fields())]
+        return [(_export_id(r.unique_id, "role"), f"forms role {r.unique_id} reads",
+                 list({f.name: f for f in readable_fields(facts, r)}.values())) for r in roles]
+    return [(_export_id(Path(facts.path).stem, "form"), "its questions" if facts.format == "xlsform" else "its fields",
+             facts.fields())]
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--from", "source_format", type=click.Choice(SOURCE_FORMATS), required=True,
               help="What FILE is (as a System document's source.format).")
-@click.option("--system", "system", type=click.Choice(SYSTEMS), default="cpims+", show_default=True,
-              help="The system whose field names the export uses (DataExport.system).")
+@click.option("--system", "system", type=click.Choice(SYSTEMS),
+              help="The system whose field names the export uses (DataExport.system) [default: kobo for an "
+                   "XLSForm, else cpims+].")
 @click.option("--role", help="primero-config: only the forms this role reads (default: one export per role).")
 @click.option("--job", help="openfn-project: only this job (default: one export per job).")
 @click.option("--dpisp", help="The DPISP the exports rely on.")
@@ -112,6 +119,7 @@ def import_command(file, source_format, system, role, job, dpisp, owner, recipie
         for diag in loaded.diagnostics:
             click.echo(f"im4cm-lint import: {diag.message}", err=True)
         sys.exit(RC.FATAL)
+    system = system or ("kobo" if source_format == "xlsform" else "cpims+")
     field_map = loaded.pack.field_map(system) or {}
     exports = imported(facts, role=role, job=job)
     if not exports:
@@ -119,12 +127,9 @@ def import_command(file, source_format, system, role, job, dpisp, owner, recipie
                    err=True)
         sys.exit(RC.FATAL)
     header = {"dpisp": dpisp, "owner": owner, "recipient": recipient, "purpose": purpose}
-    where = path.as_posix()
     texts = [export_text(fields, export_id=export_id, system=system, field_map=field_map, header=header,
-                         source=f"{where} ({source_format}" + (f", job {export_id}" if source_format == "openfn-project"
-                                                               else f", role {export_id}" if source_format == "primero-config"
-                                                               else "") + ")")
-             for export_id, fields in exports]
+                         source=f"{path.as_posix()} ({source_format}, {what})")
+             for export_id, what, fields in exports]
     text = "---\n".join(texts)
     if output:
         Path(output).write_text(text, encoding="utf-8")
