@@ -217,10 +217,13 @@ class Project:
         root = self.root or _git_root(Path(system.path)) or Path(system.path).parent
         return SourceFiles(system.path, root, record=self.sources_read)
 
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: tuple, compute: Callable[[], Any], pending: Any = None) -> Any:
         """``compute()`` once per run for ``key``: lets several rules of a plugin share work done
-        on the same documents (reading a System's source) without module-level state."""
+        on the same documents (reading a System's source) without module-level state. While it
+        runs, and for good if it is stopped (a check past its time), ``key`` holds ``pending``,
+        so the next rule does not start the same work again."""
         if key not in self._memo:
+            self._memo[key] = pending
             self._memo[key] = compute()
         return self._memo[key]
 

@@ -265,12 +265,12 @@ def test_zip_bomb_posing_as_xlsx(gambella):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
         with bomb.open("xl/worksheets/sheet1.xml", "w") as part:
             chunk = b"\0" * (1024 * 1024)
-            for _ in range(80):
+            for _ in range(40):
                 part.write(chunk)
     (gambella / FORM).write_bytes(buffer.getvalue())
     assert len(buffer.getvalue()) < 1024 * 1024
     assert system_findings(gambella) == [("SYSTEM001", FORM, 1, 1)]
-    assert "would unpack to 83,886,080 bytes" in messages(gambella)[0]
+    assert "would unpack to 41,943,040 bytes, more than the 33,554,432" in messages(gambella)[0]
 
 
 @pytest.mark.parametrize("data", [b"not a zip at all", b"PK\x03\x04" + b"\0" * 40])
@@ -443,3 +443,22 @@ def test_jobs_naming_a_job_the_project_does_not_have(gambella):
     doc.write_text(doc.read_text().replace("  f1-1-send-referrals-to-primero:", "  f1-1-send-referral-to-primero:"))
     assert system_findings(gambella) == [("SYSTEM015", "systems/openfn.yaml", line_of(doc, "f1-1-send-referral-to"), 3)]
     assert "did you mean 'f1-1-send-referrals-to-primero'?" in messages(gambella)[0]
+
+
+def test_a_source_too_slow_to_read_is_read_once(gambella, monkeypatch):
+    """A reader stopped by the check time limit leaves the source unreadable for the other rules,
+    so they do not each start reading it again."""
+    import im4cm_lint_checks.systems.primero as primero
+
+    calls = []
+
+    def slow(data, shown):
+        calls.append(shown)
+        time.sleep(5)
+
+    monkeypatch.setattr(primero, "read_config", slow)
+    (gambella / ".im4cm-lint.yaml").write_text((gambella / ".im4cm-lint.yaml").read_text() + "check-timeout: 1\n")
+    run = lint_json("--today", TODAY, "--select", "SYSTEM", "--no-cache", ".", cwd=gambella)
+    assert [d["rule"] for d in run.json["diagnostics"]] == ["PLUGIN005"]
+    assert "check SYSTEM001" in run.json["diagnostics"][0]["message"]
+    assert calls == ["systems/cpims/config_data.json"]

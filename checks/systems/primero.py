@@ -173,7 +173,8 @@ SKIPPED_SHEETS = ("Key", "Primero Forms")  # the export's index sheets; lookups 
 
 
 def read_forms(data: bytes, shown: str) -> Facts:
-    from im4cm_lint_checks.systems.xlsx import cell_name, open_workbook
+    from im4cm_lint_checks.systems.xlsform import MAX_ROWS
+    from im4cm_lint_checks.systems.xlsx import MAX_COLUMNS, cell_name, open_workbook
 
     facts = Facts("primero-forms", shown)
     workbook = open_workbook(data, facts)
@@ -183,7 +184,7 @@ def read_forms(data: bytes, shown: str) -> Facts:
         for sheet in workbook.worksheets:
             if sheet.title in SKIPPED_SHEETS:
                 continue
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS)
             first = next(rows, ())
             header = next(rows, ())
             unique_id = first[0] if first else None

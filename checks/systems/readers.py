@@ -48,4 +48,5 @@ def system_facts(project: Project, system: System) -> Facts | None:
     def compute() -> Facts:
         return read(project.source_files(system), format_name, relative)
 
-    return project.memo(("systems", system.path, system.index), compute)
+    stopped = Facts(format_name, relative, unreadable="reading it did not finish within the check time limit")
+    return project.memo(("systems", system.path, system.index), compute, pending=stopped)

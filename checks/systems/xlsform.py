@@ -8,7 +8,7 @@ that encrypts submissions; KoBo: "encrypting forms"). No pyxform is needed to re
 from __future__ import annotations
 
 from im4cm_lint_checks.systems.facts import Facts, Form, FormField, Pos
-from im4cm_lint_checks.systems.xlsx import cell_name, is_formula, open_workbook
+from im4cm_lint_checks.systems.xlsx import MAX_COLUMNS, cell_name, is_formula, open_workbook
 
 MAX_ROWS = 20_000  # the largest real forms have a few thousand rows
 NO_DATA = {"begin group", "end group", "begin_group", "end_group", "begin repeat", "end repeat",
@@ -21,7 +21,7 @@ def _header(row) -> dict[str, int]:
 
 
 def _survey(sheet, facts: Facts, form: Form) -> None:
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = _header(next(rows, ()))
     if "type" not in header or "name" not in header:
         facts.problem(Pos(facts.path, 1, 1, cell_name(sheet.title, 1, 1)),
@@ -55,7 +55,7 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
 
 
 def _settings(sheet, facts: Facts) -> None:
-    rows = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    rows = list(sheet.iter_rows(min_row=1, max_row=2, max_col=MAX_COLUMNS, values_only=True))
     header = _header(rows[0]) if rows else {}
     values = rows[1] if len(rows) > 1 else ()
     facts.settings_pos = Pos(facts.path, 1, 1, cell_name(sheet.title, 1, 1))

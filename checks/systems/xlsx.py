@@ -16,7 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from im4cm_lint_checks.systems.facts import Facts, Pos
 
-MAX_UNCOMPRESSED = 64 * 1024 * 1024  # an XLSForm is kilobytes; a large forms export a few MB
+MAX_UNCOMPRESSED = 32 * 1024 * 1024  # an XLSForm is kilobytes; a large forms export a few MB
+MAX_COLUMNS = 64  # columns read in a row: XLSForm and forms-export columns are the first dozen
 MAX_PARTS = 2_000
 _PROLOGUE = 4096  # a DTD can only stand before the root element
 
