@@ -18,8 +18,8 @@ from typing import Iterable
 import click
 
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
-from im4cm_lint.rules import FAMILIES, Rule, explanation_sections
-from im4cm_lint.suppressions import NOT_SUPPRESSIBLE
+from im4cm_lint.rule import FAMILIES, Rule, explanation_sections
+from im4cm_lint.decide.common import NOT_SUPPRESSIBLE
 from im4cm_lint.yamltree import parse_yaml_path
 
 SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")

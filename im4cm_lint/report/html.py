@@ -19,7 +19,7 @@ from im4cm_lint.report.picture import (
     FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
     Picture, Protocol)
 from im4cm_lint.reporters import plural, summary
-from im4cm_lint.rules import FAMILIES
+from im4cm_lint.rule import FAMILIES
 from im4cm_lint.schemas import SENSITIVITIES
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Callable
 
+from im4cm_lint.words import plural  # noqa: F401 - re-export for the formats that import it from here
+
 if TYPE_CHECKING:
     from im4cm_lint.engine import RunResult
 
@@ -19,11 +21,6 @@ FORMATS = {
 
 def renderer(name: str) -> Callable[["RunResult"], str]:
     return importlib.import_module(FORMATS[name]).render
-
-
-def plural(n: int, word: str) -> str:
-    """'1 file', '2 files': the counts every output prints."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def summary(result: "RunResult") -> dict:

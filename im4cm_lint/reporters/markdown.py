@@ -16,7 +16,7 @@ import re
 from im4cm_lint.diagnostics import SEVERITY_RANK
 from im4cm_lint.reporters import plural, summary
 from im4cm_lint.reporters.github import workspace_path
-from im4cm_lint.rules import FAMILIES
+from im4cm_lint.rule import FAMILIES
 
 TOP = 20
 _SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}

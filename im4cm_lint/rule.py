@@ -12,7 +12,7 @@ import inspect
 import re
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
-from im4cm_lint.diagnostics import Diagnostic, Fix, Location
+from im4cm_lint.diagnostics import Diagnostic, Fix, Location, family_of
 
 if TYPE_CHECKING:
     from im4cm_lint.model import Project
@@ -56,11 +56,21 @@ class Rule:
 
     @property
     def family(self) -> str:
-        return self.id.rstrip("0123456789")
+        return family_of(self.id)
 
     @classmethod
     def explanation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+
+class EngineRule(Rule):
+    """A rule the engine emits itself (PARSE, SCHEMA, CONFIG, PLUGIN): it has no check, and its
+    findings are built from the rule, never from a bare id."""
+
+    @classmethod
+    def at(cls, where: Location, message: str, *, severity: str | None = None) -> Diagnostic:
+        """This rule's finding at ``where``."""
+        return Diagnostic(cls.id, severity or cls.severity, where, message)
 
 
 def explanation_sections(rule: type[Rule] | Rule) -> dict[str, str]:
