@@ -14,6 +14,8 @@ import click
 
 from im4cm_lint import __version__
 from im4cm_lint.diagnostics import SEVERITIES
+from im4cm_lint.exitcodes import RC
+from im4cm_lint.words import plural
 
 from im4cm_lint.reporters import FORMATS
 
@@ -136,7 +138,7 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
             click.echo(note, err=True)
         if show_diff and not outcome.fatal:
             click.echo(outcome.diff, nl=False)
-            sys.exit(1 if outcome.diff else 0)
+            sys.exit(RC.FINDINGS if outcome.diff else RC.OK)
         result = outcome.result
     else:
         result = run(list(paths), replace(options, cache=not no_cache))
@@ -153,11 +155,11 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
         text = render(result)
     if write_baseline and not result.fatal and not quiet:
         click.echo(f"im4cm-lint: wrote the baseline {write_baseline}; use it with --baseline "
-                   f"({result.baselined} finding{'' if result.baselined == 1 else 's'} accepted)", err=True)
+                   f"({plural(result.baselined, 'finding')} accepted)", err=True)
     click.echo(text, nl=False)
     if result.fatal:
-        sys.exit(2)
-    sys.exit(1 if result.failed() else 0)
+        sys.exit(RC.FATAL)
+    sys.exit(RC.FINDINGS if result.failed() else RC.OK)
 
 
 def main() -> None:
@@ -168,11 +170,11 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         click.echo("im4cm-lint: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(RC.INTERRUPTED)
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("IM4CM_LINT_DEBUG"):
             raise
         click.echo(f"im4cm-lint: internal error: {type(err).__name__}: {err}\n"
                    "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details).",
                    err=True)
-        sys.exit(2)
+        sys.exit(RC.FATAL)

@@ -13,7 +13,7 @@ from typing import Any
 from im4cm_lint import cache as caching
 from im4cm_lint.checking import run_checks
 from im4cm_lint.config import Config, find_config, load_config
-from im4cm_lint.decide import Outcome, apply_exceptions
+from im4cm_lint.decide import apply_exceptions
 from im4cm_lint.decide.selection import Selection, selector_problems
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
 from im4cm_lint.discovery import discover
@@ -119,67 +119,88 @@ def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[
     return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
 
 
+@dataclass
+class Setup:
+    """What a run works with once the configuration, the plugins and the pack are loaded."""
+
+    config: Config
+    config_file: Path | None
+    registry: Registry
+    pack_load: PackLoad
+    cache: caching.Cache | None
+
+
 def run(paths: list[str], options: Options | None = None, extra_plugins: tuple = ()) -> RunResult:
     """Lint ``paths``. A stage that finds the linter cannot run as configured ends the run
     (``RunResult.fatal``); with the cache, an unchanged run is answered from it."""
     options = options or Options()
+    result, setup = _set_up(paths, options, extra_plugins)
+    if setup is None:
+        return result
+    scope = Scope.of(paths, setup.config, options)
+    today = options.today or datetime.date.today()
+    key = _results_key(setup, scope, paths, options, today)
+    if key and _restored(result, setup.cache, key):
+        return result
+    selection = Selection(setup.config)
+    found = _load(result, setup, scope, options, today)
+    found += _check(result, setup.registry, selection)
+    _decide(result, scope, selection, found, options)
+    _save(result, setup.cache, key)
+    return result
+
+
+def _set_up(paths: list[str], options: Options, extra_plugins: tuple) -> tuple[RunResult, Setup | None]:
+    """The configuration (found from the first path, with the options applied), the plugins and
+    the pack; None when the linter cannot run so (the result then says why)."""
     config_file = Path(options.config_path) if options.config_path else find_config(Path(paths[0] if paths else "."))
     config, problems = load_config(config_file, Path.cwd())
     config = apply_options(config, options)
     result = RunResult(config=config)
     if problems:
-        return result.stopped(problems)
+        return result.stopped(problems), None
     registry = load_registry(extra_plugins)
     result.rules = registry.rules
     cache = caching.Cache.open(config.root) if options.cache else None
     pack_load = pack_for(config, registry, resolve=cache.resolve_pack if cache else resolve_pack)
     problems = selector_problems(config, registry.rules)
     if problems or pack_load.pack is None:
-        return result.stopped(problems + pack_load.diagnostics)
+        return result.stopped(problems + pack_load.diagnostics), None
     result.pack = pack_load.pack.with_overrides(config.thresholds)
-    scope = Scope.of(paths, config, options)
-    today = options.today or datetime.date.today()
-    key = _results_key(cache, config, registry, scope, paths, options, today, config_file)
-    stored = cache.results(key) if key else None
-    if stored is not None:
-        result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
-        return result
-    selection = Selection(config)
-    found = _load(result, scope, registry, pack_load, cache, options, today)
-    found += _check(result, registry, selection)
-    outcome = _decide(result, scope, selection, found, options)
-    result.diagnostics = sorted((d.printable() for d in outcome.diagnostics), key=Diagnostic.sort_key)
-    result.baselined, result.fatal = outcome.baselined, outcome.fatal
-    if cache:
-        if key:
-            cache.store_results(key, (result.diagnostics, result.files, result.documents, result.baselined, result.fatal))
-        cache.save()
-    return result
+    return result, Setup(config, config_file, registry, pack_load, cache)
 
 
-def _results_key(cache: caching.Cache | None, config: Config, registry: Registry, scope: Scope, paths: list[str],
-                 options: Options, today: datetime.date, config_file: Path | None) -> Any:
+def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options, today: datetime.date) -> Any:
     """What the whole run's findings depend on (None: do not answer from the cache). Writing a
     baseline is a side effect: it always runs."""
-    if not cache or options.write_baseline:
+    if not setup.cache or options.write_baseline:
         return None
-    return cache.results_key(
-        registry.rules, scope.inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
-        caching.file_stamp(config_file), caching.file_stamp(options.baseline),
-        caching.file_stamp(config.baseline and config.root / config.baseline), scope.found, registry.problems)
+    config = setup.config
+    return setup.cache.results_key(
+        setup.registry.rules, scope.inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
+        caching.file_stamp(setup.config_file), caching.file_stamp(options.baseline),
+        caching.file_stamp(config.baseline and config.root / config.baseline), scope.found, setup.registry.problems)
 
 
-def _load(result: RunResult, scope: Scope, registry: Registry, pack_load: PackLoad, cache: caching.Cache | None,
-          options: Options, today: datetime.date) -> list[Diagnostic]:
+def _restored(result: RunResult, cache: caching.Cache, key: Any) -> bool:
+    """The whole run's findings from the cache, when it has them."""
+    stored = cache.results(key)
+    if stored is None:
+        return False
+    result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
+    return True
+
+
+def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today: datetime.date) -> list[Diagnostic]:
     """Load the documents into the project model; the findings of loading, undecided."""
-    config = result.config
+    config, cache, registry = setup.config, setup.cache, setup.registry
     documents, load_problems = load_documents(scope.inputs, config.max_file_size, cache, options.jobs)
     if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
         cache.prune_files()  # every file of the project was read: entries of removed files go
-    found = scope.found + load_problems + lint_packs(documents, registry.packs) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(scope.files), len(documents)
     result.project = Project(documents, today=today)
-    return found
+    return [*scope.found, *load_problems, *lint_packs(documents, registry.packs), *registry.problems,
+            *setup.pack_load.diagnostics]
 
 
 def _check(result: RunResult, registry: Registry, selection: Selection) -> list[Diagnostic]:
@@ -188,14 +209,24 @@ def _check(result: RunResult, registry: Registry, selection: Selection) -> list[
     return run_checks(result.project, result.pack, active, result.config.check_timeout)
 
 
-def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[Diagnostic], options: Options) -> Outcome:
-    """The findings the configuration keeps, once each, then the exceptions."""
+def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[Diagnostic], options: Options) -> None:
+    """The findings the configuration keeps, once each, then the exceptions: the run's findings."""
     kept: dict[tuple, Diagnostic] = {}
     for diag in found:
         diag = selection.keep(diag)
         if diag is not None and scope.keeps(diag):
             kept.setdefault((diag.rule, diag.location, diag.message), diag)
-    return apply_exceptions(
+    outcome = apply_exceptions(
         list(kept.values()), config=result.config, rules=result.rules, selection=selection, files=scope.files,
         project=result.project, reported=scope.reported, today=result.project.today, baseline=options.baseline,
         write_baseline=options.write_baseline)
+    result.diagnostics = sorted((d.printable() for d in outcome.diagnostics), key=Diagnostic.sort_key)
+    result.baselined, result.fatal = outcome.baselined, outcome.fatal
+
+
+def _save(result: RunResult, cache: caching.Cache | None, key: Any) -> None:
+    """Keep what this run learnt in the cache."""
+    if cache:
+        if key:
+            cache.store_results(key, (result.diagnostics, result.files, result.documents, result.baselined, result.fatal))
+        cache.save()

@@ -12,7 +12,7 @@ from im4cm_lint.config import Config
 from im4cm_lint.decide.common import Reports, rule_problem
 from im4cm_lint.diagnostics import Diagnostic, Suppression
 from im4cm_lint.engine_rules.config import ExpiredWaiver, SuppressionWithoutReason, UnusedSuppression
-from im4cm_lint.yamltree import locate
+from im4cm_lint.yamltree import YMap, locate
 
 if TYPE_CHECKING:
     from im4cm_lint.model import Project
@@ -25,8 +25,8 @@ def covers(waiver_path: str, yaml_path: str) -> bool:
 
 
 def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str, object], project: Project | None,
-             reported: set[str] | None, reports: Reports,
-             today: datetime.date) -> tuple[list[Diagnostic], list[Diagnostic]]:
+                  reported: set[str] | None, reports: Reports,
+                  today: datetime.date) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Apply the configuration's waivers; return the findings and the problems of the waivers.
     Without the project (documents unknown), a waiver is never judged unused."""
     problems: list[Diagnostic] = []
@@ -35,46 +35,64 @@ def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str
         homes.setdefault(document.id, set()).add(document.path)
     whole_config = reported is None or (config.path in reported)
     for waiver in config.waivers:
-        rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
-        home = homes.get(doc_id, set())
+        home = homes.get(waiver["document"], set())
         seen = reported is None or bool(home & reported)  # its document's findings are in this run
         if not (whole_config or seen):
             continue
-        bad = rule_problem(rule_id, rules, locate(waiver, "rule"))
-        if bad:
-            problems.append(bad)
-            continue
-        missing = [key for key in ("reason", "approved-by", "expires") if not str(waiver.get(key) or "").strip()]
-        if missing:
-            problems.append(SuppressionWithoutReason.at(
-                locate(waiver, missing[0]),
-                f"the waiver of {rule_id} for {doc_id} {path} has no {' or '.join(missing)}, so it does not apply; "
-                "a waiver records why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)"))
-            continue
-        expires = datetime.date.fromisoformat(waiver["expires"])
-        if expires < today:
-            problems.append(ExpiredWaiver.at(
-                locate(waiver, "expires"),
-                f"the waiver of {rule_id} for {doc_id} {path} expired on {expires.isoformat()} and no longer "
-                "applies; fix the findings, or have the exception reviewed again and set a new date"))
-            continue
-        accepted = Suppression("waiver", waiver["reason"].strip(), waiver["approved-by"].strip(), expires.isoformat())
-        used = False
-        for index, diag in enumerate(findings):
-            if diag.rule == rule_id and diag.location.doc_id == doc_id and covers(path, diag.location.yaml_path):
-                used = True
-                if diag.suppression is None:
-                    findings[index] = replace(diag, suppression=accepted)
-        if used or project is None:
-            continue
-        if home:
-            if not seen or not any(reports(rule_id, p) for p in home):
-                continue  # its findings are not part of this run: it cannot be judged unused here
-            why = f"{rule_id} reports nothing at {path} in {doc_id}"
-        else:
-            why = f"no document with the id '{doc_id}' was linted"
-        problems.append(UnusedSuppression.at(
-            locate(waiver, "path"),
-            f"this waiver suppresses nothing: {why}; remove it, or correct 'document' and 'path' (copy the finding's "
-            "'document' and 'yaml_path' from --format json)"))
+        problem = _invalid(waiver, rules, today)
+        if problem is None and not _waive(waiver, findings) and project is not None:
+            problem = _unused(waiver, home, seen, reports)
+        if problem is not None:
+            problems.append(problem)
     return findings, problems
+
+
+def _invalid(waiver: YMap, rules: Mapping[str, object], today: datetime.date) -> Diagnostic | None:
+    """Why ``waiver`` does not apply at all: an unknown rule, a missing field, a past expiry date."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    bad = rule_problem(rule_id, rules, locate(waiver, "rule"))
+    if bad:
+        return bad
+    missing = [key for key in ("reason", "approved-by", "expires") if not str(waiver.get(key) or "").strip()]
+    if missing:
+        return SuppressionWithoutReason.at(
+            locate(waiver, missing[0]),
+            f"the waiver of {rule_id} for {doc_id} {path} has no {' or '.join(missing)}, so it does not apply; "
+            "a waiver records why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)")
+    expires = datetime.date.fromisoformat(waiver["expires"])
+    if expires < today:
+        return ExpiredWaiver.at(
+            locate(waiver, "expires"),
+            f"the waiver of {rule_id} for {doc_id} {path} expired on {expires.isoformat()} and no longer "
+            "applies; fix the findings, or have the exception reviewed again and set a new date")
+    return None
+
+
+def _waive(waiver: YMap, findings: list[Diagnostic]) -> bool:
+    """Mark the findings ``waiver`` covers as accepted, in place; whether it covers any."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    accepted = Suppression("waiver", waiver["reason"].strip(), waiver["approved-by"].strip(),
+                           datetime.date.fromisoformat(waiver["expires"]).isoformat())
+    used = False
+    for index, diag in enumerate(findings):
+        if diag.rule == rule_id and diag.location.doc_id == doc_id and covers(path, diag.location.yaml_path):
+            used = True
+            if diag.suppression is None:
+                findings[index] = replace(diag, suppression=accepted)
+    return used
+
+
+def _unused(waiver: YMap, home: set[str], seen: bool, reports: Reports) -> Diagnostic | None:
+    """CONFIG007 for a waiver that covers no finding, when this run can tell (its document's
+    findings are part of it)."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    if home:
+        if not seen or not any(reports(rule_id, p) for p in home):
+            return None  # its findings are not part of this run: it cannot be judged unused here
+        why = f"{rule_id} reports nothing at {path} in {doc_id}"
+    else:
+        why = f"no document with the id '{doc_id}' was linted"
+    return UnusedSuppression.at(
+        locate(waiver, "path"),
+        f"this waiver suppresses nothing: {why}; remove it, or correct 'document' and 'path' (copy the finding's "
+        "'document' and 'yaml_path' from --format json)")
