@@ -378,7 +378,7 @@ def parse_text(text: str, result: LoadedFile, any_mapping: bool = False) -> None
     except yaml.YAMLError as err:
         result.record(_yaml_problem(text, err))
     except RecursionError:
-        result.add(NestingTooDeep, "nesting is too deep to read")
+        result.add(NestingTooDeep, NestingTooDeep.unreadable)
 
 
 def _stop_reading(result: LoadedFile, index: int, node) -> bool:
@@ -404,7 +404,7 @@ def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping:
         result.record(bad)
         root, problems = None, []
     except RecursionError:
-        result.add(NestingTooDeep, "nesting is too deep to read", *_pos(node))
+        result.add(NestingTooDeep, NestingTooDeep.unreadable, *_pos(node))
         root = None
     for bad in problems:
         result.record(bad)

@@ -171,6 +171,7 @@ class NestingTooDeep(EngineRule):
     id = "PARSE006"
     name = "nesting-too-deep"
     summary = "Nesting is deeper than the safe limit"
+    unreadable = "nesting is too deep to read"  # the message when Python's own recursion limit stops reading
 
     @staticmethod
     def beyond(limit: int) -> str:
