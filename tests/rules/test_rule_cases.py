@@ -94,10 +94,16 @@ def make_repo(root: Path, settings: dict, files: dict[str, str]) -> Path:
     (root / ".git").mkdir(exist_ok=True)
     if settings.get("config") is not None:
         write(root, ".im4cm-lint.yaml", settings["config"])
-    for name, text in (files or {}).items():
+    for name, content in (files or {}).items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")  # exactly as given: positions are asserted
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")  # exactly as given: positions are asserted
+        elif "link" in content:
+            path.symlink_to(content["link"])
+        else:
+            text = content["text"] + content.get("repeat", "") * content.get("times", 0)
+            path.write_bytes(text.encode(content.get("encoding", "utf-8")))
     return root
 
 
@@ -186,14 +192,26 @@ def _case_problems(rule: str, case: dict) -> list[str]:
         problems.append("'fail' lists at least one finding")
     if case.get("fixed") and "fail" not in case:
         problems.append("'fixed' belongs to a failing case")
-    for key in ("files", "fixed"):
-        if key in case and not (isinstance(case[key], dict) and all(isinstance(t, str) for t in case[key].values())):
-            problems.append(f"'{key}' maps paths to texts")
+    if "fixed" in case and not (isinstance(case["fixed"], dict) and all(isinstance(t, str) for t in case["fixed"].values())):
+        problems.append("'fixed' maps paths to texts")
+    if "files" in case and not (isinstance(case["files"], dict) and all(map(_file_ok, case["files"].values()))):
+        problems.append("'files' maps paths to texts, {text, encoding, repeat, times} or {link}")
     if case.get("base") and not (COUNTRIES / case["base"]).is_dir():
         problems.append(f"no base tests/fixtures/countries/{case['base']}")
     if case.get("pack") and not (PACKS / case["pack"]).is_dir():
         problems.append(f"no pack tests/fixtures/packs/{case['pack']}")
     return problems
+
+
+def _file_ok(content) -> bool:
+    """A file's content: a text, or bytes that are no UTF-8 text, or a symbolic link."""
+    if isinstance(content, str):
+        return True
+    if not isinstance(content, dict):
+        return False
+    if set(content) == {"link"}:
+        return isinstance(content["link"], str)
+    return isinstance(content.get("text"), str) and set(content) <= {"text", "encoding", "repeat", "times"}
 
 
 # ---------------------------------------------------------------------------- docstring examples
