@@ -32,7 +32,7 @@ MARKER = "<<EXAMPLE>>"  # the line of an example's document where the docstring 
 
 # Families whose case files are being written while this harness lands: their rules may miss a
 # case file only until then (empty this set once every family has its files).
-IN_PROGRESS = {"CLAUSE", "SHARE", "ANNEXC", "DPIA", "LIFE", "PLUGIN", "REF", "ROLE"}
+IN_PROGRESS = {"CLAUSE", "SHARE", "ANNEXC", "DPIA", "LIFE", "REF", "ROLE"}
 
 
 @functools.cache
@@ -73,17 +73,15 @@ def _register(monkeypatch, plugin_name: str | None) -> None:
     """Make every caller of the plugin registry see the case's extra plugin too."""
     if not plugin_name:
         return
-    from im4cm_lint import plugins
-
-    original, extra = plugins.load_registry, (_plugin(plugin_name),)
+    # Import the callers before patching: a module imported meanwhile would keep the patch.
+    callers = [importlib.import_module(name) for name in ("im4cm_lint.plugins", "im4cm_lint.engine")]
+    original, extra = callers[0].load_registry, (_plugin(plugin_name),)
 
     def load_registry(extra_plugins: tuple = ()):
         return original(tuple(extra_plugins) + extra)
 
-    for module in list(sys.modules.values()):
-        if (getattr(module, "__name__", "") or "").startswith("im4cm_lint") \
-                and getattr(module, "load_registry", None) is original:
-            monkeypatch.setattr(module, "load_registry", load_registry)
+    for module in callers:
+        monkeypatch.setattr(module, "load_registry", load_registry)
 
 
 def make_repo(root: Path, settings: dict, files: dict[str, str]) -> Path:
