@@ -256,7 +256,8 @@ def pytest_generate_tests(metafunc):
         params = []
         for path in case_files():
             spec = load_case_file(path)
-            for i, case in enumerate(spec.get("cases") or [] if isinstance(spec, dict) else []):
+            cases = spec.get("cases") if isinstance(spec, dict) else None
+            for i, case in enumerate(cases if isinstance(cases, list) else []):
                 name = case.get("name", i) if isinstance(case, dict) else i
                 params.append(pytest.param(path, i, id=f"{path.stem}: {name}"))
         metafunc.parametrize(("case_file", "case"), params)
@@ -266,6 +267,21 @@ def pytest_generate_tests(metafunc):
 
 def test_case_file_is_well_formed(case_file_only: Path):
     assert problems_of(case_file_only, load_case_file(case_file_only)) == []
+
+
+def test_the_harness_rejects_malformed_case_files():
+    """A misnamed, misspelt or undecided case file fails instead of testing nothing."""
+    good = {"rule": "REF002", "cases": [{"name": "a", "files": {"d.yaml": ""}, "pass": True}]}
+    path = CASES / "REF002.yml"
+    assert problems_of(path, good) == []
+    assert problems_of(CASES / "REF003.yml", good) == ["rule 'REF002' is not the file's name REF003"]
+    assert problems_of(path, {**good, "pakc": "mini-pack"}) == ["unknown key 'pakc'"]
+    undecided = {"rule": "REF002", "cases": [{"name": "a", "files": {}}]}
+    assert problems_of(path, undecided) == ["case 'a': a case has either 'fail' (a list of findings) or 'pass: true'"]
+    misplaced = {"rule": "REF002", "cases": [{"name": "a", "fail": [["REF002", "d.yaml", 3]]}]}
+    assert problems_of(path, misplaced) == ["case 'a': ['REF002', 'd.yaml', 3] is not [REF002, path, line, column]"]
+    twice = {"rule": "REF002", "cases": [good["cases"][0], good["cases"][0]]}
+    assert problems_of(path, twice) == ["every case is a mapping with a unique name"]
 
 
 def test_case(case_file: Path, case: int, tmp_path: Path, monkeypatch):
