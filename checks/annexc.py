@@ -456,7 +456,7 @@ class InteroperabilityOneWay(Rule):
 
     ## Example
     ```yaml
-    # export: {system: cpims+, owner: sc, recipient: unhcr, transport: {method: progres-interop-api, ...}}
+    # export: {system: cpims+, owner: sc, recipient: unhcr, transport: {method: progres-interop-api}}
     # DPISP: only sc-to-unhcr-bip (sc -> unhcr)
     sharing:
       - {id: sc-to-unhcr-bip, from: sc, to: unhcr, unhcr_role: service_provider, purpose: bip.referral, ...}
