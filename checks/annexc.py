@@ -456,19 +456,18 @@ class InteroperabilityOneWay(Rule):
 
     ## Example
     ```yaml
+    # export: {system: cpims+, owner: sc, recipient: unhcr, transport: {method: progres-interop-api}}
     # DPISP: only sc-to-unhcr-bip (sc -> unhcr)
-    system: cpims+
-    owner: sc
-    recipient: unhcr
-    transport: {encrypted: true, method: progres-interop-api}
+    sharing:
+      - {id: sc-to-unhcr-bip, from: sc, to: unhcr, unhcr_role: service_provider, purpose: bip.referral, ...}
     ```
     Fixed:
     ```yaml
     # DPISP: sc-to-unhcr-bip (sc -> unhcr) and unhcr-to-sc-bip-decision (unhcr -> sc)
-    system: cpims+
-    owner: sc
-    recipient: unhcr
-    transport: {encrypted: true, method: progres-interop-api}
+    sharing:
+      - {id: sc-to-unhcr-bip, from: sc, to: unhcr, unhcr_role: service_provider, purpose: bip.referral, ...}
+      - {id: unhcr-to-sc-bip-decision, from: unhcr, to: sc, unhcr_role: service_provider,
+         purpose: referral.service, ...}
     ```
 
     ## How to fix

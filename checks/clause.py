@@ -172,6 +172,7 @@ class OutdatedClause(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {template: im4cm-standard@2024.1, ...}
     clauses:
       - id: breach-management
         text: |

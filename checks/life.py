@@ -100,6 +100,9 @@ class UnsignedParty(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {status: in_force, ...}
+    sharing:
+      - {id: sc-to-unhcr, from: sc, to: unhcr, ...}
     signatures:
       - {party: sc, by: {name: A. Person, title: Country Director}, signed: 2025-02-20}
       - {party: unhcr, by: {name: B. Person, title: Representative}, signed: 2025-02-24}
@@ -285,6 +288,8 @@ class InForceWithoutDpia(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {id: et-gambella, status: in_force, ...}
+    ---
     apiVersion: im4cm/v1
     kind: DPIA
     metadata: {id: et-gambella-dpia, dpisp: et-gambella, status: completed,

@@ -432,10 +432,16 @@ class ExportWithoutRule(Rule):
 
     ## Example
     ```yaml
-    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv
-    owner: sc
-    recipient: unhcr
-    purpose: reporting.unhcr_csv
+    # export: {owner: sc, recipient: unhcr, purpose: reporting.unhcr_csv}
+    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv:
+    sharing:
+      - id: sc-to-unhcr-bip
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: bip.referral
+        basis: consent
+        categories: [identity.name, identity.registration_id, protection.concern.type]
     ```
     Fixed:
     ```yaml
@@ -974,6 +980,8 @@ class LocalActorNotParty(Rule):
 
     ## Example
     ```yaml
+    parties:
+      - {id: unicef, name: UNICEF Ethiopia, type: un_agency}
     sharing:
       - id: sc-to-unicef-authorities
         from: sc
