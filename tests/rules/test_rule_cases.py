@@ -30,9 +30,6 @@ CASE_KEYS = {"name", "files", "fail", "pass", "fixed", "severity", "message"} | 
 EXAMPLE_KEYS = {"files", "replace", "prose"} | SETTINGS
 MARKER = "<<EXAMPLE>>"  # the line of an example's document where the docstring snippet goes
 
-# Families whose case files are being written while this harness lands: their rules may miss a
-# case file only until then (empty this set once every family has its files).
-IN_PROGRESS = {"CLAUSE", "SHARE", "ANNEXC", "DPIA", "LIFE"}
 
 
 @functools.cache
@@ -309,12 +306,7 @@ def test_the_docstring_example_runs(case_file_only: Path, tmp_path: Path, monkey
         assert positions(findings(spec["rule"], passing, settings)) == [], "'Fixed' still yields the rule"
 
 
-def _expected(rule_id: str, family: str):
-    marks = [pytest.mark.xfail(strict=False, reason="case file being written")] if family in IN_PROGRESS else []
-    return pytest.param(rule_id, id=rule_id, marks=marks)
-
-
-@pytest.mark.parametrize("rule_id", [_expected(r["id"], r["family"]) for r in listed_rules().values()])
+@pytest.mark.parametrize("rule_id", sorted(listed_rules()))
 def test_every_rule_has_a_failing_and_a_passing_case(rule_id: str):
     path = CASES / f"{rule_id}.yml"
     assert path.is_file(), f"no case file tests/rules/cases/{rule_id}.yml"
