@@ -13,6 +13,7 @@ from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
+from im4cm_lint_checks.domain.parties import unhcr_party
 from im4cm_lint_checks.ref import did_you_mean
 from im4cm_lint_checks.share import (
     PRIMERO_SYSTEMS,
@@ -325,7 +326,7 @@ class UnhcrRoleUndeclared(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
-            unhcr = dpisp.unhcr_party
+            unhcr = unhcr_party(dpisp.parties.values())
             if unhcr is None:
                 yield from self._unmarked(dpisp)
                 continue
@@ -401,7 +402,7 @@ class CaseDataToUnhcrNonService(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
-            unhcr = dpisp.unhcr_party
+            unhcr = unhcr_party(dpisp.parties.values())
             for rule in dpisp.sharing_rules.values():
                 role = rule.get("unhcr_role")
                 if unhcr is None or rule.get("to") != unhcr or role in (None, "service_provider"):
@@ -423,7 +424,7 @@ def interoperability(export: DataExport, dpisp: DPISP) -> str | None:
     """Words for an export between CPIMS+/Primero and proGres v4, or None: a proGres v4 export to a
     partner, or a CPIMS+/Primero export to the UNHCR party whose transport method or sharing rule
     channel names proGres (e.g. `method: progres-interop-api`)."""
-    unhcr, system = dpisp.unhcr_party, export.get("system")
+    unhcr, system = unhcr_party(dpisp.parties.values()), export.get("system")
     owner, recipient = export.get("owner"), export.get("recipient")
     if unhcr is None:
         return None

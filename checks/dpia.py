@@ -13,7 +13,7 @@ from im4cm_lint.model import DPIA, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
-from im4cm_lint_checks._status import by_status
+from im4cm_lint_checks.domain.status import by_status
 from im4cm_lint_checks.role import role_label
 
 

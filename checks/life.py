@@ -12,7 +12,7 @@ from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YSeq, locate
 
-from im4cm_lint_checks._status import ENFORCED, by_status
+from im4cm_lint_checks.domain.status import ENFORCED, by_status
 from im4cm_lint_checks.role import data_parties
 
 

@@ -16,6 +16,8 @@ from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
+from im4cm_lint_checks.domain.parties import unhcr_party
+
 SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
 LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
 LOCAL_WORDS = {"lngo": "local NGOs", "authority": "authorities"}
@@ -37,7 +39,7 @@ def is_unicef(party_id: str, party: YMap) -> bool:
 
 def recipient_kind(dpisp: DPISP, party_id: str) -> str | None:
     """How the pack names a kind of recipient: 'unhcr' for the UNHCR party, else the party type."""
-    if party_id == dpisp.unhcr_party:
+    if party_id == unhcr_party(dpisp.parties.values()):
         return "unhcr"
     party = dpisp.parties.get(party_id)
     return party.get("type") if party else None
@@ -616,7 +618,7 @@ class SevereToAuthorityOrDonor(Rule):
             return None
         if party.get("type") == "authority":
             return f"{to} (an authority)"
-        if to == dpisp.unhcr_party and rule.get("unhcr_role") in ("donor", "coordinator"):
+        if to == unhcr_party(dpisp.parties.values()) and rule.get("unhcr_role") in ("donor", "coordinator"):
             return f"{to} as {rule['unhcr_role']}"
         purpose = pack.purposes.get(rule.get("purpose"))
         if is_unicef(to, party) and purpose is not None and purpose.get("individual_level") is False:

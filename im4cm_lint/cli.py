@@ -17,15 +17,19 @@ from im4cm_lint.diagnostics import SEVERITIES
 
 from im4cm_lint.reporters import FORMATS
 
-# Subcommands living in other modules, imported only when used (start-up time matters in
-# pre-commit): name -> "module:attribute" of a click command.
+# The engine's subcommands living in other modules, imported only when used (start-up time
+# matters in pre-commit): name -> "module:attribute" of a click command. Plugins add theirs
+# through the ``im4cm_lint_commands`` hook (the standard adds init, report and taxonomy).
 LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
-    "init": "im4cm_lint.scaffold:init_command",
     "schema": "im4cm_lint.schema_export:schema_command",
-    "report": "im4cm_lint.report:command",
-    "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
 }
+
+
+def _plugin_commands() -> dict:
+    from im4cm_lint.hooks import commands
+
+    return {name: command for name, command in commands().items() if name not in {"check", *LAZY_COMMANDS}}
 
 
 class _DefaultToCheck(click.Group):
@@ -33,7 +37,7 @@ class _DefaultToCheck(click.Group):
     and imports the modules of subcommands only when they are called."""
 
     def list_commands(self, ctx):
-        return sorted({*self.commands, *LAZY_COMMANDS})
+        return sorted({*self.commands, *LAZY_COMMANDS, *_plugin_commands()})
 
     def get_command(self, ctx, name):
         if name in LAZY_COMMANDS and name not in self.commands:
@@ -41,11 +45,13 @@ class _DefaultToCheck(click.Group):
 
             module, _, attribute = LAZY_COMMANDS[name].partition(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
+        elif name not in self.commands and name in _plugin_commands():
+            self.add_command(_plugin_commands()[name], name)
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
-        if not args or args[0] not in known:
+        if not args or (args[0] not in known and (args[0].startswith("-") or args[0] not in _plugin_commands())):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 

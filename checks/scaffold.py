@@ -21,8 +21,12 @@ from typing import Any
 import click
 
 from im4cm_lint import __url__, __version__, schemas
+from im4cm_lint.exitcodes import RC
 from im4cm_lint.pack import Pack
-from im4cm_lint_checks.role import UNHCR, required_roles, role_skeleton
+
+from im4cm_lint_checks.domain.clauses import current_text
+from im4cm_lint_checks.domain.parties import UNHCR
+from im4cm_lint_checks.domain.roles import required_roles, role_skeleton
 
 SCHEMA_FILE = ".im4cm/schema.json"
 HOOK_REPO = __url__
@@ -196,8 +200,7 @@ def dpisp_text(draft: Draft) -> str:
             "# ADAPTABLE clauses are templates: replace every [INSERT ...] with what holds in this operation.",
             "clauses:"]
     for clause in pack.clauses.values():
-        versions = clause.get("versions") or {}
-        text = versions.get(pack.version) or next(iter(versions.values()), "")
+        text = current_text(pack, clause)
         owner = pack.roles.get(clause.get("owner_role") or "")
         who = f"; drafted by the {owner.get('name')}" if owner else ""
         state = "LOCKED: keep word for word" if clause.get("locked") else "ADAPTABLE: fill the placeholders"
@@ -367,9 +370,13 @@ def scaffold_files(draft: Draft, pack_setting: str) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _fail(message: str) -> None:
-    click.echo(f"im4cm-lint init: {message}", err=True)
-    raise SystemExit(2)
+class InitError(click.ClickException):
+    """``init`` cannot write the repository as asked: the CLI prints why and exits with status 2."""
+
+    exit_code = RC.FATAL
+
+    def show(self, file=None) -> None:
+        click.echo(f"im4cm-lint init: {self.message}", err=True)
 
 
 @click.command("init")
@@ -390,22 +397,22 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
     skeleton, an example export, the linter's configuration and a pre-commit hook."""
     country = country.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        _fail(f"--country must be a two-letter ISO code such as ET, not '{country}'")
+        raise InitError(f"--country must be a two-letter ISO code such as ET, not '{country}'")
     for party_id in [*partners, *(p.partition(":")[0] for p in party_ids)]:
         if not re.fullmatch(schemas.ID, party_id):
-            _fail(f"'{party_id}' is not a valid party id: use lowercase letters, digits, '.', '_' or '-'")
+            raise InitError(f"'{party_id}' is not a valid party id: use lowercase letters, digits, '.', '_' or '-'")
     for spec in party_ids:
         kind = spec.partition(":")[2]
         if kind and kind not in schemas.PARTY_TYPES:
-            _fail(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
+            raise InitError(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
     if partners and setting == "idp":
-        _fail("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
+        raise InitError("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
     if UNHCR in partners:
-        _fail("UNHCR is not its own implementing partner: give the id of the partner agency")
+        raise InitError("UNHCR is not its own implementing partner: give the id of the partner agency")
     partners = tuple(dict.fromkeys(partners))
     dpisp_id = dpisp_id or f"{country.lower()}-{slug(operation)}"
     if not re.fullmatch(schemas.ID, dpisp_id):
-        _fail(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")
+        raise InitError(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")
     root = Path(directory)
     pack, pack_setting = resolve_for_init(policy_pack, root)
     draft = Draft(pack, pack.ref, country, operation, setting, dpisp_id,
@@ -413,7 +420,7 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
     files = scaffold_files(draft, pack_setting)
     existing = sorted(name for name in files if (root / name).exists())
     if existing and not force:
-        _fail(f"{', '.join(existing)} already exist in {directory}; use --force to overwrite them")
+        raise InitError(f"{', '.join(existing)} already exist in {directory}; use --force to overwrite them")
     for name, content in files.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -433,13 +440,13 @@ def resolve_for_init(policy_pack: str | None, root: Path) -> tuple[Pack, str]:
     start = next(folder for folder in (root.resolve(), *root.resolve().parents) if folder.exists())
     config, problems = load_config(find_config(start), Path.cwd())
     if problems:
-        _fail("the configuration cannot be used: " + problems[0].message)
-    registry = load_registry()
+        raise InitError("the configuration cannot be used: " + problems[0].message)
+    registry = load_registry()  # TODO(merge): use pack.pack_for(config, registry)
     ref = policy_pack or config.policy_pack
     base = Path.cwd() if policy_pack else config.root
     load = resolve_pack(ref, registry.packs, base)
     if load.pack is None:
-        _fail(load.diagnostics[0].message if load.diagnostics else "no policy pack")
+        raise InitError(load.diagnostics[0].message if load.diagnostics else "no policy pack")
     pack = load.pack
     if find_pack(pack.ref, registry.packs, base) is not None:
         return pack, pack.ref

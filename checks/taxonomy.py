@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from im4cm_lint.config import find_config, load_config
+from im4cm_lint.exitcodes import RC
 from im4cm_lint.pack import Pack, resolve_pack
 from im4cm_lint.plugins import load_registry
 
@@ -79,7 +80,7 @@ def taxonomy_command(output_format: str, config_path: str | None, policy_pack: s
     config_file = Path(config_path) if config_path else find_config(Path.cwd())
     config, problems = load_config(config_file, Path.cwd())
     pack = None
-    if not problems:
+    if not problems:  # TODO(merge): use pack.pack_for(config, registry)
         where = config.where("policy-pack") if config.policy_pack and not policy_pack else None
         loaded = resolve_pack(policy_pack or config.policy_pack, load_registry().packs, config.root, where)
         problems = [d for d in loaded.diagnostics if d.severity == "error"]
@@ -87,7 +88,7 @@ def taxonomy_command(output_format: str, config_path: str | None, policy_pack: s
     if pack is None:
         for diag in problems:
             click.echo(f"{diag.path}:{diag.line}:{diag.column}: {diag.rule} {diag.severity} {diag.message}", err=True)
-        sys.exit(2)
+        sys.exit(RC.FATAL)
     entries = crosswalk(pack)
     if output_format == "json":
         click.echo(json.dumps({"categories": entries}, indent=2, ensure_ascii=False))
