@@ -12,17 +12,12 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
+
 from im4cm_lint_checks.domain.parties import unhcr_party
-from im4cm_lint_checks.ref import did_you_mean
-from im4cm_lint_checks.share import (
-    PRIMERO_SYSTEMS,
-    blank,
-    category_words,
-    covering_rules,
-    exports_in_context,
-    rule_categories,
-)
+from im4cm_lint_checks.domain.sharing import covering_rules, exports_in_context
+from im4cm_lint_checks.share import PRIMERO_SYSTEMS, blank, category_words, rule_categories
 
 BREACH_NOTIFICATION = "breach-notification"  # the pack's requirement that must also say whom to notify
 COMPARE = {"at_most": (lambda value, limit: value <= limit, "at most"),

@@ -16,11 +16,11 @@ from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.domain.clauses import MAX_CHANGES, normalise, released_texts, word_diff
 from im4cm_lint_checks.domain.status import by_status
-from im4cm_lint_checks.ref import did_you_mean
 
 def clause_label(canon: YMap) -> str:
     return f"'{canon.get('title') or canon['id']}' ({canon['id']})"

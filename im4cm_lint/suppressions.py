@@ -156,7 +156,7 @@ def _read_directives(files: list[tuple[str, str]], wanted: set[str]) -> tuple[li
 
 def _rule_problem(rule_id: str, rules: dict[str, Rule], where: Location) -> Diagnostic | None:
     """CONFIG006 when ``rule_id`` is not a rule that a suppression may name."""
-    from im4cm_lint_checks.ref import did_you_mean
+    from im4cm_lint.words import did_you_mean  # TODO(merge): engine-core may import it at the top
 
     family = rule_id.rstrip("0123456789")
     if rule_id in FAMILIES:
