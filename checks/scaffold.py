@@ -229,12 +229,18 @@ def dpisp_text(draft: Draft) -> str:
 
 
 def example_purpose(draft: Draft):
-    purposes = draft.pack.purposes
-    preferred = ["bip.referral", "referral.service"] if draft.unhcr else ["referral.service"]
-    for purpose_id in preferred:
-        if purpose_id in purposes:
-            return purposes[purpose_id]
-    return next((p for p in purposes.values() if p.get("individual_level") and p.get("need_to_know")), None)
+    """The pack's first case-level purpose meant for the example's recipient: one meant for that
+    kind of recipient alone (UNHCR, or a party type) if there is one, else one it is among."""
+    kind = UNHCR if draft.unhcr else _recipient(draft).type
+    usable = [p for p in draft.pack.purposes.values() if p.get("individual_level") and p.get("need_to_know")]
+    meant = [p for p in usable if kind in (p.get("recipients") or [])]
+    alone = [p for p in meant if list(p.get("recipients") or []) == [kind]]
+    return next(iter(alone or meant or usable), None)
+
+
+def example_system(pack: Pack) -> str | None:
+    """The first system of the pack whose fields it maps to categories: the example export's system."""
+    return next((system_id for system_id in pack.systems if pack.field_map(system_id)), None)
 
 
 def _recipient(draft: Draft) -> Party:
@@ -261,10 +267,9 @@ def sharing_lines(draft: Draft) -> list[str]:
 
 
 def export_text(draft: Draft) -> str | None:
-    purpose = example_purpose(draft)
-    if purpose is None:
+    purpose, system = example_purpose(draft), example_system(draft.pack)
+    if purpose is None or system is None:
         return None
-    system = "cpims+"
     fields = example_fields(draft.pack, system, purpose)
     lines = [f"# yaml-language-server: $schema=../{SCHEMA_FILE}",
              "# EXAMPLE: what one system sends under the example sharing rule of dpisp.yaml. Adapt or delete.",
