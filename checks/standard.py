@@ -43,8 +43,6 @@ def im4cm_lint_families():
 
 @hookimpl
 def im4cm_lint_commands():
-    from im4cm_lint_checks.report import command as report_command
-    from im4cm_lint_checks.scaffold import init_command
-    from im4cm_lint_checks.taxonomy import taxonomy_command
-
-    return [init_command, report_command, taxonomy_command]
+    return {"init": "im4cm_lint_checks.scaffold:init_command",
+            "report": "im4cm_lint_checks.report:command",
+            "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command"}

@@ -62,13 +62,24 @@ def family_order(family: str) -> tuple[int, str]:
 
 
 @functools.cache
-def commands() -> dict[str, click.Command]:
-    """The subcommands plugins add, by name (the first plugin to claim a name keeps it)."""
-    found: dict[str, click.Command] = {}
+def commands() -> dict[str, str | click.Command]:
+    """The subcommands plugins add: name -> "module:attribute" or the command (the first plugin
+    to claim a name keeps it)."""
+    found: dict[str, str | click.Command] = {}
     for contribution in _each("im4cm_lint_commands"):
-        for command in contribution:
-            if getattr(command, "name", None):
-                found.setdefault(command.name, command)
+        for name, command in dict(contribution).items():
+            found.setdefault(str(name), command)
+    return found
+
+
+def command(name: str) -> click.Command:
+    """The click command a plugin adds under ``name``, imported now if it was named by path."""
+    found = commands()[name]
+    if isinstance(found, str):
+        import importlib
+
+        module, _, attribute = found.partition(":")
+        found = getattr(importlib.import_module(module), attribute)
     return found
 
 

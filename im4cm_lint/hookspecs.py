@@ -71,13 +71,15 @@ def im4cm_lint_families() -> dict[str, str]:
 
 
 @hookspec
-def im4cm_lint_commands() -> list[click.Command]:
-    """Return subcommands this plugin adds to ``im4cm-lint`` (click commands, named by ``name``).
+def im4cm_lint_commands() -> dict[str, str | click.Command]:
+    """Return the subcommands this plugin adds to ``im4cm-lint``: name -> ``"module:attribute"`` of a
+    click command (imported only when the command runs or ``--help`` lists it, so plugins never
+    slow down ``im4cm-lint PATH``), or the click command itself.
 
-    They are listed by ``im4cm-lint --help`` and run as ``im4cm-lint NAME ...``. The engine keeps
+    They are listed by ``im4cm-lint --help`` and run as ``im4cm-lint NAME ...``; a name is a word
+    of lowercase letters, digits and hyphens (so it never reads as a path). The engine keeps
     ``check``, ``rules`` and ``schema``; a plugin command never replaces one of those, and the
-    first plugin to claim a name keeps it. Keep the module that defines the commands light (import
-    what a command needs inside its function): plugins are loaded on every run.
+    first plugin to claim a name keeps it.
 
     Use in plugins: the standard contributes ``init``, ``report`` and ``taxonomy``.
     """

@@ -169,7 +169,7 @@ def test_a_plugin_adds_a_command_listed_in_the_help(tmp_path, repo):
 
         @hookimpl
         def im4cm_lint_commands():
-            return [hello, rules]
+            return {"hello": hello, "rules": rules}
         ''')
     listed = run_process("--help", env=_env(site))
     assert listed.returncode == 0

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from im4cm_lint import hookimpl
 
-from im4cm_lint_checks.walkthrough.sections import SPECS
-
 
 @hookimpl
 def im4cm_lint_walkthrough(target, documents, findings, result, output_format, colour):
     from im4cm_lint_checks.walkthrough.render import render_markdown, render_text
+    from im4cm_lint_checks.walkthrough.sections import SPECS
 
     inside = [d for d in documents if d.kind in SPECS]
     files = {d.path for d in inside} | {target}
