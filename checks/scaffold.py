@@ -25,7 +25,7 @@ from im4cm_lint.exitcodes import RC
 from im4cm_lint.pack import Pack
 
 from im4cm_lint_checks.domain.clauses import current_text
-from im4cm_lint_checks.domain.parties import UNHCR
+from im4cm_lint_checks.domain.parties import UNHCR, is_unhcr
 from im4cm_lint_checks.domain.roles import required_roles, role_skeleton
 
 SCHEMA_FILE = ".im4cm/schema.json"
@@ -78,6 +78,10 @@ class Party:
     comment: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def entry(self) -> dict[str, Any]:
+        """The party as the protocol lists it (what the domain functions read)."""
+        return {"id": self.id, "type": self.type, **self.extra}
+
 
 @dataclass
 class Draft:
@@ -94,7 +98,7 @@ class Draft:
 
     @property
     def unhcr(self) -> Party | None:
-        return next((p for p in self.parties if p.id == UNHCR), None)
+        return next((p for p in self.parties if is_unhcr(p.entry())), None)
 
     @property
     def lead(self) -> Party:
@@ -120,7 +124,7 @@ def make_parties(setting: str, party_ids: list[str], partners: list[str]) -> lis
         parties.append(Party("lead-agency", "[INSERT lead agency, e.g. UNICEF]", "un_agency",
                              "rename the id (e.g. unicef): the agency that leads the CP AoR or sub-cluster"))
     for party_id in partners:
-        extra = {"unhcr_partnership": "implementing_partner"} if parties[0].id == UNHCR else {}
+        extra = {"unhcr_partnership": "implementing_partner"} if is_unhcr(parties[0].entry()) else {}
         parties.append(Party(party_id, f"[INSERT full name of {party_id}]", "ingo",
                              "UNHCR implementing partner; check the type (ingo or lngo)", extra))
     for spec in party_ids:
@@ -183,7 +187,7 @@ def dpisp_text(draft: Draft) -> str:
         out.append(f"    type: {party.type}")
         for key, value in party.extra.items():
             out.append(f"    {key}: {flow_list(value) if isinstance(value, list) else scalar(value)}")
-    parties = [{"id": p.id, "type": p.type, **p.extra} for p in draft.parties]
+    parties = [p.entry() for p in draft.parties]
     now, later = required_roles(pack, draft.setting, parties)
     out += ["", f"# Who does what. These roles are required in a {draft.setting} setting; name people by position.",
             "# A role held in each agency has one entry per agency."]
@@ -256,7 +260,7 @@ def sharing_lines(draft: Draft) -> list[str]:
              "  - id: example-referral",
              f"    from: {scalar(sender.id)}",
              f"    to: {scalar(recipient.id)}"]
-    if recipient.id == UNHCR:
+    if recipient is draft.unhcr:
         lines.append("    unhcr_role: service_provider   # the capacity in which UNHCR receives the data")
     lines += [f"    purpose: {scalar(purpose['id'])}    # {purpose.get('name')}",
               f"    basis: {(purpose.get('bases') or ['consent'])[0]}",

@@ -21,7 +21,6 @@ from im4cm_lint.reporters import FORMATS
 # The engine's subcommands living in other modules, imported only when used (start-up time
 # matters in pre-commit): name -> "module:attribute" of a click command. Plugins add theirs
 # through the ``im4cm_lint_commands`` hook (the standard adds init, report and taxonomy).
-_COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
 LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
     "schema": "im4cm_lint.schema_export:schema_command",
@@ -58,6 +57,9 @@ class _DefaultToCheck(click.Group):
         if not args or (args[0] not in known and not _may_be_plugin_command(args[0])):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+_COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
 def _may_be_plugin_command(word: str) -> bool:

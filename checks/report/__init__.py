@@ -4,7 +4,8 @@ can open offline, print for a coordination meeting or attach to an email.
 
 The report runs the same lint as ``im4cm-lint`` and draws from its result: the map of who
 shares what with whom, the category matrix, the exports' fields, roles, Annex C status, DPIA
-risks and every finding with its explanation.
+risks and every finding with its explanation. The same picture gives the Markdown summary its
+section on what changed in sharing since the baseline (hook ``im4cm_lint_summary_sections``).
 """
 
 from __future__ import annotations
