@@ -7,6 +7,7 @@ could not run (bad usage, unreadable configuration, missing policy pack).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import replace
 
@@ -19,15 +20,19 @@ from im4cm_lint.words import plural
 
 from im4cm_lint.reporters import FORMATS
 
-# Subcommands living in other modules, imported only when used (start-up time matters in
-# pre-commit): name -> "module:attribute" of a click command.
+# The engine's subcommands living in other modules, imported only when used (start-up time
+# matters in pre-commit): name -> "module:attribute" of a click command. Plugins add theirs
+# through the ``im4cm_lint_commands`` hook (the standard adds init, report and taxonomy).
 LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
-    "init": "im4cm_lint.scaffold:init_command",
     "schema": "im4cm_lint.schema_export:schema_command",
-    "report": "im4cm_lint.report:command",
-    "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
 }
+
+
+def _plugin_commands() -> set[str]:
+    from im4cm_lint.hooks import commands
+
+    return set(commands()) - {"check", *LAZY_COMMANDS}
 
 
 class _DefaultToCheck(click.Group):
@@ -35,7 +40,7 @@ class _DefaultToCheck(click.Group):
     and imports the modules of subcommands only when they are called."""
 
     def list_commands(self, ctx):
-        return sorted({*self.commands, *LAZY_COMMANDS})
+        return sorted({*self.commands, *LAZY_COMMANDS, *_plugin_commands()})
 
     def get_command(self, ctx, name):
         if name in LAZY_COMMANDS and name not in self.commands:
@@ -43,13 +48,26 @@ class _DefaultToCheck(click.Group):
 
             module, _, attribute = LAZY_COMMANDS[name].partition(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
+        elif name not in self.commands and name in _plugin_commands():
+            from im4cm_lint.hooks import command
+
+            self.add_command(command(name), name)
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
-        if not args or args[0] not in known:
+        if not args or (args[0] not in known and not _may_be_plugin_command(args[0])):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+_COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def _may_be_plugin_command(word: str) -> bool:
+    """Whether ``word`` names a plugin's command; a path such as ``.`` or ``dpisp.yaml`` is never
+    one, so linting a path does not wait for the plugins' commands."""
+    return bool(_COMMAND_NAME.fullmatch(word)) and word in _plugin_commands()
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from im4cm_lint import cache as caching
+from im4cm_lint import hooks
 from im4cm_lint.checking import run_checks
 from im4cm_lint.config import Config, find_config, load_config
 from im4cm_lint.decide import apply_exceptions
@@ -163,7 +164,7 @@ def _set_up(paths: list[str], options: Options, extra_plugins: tuple) -> tuple[R
     result.rules = registry.rules
     cache = caching.Cache.open(config.root) if options.cache else None
     pack_load = pack_for(config, registry, resolve=cache.resolve_pack if cache else resolve_pack)
-    problems = selector_problems(config, registry.rules)
+    problems = selector_problems(config, registry.rules, hooks.families)
     if problems or pack_load.pack is None:
         return result.stopped(problems + pack_load.diagnostics), None
     result.pack = pack_load.pack.with_overrides(config.thresholds)

@@ -26,7 +26,7 @@ from im4cm_lint.diagnostics import Diagnostic, Fix
 from im4cm_lint.engine import Options, RunResult, run
 from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import LoadedFile, compose_all, parse_text
-from im4cm_lint.reporters import plural
+from im4cm_lint.words import plural
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
 

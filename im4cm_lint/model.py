@@ -95,11 +95,6 @@ class DPISP(Document):
     def status(self) -> str:
         return self.metadata.get("status") or ""
 
-    @cached_property
-    def unhcr_party(self) -> str | None:
-        """The id of the UNHCR party: the party that declares ``unhcr_roles`` (its capacities)."""
-        return next((pid for pid, party in self.parties.items() if "unhcr_roles" in party), None)
-
     def rules_between(self, source: str, recipient: str, purpose: str | None = None) -> list[YMap]:
         """The sharing rules from ``source`` to ``recipient`` (for ``purpose`` when given), in order."""
         return [rule for rule in self.sharing_rules.values()

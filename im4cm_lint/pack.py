@@ -21,7 +21,7 @@ from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import index_by_id
-from im4cm_lint.paths import shown_path  # re-export for modules moved by other helpers; remove at merge
+from im4cm_lint.paths import shown_path
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
 if TYPE_CHECKING:
@@ -280,3 +280,19 @@ def pack_for(config: Config, registry: Registry, ref: str | None = None, *,
         return resolve(ref, registry.packs, Path.cwd())
     where = config.where("policy-pack") if config.policy_pack else None
     return resolve(config.policy_pack, registry.packs, config.root, where)
+
+
+def configured_pack(config_path: str | None = None, ref: str | None = None,
+                    start: Path | None = None) -> tuple[PackLoad, Config | None]:
+    """The pack a subcommand works with, chosen as a lint run chooses it: ``ref`` (its
+    ``--policy-pack``, relative to the working folder), else the configuration found from
+    ``start`` (or ``config_path``), else the standard. The configuration's own problems come back
+    as the load's diagnostics, with no pack."""
+    from im4cm_lint.config import find_config, load_config
+    from im4cm_lint.plugins import load_registry
+
+    config_file = Path(config_path) if config_path else find_config(start or Path.cwd())
+    config, problems = load_config(config_file, Path.cwd())
+    if problems:
+        return PackLoad(None, problems), None
+    return pack_for(config, load_registry(), ref), config

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import FIXTURES, lint, lint_json, write
 
-from im4cm_lint.report import layout
+from im4cm_lint_checks.report import layout
 
 SMALL = FIXTURES / "countries" / "riverside"
 TODAY = "2026-10-01"

@@ -7,7 +7,6 @@ from typing import Callable, Mapping
 
 from im4cm_lint.diagnostics import Diagnostic, Location, family_of
 from im4cm_lint.engine_rules.config import BadSuppression
-from im4cm_lint.rule import FAMILIES
 from im4cm_lint.words import did_you_mean
 
 # Families whose findings say a document or the linter itself cannot be used: they are fixed,
@@ -24,7 +23,7 @@ Reports = Callable[[str, str], bool]  # (rule id, shown path) -> would such a fi
 
 def rule_problem(rule_id: str, rules: Mapping[str, object], where: Location) -> Diagnostic | None:
     """CONFIG006 when ``rule_id`` is not a rule that a suppression or waiver may name."""
-    if rule_id in FAMILIES:
+    if any(family_of(known) == rule_id for known in rules):
         message = (f"'{rule_id}' is a family, not a rule: name the rule ids (a suppression accepts single "
                    "findings; to turn a family off for some files, use per-file-ignores)")
     elif rule_id not in rules:

@@ -5,12 +5,11 @@ files are read here."""
 from __future__ import annotations
 
 import fnmatch
-from typing import Iterable
+from typing import Callable, Iterable
 
 from im4cm_lint.config import Config
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.config import UnknownRuleInConfig
-from im4cm_lint.rule import FAMILIES
 
 
 def matches(rule_id: str, selectors: list[str]) -> bool:
@@ -62,8 +61,10 @@ class Selection:
         return self._severity[rule_id]
 
 
-def selector_problems(config: Config, rule_ids: Iterable[str]) -> list[Diagnostic]:
-    """CONFIG002 for every selector that names no rule."""
+def selector_problems(config: Config, rule_ids: Iterable[str],
+                      families: Callable[[], Iterable[str]]) -> list[Diagnostic]:
+    """CONFIG002 for every selector that names no rule (``families()``: the declared families, in
+    the order the hint lists them; asked only when a selector names nothing)."""
     rule_ids = list(rule_ids)
     problems: list[Diagnostic] = []
     named: list[tuple[tuple, str]] = [(("select", i), s) for i, s in enumerate(config.select)]
@@ -72,6 +73,6 @@ def selector_problems(config: Config, rule_ids: Iterable[str]) -> list[Diagnosti
     named += [(("severity", s), s) for s in config.severity]
     for keys, selector in named:
         if not any(rid.startswith(selector) for rid in rule_ids):
-            hint = f"; families are: {', '.join(FAMILIES)}"
+            hint = f"; families are: {', '.join(families())}"
             problems.append(UnknownRuleInConfig.at(config.where(*keys), f"'{selector}' matches no rule{hint}"))
     return problems

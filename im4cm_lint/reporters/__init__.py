@@ -5,8 +5,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Callable
 
-from im4cm_lint.words import plural  # noqa: F401 - re-export for the formats that import it from here
-
 if TYPE_CHECKING:
     from im4cm_lint.engine import RunResult
 

@@ -12,13 +12,11 @@ import json
 import shutil
 import sys
 import textwrap
-from pathlib import Path
 
 import click
 
-from im4cm_lint.config import find_config, load_config
-from im4cm_lint.pack import Pack, resolve_pack
-from im4cm_lint.plugins import load_registry
+from im4cm_lint.explain import CannotRun
+from im4cm_lint.pack import Pack, configured_pack
 
 GAP = "  "
 DEFAULT_WIDTH = 100  # when not writing to a terminal, so piped output never depends on the window
@@ -68,6 +66,16 @@ def render_table(pack: Pack, entries: list[dict], width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pack_or_exit(config_path: str | None, policy_pack: str | None) -> Pack:
+    """The pack of a browsing command; its problems end the command with exit status 2."""
+    load, _ = configured_pack(config_path, policy_pack)
+    if load.pack is None:
+        problems = [d for d in load.diagnostics if d.severity == "error"] or load.diagnostics
+        raise CannotRun("".join(f"{d.path}:{d.line}:{d.column}: {d.rule} {d.severity} {d.message}\n"
+                                for d in problems))
+    return load.pack
+
+
 @click.command("taxonomy")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="A readable table, or JSON for other tools.")
@@ -76,18 +84,7 @@ def render_table(pack: Pack, entries: list[dict], width: int) -> str:
 @click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
 def taxonomy_command(output_format: str, config_path: str | None, policy_pack: str | None) -> None:
     """Which Primero/CPIMS+ and proGres v4 fields fall in each data category of the policy pack."""
-    config_file = Path(config_path) if config_path else find_config(Path.cwd())
-    config, problems = load_config(config_file, Path.cwd())
-    pack = None
-    if not problems:
-        where = config.where("policy-pack") if config.policy_pack and not policy_pack else None
-        loaded = resolve_pack(policy_pack or config.policy_pack, load_registry().packs, config.root, where)
-        problems = [d for d in loaded.diagnostics if d.severity == "error"]
-        pack = loaded.pack
-    if pack is None:
-        for diag in problems:
-            click.echo(f"{diag.path}:{diag.line}:{diag.column}: {diag.rule} {diag.severity} {diag.message}", err=True)
-        sys.exit(2)
+    pack = pack_or_exit(config_path, policy_pack)
     entries = crosswalk(pack)
     if output_format == "json":
         click.echo(json.dumps({"categories": entries}, indent=2, ensure_ascii=False))

@@ -21,8 +21,12 @@ from typing import Any
 import click
 
 from im4cm_lint import __url__, __version__, schemas
+from im4cm_lint.exitcodes import RC
 from im4cm_lint.pack import Pack
-from im4cm_lint_checks.role import UNHCR, required_roles, role_skeleton
+
+from im4cm_lint_checks.domain.clauses import current_text
+from im4cm_lint_checks.domain.parties import UNHCR, is_unhcr
+from im4cm_lint_checks.domain.roles import required_roles, role_skeleton
 
 SCHEMA_FILE = ".im4cm/schema.json"
 HOOK_REPO = __url__
@@ -74,6 +78,10 @@ class Party:
     comment: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def entry(self) -> dict[str, Any]:
+        """The party as the protocol lists it (what the domain functions read)."""
+        return {"id": self.id, "type": self.type, **self.extra}
+
 
 @dataclass
 class Draft:
@@ -90,7 +98,7 @@ class Draft:
 
     @property
     def unhcr(self) -> Party | None:
-        return next((p for p in self.parties if p.id == UNHCR), None)
+        return next((p for p in self.parties if is_unhcr(p.entry())), None)
 
     @property
     def lead(self) -> Party:
@@ -116,7 +124,7 @@ def make_parties(setting: str, party_ids: list[str], partners: list[str]) -> lis
         parties.append(Party("lead-agency", "[INSERT lead agency, e.g. UNICEF]", "un_agency",
                              "rename the id (e.g. unicef): the agency that leads the CP AoR or sub-cluster"))
     for party_id in partners:
-        extra = {"unhcr_partnership": "implementing_partner"} if parties[0].id == UNHCR else {}
+        extra = {"unhcr_partnership": "implementing_partner"} if is_unhcr(parties[0].entry()) else {}
         parties.append(Party(party_id, f"[INSERT full name of {party_id}]", "ingo",
                              "UNHCR implementing partner; check the type (ingo or lngo)", extra))
     for spec in party_ids:
@@ -179,7 +187,7 @@ def dpisp_text(draft: Draft) -> str:
         out.append(f"    type: {party.type}")
         for key, value in party.extra.items():
             out.append(f"    {key}: {flow_list(value) if isinstance(value, list) else scalar(value)}")
-    parties = [{"id": p.id, "type": p.type, **p.extra} for p in draft.parties]
+    parties = [p.entry() for p in draft.parties]
     now, later = required_roles(pack, draft.setting, parties)
     out += ["", f"# Who does what. These roles are required in a {draft.setting} setting; name people by position.",
             "# A role held in each agency has one entry per agency."]
@@ -196,8 +204,7 @@ def dpisp_text(draft: Draft) -> str:
             "# ADAPTABLE clauses are templates: replace every [INSERT ...] with what holds in this operation.",
             "clauses:"]
     for clause in pack.clauses.values():
-        versions = clause.get("versions") or {}
-        text = versions.get(pack.version) or next(iter(versions.values()), "")
+        text = current_text(pack, clause)
         owner = pack.roles.get(clause.get("owner_role") or "")
         who = f"; drafted by the {owner.get('name')}" if owner else ""
         state = "LOCKED: keep word for word" if clause.get("locked") else "ADAPTABLE: fill the placeholders"
@@ -226,12 +233,18 @@ def dpisp_text(draft: Draft) -> str:
 
 
 def example_purpose(draft: Draft):
-    purposes = draft.pack.purposes
-    preferred = ["bip.referral", "referral.service"] if draft.unhcr else ["referral.service"]
-    for purpose_id in preferred:
-        if purpose_id in purposes:
-            return purposes[purpose_id]
-    return next((p for p in purposes.values() if p.get("individual_level") and p.get("need_to_know")), None)
+    """The pack's first case-level purpose meant for the example's recipient: one meant for that
+    kind of recipient alone (UNHCR, or a party type) if there is one, else one it is among."""
+    kind = UNHCR if draft.unhcr else _recipient(draft).type
+    usable = [p for p in draft.pack.purposes.values() if p.get("individual_level") and p.get("need_to_know")]
+    meant = [p for p in usable if kind in (p.get("recipients") or [])]
+    alone = [p for p in meant if list(p.get("recipients") or []) == [kind]]
+    return next(iter(alone or meant or usable), None)
+
+
+def example_system(pack: Pack) -> str | None:
+    """The first system of the pack whose fields it maps to categories: the example export's system."""
+    return next((system_id for system_id in pack.systems if pack.field_map(system_id)), None)
 
 
 def _recipient(draft: Draft) -> Party:
@@ -247,7 +260,7 @@ def sharing_lines(draft: Draft) -> list[str]:
              "  - id: example-referral",
              f"    from: {scalar(sender.id)}",
              f"    to: {scalar(recipient.id)}"]
-    if recipient.id == UNHCR:
+    if recipient is draft.unhcr:
         lines.append("    unhcr_role: service_provider   # the capacity in which UNHCR receives the data")
     lines += [f"    purpose: {scalar(purpose['id'])}    # {purpose.get('name')}",
               f"    basis: {(purpose.get('bases') or ['consent'])[0]}",
@@ -258,10 +271,9 @@ def sharing_lines(draft: Draft) -> list[str]:
 
 
 def export_text(draft: Draft) -> str | None:
-    purpose = example_purpose(draft)
-    if purpose is None:
+    purpose, system = example_purpose(draft), example_system(draft.pack)
+    if purpose is None or system is None:
         return None
-    system = "cpims+"
     fields = example_fields(draft.pack, system, purpose)
     lines = [f"# yaml-language-server: $schema=../{SCHEMA_FILE}",
              "# EXAMPLE: what one system sends under the example sharing rule of dpisp.yaml. Adapt or delete.",
@@ -367,9 +379,13 @@ def scaffold_files(draft: Draft, pack_setting: str) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def _fail(message: str) -> None:
-    click.echo(f"im4cm-lint init: {message}", err=True)
-    raise SystemExit(2)
+class InitError(click.ClickException):
+    """``init`` cannot write the repository as asked: the CLI prints why and exits with status 2."""
+
+    exit_code = RC.FATAL
+
+    def show(self, file=None) -> None:
+        click.echo(f"im4cm-lint init: {self.message}", err=True)
 
 
 @click.command("init")
@@ -390,22 +406,22 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
     skeleton, an example export, the linter's configuration and a pre-commit hook."""
     country = country.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
-        _fail(f"--country must be a two-letter ISO code such as ET, not '{country}'")
+        raise InitError(f"--country must be a two-letter ISO code such as ET, not '{country}'")
     for party_id in [*partners, *(p.partition(":")[0] for p in party_ids)]:
         if not re.fullmatch(schemas.ID, party_id):
-            _fail(f"'{party_id}' is not a valid party id: use lowercase letters, digits, '.', '_' or '-'")
+            raise InitError(f"'{party_id}' is not a valid party id: use lowercase letters, digits, '.', '_' or '-'")
     for spec in party_ids:
         kind = spec.partition(":")[2]
         if kind and kind not in schemas.PARTY_TYPES:
-            _fail(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
+            raise InitError(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
     if partners and setting == "idp":
-        _fail("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
+        raise InitError("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
     if UNHCR in partners:
-        _fail("UNHCR is not its own implementing partner: give the id of the partner agency")
+        raise InitError("UNHCR is not its own implementing partner: give the id of the partner agency")
     partners = tuple(dict.fromkeys(partners))
     dpisp_id = dpisp_id or f"{country.lower()}-{slug(operation)}"
     if not re.fullmatch(schemas.ID, dpisp_id):
-        _fail(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")
+        raise InitError(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")
     root = Path(directory)
     pack, pack_setting = resolve_for_init(policy_pack, root)
     draft = Draft(pack, pack.ref, country, operation, setting, dpisp_id,
@@ -413,7 +429,7 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
     files = scaffold_files(draft, pack_setting)
     existing = sorted(name for name in files if (root / name).exists())
     if existing and not force:
-        _fail(f"{', '.join(existing)} already exist in {directory}; use --force to overwrite them")
+        raise InitError(f"{', '.join(existing)} already exist in {directory}; use --force to overwrite them")
     for name, content in files.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -426,21 +442,17 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
 
 def resolve_for_init(policy_pack: str | None, root: Path) -> tuple[Pack, str]:
     """The pack as a lint run would choose it, and how the new configuration should name it."""
-    from im4cm_lint.config import find_config, load_config
-    from im4cm_lint.pack import find_pack, resolve_pack
+    from im4cm_lint.pack import configured_pack, find_pack
     from im4cm_lint.plugins import load_registry
 
     start = next(folder for folder in (root.resolve(), *root.resolve().parents) if folder.exists())
-    config, problems = load_config(find_config(start), Path.cwd())
-    if problems:
-        _fail("the configuration cannot be used: " + problems[0].message)
-    registry = load_registry()
-    ref = policy_pack or config.policy_pack
-    base = Path.cwd() if policy_pack else config.root
-    load = resolve_pack(ref, registry.packs, base)
+    load, config = configured_pack(None, policy_pack, start)
+    if config is None:
+        raise InitError("the configuration cannot be used: " + load.diagnostics[0].message)
     if load.pack is None:
-        _fail(load.diagnostics[0].message if load.diagnostics else "no policy pack")
-    pack = load.pack
+        raise InitError(load.diagnostics[0].message if load.diagnostics else "no policy pack")
+    pack, base = load.pack, Path.cwd() if policy_pack else config.root
+    registry = load_registry()
     if find_pack(pack.ref, registry.packs, base) is not None:
         return pack, pack.ref
     return pack, os.path.relpath(pack.folder.resolve(), root.resolve()).replace(os.sep, "/")

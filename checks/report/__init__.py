@@ -4,7 +4,8 @@ can open offline, print for a coordination meeting or attach to an email.
 
 The report runs the same lint as ``im4cm-lint`` and draws from its result: the map of who
 shares what with whom, the category matrix, the exports' fields, roles, Annex C status, DPIA
-risks and every finding with its explanation.
+risks and every finding with its explanation. The same picture gives the Markdown summary its
+section on what changed in sharing since the baseline (hook ``im4cm_lint_summary_sections``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import sys
 
 import click
 
+from im4cm_lint import hookimpl
+from im4cm_lint.exitcodes import RC
+
 
 def render_report(result, as_of=None, title: str | None = None) -> str:
     """The HTML page of a finished run (a :class:`~im4cm_lint.engine.RunResult`)."""
-    from im4cm_lint.report.html import render
-    from im4cm_lint.report.picture import build
+    from im4cm_lint_checks.report.html import render
+    from im4cm_lint_checks.report.picture import build
 
     return render(result, build(result), as_of=as_of, title=title)
 
@@ -51,8 +55,36 @@ def command(paths, html_path, config_path, policy_pack, today, title) -> None:
                 out.write(page)
         except OSError as err:
             click.echo(f"im4cm-lint report: cannot write {html_path}: {err.strerror or err}", err=True)
-            sys.exit(2)
+            sys.exit(RC.FATAL)
         active = [d for d in result.diagnostics if not d.suppression]
         click.echo(f"Wrote {html_path}: {len(result.project.dpisps) if result.project else 0} protocol(s), "
                    f"{len(active)} finding(s).", err=True)
-    sys.exit(2 if result.fatal else 0)
+    sys.exit(RC.FATAL if result.fatal else RC.OK)
+
+
+@hookimpl
+def im4cm_lint_summary_sections(result) -> list[str] | None:
+    """The sharing rules and exports with findings that the baseline did not hold."""
+    if not result.baselined:
+        return None
+    from im4cm_lint.reporters.markdown import cell
+    from im4cm_lint.words import plural
+
+    from im4cm_lint_checks.report.picture import build
+
+    picture = build(result)
+    lines = ["#### What changed in sharing since the baseline", "",
+             f"{plural(result.baselined, 'finding')} accepted in the baseline {'is' if result.baselined == 1 else 'are'} "
+             "not shown; everything above is new."]
+    changed = [(protocol, flow) for protocol in picture.protocols for flow in protocol.flows if flow.findings]
+    changed += [(None, flow) for flow in picture.loose_exports if flow.findings]
+    if not changed:
+        return [*lines, "No sharing rule and no export has a new finding."]
+    lines.append("")
+    for protocol, flow in changed:
+        what = "sharing rule" if flow.kind == "rule" else "export"
+        rules = ", ".join(sorted({d.rule for d in flow.findings}))
+        scope = f" of `{protocol.dpisp.id}`" if protocol else ""
+        lines.append(f"- {what} `{flow.id}`{scope}: {cell(flow.source)} → {cell(flow.target)}, "
+                     f"`{flow.purpose}`, most sensitive data {flow.sensitivity}: {rules}")
+    return lines

@@ -14,13 +14,15 @@ from collections import defaultdict
 from typing import Iterable
 
 from im4cm_lint.diagnostics import Diagnostic
-from im4cm_lint.report import layout as geometry
-from im4cm_lint.report.picture import (
+from im4cm_lint.hooks import families, family_order
+from im4cm_lint.reporters import summary
+from im4cm_lint.words import plural
+from im4cm_lint.schemas import SENSITIVITIES
+
+from im4cm_lint_checks.report import layout as geometry
+from im4cm_lint_checks.report.picture import (
     FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
     Picture, Protocol)
-from im4cm_lint.reporters import plural, summary
-from im4cm_lint.rule import FAMILIES
-from im4cm_lint.schemas import SENSITIVITIES
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
 _CHAR_W = 5.7  # average width of a character at the map's 11px label font
@@ -582,7 +584,7 @@ def _families(findings: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
     groups: dict[str, list[Diagnostic]] = defaultdict(list)
     for diag in findings:
         groups[diag.family].append(diag)
-    order = [f for f in FAMILIES if f in groups] + sorted(f for f in groups if f not in FAMILIES)
+    order = sorted(groups, key=family_order)
     return [(family, groups[family]) for family in order]
 
 
@@ -592,7 +594,7 @@ def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
     else:
         out = []
     for family, diags in _families(picture.findings):
-        words = FAMILIES.get(family, "rules of a plugin")
+        words = families().get(family, "rules of a plugin")
         out.append(f'<h3 id="family-{e(family)}">{e(family)} <span class="muted">— {e(words)}</span> ({len(diags)})</h3>')
         rows = []
         for diag in diags:
@@ -646,7 +648,7 @@ def _loose(picture: Picture, anchors: _Anchors) -> str:
 def _summary(result, picture: Picture) -> str:
     counts = summary(result)
     cards = "".join(f'<div class="card"><b>{counts[s]}</b>{_severity(s)}</div>' for s in ("error", "warning", "info"))
-    fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(FAMILIES.get(f, "rules of a plugin"))}</td>'
+    fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(families().get(f, "rules of a plugin"))}</td>'
                    f'<td class="num">{len(d)}</td></tr>' for f, d in _families(picture.findings))
     table = ('<table><thead><tr><th>Family</th><th>Checks</th><th>Findings</th></tr></thead><tbody>'
              + fams + "</tbody></table>") if fams else ""

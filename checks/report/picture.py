@@ -15,10 +15,11 @@ from typing import Any
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.model import DPIA, DPISP, DataExport, Document, Project
 from im4cm_lint.pack import Pack
-from im4cm_lint_checks.role import required_roles
 from im4cm_lint.schemas import PARTY_TYPES, SENSITIVITIES
 from im4cm_lint.yamltree import parse_yaml_path
-from im4cm_lint_checks.share import export_fields
+
+from im4cm_lint_checks.domain.roles import required_roles
+from im4cm_lint_checks.domain.sharing import export_fields
 
 UNKNOWN = "unknown"  # the sensitivity of a category the pack does not list
 UNLISTED = "unlisted"  # the type of a party named by a rule or export but absent from the protocol
