@@ -11,8 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
+from im4cm_lint.paths import repo_root
 from im4cm_lint.sources import SourceFiles
 
 from im4cm_lint.yamltree import YMap, YSeq
@@ -97,11 +98,6 @@ class DPISP(Document):
     @property
     def status(self) -> str:
         return self.metadata.get("status") or ""
-
-    @cached_property
-    def unhcr_party(self) -> str | None:
-        """The id of the UNHCR party: the party that declares ``unhcr_roles`` (its capacities)."""
-        return next((pid for pid, party in self.parties.items() if "unhcr_roles" in party), None)
 
     def rules_between(self, source: str, recipient: str, purpose: str | None = None) -> list[YMap]:
         """The sharing rules from ``source`` to ``recipient`` (for ``purpose`` when given), in order."""
@@ -207,14 +203,11 @@ class Project:
         first, last = cls.date(start), cls.date(end)
         return (last - first).days if first and last else None
 
-    def of_kind(self, kind: str) -> Iterator[Document]:
-        return (d for d in self.documents if d.kind == kind and d.checkable)
-
     def source_files(self, system: System) -> SourceFiles:
         """The safe, bounded reader of a System document's files (see im4cm_lint.sources): inside
         the repository, that is the configuration's folder, else the git work tree holding the
         document, else the document's own folder."""
-        root = self.root or _git_root(Path(system.path)) or Path(system.path).parent
+        root = self.root or repo_root(Path(system.path).resolve()) or Path(system.path).parent
         return SourceFiles(system.path, root, record=self.sources_read)
 
     def memo(self, key: tuple, compute: Callable[[], Any], pending: Any = None) -> Any:
@@ -236,10 +229,3 @@ class Project:
 
     def dpias_of(self, dpisp: DPISP) -> list[DPIA]:
         return [d for d in self.dpias if d.dpisp_id == dpisp.id]
-
-
-def _git_root(start: Path) -> Path | None:
-    for folder in start.resolve().parents:
-        if (folder / ".git").exists():
-            return folder
-    return None

@@ -20,3 +20,13 @@ def im4cm_lint_rules():
         rules.UnmappableFormField, rules.JobSendsUnlistedField, rules.JobLogsIdentifiers, rules.FetchWithoutRemote,
         rules.UnboundedUserFetch, rules.ExportDrift, rules.UnknownReference,
     ]
+
+
+@hookimpl
+def im4cm_lint_families():
+    return {"SYSTEM": "the configuration a system really runs: roles, agencies, forms, integration jobs"}
+
+
+@hookimpl
+def im4cm_lint_commands():
+    return {"import": "im4cm_lint_checks.systems.importer:import_command"}

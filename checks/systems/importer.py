@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import click
 
 from im4cm_lint.exitcodes import RC
+from im4cm_lint.explain import CannotRun
+from im4cm_lint.pack import configured_pack
+from im4cm_lint.paths import repo_root
 from im4cm_lint.schemas import SOURCE_FORMATS, SYSTEMS
 from im4cm_lint.sources import SourceFiles
 
@@ -32,13 +34,6 @@ def _scalar(value: str) -> str:
     if _PLAIN.match(value) and yaml.safe_load(value) == value:
         return value
     return json.dumps(value, ensure_ascii=False)
-
-
-def _repository(path: Path) -> Path:
-    for folder in path.resolve().parents:
-        if (folder / ".git").exists():
-            return folder
-    return path.resolve().parent
 
 
 def export_text(fields: list[FormField], *, export_id: str, source: str, system: str, field_map: dict,
@@ -100,39 +95,30 @@ def imported(facts: Facts, *, role: str | None, job: str | None) -> list[tuple[s
 def import_command(file, source_format, system, role, job, dpisp, owner, recipient, purpose, policy_pack, output):
     """Write DataExport documents from a system's own FILE: an OpenFn project.yaml (one per job), a
     Primero configuration bundle (the forms a role reads), Primero's forms export or an XLSForm."""
-    from im4cm_lint.config import find_config, load_config
-    from im4cm_lint.pack import resolve_pack
-    from im4cm_lint.plugins import load_registry
-
     path = Path(file)
-    files = SourceFiles(str(path), _repository(path))
-    facts = read(files, source_format, path.name)
-    problems = ([facts.unreadable] if facts.unreadable else []) + [
-        f"{p.pos.path}:{p.pos.line}:{p.pos.column}: {p.message}" for p in facts.problems]
-    for problem in problems:
-        click.echo(f"im4cm-lint import: {problem}", err=True)
+    facts = read(SourceFiles(str(path), repo_root(path.resolve()) or path.resolve().parent), source_format, path.name)
     if facts.unreadable:
-        sys.exit(RC.FATAL)
-    config, config_problems = load_config(find_config(path), Path.cwd())
-    loaded = resolve_pack(policy_pack or config.policy_pack, load_registry().packs, config.root)
-    if loaded.pack is None:
-        for diag in loaded.diagnostics:
-            click.echo(f"im4cm-lint import: {diag.message}", err=True)
-        sys.exit(RC.FATAL)
+        raise CannotRun(f"im4cm-lint import: {facts.unreadable}\n")
+    for problem in facts.problems:
+        click.echo(f"im4cm-lint import: {problem.pos.path}:{problem.pos.line}:{problem.pos.column}: {problem.message}",
+                   err=True)
+    load, _ = configured_pack(None, policy_pack, start=path)
+    if load.pack is None:
+        raise CannotRun("".join(f"{d.path}:{d.line}:{d.column}: {d.rule} {d.severity} {d.message}\n"
+                                for d in load.diagnostics))
     system = system or ("kobo" if source_format == "xlsform" else "cpims+")
-    field_map = loaded.pack.field_map(system) or {}
     exports = imported(facts, role=role, job=job)
     if not exports:
-        click.echo(f"im4cm-lint import: {file} holds no {'job' if job else 'role' if role else 'field'} to import",
-                   err=True)
-        sys.exit(RC.FATAL)
+        raise CannotRun(f"im4cm-lint import: {file} holds no {'such job' if job else 'such role' if role else 'field'} "
+                        "to import\n")
     header = {"dpisp": dpisp, "owner": owner, "recipient": recipient, "purpose": purpose}
-    texts = [export_text(fields, export_id=export_id, system=system, field_map=field_map, header=header,
-                         source=f"{path.as_posix()} ({source_format}, {what})")
+    texts = [export_text(fields, export_id=export_id, system=system, field_map=load.pack.field_map(system) or {},
+                         header=header, source=f"{path.as_posix()} ({source_format}, {what})")
              for export_id, what, fields in exports]
     text = "---\n".join(texts)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    sys.exit(RC.FINDINGS if problems else RC.OK)
+    if facts.problems:  # written, but parts of the source could not be read
+        click.get_current_context().exit(RC.FINDINGS)

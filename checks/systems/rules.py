@@ -7,7 +7,7 @@ from typing import Iterator
 
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.rules import Rule
+from im4cm_lint.rule import Rule
 from im4cm_lint.words import did_you_mean, plural
 from im4cm_lint.yamltree import YMap, locate
 
