@@ -40,8 +40,10 @@ def findings(root: Path, name: str) -> list[tuple[str, str, int, str]]:
 
 
 def documents(root: Path) -> list[str]:
+    """The im4cm documents (other YAML, such as an OpenFn project.yaml, is not walked through)."""
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.yaml")
-                  if not p.name.startswith(".") and ".im4cm" not in p.parts)
+                  if not p.name.startswith(".") and ".im4cm" not in p.parts
+                  and "apiVersion: im4cm/" in p.read_text(encoding="utf-8", errors="replace"))
 
 
 def assert_agrees(root: Path) -> None:

@@ -1,4 +1,4 @@
-"""``im4cm-lint --explain FILE``: a drafting walkthrough of a DPISP, DPIA or export, section by
+"""``im4cm-lint --explain FILE``: a drafting walkthrough of a DPISP, DPIA, export or System, section by
 section: what the section is for, who drafts it, what it holds now and the run's findings in it,
 then the next steps, errors first.
 

@@ -14,7 +14,7 @@ SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 def _kind_words(kind: str) -> str:
     return {"DPISP": "Data Protection and Information Sharing Protocol", "DPIA": "Data Protection Impact Assessment",
-            "DataExport": "data export definition"}.get(kind, kind)
+            "DataExport": "data export definition", "System": "a system's own configuration"}.get(kind, kind)
 
 
 def render_text(shown, pages, loose, pack, colour: bool) -> str:
@@ -24,7 +24,7 @@ def render_text(shown, pages, loose, pack, colour: bool) -> str:
     tags = {"LOCKED": dict(fg="magenta", bold=True), "ADAPTABLE": dict(fg="cyan", bold=True)}
     out: list[str] = []
     if not pages:
-        out.append(f"{shown}: no DPISP, DPIA or DataExport document that can be walked through.")
+        out.append(f"{shown}: no DPISP, DPIA, DataExport or System document that can be walked through.")
     for doc, blocks in pages:
         out += [style(f"{doc.path}: {doc.kind} '{doc.id}', {_kind_words(doc.kind)}", bold=True),
                 f"Checked against {pack.ref if pack else 'no policy pack'}.", ""]
@@ -81,7 +81,7 @@ def _text_block(block: Block, style, tags, indent: str) -> list[str]:
 def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
     out: list[str] = []
     if not pages:
-        out.append(f"`{shown}`: no DPISP, DPIA or DataExport document that can be walked through.\n")
+        out.append(f"`{shown}`: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
     for doc, blocks in pages:
         out += [f"# {doc.kind} `{doc.id}` ({doc.path})", "",
                 f"{_kind_words(doc.kind)}, checked against `{pack.ref if pack else 'no policy pack'}`.", ""]

@@ -74,8 +74,24 @@ EXPORT_SECTIONS = [
     SectionSpec("transport", "Transport", "How the data travels (encrypted or not) and how often.", "im_focal_point"),
 ]
 
+SYSTEM_SECTIONS = [
+    SectionSpec("metadata", "Cover", "Names the system and the DPISP it runs under.", "system_administrator"),
+    SectionSpec("system", "The system", "Which system it is and which party administers the instance.",
+                "system_administrator"),
+    SectionSpec("source", "Source", "The file the system wrote about its own configuration (a Primero bundle or "
+                "forms export, an XLSForm, an OpenFn project), kept in the repository and read by the linter.",
+                "system_administrator"),
+    SectionSpec("agencies", "Agencies", "The system's agency codes and the DPISP party each one is: users belong "
+                "to agencies, so an agency that is not a party works outside the protocol.", "system_administrator"),
+    SectionSpec("assignments", "Assignments", "Which system roles each party's users hold (never who they are): "
+                "a role's permissions and forms decide what its holders can see and send.", "system_administrator"),
+    SectionSpec("exports", "Exports", "The DataExports the system's exports or jobs produce, and which job "
+                "produces which: what leaves is checked against them.", "interoperability_focal_point"),
+]
+
 EXPORT_FLOW_KEYS = {"system", "owner", "recipient", "purpose", "sharing_rule", "level", "min_cell_size"}
-SPECS = {"DPISP": DPISP_SECTIONS, "DPIA": DPIA_SECTIONS, "DataExport": EXPORT_SECTIONS}
+SYSTEM_KEYS = {"operated_by": "system", "jobs": "exports"}  # keys shown in another key's section
+SPECS = {"DPISP": DPISP_SECTIONS, "DPIA": DPIA_SECTIONS, "DataExport": EXPORT_SECTIONS, "System": SYSTEM_SECTIONS}
 
 
 def role_words(pack, role_id: str) -> str:
@@ -96,6 +112,8 @@ def section_of(kind: str, yaml_path: str) -> tuple[str, str | None]:
         return "flow", None
     if kind == "DataExport" and first == "schedule":
         return "transport", None
+    if kind == "System" and first in SYSTEM_KEYS:
+        return SYSTEM_KEYS[first], None
     if kind == "DPISP" and first == "clauses" and len(steps) > 1 and steps[1][0] == "item":
         return "clauses", steps[1][1]
     return first, None

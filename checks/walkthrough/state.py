@@ -215,7 +215,34 @@ def _transport(doc, pack, block: Block) -> None:
     block.state.append(f"encrypted: {encrypted}; schedule: {doc.get('schedule') or 'not set'}")
 
 
+def _system_cover(doc, pack, block: Block) -> None:
+    block.state.append(f"runs under DPISP {doc.metadata.get('dpisp')}")
+
+
+def _system(doc, pack, block: Block) -> None:
+    block.state.append(f"{doc.get('system')}, administered by {doc.get('operated_by') or 'nobody named'}")
+
+
+def _source(doc, pack, block: Block) -> None:
+    block.state.append(f"{doc.source.get('format')}: {doc.source.get('path')}")
+
+
+def _agencies(doc, pack, block: Block) -> None:
+    block.state.append(plural(len(doc.get("agencies") or {}), "agency", "agencies") + " mapped to parties")
+
+
+def _assignments(doc, pack, block: Block) -> None:
+    block.state.append(plural(len(doc.get("assignments") or {}), "party", "parties") + " with users in the system")
+
+
+def _system_exports(doc, pack, block: Block) -> None:
+    block.state.append(plural(len(doc.get("exports") or []), "export") + ", "
+                       + plural(len(doc.get("jobs") or {}), "job") + " bound to exports")
+
+
 STATES: dict[tuple[str, str], Callable] = {
+    ("System", "metadata"): _system_cover, ("System", "system"): _system, ("System", "source"): _source,
+    ("System", "agencies"): _agencies, ("System", "assignments"): _assignments, ("System", "exports"): _system_exports,
     ("DPISP", "metadata"): _cover, ("DPISP", "parties"): _parties, ("DPISP", "roles"): _roles,
     ("DPISP", "clauses"): _clauses, ("DPISP", "sharing"): _sharing, ("DPISP", "annex_c"): _annex_c,
     ("DPISP", "signatures"): _signatures,
