@@ -26,6 +26,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "report": "im4cm_lint.report:command",
     "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
     "render": "im4cm_lint_checks.render:command",
+    "verify": "im4cm_lint_checks.verify:command",
 }
 
 

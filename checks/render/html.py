@@ -27,7 +27,7 @@ def _v(value: object) -> str:
 def _css_string(text: str) -> str:
     """``text`` as a CSS string in which only letters, digits and a few marks stay literal."""
     safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:@_-")
-    return '"' + "".join(ch if ch in safe else f"\\{ord(ch):06x}" for ch in text) + '"'
+    return '"' + "".join(ch if ch in safe else f"\\{ord(ch):x} " for ch in text) + '"'
 
 
 CSS = """

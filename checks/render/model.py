@@ -91,7 +91,7 @@ class SharingRow:
 
     def cells(self) -> list[str]:
         """The row's cells as text, in the order of SHARING_COLUMNS."""
-        categories = "; ".join(f"{cid} ({sensitivity})" for cid, sensitivity in self.categories)
+        categories = "\n".join(f"{cid} ({sensitivity})" for cid, sensitivity in self.categories)
         return [f"[{self.id}]", self.source, self.recipient, self.purpose, self.basis, categories, self.channel,
                 self.unhcr_capacity]
 
