@@ -11,6 +11,7 @@ a traceback, and git runs with fixed arguments, no shell and no repository hook.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import subprocess
@@ -124,12 +125,17 @@ def read_copy(path: str) -> Copy:
         kind, reader = "DOCX", _docx_lines
     else:
         raise Unusable(f"{path} is neither a PDF nor a DOCX file")
+    quiet = logging.getLogger("pypdf")  # it logs what it then raises: say it once, as a message
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL + 1)
     try:
         lines = [_clean(line) for line in reader(path)]
     except Unusable:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged file can fail anywhere inside the parser
         raise Unusable(f"cannot read {path} as {kind}: {type(err).__name__}: {err}"[:400]) from None
+    finally:
+        quiet.setLevel(level)
     text = "\n".join(lines)
     head = RUNNING_HEAD.search(text)
     if head is None:
@@ -182,10 +188,14 @@ def _sections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, list[st
     return clauses, rows
 
 
+def _known(word: str, vocabulary: set[str]) -> bool:
+    return bool(QUOTABLE.match(word)) or word in vocabulary or word.strip(".,;:()") in vocabulary
+
+
 def _shown(words: list[str], vocabulary: set[str]) -> str:
     """Words of the pack's texts and ids are quoted; any other word only by its length (it may
     be a name: contract 5.5)."""
-    if all(w in vocabulary or QUOTABLE.match(w) for w in words):
+    if all(_known(w, vocabulary) for w in words):
         return '"' + " ".join(words) + '"'
     return f"{plural(len(words), 'word')} ({sum(map(len, words))} characters) not in the standard's text"
 
@@ -195,7 +205,7 @@ def _clause_difference(expected: str, signed: str, vocabulary: set[str]) -> str:
     the pack's own, else the changes by position."""
     a, b = expected.split(), signed.split()
     changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
-    if all(w in vocabulary or QUOTABLE.match(w) for _, i1, i2, j1, j2 in changes for w in (*a[i1:i2], *b[j1:j2])):
+    if all(_known(w, vocabulary) for _, i1, i2, j1, j2 in changes for w in (*a[i1:i2], *b[j1:j2])):
         return word_diff(expected, signed)
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:3]:
@@ -224,14 +234,14 @@ def _row_difference(expected: list[str], signed: list[str], vocabulary: set[str]
 
 def _vocabulary(pack, clause_id: str | None = None) -> set[str]:
     """Words the pack's own texts use: safe to quote in a message."""
-    words = {*SENSITIVITIES, *BASES.values(), "individual", "aggregate", "data", "not", "applicable",
+    words = {*SENSITIVITIES, *" ".join(BASES.values()).split(), "individual", "aggregate", "data", "not", "applicable",
              *(role.replace("_", " ") for role in UNHCR_ROLES)}
     canon = pack.clauses.get(clause_id) if clause_id else None
     for text in ((canon or {}).get("versions") or {}).values():
-        words |= set(_clean(str(text)).split())
+        words |= {w.strip(".,;:()") for w in _clean(str(text)).split()}
     for section in ("purposes", "categories", "roles"):
         for entry in pack.by_id(section).values():
-            words |= set(_clean(str(entry.get("name") or "")).split())
+            words |= {w.strip(".,;:()") for w in _clean(str(entry.get("name") or "")).split()}
     return words
 
 

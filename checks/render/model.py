@@ -319,8 +319,10 @@ def build(dpisp: DPISP, project: Project, pack: Pack) -> Signable:
 
 
 def protocol_dates(signable: Signable) -> tuple[str | None, str | None]:
-    """(first, last) ISO date the protocol records: when it was drafted and its latest event."""
-    recorded = [d for _, d in signable.dates] + [s.signed for s in signable.signatures if s.signed]
+    """(first, last) ISO date the protocol records: when it was drafted and its latest event
+    (a signature or the day it took effect; never the planned review)."""
+    recorded = [d for label, d in signable.dates if label != "Review by"] + [
+        s.signed for s in signable.signatures if s.signed]
     valid = sorted(d for d in recorded if Project.date(d))
     return (valid[0], valid[-1]) if valid else (None, None)
 
