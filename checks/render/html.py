@@ -65,6 +65,12 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; }
 .annex { break-before: page; }
 .landscape { page: annex; }
+table.sharing th:nth-child(1) { width: 11%%; } table.sharing th:nth-child(2), table.sharing th:nth-child(3) { width: 10%%; }
+table.sharing th:nth-child(4) { width: 11%%; } table.sharing th:nth-child(5) { width: 7%%; }
+table.sharing th:nth-child(6) { width: 34%%; } table.sharing th:nth-child(7) { width: 10%%; }
+table.sharing th:nth-child(8) { width: 7%%; }
+.cats { columns: 2; column-gap: 3mm; font-size: 7.5pt; }
+.cats span { display: block; break-inside: avoid; }
 .landscape main, main .landscape { max-width: none; }
 .note { font: 9pt system-ui, sans-serif; color: #3e4c59; }
 .signatures { break-before: page; }
@@ -107,9 +113,10 @@ def _clauses(doc: Signable) -> list[str]:
     return out + ["</section>"]
 
 
-def _table(head: list[str], rows: list[list[str]]) -> list[str]:
+def _table(head: list[str], rows: list[list[str]], cls: str = "") -> list[str]:
     """A table whose cells are already escaped."""
-    return ['<div class="scroll"><table>', "<thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>",
+    opening = f'<table class="{cls}">' if cls else "<table>"
+    return ['<div class="scroll">', opening, "<thead><tr>", *(f"<th>{h}</th>" for h in head), "</tr></thead><tbody>",
             *("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows),
             "</tbody></table></div>"]
 
@@ -118,14 +125,15 @@ def _sharing(doc: Signable) -> list[str]:
     rows = []
     for rule in doc.sharing:
         cells = rule.cells()
-        categories = "<br>".join(f'<span class="id">{_v(cid)}</span> ({_v(sensitivity)})'
-                                 for cid, sensitivity in rule.categories)
-        rows.append([f'<span class="id">{_v(cells[0])}</span>', *(_v(c) for c in cells[1:5]), categories,
+        categories = '<div class="cats">' + "".join(
+            f'<span><span class="id">{_v(cid)}</span> ({_v(sensitivity)})</span>' for cid, sensitivity in rule.categories
+        ) + "</div>"
+        rows.append([_v(cells[0]), *(_v(c) for c in cells[1:5]), categories,
                      _v(cells[6]), _v(cells[7])])
     out = ['<section class="annex landscape">', f"<h2>{SHARING_HEADING}</h2>",
            '<p class="note">Every flow of data the participants agree to, with its purpose, legitimate basis and the '
            "data categories it may carry (need to know). Sensitivity: low, moderate, high, severe.</p>"]
-    return out + (_table(list(SHARING_COLUMNS), rows) if rows else ["<p>No sharing rule.</p>"]) + ["</section>"]
+    return out + (_table(list(SHARING_COLUMNS), rows, "sharing") if rows else ["<p>No sharing rule.</p>"]) + ["</section>"]
 
 
 def _focal(doc: Signable) -> list[str]:
