@@ -86,11 +86,8 @@ table.sharing th:nth-child(8) { width: 7%%; }
 
 
 def _cover(doc: Signable) -> list[str]:
-    rows = [("Operation", _v(doc.operation)), ("Country", _v(doc.country)), ("Setting", _v(doc.setting)),
-            ("Protocol", f'<span class="id">{_v(doc.id)}</span>'), ("Version", _v(doc.version)),
-            ("Status", _v(doc.status)), *((label, _v(value)) for label, value in doc.dates),
-            ("Template", _v(doc.template)), ("Checked against", _v(doc.pack_ref)),
-            ("Content fingerprint", f'<span class="fp">{_v(doc.fingerprint)}</span>')]
+    rows = [(label, f'<span class="fp">{_v(value)}</span>' if label == "Content fingerprint" else _v(value))
+            for label, value in doc.cover_rows()]
     out = ['<section class="cover">', f"<h1>{TITLE}</h1>", f'<p><span class="status">{_v(doc.status)}</span></p>',
            "<dl>", *(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows), "</dl>",
            "<h2>Participants</h2>", "<ul>",
@@ -137,20 +134,13 @@ def _sharing(doc: Signable) -> list[str]:
 
 
 def _focal(doc: Signable) -> list[str]:
-    head = ["Role", "Agency", "Position"] + (["Name"] if doc.names_printed else []) + ["Backup position"] + (
-        ["Backup name"] if doc.names_printed else [])
-    rows = []
-    for point in doc.focal_points:
-        row = [_v(point.role), _v(point.agency), _v(point.position)]
-        row += [_v(point.name or "")] if doc.names_printed else []
-        row += [_v(point.backup_position)]
-        row += [_v(point.backup_name or "")] if doc.names_printed else []
-        rows.append(row)
+    head, rows = doc.focal_table()
     out = ['<section class="annex">', f"<h2>{FOCAL_HEADING}</h2>"]
     if not doc.names_printed:
         out.append('<p class="note">Positions and agencies; the names of the people who hold them are kept by the '
                    "coordination lead.</p>")
-    return out + (_table(head, rows) if rows else ["<p>No role is assigned.</p>"]) + ["</section>"]
+    cells = [[_v(cell) for cell in row] for row in rows]
+    return out + (_table(head, cells) if rows else ["<p>No role is assigned.</p>"]) + ["</section>"]
 
 
 def _annex_c(doc: Signable) -> list[str]:
@@ -167,15 +157,12 @@ def _dpia(doc: Signable) -> list[str]:
     dpia = doc.dpia
     if dpia is None:
         return out + ["<p>No data protection impact assessment refers to this protocol.</p>", "</section>"]
-    facts = ", ".join(f"{label} {_v(dpia[key])}" for key, label in
-                      (("version", "version"), ("status", "status"), ("completed", "completed"),
-                       ("review_by", "review by")) if dpia[key])
+    facts = ", ".join(f"{label} {_v(value)}" for label, value in doc.dpia_facts())
     out.append(f'<p>Assessment <span class="id">{_v(dpia["id"])}</span>: {facts}. Processing assessed: '
                f'{", ".join(_v(p) for p in dpia["processing"]) or "none listed"}.</p>')
-    rows = [[f'<span class="id">{_v(r["id"])}</span>', _v(r["description"]), _v(r["before"]), _v(r["mitigations"]),
-             _v(r["owner"]), _v(r["residual"])] for r in dpia["risks"]]
-    head = ["Risk", "Description", "Before mitigation", "Mitigations", "Owner", "Residual risk"]
-    return out + (_table(head, rows) if rows else ["<p>No risk is recorded.</p>"]) + ["</section>"]
+    head, rows = doc.dpia_table()
+    cells = [[_v(cell) for cell in row] for row in rows]
+    return out + (_table(head, cells) if rows else ["<p>No risk is recorded.</p>"]) + ["</section>"]
 
 
 def _signatures(doc: Signable) -> list[str]:

@@ -140,6 +140,30 @@ class Signable:
     signatures: list[Signature]
     notes: list[str] = field(default_factory=list)  # what the renderer left out, and why
 
+    def cover_rows(self) -> list[tuple[str, str]]:
+        return [("Operation", self.operation), ("Country", self.country), ("Setting", self.setting),
+                ("Protocol", self.id), ("Version", self.version), ("Status", self.status), *self.dates,
+                ("Template", self.template), ("Checked against", self.pack_ref), ("Content fingerprint", self.fingerprint)]
+
+    def focal_table(self) -> tuple[list[str], list[list[str]]]:
+        """(head, rows) of the focal points annex: names only in the columns the protocol allows."""
+        names = self.names_printed
+        head = ["Role", "Agency", "Position", *(["Name"] if names else []), "Backup position",
+                *(["Backup name"] if names else [])]
+        rows = [[p.role, p.agency, p.position, *([p.name or ""] if names else []), p.backup_position,
+                 *([p.backup_name or ""] if names else [])] for p in self.focal_points]
+        return head, rows
+
+    def dpia_facts(self) -> list[tuple[str, str]]:
+        return [(label, self.dpia[key]) for key, label in (("version", "version"), ("status", "status"),
+                ("completed", "completed"), ("review_by", "review by")) if self.dpia and self.dpia[key]]
+
+    def dpia_table(self) -> tuple[list[str], list[list[str]]]:
+        head = ["Risk", "Description", "Before mitigation", "Mitigations", "Owner", "Residual risk"]
+        rows = [[r["id"], r["description"], r["before"], str(r["mitigations"]), r["owner"], r["residual"]]
+                for r in (self.dpia or {}).get("risks", [])]
+        return head, rows
+
     @property
     def running_head(self) -> str:
         """The line on every page: which protocol, which version, rendered from which content."""

@@ -129,18 +129,10 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(doc: Signable, paper: str = "a4") -> bytes:
-    """The DOCX file's bytes."""
-    document = Document()
-    document.styles["Normal"].font.size = Pt(10.5)
-    _page_setup(document.sections[0], paper, False, doc.running_head)
-
+def _cover(document, doc: Signable) -> None:
     document.add_heading(TITLE, 0)
     document.add_paragraph().add_run(_t(doc.status.upper())).bold = True
-    for label, value in [("Operation", doc.operation), ("Country", doc.country), ("Setting", doc.setting),
-                         ("Protocol", doc.id), ("Version", doc.version), ("Status", doc.status), *doc.dates,
-                         ("Template", doc.template), ("Checked against", doc.pack_ref),
-                         ("Content fingerprint", doc.fingerprint)]:
+    for label, value in doc.cover_rows():
         line = document.add_paragraph()
         line.add_run(f"{label}: ").bold = True
         line.add_run(_t(value))
@@ -153,6 +145,8 @@ def render_docx(doc: Signable, paper: str = "a4") -> bytes:
     for note in doc.notes:
         _note(document, note)
 
+
+def _clauses(document, doc: Signable) -> None:
     document.add_page_break()
     for clause in doc.clauses:
         document.add_heading(_t(f"{clause.number}. {clause.title}"), 1)
@@ -166,52 +160,48 @@ def render_docx(doc: Signable, paper: str = "a4") -> bytes:
             if clause.locked:
                 _left_rule(written)
 
+
+def _table_or(document, table: tuple[list[str], list[list[str]]], empty: str) -> None:
+    head, rows = table
+    if rows:
+        _table(document, head, rows)
+    else:
+        document.add_paragraph(empty)
+
+
+def _annexes(document, doc: Signable, paper: str) -> None:
     _page_setup(document.add_section(WD_SECTION.NEW_PAGE), paper, True)
     document.add_heading(SHARING_HEADING, 1)
     _note(document, "Every flow of data the participants agree to, with its purpose, legitimate basis and the data "
                     "categories it may carry (need to know). Sensitivity: low, moderate, high, severe.")
-    if doc.sharing:
-        _table(document, list(SHARING_COLUMNS), [rule.cells() for rule in doc.sharing])
-    else:
-        document.add_paragraph("No sharing rule.")
+    _table_or(document, (list(SHARING_COLUMNS), [rule.cells() for rule in doc.sharing]), "No sharing rule.")
 
     _page_setup(document.add_section(WD_SECTION.NEW_PAGE), paper, False)
     document.add_heading(FOCAL_HEADING, 1)
     if not doc.names_printed:
         _note(document, "Positions and agencies; the names of the people who hold them are kept by the coordination "
                         "lead.")
-    head = ["Role", "Agency", "Position"] + (["Name"] if doc.names_printed else []) + ["Backup position"] + (
-        ["Backup name"] if doc.names_printed else [])
-    rows = []
-    for point in doc.focal_points:
-        rows.append([point.role, point.agency, point.position] + ([point.name or ""] if doc.names_printed else [])
-                    + [point.backup_position] + ([point.backup_name or ""] if doc.names_printed else []))
-    _table(document, head, rows) if rows else document.add_paragraph("No role is assigned.")
+    _table_or(document, doc.focal_table(), "No role is assigned.")
 
     document.add_page_break()
     document.add_heading(ANNEX_C_HEADING, 1)
     if doc.annex_c:
         document.add_paragraph("Applies to: " + (", ".join(_iso(n) for n in doc.annex_c_parties) or "no party") + ".")
-        _table(document, ["Obligation", "Met", "Where the protocol meets it", "Detail"], [list(r) for r in doc.annex_c])
-    else:
-        document.add_paragraph("This protocol has no Annex C.")
+    _table_or(document, (["Obligation", "Met", "Where the protocol meets it", "Detail"], [list(r) for r in doc.annex_c]),
+              "This protocol has no Annex C.")
 
     document.add_page_break()
     document.add_heading(DPIA_HEADING, 1)
-    dpia = doc.dpia
-    if dpia is None:
+    if doc.dpia is None:
         document.add_paragraph("No data protection impact assessment refers to this protocol.")
-    else:
-        facts = ", ".join(f"{label} {_iso(dpia[key])}" for key, label in
-                          (("version", "version"), ("status", "status"), ("completed", "completed"),
-                           ("review_by", "review by")) if dpia[key])
-        document.add_paragraph(f"Assessment {_t(dpia['id'])}: {facts}. Processing assessed: "
-                               f"{', '.join(_t(p) for p in dpia['processing']) or 'none listed'}.")
-        rows = [[r["id"], r["description"], r["before"], str(r["mitigations"]), r["owner"], r["residual"]]
-                for r in dpia["risks"]]
-        head = ["Risk", "Description", "Before mitigation", "Mitigations", "Owner", "Residual risk"]
-        _table(document, head, rows) if rows else document.add_paragraph("No risk is recorded.")
+        return
+    facts = ", ".join(f"{label} {_iso(value)}" for label, value in doc.dpia_facts())
+    document.add_paragraph(f"Assessment {_t(doc.dpia['id'])}: {facts}. Processing assessed: "
+                           f"{', '.join(_t(p) for p in doc.dpia['processing']) or 'none listed'}.")
+    _table_or(document, doc.dpia_table(), "No risk is recorded.")
 
+
+def _signatures(document, doc: Signable) -> None:
     document.add_page_break()
     document.add_heading(SIGNATURE_HEADING, 1)
     document.add_paragraph(f"Signed for each participant, for protocol {doc.id} version {_iso(doc.version)} "
@@ -219,12 +209,15 @@ def render_docx(doc: Signable, paper: str = "a4") -> bytes:
     for block in doc.signatures:
         document.add_heading(_t(f"For {block.party}"), 2)
         _note(document, block.agency_type)
-        for label, value in (("Name", block.name or ""), ("Position", block.title), ("Date", block.signed or ""),
-                             ("Signature", "")):
+        for label, value in (("Name", block.name), ("Position", block.title), ("Date", block.signed),
+                             ("Signature", None)):
             line = document.add_paragraph()
             line.add_run(f"{label}: ").bold = True
             line.add_run(_t(value) if value else "_" * 40)
 
+
+def _properties(document, doc: Signable) -> None:
+    """Core properties from the protocol: its dates, never the time of rendering."""
     first, last = protocol_dates(doc)
     epoch = datetime.datetime(2000, 1, 1)
     props = document.core_properties
@@ -236,6 +229,18 @@ def render_docx(doc: Signable, paper: str = "a4") -> bytes:
     props.created = _when(first, epoch)
     props.modified = _when(last, epoch)
     props.revision = 1
+
+
+def render_docx(doc: Signable, paper: str = "a4") -> bytes:
+    """The DOCX file's bytes."""
+    document = Document()
+    document.styles["Normal"].font.size = Pt(10.5)
+    _page_setup(document.sections[0], paper, False, doc.running_head)
+    _cover(document, doc)
+    _clauses(document, doc)
+    _annexes(document, doc, paper)
+    _signatures(document, doc)
+    _properties(document, doc)
     out = io.BytesIO()
     document.save(out)
     return _stable_zip(out.getvalue())
