@@ -258,3 +258,14 @@ def test_verify_a_copy_not_made_by_render(repo, tmp_path):
     document.save(str(repo / "typed.docx"))
     run = run_process("verify", "typed.docx", cwd=repo)
     assert run.returncode == 2 and "no protocol id, version and fingerprint found" in run.stderr
+
+
+def test_letter_paper(tmp_path):
+    source = EXAMPLE_FILES["ke-kakuma"]
+    assert lint("render", str(source), "--paper", "letter", "-o", str(tmp_path / "l.html")).code == 0
+    assert lint("render", str(source), "--paper", "letter", "--format", "docx", "-o", str(tmp_path / "l.docx")).code == 0
+    css = re.search(r"<style>(.*?)</style>", (tmp_path / "l.html").read_text(encoding="utf-8"), re.S).group(1)
+    assert "size: letter;" in css and "size: letter landscape;" in css
+    sections = Document(str(tmp_path / "l.docx")).sections
+    assert [(round(s.page_width.mm, 1), round(s.page_height.mm, 1)) for s in sections] == [
+        (215.9, 279.4), (279.4, 215.9), (215.9, 279.4)]  # the sharing annex on a landscape page
