@@ -351,11 +351,15 @@ def command(signed, dpisp_file, config_path, policy_pack) -> None:
         sys.exit(RC.FATAL)
     result = loaded.result
     signable = build(loaded.dpisp, result.project, result.pack)
+    if copy.protocol != signable.id:
+        click.echo(f"Mismatch: {shown_path(signed)} is protocol {copy.protocol}; {loaded.dpisp.path} holds protocol "
+                   f"{signable.id}. Give the file of protocol {copy.protocol}, or none to find it by its id.")
+        sys.exit(RC.FINDINGS)
     outcome = compare(copy, signable, result.pack)
     said, commit = provenance(loaded.dpisp.path, copy.protocol, copy.fingerprint, signable.fingerprint)
     fp_line = f"  fingerprint {copy.fingerprint} {said}"
-    if copy.protocol != signable.id or copy.fingerprint != signable.fingerprint:
-        outcome.differences += 1
+    if copy.fingerprint != signable.fingerprint:
+        outcome.differences += 1  # the fingerprint line says from which version the copy was rendered
     if copy.version != signable.version:
         outcome.differ(f"  the copy is version {copy.version}, the repository's protocol version {signable.version}")
     click.echo(f"{shown_path(signed)}: protocol {copy.protocol} version {copy.version}, {copy.fingerprint}")

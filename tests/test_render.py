@@ -269,3 +269,9 @@ def test_letter_paper(tmp_path):
     sections = Document(str(tmp_path / "l.docx")).sections
     assert [(round(s.page_width.mm, 1), round(s.page_height.mm, 1)) for s in sections] == [
         (215.9, 279.4), (279.4, 215.9), (215.9, 279.4)]  # the sharing annex on a landscape page
+
+
+def test_verify_against_another_protocol(rendered):
+    run = lint("verify", str(rendered["et-gambella"]["docx"]), str(EXAMPLE_FILES["ke-kakuma"]))
+    assert run.code == 1
+    assert "is protocol et-gambella; examples/ke-kakuma-draft/dpisp.yaml holds protocol ke-kakuma" in run.out
