@@ -29,7 +29,7 @@ from im4cm_lint.pack import shown_path
 from im4cm_lint.schemas import SENSITIVITIES, UNHCR_ROLES
 from im4cm_lint.words import plural
 
-from im4cm_lint_checks.clause import word_diff
+from im4cm_lint_checks.domain.clauses import word_diff
 from im4cm_lint_checks.render import Unusable, load
 from im4cm_lint_checks.render.model import (
     BASES, FOCAL_HEADING, SHARING_COLUMNS, SHARING_HEADING, Signable, build, fingerprint)

@@ -20,8 +20,8 @@ from im4cm_lint.model import DPIA, DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
 
-from im4cm_lint_checks.clause import normalise, released_texts
-from im4cm_lint_checks.role import assignments
+from im4cm_lint_checks.domain.clauses import normalise, released_texts
+from im4cm_lint_checks.domain.roles import assignments
 
 FINGERPRINT_CHARS = 16  # hex digits shown: 64 bits, enough to tell versions of one protocol apart
 TITLE = "Data Protection and Information Sharing Protocol"
