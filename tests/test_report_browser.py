@@ -118,7 +118,7 @@ def test_report_renders_in_chromium(chromium, make, tmp_path, request):
 
     dom = Page(dumped.stdout)
     assert dom.find("svg", cls="map"), "the map was not rendered"
-    on_map = {el.attrs["data-party"] for el in dom.find("g", cls="party")}
+    on_map = {el.attrs["data-party"] for el in dom.find("g", cls="party") + dom.find("span", cls="idle")}
     assert _parties(folder) <= on_map
     findings = lint_json("--today", TODAY, ".", cwd=folder).json["diagnostics"]
     assert sorted(finding_rows(dom)) == sorted((d["rule"], f"{d['path']}:{d['line']}:{d['column']}")

@@ -21,12 +21,12 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
 
 from im4cm_lint_checks.domain.clauses import normalise, released_texts
+from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.roles import assignments
+from im4cm_lint_checks.report.picture import PARTY_TYPE_NAMES
 
 FINGERPRINT_CHARS = 16  # hex digits shown: 64 bits, enough to tell versions of one protocol apart
 TITLE = "Data Protection and Information Sharing Protocol"
-PARTY_TYPES = {"un_agency": "UN agency", "ingo": "International NGO", "lngo": "Local NGO",
-               "authority": "Authority", "service_provider": "Service provider"}
 BASES = {"consent": "consent", "best_interests": "best interests of the child",
          "vital_interests": "vital interests", "legal_obligation": "legal obligation",
          "public_interest": "public interest"}
@@ -306,6 +306,7 @@ def _dpia(dpias: list[DPIA], pack: Pack) -> dict[str, Any] | None:
 
 
 def _signatures(dpisp: DPISP, names: bool) -> list[Signature]:
+    who_signed = signatures(dpisp.body)
     signed = {s.get("party"): s for s in dpisp.get("signatures") or [] if isinstance(s, YMap)}
     signatories = {entry["holder"].get("party"): entry["holder"] for role_id, entry in assignments(dpisp)
                    if role_id == "signatory"}
@@ -315,10 +316,10 @@ def _signatures(dpisp: DPISP, names: bool) -> list[Signature]:
         by = record.get("by") if record is not None and isinstance(record.get("by"), YMap) else None
         person = by or signatories.get(party_id)
         blocks.append(Signature(
-            _text(party.get("name")), PARTY_TYPES.get(party.get("type"), _text(party.get("type"))),
+            _text(party.get("name")), PARTY_TYPE_NAMES.get(party.get("type"), _text(party.get("type"))),
             _text(person.get("title")) if person else "",
             _text(person.get("name")) if person and names else None,
-            _text(record.get("signed")) if record is not None and record.get("signed") else None))
+            who_signed.get(party_id) or None))
     return blocks
 
 
@@ -335,7 +336,7 @@ def build(dpisp: DPISP, project: Project, pack: Pack) -> Signable:
         id=dpisp.id, version=_text(meta.get("version")), status=STATUSES.get(dpisp.status, _text(dpisp.status)),
         operation=_text(meta.get("operation")), country=_text(meta.get("country")), setting=_text(meta.get("setting")),
         template=_text(meta.get("template")), pack_ref=pack.ref, fingerprint=fingerprint(dpisp.body), dates=dates,
-        parties=[(pid, _text(p.get("name")), PARTY_TYPES.get(p.get("type"), _text(p.get("type"))))
+        parties=[(pid, _text(p.get("name")), PARTY_TYPE_NAMES.get(p.get("type"), _text(p.get("type"))))
                  for pid, p in dpisp.parties.items()],
         clauses=_clauses(dpisp, pack), sharing=_sharing(dpisp, pack), focal_points=_focal_points(dpisp, pack, names),
         names_printed=names, annex_c_parties=applies, annex_c=annex_rows, dpia=_dpia(project.dpias_of(dpisp), pack),
