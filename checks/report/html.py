@@ -657,39 +657,56 @@ def _plain(diag: Diagnostic, rules: dict) -> str:
     return f"<b>{e(what)}</b>: {e(_clip(first, 110))}"
 
 
+def _review_words(review: object, today) -> str:
+    due = Project.date(review)
+    if due is None:
+        return "no review date"
+    days = (due - today).days if today else None
+    if days is None:
+        return str(review)
+    return f"{review} ({days} days from now)" if days >= 0 else f"{review} ({-days} days overdue)"
+
+
+def _brief_facts(protocol: Protocol, findings: list[Diagnostic], today) -> str:
+    """Status, review date, who signed and who has not, and the count of findings."""
+    meta = protocol.dpisp.metadata
+    listed = [p for p in protocol.parties if p.listed]
+    signed = ", ".join(f"{p.name} ({p.signed})" if p.signed else p.name for p in listed if p.signed is not None)
+    unsigned = ", ".join(p.name for p in listed if p.signed is None)
+    counts = {sev: sum(1 for d in findings if d.severity == sev) for sev in ("error", "warning", "info")}
+    facts = [("Status", f"{meta.get('status')}, version {meta.get('version')}"),
+             ("Review by", _review_words(meta.get("review_by"), today)),
+             ("Signed", signed or "nobody yet"), ("Not signed", unsigned or "every party has signed"),
+             ("Findings", f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+                          f"{counts['info']} for information")]
+    return '<table class="facts">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts) + "</table>"
+
+
+def _brief_findings(findings: list[Diagnostic], rules: dict, anchors: _Anchors) -> str:
+    """The five most important findings in plain words, each linked to its row."""
+    top = _top_findings(findings, rules)
+    if not top:
+        return "<p>" + _mark("No findings: the protocol follows the standard.", "ok") + "</p>"
+    items = []
+    for diag, count in top:
+        more = f' <span class="muted">({count} findings)</span>' if count > 1 else ""
+        items.append(f'<li>{_severity(diag.severity)} {_plain(diag, rules)}{more} '
+                     f'<a href="#finding-{anchors.index[id(diag)]}">{e(diag.rule)}</a></li>')
+    rest = len(findings) - sum(count for _, count in top)
+    tail = f'<p class="muted">{plural(rest, "more finding")} in the findings below.</p>' if rest > 0 else ""
+    return f'<h3>The {plural(len(top), "most important finding")}</h3><ol class="top">{"".join(items)}</ol>{tail}'
+
+
 def _brief(protocol: Protocol, result, anchors: _Anchors, today) -> str:
     """Page one for the people who decide: status, review date, signatures, the five most important
     findings in plain words, and the map."""
     doc = protocol.dpisp
-    meta = doc.metadata
-    review = meta.get("review_by")
-    days = (Project.date(review) - today).days if review and Project.date(review) and today else None
-    when = ("" if days is None else f" ({days} days from now)" if days >= 0 else f" ({-days} days overdue)")
-    listed = [p for p in protocol.parties if p.listed]
-    signed = [p for p in listed if p.signed is not None]
-    unsigned = [p for p in listed if p.signed is None]
     own = {doc.id, *(f.id for f in protocol.exports), *(d.id for d in protocol.dpias)}
     findings = [d for d in anchors.ordered if d.location.doc_id in own]
-    counts = {sev: sum(1 for d in findings if d.severity == sev) for sev in ("error", "warning", "info")}
-    top = _top_findings(findings, result.rules)
-    items = "".join(
-        f'<li>{_severity(d.severity)} {_plain(d, result.rules)}'
-        f'{f" <span class=muted>({n} findings)</span>" if n > 1 else ""} '
-        f'<a href="#finding-{anchors.index[id(d)]}">{e(d.rule)}</a></li>' for d, n in top)
-    more = len(findings) - sum(n for _, n in top)
-    facts = [("Status", f"{meta.get('status')}, version {meta.get('version')}"),
-             ("Review by", f"{review}{when}" if review else "no review date"),
-             ("Signed", ", ".join(f"{p.name} ({p.signed})" if p.signed else p.name for p in signed) or "nobody yet"),
-             ("Not signed", ", ".join(p.name for p in unsigned) or "every party has signed"),
-             ("Findings", f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-                          f"{counts['info']} for information")]
-    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
-    top_block = (f'<h3>The {plural(len(top), "most important finding")}</h3><ol class="top">{items}</ol>'
-                 + (f'<p class="muted">{plural(more, "more finding")} in the findings below.</p>' if more > 0 else "")
-                 if top else "<p>" + _mark("No findings: the protocol follows the standard.", "ok") + "</p>")
-    return (f'<section class="brief" id="brief-{e(doc.id)}"><h2>In brief: {e(meta.get("operation"))} '
+    return (f'<section class="brief" id="brief-{e(doc.id)}"><h2>In brief: {e(doc.metadata.get("operation"))} '
             f'<span class="muted">— protocol <code>{e(doc.id)}</code></span></h2><div class="briefgrid">'
-            f'<div class="brieftext"><table class="facts">{rows}</table>{top_block}</div>'
+            f'<div class="brieftext">{_brief_facts(protocol, findings, today)}'
+            f'{_brief_findings(findings, result.rules, anchors)}</div>'
             f'<div class="briefmap"><h3 id="dpisp-{e(doc.id)}-map">Who shares what with whom</h3>{_legend()}'
             f'<div class="mapwrap">{_map_svg(protocol)}</div>{_flow_list(protocol)}{_idle(protocol)}</div>'
             "</div></section>")
