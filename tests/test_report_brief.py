@@ -48,13 +48,14 @@ def _overlap(a: list[float], b: list[float], tolerance: float = 0.5) -> bool:
             and a[1] + tolerance < b[3] and b[1] + tolerance < a[3])
 
 
-def _report(name: str, tmp_path: Path) -> Path:
+def _report(name: str, tmp_path: Path) -> tuple[Path, Path]:
+    """(the report page, the folder it reports on)."""
     folder = CASES[name](tmp_path)
     ARTIFACTS.mkdir(exist_ok=True)
     page = ARTIFACTS / f"report-{name}.html"
     run = lint("report", "--html", str(page), "--today", TODAY, ".", cwd=folder)
     assert run.code == 0, run.err
-    return page
+    return page, folder
 
 
 def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:  # noqa: F811
@@ -75,7 +76,7 @@ def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:  # noqa
 
 @pytest.mark.parametrize("name", CASES)
 def test_report_at_1400_and_390_pixels(chromium, name, tmp_path):  # noqa: F811
-    page = _report(name, tmp_path)
+    page, _ = _report(name, tmp_path)
     wide = _measure(chromium, page, 1400, ARTIFACTS / f"report-{name}-1400.png")
     assert wide["viewport"] == 1400 and wide["map"] > 0
     for n, label in enumerate(wide["labels"]):  # each label's words stay in its box, no two boxes touch
@@ -102,13 +103,12 @@ def _print(chromium: str, page: Path, pdf: Path) -> list[str]:  # noqa: F811
     return [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in PdfReader(str(pdf)).pages]
 
 
-@pytest.mark.parametrize("name", ["et-gambella", "ke-kakuma"])
+@pytest.mark.parametrize("name", ["et-gambella", "ke-kakuma", "forty-parties"])
 def test_printed_brief_fits_page_one_and_help_follows_the_findings(chromium, name, tmp_path, capsys):  # noqa: F811
-    page = _report(name, tmp_path)
+    page, folder = _report(name, tmp_path)
     pages = _print(chromium, page, ARTIFACTS / f"report-{name}.pdf")
     with capsys.disabled():
         print(f"\n[report] {name}: printed on {len(pages)} pages")
-    folder = CASES[name](tmp_path)
     findings = [d for d in lint_json("--today", TODAY, ".", cwd=folder).json["diagnostics"] if not d.get("suppressed")]
     operation = re.search(r"<h2>In brief: (.*?) <span", page.read_text(encoding="utf-8")).group(1)
     assert pages[0].startswith("Who shares what with whom") and f"In brief: {operation}" in pages[0]

@@ -26,6 +26,7 @@ from im4cm_lint_checks.report.picture import (
     Picture, Protocol)
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
+BRIEF_NAMES = 8  # parties named in the brief's signed / not signed lines; the parties table has them all
 _CHAR_W = 5.7  # average width of a character at the map's 11px label font
 _SEVERITY_SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 _TYPE_SHORT = {"un_agency": "UN", "ingo": "INGO", "lngo": "Local NGO", "authority": "Authority",
@@ -667,12 +668,19 @@ def _review_words(review: object, today) -> str:
     return f"{review} ({days} days from now)" if days >= 0 else f"{review} ({-days} days overdue)"
 
 
+def _some(names: list[str], shown: int = BRIEF_NAMES) -> str:
+    """Names for the brief: all of them when they are few, else the first and how many more."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more (see Parties)"
+
+
 def _brief_facts(protocol: Protocol, findings: list[Diagnostic], today) -> str:
     """Status, review date, who signed and who has not, and the count of findings."""
     meta = protocol.dpisp.metadata
     listed = [p for p in protocol.parties if p.listed]
-    signed = ", ".join(f"{p.name} ({p.signed})" if p.signed else p.name for p in listed if p.signed is not None)
-    unsigned = ", ".join(p.name for p in listed if p.signed is None)
+    signed = _some([f"{p.name} ({p.signed})" if p.signed else p.name for p in listed if p.signed is not None])
+    unsigned = _some([p.name for p in listed if p.signed is None])
     counts = {sev: sum(1 for d in findings if d.severity == sev) for sev in ("error", "warning", "info")}
     facts = [("Status", f"{meta.get('status')}, version {meta.get('version')}"),
              ("Review by", _review_words(meta.get("review_by"), today)),
