@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from im4cm_lint_checks.render.model import (
 
 MAX_COPY_BYTES = 50 * 1024 * 1024  # a signed protocol is a few hundred KB; refuse what cannot be one
 MAX_PAGES = 1000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 HISTORY_DEPTH = 500  # commits searched for the version a copy was rendered from
 RUNNING_HEAD = re.compile(r"Protocol ([a-z0-9][a-z0-9._-]*)\s*·\s*version (.+?)\s*·\s*(sha256:[0-9a-f]{16})")
 PAGE_NUMBER = re.compile(r"Page \d+ of \d+")
@@ -74,6 +76,10 @@ def _docx_lines(path: str) -> list[str]:
     from docx import Document
     from docx.table import Table
 
+    with zipfile.ZipFile(path) as archive:  # a small file may unpack to gigabytes: look before reading
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise Unusable(f"{path} unpacks to {unpacked / 1_048_576:.0f} MB, more than a signed protocol can hold")
     document = Document(path)
     lines = [p.text for section in document.sections for p in section.header.paragraphs]
     for block in document.iter_inner_content():

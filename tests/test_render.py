@@ -275,3 +275,11 @@ def test_verify_against_another_protocol(rendered):
     run = lint("verify", str(rendered["et-gambella"]["docx"]), str(EXAMPLE_FILES["ke-kakuma"]))
     assert run.code == 1
     assert "is protocol et-gambella; examples/ke-kakuma-draft/dpisp.yaml holds protocol ke-kakuma" in run.out
+
+
+def test_verify_refuses_a_docx_that_unpacks_to_gigabytes(repo):
+    with zipfile.ZipFile(repo / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (201 * 1024 * 1024))
+    assert (repo / "bomb.docx").stat().st_size < 1_000_000
+    run = run_process("verify", "bomb.docx", cwd=repo)
+    assert run.returncode == 2 and "unpacks to 201 MB" in run.stderr and "Traceback" not in run.stderr
