@@ -14,17 +14,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES, REPO, lint, run_process, write
+from conftest import ARTIFACTS, EXAMPLES, REPO, lint, print_to_pdf, run_process, write
 from docx import Document
 from pypdf import PdfReader
-from test_report_browser import ARTIFACTS, FLAGS, chromium  # noqa: F401 - the session fixture that installs Chromium
 from test_report_html import Page
 
 PACK_CLAUSES = REPO / "policies" / "im4cm-standard" / "clauses.yaml"
@@ -183,21 +181,13 @@ def test_render_refuses_what_it_cannot_render(repo):
     assert not (repo / "out.html").exists()
 
 
-def _print_pdf(chromium: str, html_file: Path, pdf: Path) -> None:
-    profile = pdf.with_suffix(".profile")
-    done = subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-                           f"--print-to-pdf={pdf}", html_file.as_uri()], capture_output=True, text=True, timeout=120)
-    shutil.rmtree(profile, ignore_errors=True)
-    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
-
-
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
-def test_printed_pdf_and_docx_verify_and_a_changed_word_is_named(chromium, rendered, name, tmp_path, capsys):  # noqa: F811
+def test_printed_pdf_and_docx_verify_and_a_changed_word_is_named(chromium, rendered, name, tmp_path, capsys):
     source = EXAMPLE_FILES[name]
     protocol = _protocol(source)
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / f"render-{name}.pdf"
-    _print_pdf(chromium, rendered[name]["html"], pdf)
+    print_to_pdf(chromium, rendered[name]["html"], pdf)
     pages = PdfReader(str(pdf)).pages
     with capsys.disabled():
         print(f"\n[render] {name}: the printed HTML has {len(pages)} pages")
@@ -236,7 +226,7 @@ def test_printed_pdf_and_docx_verify_and_a_changed_word_is_named(chromium, rende
     html_changed.write_text(rendered[name]["html"].read_text(encoding="utf-8").replace(
         "uses it for any other purpose", "uses it for any compatible purpose", 1), encoding="utf-8")
     changed_pdf = tmp_path / "changed.pdf"
-    _print_pdf(chromium, html_changed, changed_pdf)
+    print_to_pdf(chromium, html_changed, changed_pdf)
     run = lint("verify", str(changed_pdf), str(source))
     assert run.code == 1, run.out
     assert "'purpose-limitation' (locked legal text) differs" in run.out

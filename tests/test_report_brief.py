@@ -13,15 +13,13 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, lint, lint_json
+from conftest import ARTIFACTS, EXAMPLES, browse, lint, lint_json, print_to_pdf
 from pypdf import PdfReader
-from test_report_browser import ARTIFACTS, FLAGS, TODAY, _browse, _forty, chromium  # noqa: F401 - session fixture
+from test_report_browser import TODAY, _forty
 from test_report_html import SMALL
 
 MEASURE = """<script>
@@ -58,7 +56,7 @@ def _report(name: str, tmp_path: Path) -> tuple[Path, Path]:
     return page, folder
 
 
-def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:  # noqa: F811
+def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:
     """What Chromium laid out at ``width`` pixels. A headless window is at least 500 px wide, so the
     page is shown in a frame of exactly ``width`` pixels (``srcdoc``: the frame may write its
     measures into the page around it, which --dump-dom returns)."""
@@ -67,7 +65,7 @@ def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:  # noqa
     framed = html.escape(source.replace("</body>", MEASURE + "</body>"), quote=True)
     probe.write_text(f'<!DOCTYPE html><html><body style="margin:0"><iframe width="{width}" height="1600" '
                      f'style="border:0;display:block" srcdoc="{framed}"></iframe></body></html>', encoding="utf-8")
-    done = _browse(chromium, probe, "--dump-dom", f"--screenshot={shot}", f"--window-size={max(width, 500)},1600")
+    done = browse(chromium, probe, "--dump-dom", f"--screenshot={shot}", f"--window-size={max(width, 500)},1600")
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'<pre id="measured">(.*?)</pre>', done.stdout, re.S)
     assert found, "the measuring script did not run"
@@ -75,7 +73,7 @@ def _measure(chromium: str, page: Path, width: int, shot: Path) -> dict:  # noqa
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_report_at_1400_and_390_pixels(chromium, name, tmp_path):  # noqa: F811
+def test_report_at_1400_and_390_pixels(chromium, name, tmp_path):
     page, _ = _report(name, tmp_path)
     wide = _measure(chromium, page, 1400, ARTIFACTS / f"report-{name}-1400.png")
     assert wide["viewport"] == 1400 and wide["map"] > 0
@@ -94,17 +92,14 @@ def test_report_at_1400_and_390_pixels(chromium, name, tmp_path):  # noqa: F811
     assert phone["map"] == 0  # too narrow to read: the list of flows stands in for the map
 
 
-def _print(chromium: str, page: Path, pdf: Path) -> list[str]:  # noqa: F811
-    profile = pdf.with_suffix(".profile")
-    done = subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-                           f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, text=True, timeout=120)
-    shutil.rmtree(profile, ignore_errors=True)
-    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+def _print(chromium: str, page: Path, pdf: Path) -> list[str]:
+    """The text of each printed page."""
+    print_to_pdf(chromium, page, pdf)
     return [" ".join(unicodedata.normalize("NFKC", p.extract_text()).split()) for p in PdfReader(str(pdf)).pages]
 
 
 @pytest.mark.parametrize("name", ["et-gambella", "ke-kakuma", "forty-parties"])
-def test_printed_brief_fits_page_one_and_help_follows_the_findings(chromium, name, tmp_path, capsys):  # noqa: F811
+def test_printed_brief_fits_page_one_and_help_follows_the_findings(chromium, name, tmp_path, capsys):
     page, folder = _report(name, tmp_path)
     pages = _print(chromium, page, ARTIFACTS / f"report-{name}.pdf")
     with capsys.disabled():
