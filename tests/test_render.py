@@ -162,6 +162,13 @@ def test_html_is_escaped_isolated_and_fetches_nothing(repo):
     assert not re.search(r"""<[^>]*\s(src|href)\s*=|url\(|@import""", page)
     dom = Page(page)
     assert len(dom.find("h3")) == 2  # one signature block per party
+    word = lint("render", "dpisp.yaml", "--format", "docx", "-o", "out.docx", cwd=repo)
+    assert word.code == 0, word.err
+    paragraphs, tables, headers = _docx_text(repo / "out.docx")
+    assert "\u202eAgency <img src=x onerror=alert(1)>" in "\n".join(paragraphs)  # text, never markup
+    assert headers[0].startswith("Protocol xx-test · version 1.0 </style><script>x()</script> · sha256:")
+    assert "This protocol has no Annex C." in paragraphs
+    assert "No data protection impact assessment refers to this protocol." in paragraphs
 
 
 def test_render_refuses_what_it_cannot_render(repo):
