@@ -10,8 +10,9 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import YSeq, locate
+from im4cm_lint.yamltree import locate
 
+from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.periods import beyond, days_since
 from im4cm_lint_checks.domain.status import ENFORCED, by_status
 from im4cm_lint_checks.role import data_parties
@@ -118,8 +119,7 @@ class UnsignedParty(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
-            signatures = dpisp.get("signatures")
-            signed = {s.get("party") for s in signatures} if isinstance(signatures, YSeq) else set()
+            signed = signatures(dpisp.body)
             parties = dpisp.get("parties")
             for party_id in data_parties(dpisp):
                 if party_id in signed:

@@ -15,10 +15,10 @@ from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix, Location
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import YMap, YSeq, locate
+from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.domain.parties import is_unhcr
-from im4cm_lint_checks.domain.roles import required_roles, role_skeleton
+from im4cm_lint_checks.domain.roles import assignments, required_roles, role_skeleton
 from im4cm_lint_checks.domain.status import by_status
 
 
@@ -55,14 +55,6 @@ def person_key(name: object) -> str:
 
 def is_placeholder(pack: Pack, name: object) -> bool:
     return bool(pack.placeholder and isinstance(name, str) and pack.placeholder.search(name))
-
-
-def assignments(dpisp: DPISP) -> Iterator[tuple[str, YMap]]:
-    """(role id, assignment) for every assignment, one per agency for a per-agency role."""
-    for role_id, value in dpisp.roles.items():
-        for entry in value if isinstance(value, YSeq) else [value]:
-            if isinstance(entry, YMap) and isinstance(entry.get("holder"), YMap):
-                yield role_id, entry
 
 
 def _for_party(role: YMap, entry: YMap) -> str:

@@ -1,5 +1,6 @@
 """The standard as a plugin: its policy packs (the ``policies/`` folder), the names of its rule
-families, and the commands it adds to ``im4cm-lint`` (``init``, ``report``, ``taxonomy``)."""
+families, and the commands it adds to ``im4cm-lint`` (``init``, ``report``, ``taxonomy``, ``render``,
+``verify``)."""
 
 from __future__ import annotations
 
@@ -45,4 +46,6 @@ def im4cm_lint_families():
 def im4cm_lint_commands():
     return {"init": "im4cm_lint_checks.scaffold:init_command",
             "report": "im4cm_lint_checks.report:command",
-            "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command"}
+            "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command",
+            "render": "im4cm_lint_checks.render:command",
+            "verify": "im4cm_lint_checks.verify:command"}

@@ -87,6 +87,8 @@ def cli() -> None:
     im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
     im4cm-lint import FILE --from FORMAT    DataExports from a system's own files
+    im4cm-lint render DPISP_FILE --format docx  the protocol as the parties sign it (or html)
+    im4cm-lint verify SIGNED.pdf [DPISP_FILE]   does a signed copy match the repository
     """
 
 

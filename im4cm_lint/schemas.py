@@ -110,6 +110,7 @@ DPISP = {
             "effective": _date(),
             "review_by": _date(),
             "supersedes": _text(),
+            "print_names": {"type": "boolean"},  # the signable document (render) prints people's names
         },
     },
     "parties": _list_of(

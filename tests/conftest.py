@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,3 +84,51 @@ def repo(tmp_path: Path) -> Path:
     """An empty country repository (a folder with a .git marker so config lookup stops there)."""
     (tmp_path / ".git").mkdir()
     return tmp_path
+
+
+# --- a real headless Chromium, for the report and the signable document -----------------------
+
+ARTIFACTS = REPO / "test-artifacts"  # screenshots and PDFs kept for people to look at (git-ignored)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0"]
+
+
+def _find_chromium() -> str | None:
+    return next((path for name in ("chromium", "chromium-browser", "google-chrome")
+                 if (path := shutil.which(name))), None)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium from the system packages, installed with apt-get when it is missing (CI runs on
+    fresh machines); the tests that need it skip, saying why, only when that is impossible."""
+    found = _find_chromium()
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if sudo is None or not shutil.which("apt-get"):
+        pytest.skip("Chromium is not installed and cannot be installed here (needs apt-get as root or sudo): "
+                    "install the 'chromium' package to run the browser tests")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        done = subprocess.run([*sudo, *step], capture_output=True, text=True, env=env, timeout=1200)
+        if done.returncode != 0:
+            pytest.skip(f"could not install Chromium with '{' '.join(step)}': {done.stderr.strip()[-500:]}")
+    found = _find_chromium()
+    if not found:
+        pytest.skip("apt-get installed 'chromium' but no chromium executable is on PATH")
+    return found
+
+
+def browse(chromium: str, page: Path, *action: str) -> subprocess.CompletedProcess:
+    """Open ``page`` in a fresh profile with the network cut off (every host resolves to nothing)."""
+    with tempfile.TemporaryDirectory(prefix="im4cm-chromium-") as profile:
+        return subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *action, page.as_uri()],
+                              capture_output=True, text=True, timeout=120)
+
+
+def print_to_pdf(chromium: str, page: Path, pdf: Path) -> None:
+    """Print ``page`` as a browser prints it (its own print stylesheet, no browser header or footer)."""
+    done = browse(chromium, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]

@@ -168,7 +168,11 @@ def test_small_repo_shows_every_party_flow_and_finding(tmp_path):
 
     parties = {el.attrs["data-party"] for el in page.find("g", cls="party")}
     assert parties == {"unhcr", "unicef", "sc", "irc", "cya", "dpo"}
-    assert len(page.find("g", cls="party")) == 12  # each party shares (left column) and also receives here
+    flows = page.find("g", cls="flow")
+    for side, end in (("from", "data-from"), ("to", "data-to")):  # a party stands on a side only if it uses it
+        drawn = sorted(el.attrs["data-party"] for el in page.find("g", cls="party") if el.attrs["data-side"] == side)
+        assert drawn == sorted({el.attrs[end] for el in flows}), side
+    assert "unicef" not in {el.attrs["data-party"] for el in page.find("g", data_side="from")}  # receives only
     # a party name with markup characters is escaped, never interpreted
     assert "Children &amp; Youth &lt;Welfare&gt; Association" in source
     assert "<Welfare>" not in source
@@ -255,7 +259,9 @@ def test_forty_parties_render_fast_and_legibly(tmp_path):
     code, source, page = report(".", cwd=repo, out=tmp_path / "forty.html")
     elapsed = time.perf_counter() - started
     assert code == 0 and elapsed < 5, f"report took {elapsed:.2f}s"
-    assert {el.attrs["data-party"] for el in page.find("g", cls="party")} == set(made["parties"])
+    drawn = {el.attrs["data-party"] for el in page.find("g", cls="party")}
+    idle = {el.attrs["data-party"] for el in page.find("span", cls="idle")}  # named under the map instead
+    assert drawn | idle == set(made["parties"]) and not drawn & idle and idle
     assert sorted(el.attrs["data-id"] for el in page.find("g", cls="flow")) == sorted(made["rules"] + made["exports"])
     assert not page.find("g", cls="label")  # too many edges for labels: the numbered table carries them
     assert len([row for row in page.find("tr") if "data-flow" in row.attrs]) == len(made["rules"] + made["exports"])
@@ -276,12 +282,25 @@ def test_forty_parties_render_fast_and_legibly(tmp_path):
 def test_layout_orders_bands_and_gives_each_edge_its_own_port():
     placed = layout.layout([("a", "ingo"), ("b", "un_agency"), ("c", "ingo")],
                            [("S1", "a", "b"), ("S2", "c", "b"), ("S3", "a", "c")], ("un_agency", "ingo"))
-    left = [n for n in placed.nodes if n.side == "from"]
-    assert [n.party for n in left][0] == "b"  # bands follow the type order given
+    left = [n.party for n in placed.nodes if n.side == "from"]
+    right = [n.party for n in placed.nodes if n.side == "to"]
+    assert sorted(left) == ["a", "c"]  # b receives only: it is not drawn as a sender
+    assert right == ["b", "c"]  # bands follow the type order given
     assert [b.group for b in placed.bands if b.side == "to"] == ["un_agency", "ingo"]
     ends = [e.end for e in placed.edges if e.key in ("S1", "S2")]
     assert ends[0] != ends[1]  # two edges into b end at different ports
     assert all(e.start[0] < e.end[0] for e in placed.edges)
+
+
+def test_labels_sit_on_their_own_lanes_and_never_overlap():
+    parties = [(f"p{i}", "ingo") for i in range(12)]
+    flows = [(f"S{n}", f"p{n % 5}", f"p{(n * 7) % 12}") for n in range(30)]
+    placed = layout.layout(parties, flows, ("ingo",), {key: 10_000 for key, _, _ in flows})
+    labels = [edge.label for edge in placed.edges]
+    assert all(label.w == layout.LABEL_MAX for label in labels)  # a label never grows past its lane
+    assert not any(a.overlaps(b, pad=0) for i, a in enumerate(labels) for b in labels[i + 1:])
+    for edge, label in zip(placed.edges, labels):  # on the straight start of its own edge
+        assert label.y < edge.start[1] < label.y + label.h and f"L{label.x + label.w + 6:g}" in edge.d
 
 
 def test_unknown_category_and_missing_protocol(repo, tmp_path):
@@ -313,8 +332,9 @@ def test_unknown_category_and_missing_protocol(repo, tmp_path):
     assert code == 0
     flow = page.find("g", data_id="sc-to-unhcr")[0]
     assert "s-unknown" in flow.find("path")[0].classes
-    # two parties: both share (left column), one receives (right column)
-    assert sorted(el.attrs["data-party"] for el in page.find("g", cls="party")) == ["sc", "unhcr", "unhcr"]
+    # two parties: sc shares (left column), unhcr receives (right column) and shares nothing
+    assert sorted((el.attrs["data-party"], el.attrs["data-side"]) for el in page.find("g", cls="party")) == [
+        ("sc", "from"), ("unhcr", "to")]
     assert "made.up.category" in page.find("table", cls="matrix")[0].text
     loose = page.find("section", id="unattached")[0].text
     assert "orphan-export" in loose and "identity.name" in loose

@@ -8,7 +8,7 @@ not assumed to be UNHCR: ANNEXC005 reports it, so people add the capacities.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 UNHCR = "unhcr"  # the id ``init`` gives the UNHCR party
 
@@ -21,3 +21,15 @@ def is_unhcr(party: object) -> bool:
 def unhcr_party(parties: Iterable[Mapping]) -> str | None:
     """The id of the UNHCR party among ``parties``, or None when no party declares ``unhcr_roles``."""
     return next((party.get("id") for party in parties if is_unhcr(party)), None)
+
+
+def signatures(protocol: Mapping) -> dict[str, str]:
+    """Who signed a protocol: party id -> the date it signed ("" when the entry has no date).
+
+    A party has signed when ``signatures`` has an entry for it, as LIFE002 judges it."""
+    entries = protocol.get("signatures")
+    found: dict[str, str] = {}
+    for entry in entries if isinstance(entries, Sequence) and not isinstance(entries, str) else []:
+        if isinstance(entry, Mapping) and isinstance(entry.get("party"), str):
+            found.setdefault(entry["party"], str(entry.get("signed") or ""))
+    return found

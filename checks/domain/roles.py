@@ -1,11 +1,13 @@
-"""Which roles a protocol needs, and the skeleton of one: used by the ROLE checks, ``init``,
-the walkthrough and the report alike."""
+"""Which roles a protocol needs, who holds them, and the skeleton of one: used by the ROLE
+checks, ``init``, the walkthrough, the report and the signable document alike."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
+from im4cm_lint.model import DPISP
 from im4cm_lint.pack import Pack
+from im4cm_lint.yamltree import YMap, YSeq
 
 from im4cm_lint_checks.domain.parties import is_unhcr
 
@@ -49,3 +51,11 @@ def role_skeleton(role, parties: list) -> Any:
         return [assignment(p["id"]) for p in allowed]
     holder = next((p for p in parties if is_unhcr(p)), None) if role.get("unhcr_only") else None
     return assignment((holder or (allowed or parties)[0])["id"])
+
+
+def assignments(dpisp: DPISP) -> Iterator[tuple[str, YMap]]:
+    """(role id, assignment) for every assignment, one per agency for a per-agency role."""
+    for role_id, value in dpisp.roles.items():
+        for entry in value if isinstance(value, YSeq) else [value]:
+            if isinstance(entry, YMap) and isinstance(entry.get("holder"), YMap):
+                yield role_id, entry

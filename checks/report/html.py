@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.model import Project
 from im4cm_lint.hooks import families, family_order
 from im4cm_lint.reporters import summary
 from im4cm_lint.words import plural
@@ -25,11 +26,12 @@ from im4cm_lint_checks.report.picture import (
     Picture, Protocol)
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
+BRIEF_NAMES = 8  # parties named in the brief's signed / not signed lines; the parties table has them all
 _CHAR_W = 5.7  # average width of a character at the map's 11px label font
 _SEVERITY_SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
 _TYPE_SHORT = {"un_agency": "UN", "ingo": "INGO", "lngo": "Local NGO", "authority": "Authority",
                "service_provider": "Service provider", "unlisted": "not in protocol"}
-_FLAGGING = " or ".join(FLAG_FAMILIES)  # the families whose findings turn an edge red
+_FLAGGING = ", ".join(FLAG_FAMILIES[:-1]) + " or " + FLAG_FAMILIES[-1]  # the families that turn an edge red
 _NO_CATEGORY = "no category: the field is not in the system's field map and none is written beside it"
 _PATTERN_WORDS = {"low": "solid line", "moderate": "dashed line", "high": "dotted line",
                   "severe": "thick dash-dot line", UNKNOWN: "sparse dots"}
@@ -113,6 +115,35 @@ tr.hl { background: #fff7d6; }
 .explain h4 { margin-top: 12px; }
 .muted { color: var(--muted); }
 a { color: #1d4ed8; }
+.brief h2 { border-top: none; }
+.briefgrid { display: grid; grid-template-columns: minmax(260px, 1fr) minmax(0, 2.2fr); gap: 18px; align-items: start; }
+.briefgrid h3 { margin-top: 8px; }
+table.facts th { white-space: nowrap; }
+ol.top { padding-left: 22px; margin: 4px 0; }
+ol.top li { margin: 5px 0; }
+.flowlist { display: none; padding-left: 20px; }
+.flowlist li { margin: 4px 0; }
+.party.unsigned rect { stroke: var(--warn); stroke-dasharray: 6 3; stroke-width: 2; }
+.key-unsigned { color: var(--warn); }
+.key-unlisted { color: var(--finding); }
+@media (max-width: 900px) { .briefgrid { grid-template-columns: minmax(0, 1fr); } }
+@media (max-width: 600px) {
+  header.top, main { padding-left: 10px; padding-right: 10px; }
+  header.top h1 { font-size: 20px; }
+  nav.toc ul { columns: 1; }
+  .mapwrap, .briefmap .legend { display: none; }
+  .flowlist { display: block; }
+  table, thead, tbody, tr, th, td { display: block; }
+  thead { display: none; }
+  table { border: none; }
+  tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 8px; }
+  th, td { border: none; border-bottom: 1px solid var(--soft); }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: var(--muted); }
+  td, th, code, .mono, .meta, li, p { overflow-wrap: anywhere; }
+  .cats li, .mark, .sev, .sens, .matrix th.rowhead { white-space: normal; }
+  .card { min-width: 0; }
+  pre { white-space: pre-wrap; }
+}
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { font-size: 10pt; }
@@ -127,7 +158,14 @@ a { color: #1d4ed8; }
   h2, h3, h4 { break-after: avoid; }
   tr, .card, .explain pre { break-inside: avoid; }
   .mapwrap, .scroll { overflow: visible; border: none; }
-  svg.map { width: 100%; }
+  .brief { break-after: page; }
+  .briefgrid { grid-template-columns: 100mm minmax(0, 1fr); gap: 6mm; }
+  .brief h2 { margin-top: 0; padding-top: 0; }
+  .brief table.facts { width: 100%; }
+  .brieftext { font-size: 8.5pt; }
+  .brieftext h3 { font-size: 11pt; margin: 8px 0 4px; }
+  .briefmap svg.map { width: auto; height: auto; max-width: 100%; max-height: 140mm; }
+  .flowlist { display: none; }
   a { color: inherit; text-decoration: none; }
   .focus .flow, .focus tr { opacity: 1 !important; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -247,6 +285,7 @@ class _Anchors:
     """Each finding's place in the findings list, so tables and the map can link to it."""
 
     def __init__(self, findings: list[Diagnostic]):
+        self.ordered = findings
         self.index = {id(d): n for n, d in enumerate(findings, 1)}
 
     def links(self, findings: Iterable[Diagnostic]) -> str:
@@ -256,12 +295,14 @@ class _Anchors:
 
 
 def _flow_label(flow: Flow) -> str:
-    parts = [flow.purpose]
+    """The words on an edge's lane (its number is in the badge beside them), fitted to the lane."""
+    parts = [flow.purpose, flow.sensitivity]
     if flow.unhcr_role:
         parts.append(f"UNHCR as {flow.unhcr_role.replace('_', ' ')}")
-    parts.append(flow.sensitivity)
-    text = " · ".join(parts)
-    return f"{flow.key} {_clip(text, 58)}" + (" · finding" if flow.flagged else "")
+    if flow.outside:
+        parts.append("outside the protocol")
+    text = ("⚠ " if flow.flagged else "") + " · ".join(parts)
+    return _clip(text, int((geometry.LABEL_MAX - 12) / _CHAR_W))
 
 
 def _party_sub(party) -> str:
@@ -270,7 +311,7 @@ def _party_sub(party) -> str:
         sub += " · " + ", ".join(r.replace("_", " ") for r in party.unhcr_roles)
     elif party.partnership == "implementing_partner":
         sub += " · UNHCR partner"
-    return _clip(sub, 36)
+    return sub
 
 
 def _map_svg(protocol: Protocol) -> str:
@@ -311,20 +352,24 @@ def _map_svg(protocol: Protocol) -> str:
         for bx, by in ((sx + 2, sy), (ex - geometry.BADGE_W - 9, ey)):
             out.append(f'<g class="badge"><rect x="{bx:g}" y="{by - 8:g}" width="{geometry.BADGE_W}" height="16" rx="8"/>'
                        f'<text x="{bx + geometry.BADGE_W / 2:g}" y="{by + 4:g}" text-anchor="middle">{e(badge)}</text></g>')
-        if edge.label is not None:
+        if edge.label is not None:  # the text is stretched or squeezed to its box: it never spills over
             lb = edge.label
             out.append(f'<g class="label"><rect x="{lb.x:g}" y="{lb.y:g}" width="{lb.w:g}" height="{lb.h:g}" rx="3"/>'
-                       f'<text x="{lb.x + 6:g}" y="{lb.y + 12:g}">{e(labels[flow.key])}</text></g>')
+                       f'<text x="{lb.x + 6:g}" y="{lb.y + 12:g}" textLength="{lb.w - 12:g}" '
+                       f'lengthAdjust="spacingAndGlyphs">{e(labels[flow.key])}</text></g>')
         out.append("</g>")
     for node in placed.nodes:
         party = parties[node.party]
         b = node.box
-        tip = f"{party.name} ({party.id}), {party.type_name}"
-        out.append(f'<g class="party g-{e(party.type)}" data-party="{e(party.id)}" tabindex="0">'
-                   f'<title>{e(tip)}</title>'
+        unsigned = party.listed and party.signed is None
+        tip = f"{party.name} ({party.id}), {party.type_name}" + ("; has not signed the protocol" if unsigned else "")
+        sub = _clip(("not signed · " if unsigned else "") + _party_sub(party), 36)
+        out.append(f'<g class="party g-{e(party.type)}{" unsigned" if unsigned else ""}" data-party="{e(party.id)}" '
+                   f'data-side="{node.side}" '
+                   f'tabindex="0"><title>{e(tip)}</title>'
                    f'<rect x="{b.x:g}" y="{b.y:g}" width="{b.w:g}" height="{b.h:g}" rx="5"/>'
                    f'<text class="pname" x="{b.x + 8:g}" y="{b.y + 16:g}">{e(_clip(party.name, 28))}</text>'
-                   f'<text class="psub" x="{b.x + 8:g}" y="{b.y + 31:g}">{e(_party_sub(party))}</text></g>')
+                   f'<text class="psub" x="{b.x + 8:g}" y="{b.y + 31:g}">{e(sub)}</text></g>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -343,10 +388,13 @@ def _markers() -> str:
 def _legend() -> str:
     items = [f'<span class="sens">{_swatch(s)}{e(s)} ({_PATTERN_WORDS[s]})</span>' for s in (*SENSITIVITIES, UNKNOWN)]
     items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>red, badge ⚠: a {_FLAGGING} '
-                 f'finding stands on this edge</b></span>')
+                 f'finding stands on this edge, or it leaves the protocol\'s parties</b></span>')
+    items.append('<span><b class="key-unsigned">dashed amber box</b>: has not signed the protocol</span>')
+    items.append('<span><b class="key-unlisted">dashed red box</b>: not a party of the protocol</span>')
     return ('<div class="legend" aria-label="How to read the map"><span><b>Edges</b> (most sensitive data they '
             'carry):</span>' + "".join(items) + '</div><p class="muted">S1, S2… are the protocol\'s sharing rules; '
-            'X1, X2… are exports from a system. Point at a party or an edge to follow it.</p>')
+            'X1, X2… are exports from a system. Point at a party or an edge to follow it. Parties that share '
+            'nothing stand only on the right.</p>')
 
 
 def _categories_cell(categories: Iterable[Category], via: dict[str, list[str]] | None = None) -> str:
@@ -555,6 +603,123 @@ def _risks(protocol: Protocol, anchors: _Anchors) -> str:
     return "".join(out)
 
 
+def _flow_list(protocol: Protocol) -> str:
+    """The map as a list, for screens too narrow to read it."""
+    names = {p.id: p.name for p in protocol.parties}
+    items = []
+    for flow in protocol.flows:
+        flag = " " + _mark("finding" if flow.findings else "outside the protocol") if flow.flagged else ""
+        capacity = f", UNHCR as {e(flow.unhcr_role.replace('_', ' '))}" if flow.unhcr_role else ""
+        items.append(f'<li data-flow="{e(flow.key)}"><b>{e(flow.key)}</b> {e(names.get(flow.source, flow.source))} → '
+                     f'{e(names.get(flow.target, flow.target))}: <code>{e(flow.purpose)}</code>{capacity}, '
+                     f'{_sens(flow.sensitivity)}{flag}</li>')
+    return f'<ol class="flowlist">{"".join(items)}</ol>' if items else ""
+
+
+def _idle(protocol: Protocol) -> str:
+    """Parties of the protocol that neither share nor receive: not on the map, so named here."""
+    ends = {end for flow in protocol.flows for end in (flow.source, flow.target)}
+    idle = [p for p in protocol.parties if p.id not in ends]
+    if not idle:
+        return ""
+    names = ", ".join(f'<span class="idle" data-party="{e(p.id)}">{e(p.name)} <code>{e(p.id)}</code></span>'
+                      for p in idle)
+    return f'<p class="muted">Take part but neither share nor receive data: {names}.</p>'
+
+
+_HELP_SECTIONS = ("What it checks", "Why it matters", "How to fix")  # the rule help the report prints
+_FAMILY_WEIGHT = ("SHARE", "ANNEXC", "LIFE", "REF", "ROLE", "CLAUSE", "DPIA")  # what decision makers act on first
+
+
+def _top_findings(findings: list[Diagnostic], rules: dict, count: int = 5) -> list[tuple[Diagnostic, int]]:
+    """The most important findings, one per rule (with how many it has): errors first, then the
+    families that decide what may be shared and who is bound, then the first in the files."""
+    by_rule: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diag in findings:
+        by_rule[diag.rule].append(diag)
+    rank = {name: n for n, name in enumerate(("error", "warning", "info"))}
+
+    def weight(rule_id: str) -> tuple:
+        first = by_rule[rule_id][0]
+        family = _FAMILY_WEIGHT.index(first.family) if first.family in _FAMILY_WEIGHT else len(_FAMILY_WEIGHT)
+        return rank.get(first.severity, 3), family, first.path, first.line
+    ranked = sorted(by_rule, key=weight)
+    first_of_family = list({by_rule[rid][0].family: rid for rid in reversed(ranked)}.values())[::-1]
+    chosen = sorted(first_of_family, key=weight)[:count]  # one per family first, then the next most important
+    chosen += [rid for rid in ranked if rid not in chosen][:count - len(chosen)]
+    return [(by_rule[rid][0], len(by_rule[rid])) for rid in sorted(chosen, key=weight)]
+
+
+def _plain(diag: Diagnostic, rules: dict) -> str:
+    """A finding in a few plain words: what the rule guards, and the start of the message."""
+    rule = rules.get(diag.rule)
+    what = rule.summary if rule is not None else diag.rule
+    first = re.split(r"; |\. ", diag.message, maxsplit=1)[0]
+    return f"<b>{e(what)}</b>: {e(_clip(first, 110))}"
+
+
+def _review_words(review: object, today) -> str:
+    due = Project.date(review)
+    if due is None:
+        return "no review date"
+    days = (due - today).days if today else None
+    if days is None:
+        return str(review)
+    return f"{review} ({days} days from now)" if days >= 0 else f"{review} ({-days} days overdue)"
+
+
+def _some(names: list[str], shown: int = BRIEF_NAMES) -> str:
+    """Names for the brief: all of them when they are few, else the first and how many more."""
+    if len(names) <= shown:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more (see Parties)"
+
+
+def _brief_facts(protocol: Protocol, findings: list[Diagnostic], today) -> str:
+    """Status, review date, who signed and who has not, and the count of findings."""
+    meta = protocol.dpisp.metadata
+    listed = [p for p in protocol.parties if p.listed]
+    signed = _some([f"{p.name} ({p.signed})" if p.signed else p.name for p in listed if p.signed is not None])
+    unsigned = _some([p.name for p in listed if p.signed is None])
+    counts = {sev: sum(1 for d in findings if d.severity == sev) for sev in ("error", "warning", "info")}
+    facts = [("Status", f"{meta.get('status')}, version {meta.get('version')}"),
+             ("Review by", _review_words(meta.get("review_by"), today)),
+             ("Signed", signed or "nobody yet"), ("Not signed", unsigned or "every party has signed"),
+             ("Findings", f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+                          f"{counts['info']} for information")]
+    return '<table class="facts">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts) + "</table>"
+
+
+def _brief_findings(findings: list[Diagnostic], rules: dict, anchors: _Anchors) -> str:
+    """The five most important findings in plain words, each linked to its row."""
+    top = _top_findings(findings, rules)
+    if not top:
+        return "<p>" + _mark("No findings: the protocol follows the standard.", "ok") + "</p>"
+    items = []
+    for diag, count in top:
+        more = f' <span class="muted">({count} findings)</span>' if count > 1 else ""
+        items.append(f'<li>{_severity(diag.severity)} {_plain(diag, rules)}{more} '
+                     f'<a href="#finding-{anchors.index[id(diag)]}">{e(diag.rule)}</a></li>')
+    rest = len(findings) - sum(count for _, count in top)
+    tail = f'<p class="muted">{plural(rest, "more finding")} in the findings below.</p>' if rest > 0 else ""
+    return f'<h3>The {plural(len(top), "most important finding")}</h3><ol class="top">{"".join(items)}</ol>{tail}'
+
+
+def _brief(protocol: Protocol, result, anchors: _Anchors, today) -> str:
+    """Page one for the people who decide: status, review date, signatures, the five most important
+    findings in plain words, and the map."""
+    doc = protocol.dpisp
+    own = {doc.id, *(f.id for f in protocol.exports), *(d.id for d in protocol.dpias)}
+    findings = [d for d in anchors.ordered if d.location.doc_id in own]
+    return (f'<section class="brief" id="brief-{e(doc.id)}"><h2>In brief: {e(doc.metadata.get("operation"))} '
+            f'<span class="muted">— protocol <code>{e(doc.id)}</code></span></h2><div class="briefgrid">'
+            f'<div class="brieftext">{_brief_facts(protocol, findings, today)}'
+            f'{_brief_findings(findings, result.rules, anchors)}</div>'
+            f'<div class="briefmap"><h3 id="dpisp-{e(doc.id)}-map">Who shares what with whom</h3>{_legend()}'
+            f'<div class="mapwrap">{_map_svg(protocol)}</div>{_flow_list(protocol)}{_idle(protocol)}</div>'
+            "</div></section>")
+
+
 def _protocol(protocol: Protocol, anchors: _Anchors, today) -> str:
     doc = protocol.dpisp
     meta = doc.metadata
@@ -568,10 +733,8 @@ def _protocol(protocol: Protocol, anchors: _Anchors, today) -> str:
             f'<div class="cards"><div class="card"><b>{len(protocol.parties)}</b>parties</div>'
             f'<div class="card"><b>{sum(1 for f in protocol.flows if f.kind == "rule")}</b>sharing rules</div>'
             f'<div class="card"><b>{len(protocol.exports)}</b>exports</div>'
-            f'<div class="card"><b>{flagged}</b>edges with a {_FLAGGING} finding</div></div>'
-            f'<div class="mapblock"><h3 id="{sid}-map">Sharing map</h3>{_legend()}'
-            f'<div class="mapwrap">{_map_svg(protocol)}</div>'
-            f'<h4>Every sharing rule and export</h4>{_flows_table(protocol, anchors)}</div>'
+            f'<div class="card"><b>{flagged}</b>edges with a {_FLAGGING} finding or outside the protocol</div></div>'
+            f'<h3 id="{sid}-flows">Every sharing rule and export</h3>{_flows_table(protocol, anchors)}'
             f'<h3 id="{sid}-parties">Parties</h3>{_parties_table(protocol, anchors)}'
             f'<h3 id="{sid}-matrix">Categories shared, party by party</h3>{_matrix(protocol)}'
             f'<h3 id="{sid}-exports">Exports: fields and their categories</h3>{_exports(protocol, anchors)}'
@@ -624,13 +787,15 @@ def _explanations(rules: dict, rule_ids: list[str]) -> str:
     blocks = []
     for rid in rule_ids:
         rule = rules[rid]
-        parts = "".join(f"<h4>{e(name)}</h4>{_markdown(text)}" for name, text in page_sections(rule).items())
+        parts = "".join(f"<h4>{e(name)}</h4>{_markdown(text)}" for name, text in page_sections(rule).items()
+                        if name in _HELP_SECTIONS)
         blocks.append(f'<article class="explain" id="explain-{e(rid)}"><h3>{e(rid)} <span class="muted">'
                       f'{e(rule.name)}</span></h3><p><b>{e(rule.summary)}.</b></p>{parts}</article>')
     if not blocks:
         return ""
-    return ('<section id="explanations"><h2>What the findings mean</h2><p>The text of '
-            '<code>im4cm-lint --explain RULE</code> for every rule with a finding.</p>' + "".join(blocks) + "</section>")
+    return ('<section id="explanations"><h2>What the findings mean</h2><p>For every rule with a finding: what it '
+            'checks, why it matters and how to fix it. <code>im4cm-lint --explain RULE</code> adds an example.</p>'
+            + "".join(blocks) + "</section>")
 
 
 def _loose(picture: Picture, anchors: _Anchors) -> str:
@@ -657,6 +822,34 @@ def _summary(result, picture: Picture) -> str:
     return f'<section id="summary"><h2>Summary</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}</section>'
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>")
+
+
+def _labelled(table: str) -> str:
+    """A table whose body cells carry their column's heading (``data-label``), so a phone can show
+    each row as a card of "heading: value" lines instead of scrolling sideways."""
+    head = re.search(r"<thead>(.*?)</thead>", table, re.S)
+    if head is None:
+        return table
+    labels = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+              for cell in re.findall(r"<th\b[^>]*>(.*?)</th>", head.group(1), re.S)]
+
+    def row(match: re.Match) -> str:
+        column = 0
+
+        def cell(found: re.Match) -> str:
+            nonlocal column
+            label = labels[column] if column < len(labels) else ""
+            span = re.search(r"colspan=[\"']?(\d+)", found.group(2))
+            column += int(span.group(1)) if span else 1
+            if found.group(1) == "th" or not label:
+                return found.group(0)
+            return f'<td data-label="{e(label)}"{found.group(2)}>'
+        return _CELL.sub(cell, match.group(0))
+    return table[:head.end()] + re.sub(r"<tr\b.*?</tr>", row, table[head.end():], flags=re.S)
+
+
 def render(result, picture: Picture, as_of=None, title: str | None = None) -> str:
     """The whole page for a finished run and its picture; ``as_of`` is the ``--today`` date, if given."""
     anchors = _Anchors(picture.findings)
@@ -670,30 +863,31 @@ def render(result, picture: Picture, as_of=None, title: str | None = None) -> st
     if as_of:
         meta.insert(1, f"dates judged as of {as_of.isoformat()}")
     explained = sorted({d.rule for d in picture.findings if d.rule in result.rules})
-    toc = ['<li><a href="#summary">Summary</a></li>']
+    toc = []
     for protocol in picture.protocols:
         sid = f"dpisp-{e(protocol.dpisp.id)}"
-        toc.append(f'<li><a href="#{sid}">{e(protocol.dpisp.metadata.get("operation"))}</a>: '
-                   f'<a href="#{sid}-map">map</a>, <a href="#{sid}-matrix">matrix</a>, '
+        toc.append(f'<li><a href="#brief-{e(protocol.dpisp.id)}">{e(protocol.dpisp.metadata.get("operation"))}</a>: '
+                   f'<a href="#{sid}-map">map</a>, <a href="#{sid}-flows">sharing rules</a>, '
+                   f'<a href="#{sid}-matrix">matrix</a>, '
                    f'<a href="#{sid}-exports">exports</a>, <a href="#{sid}-roles">roles</a>, '
                    f'<a href="#{sid}-annexc">Annex C</a>, <a href="#{sid}-dpia">DPIA</a></li>')
-    toc.append('<li><a href="#findings">Findings by family</a></li>')
+    toc += ['<li><a href="#summary">Summary</a></li>', '<li><a href="#findings">Findings by family</a></li>']
     if explained:
         toc.append('<li><a href="#explanations">What the findings mean</a></li>')
     body = [f'<header class="top"><h1>{e(heading)}</h1><p class="meta">{e(" · ".join(meta))}</p>'
             f'<p class="meta">Made by im4cm-lint from the protocol, DPIA and export files. '
             f'Print it or send it as it is: it needs no internet connection.</p></header>',
-            _markers(), '<main><nav class="toc" aria-label="Contents"><ul>' + "".join(toc) + "</ul></nav>",
-            _summary(result, picture)]
+            _markers(), '<main><nav class="toc" aria-label="Contents"><ul>' + "".join(toc) + "</ul></nav>"]
     if not picture.protocols:
         body.append('<section class="protocol"><h2>No protocol found</h2><p>No DPISP document was found in the '
                     'paths given, so there is no sharing map. The findings below say what was found.</p></section>')
-    body += [_protocol(p, anchors, today) for p in picture.protocols]
-    body += [_loose(picture, anchors), _findings(picture, anchors, set(explained)),
+    body += [f'<div class="mapblock">{_brief(p, result, anchors, today)}{_protocol(p, anchors, today)}</div>'
+             for p in picture.protocols]
+    body += [_summary(result, picture), _loose(picture, anchors), _findings(picture, anchors, set(explained)),
              _explanations(result.rules, explained), "</main>"]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{e(heading)}</title><style>{CSS}</style></head><body>\n"
-            + "\n".join(part for part in body if part)
+            + _TABLE.sub(lambda m: _labelled(m.group(0)), "\n".join(part for part in body if part))
             + f"\n<script>{SCRIPT}</script>\n</body></html>\n")

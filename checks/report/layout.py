@@ -1,13 +1,17 @@
 """Where things go on the sharing map: a two-column flow layout, computed in plain Python.
 
-Every party stands in the left column (who shares); the parties that receive data stand again in
-the right column (who receives). Both columns are grouped in bands by party type. Each sharing
-rule or export is a curve from its sender's right edge to its receiver's left edge, so an edge
-never crosses a party box, for 2 parties or 40. Inside each band the parties are ordered to
-reduce crossings (barycentre heuristic, ties broken by the given order: deterministic). A party
-with several edges gets a taller box, one port per edge, so every edge keeps its own start and
-end where its number is written. Text labels are placed along the curves only where they overlap
-nothing; the table beside the map carries every label anyway.
+The parties that share data stand in the left column (who shares); the parties that receive
+data stand in the right column (who receives); a party that does both stands in both, and a party
+that does neither is not drawn (the page lists it). Both columns are grouped in bands by party
+type. Each sharing rule or export is a curve from its sender's right edge to its receiver's left
+edge, so an edge never crosses a party box, for 2 parties or 40. Inside each band the parties are
+ordered to reduce crossings (barycentre heuristic, ties broken by the given order:
+deterministic). A party with several edges gets a taller box, one port per edge, so every edge
+keeps its own start and end where its number is written.
+
+An edge leaves its port along a straight lane before it curves, and its text label sits on that
+lane: ports are at least PORT apart and a label is LABEL_H high, so two labels can never overlap
+(their text is fitted to the lane's width), however many edges there are.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ NODE_W = 232
 NODE_MIN_H = 40
 NODE_GAP = 8
 PORT = 20  # vertical room per edge on a party box
-MIDDLE = 560  # horizontal room for the edges between the columns
+MIDDLE = 640  # horizontal room for the edges between the columns
 BADGE_W = 40  # the edge number written at each end of an edge
-LABEL_H = 16
-_LABEL_AT = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)  # where along a curve a label may go
-_LABEL_SHIFT = (0, -LABEL_H - 3, LABEL_H + 3)  # on the curve first, else just above or below it
+LABEL_H = 16  # less than PORT: labels on the lanes of two ports never touch
+LANE = 300  # the straight start of every edge, where its label sits
+LABEL_MAX = LANE - 6  # the widest label
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class Edge:
     d: str  # SVG path data
     start: tuple[float, float]
     end: tuple[float, float]
-    label: Box | None = None
+    label: Box | None = None  # where the label goes (on the edge's lane); None: no label
 
 
 @dataclass
@@ -77,12 +81,6 @@ class Layout:
 
 def _round(value: float) -> float:
     return round(value, 1)
-
-
-def _cubic(points: list[tuple[float, float]], t: float) -> tuple[float, float]:
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
-    a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
-    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
 
 
 class _Column:
@@ -127,20 +125,22 @@ def layout(parties: list[tuple[str, str]], flows: list[tuple[str, str, str]], gr
     """Place ``parties`` (id, group) and ``flows`` (key, from, to) on the map.
 
     ``groups`` orders the bands; ``label_widths`` gives, for the flows that should carry a text
-    label, its width in pixels.
+    label, its width in pixels (at most ``LABEL_MAX``: the caller fits its text to it).
     """
     group_of = dict(parties)
+    senders = {source for _, source, _ in flows}
     receivers = {to for _, _, to in flows}
 
     def banded(ids) -> dict[str, list[str]]:
         found = {g: [pid for pid in ids if group_of[pid] == g] for g in groups}
         return {g: members for g, members in found.items() if members}
 
-    outgoing = {pid: [f for f in flows if f[1] == pid] for pid, _ in parties}
+    outgoing = {pid: [f for f in flows if f[1] == pid] for pid in senders}
     incoming = {pid: [f for f in flows if f[2] == pid] for pid in receivers}
     left_x = MARGIN + BAND_PAD
     right_x = left_x + NODE_W + MIDDLE
-    left = _Column("from", left_x, banded([pid for pid, _ in parties]), {p: len(v) for p, v in outgoing.items()})
+    left = _Column("from", left_x, banded([pid for pid, _ in parties if pid in senders]),
+                   {p: len(v) for p, v in outgoing.items()})
     right = _Column("to", right_x, banded([pid for pid, _ in parties if pid in receivers]),
                     {p: len(v) for p, v in incoming.items()})
     for _ in range(rounds):
@@ -162,31 +162,15 @@ def layout(parties: list[tuple[str, str]], flows: list[tuple[str, str, str]], gr
                     columns={"from": left_x, "to": right_x})
     result.nodes = [Node(pid, c.side, box) for c in (left, right) for pid, box in c.boxes.items()]
     result.bands = left.bands + right.bands
-    placed: list[Box] = []
     sx, ex = left_x + NODE_W, right_x
-    reach = (ex - sx) / 2
+    bend = sx + BADGE_W + 8 + LANE  # where the lane ends and the curve begins
+    reach = (ex - bend) / 2
     for key, _, _ in flows:
-        sy, ey = start_y[key], end_y[key]
-        points = [(sx, sy), (sx + reach, sy), (ex - reach, ey), (ex, ey)]
-        edge = Edge(key, " ".join([f"M{sx:g},{_round(sy):g}", f"C{_round(sx + reach):g},{_round(sy):g}",
-                                   f"{_round(ex - reach):g},{_round(ey):g}", f"{ex:g},{_round(ey):g}"]),
-                    (sx, _round(sy)), (ex, _round(ey)))
+        sy, ey = _round(start_y[key]), _round(end_y[key])
+        edge = Edge(key, " ".join([f"M{sx:g},{sy:g}", f"L{bend:g},{sy:g}", f"C{_round(bend + reach):g},{sy:g}",
+                                   f"{_round(ex - reach):g},{ey:g}", f"{ex:g},{ey:g}"]), (sx, sy), (ex, ey))
         width_needed = (label_widths or {}).get(key)
         if width_needed:
-            edge.label = _place_label(points, width_needed, placed, sx + BADGE_W + 8, ex - BADGE_W - 14)
-            if edge.label:
-                placed.append(edge.label)
+            edge.label = Box(sx + BADGE_W + 8, _round(sy - LABEL_H / 2), min(_round(width_needed), LABEL_MAX), LABEL_H)
         result.edges.append(edge)
     return result
-
-
-def _place_label(points, width: float, placed: list[Box], low: float, high: float) -> Box | None:
-    """The first spot along the curve where a label of ``width`` fits between ``low`` and
-    ``high`` without touching a label already placed; None when there is none."""
-    for shift in _LABEL_SHIFT:
-        for t in _LABEL_AT:
-            cx, cy = _cubic(points, t)
-            box = Box(_round(cx - width / 2), _round(cy + shift - LABEL_H / 2), _round(width), LABEL_H)
-            if box.x >= low and box.x + box.w <= high and not any(box.overlaps(other) for other in placed):
-                return box
-    return None

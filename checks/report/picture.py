@@ -18,6 +18,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.schemas import PARTY_TYPES, SENSITIVITIES
 from im4cm_lint.yamltree import parse_yaml_path
 
+from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.roles import required_roles
 from im4cm_lint_checks.domain.sharing import export_fields
 
@@ -33,7 +34,7 @@ PARTY_TYPE_NAMES = {
     UNLISTED: "Not a party of the protocol",
 }
 GROUP_ORDER = (*PARTY_TYPES, UNLISTED)
-FLAG_FAMILIES = ("SHARE", "ANNEXC")  # findings that turn a sharing edge red
+FLAG_FAMILIES = ("SHARE", "ANNEXC", "REF")  # findings that turn a sharing edge red
 RESIDUAL_LEVELS = ("high", "medium", "low")
 
 
@@ -54,10 +55,16 @@ class Party:
     partnership: str = ""
     systems: list[str] = field(default_factory=list)
     findings: list[Diagnostic] = field(default_factory=list)
+    signed: str | None = None  # the date it signed ("" if the entry has none); None: not signed
 
     @property
     def type_name(self) -> str:
         return PARTY_TYPE_NAMES.get(self.type, self.type)
+
+    @property
+    def listed(self) -> bool:
+        """A party of the protocol (not only named by a sharing rule or an export)."""
+        return self.type != UNLISTED
 
 
 @dataclass
@@ -79,6 +86,7 @@ class Flow:
     fields: list[tuple[str, Category | None]] = field(default_factory=list)  # exports only
     details: dict[str, str] = field(default_factory=dict)  # basis, channel, system, sharing rule...
     findings: list[Diagnostic] = field(default_factory=list)
+    outside: bool = False  # it sends or receives outside the protocol: an end is not one of its parties
 
     @property
     def sensitivity(self) -> str:
@@ -87,7 +95,7 @@ class Flow:
 
     @property
     def flagged(self) -> bool:
-        return any(d.family in FLAG_FAMILIES for d in self.findings)
+        return self.outside or any(d.family in FLAG_FAMILIES for d in self.findings)
 
 
 @dataclass
@@ -229,10 +237,10 @@ def _export_flow(number: int, export: DataExport, pack: Pack, findings: _Finding
         line=export.body.line, fields=fields, details=details, findings=findings.at(export))
 
 
-def _party(entry: Any, findings: list[Diagnostic]) -> Party:
+def _party(entry: Any, findings: list[Diagnostic], signed: dict[str, str]) -> Party:
     return Party(entry["id"], entry.get("name") or entry["id"], entry.get("type") or UNLISTED,
                  list(entry.get("unhcr_roles") or []), entry.get("unhcr_partnership") or "",
-                 list(entry.get("systems") or []), findings)
+                 list(entry.get("systems") or []), findings, signed.get(entry["id"]))
 
 
 def _roles(dpisp: DPISP, pack: Pack | None, today: datetime.date, stale_after: int, findings: _Findings) -> list[RoleRow]:
@@ -286,7 +294,9 @@ def _annex_c(dpisp: DPISP, parties: list[Party], pack: Pack | None, findings: _F
 
 
 def _protocol(dpisp: DPISP, project: Project, pack: Pack | None, findings: _Findings) -> Protocol:
-    parties = [_party(p, findings.at(dpisp, ("key", "parties"), ("item", pid))) for pid, p in dpisp.parties.items()]
+    signed = signatures(dpisp.body)
+    parties = [_party(p, findings.at(dpisp, ("key", "parties"), ("item", pid)), signed)
+               for pid, p in dpisp.parties.items()]
     flows = [_rule_flow(n, rule, dpisp, pack, findings) for n, rule in enumerate(dpisp.sharing_rules.values(), 1)]
     flows += [_export_flow(n, e, pack, findings) for n, e in enumerate(project.exports_of(dpisp), 1)]
     known = {p.id for p in parties}
@@ -294,6 +304,8 @@ def _protocol(dpisp: DPISP, project: Project, pack: Pack | None, findings: _Find
         if pid not in known:
             parties.append(Party(pid, pid, UNLISTED))
             known.add(pid)
+    for flow in flows:
+        flow.outside = not (flow.source in dpisp.parties and flow.target in dpisp.parties)
     stale_after = int(pack.threshold("role_confirmation_stale_days", 180)) if pack else 180
     partners, items = _annex_c(dpisp, parties, pack, findings)
     dpias = project.dpias_of(dpisp)
