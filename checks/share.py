@@ -72,27 +72,102 @@ def blank(value: object) -> bool:
     return not (isinstance(value, str) and value.strip())
 
 
+def sensitivity(pack: Pack, category_id: str | None) -> int:
+    """0 (low) to 3 (severe); -1 for a category the pack does not know."""
+    category = pack.categories.get(category_id or "")
+    return SENSITIVITY.get(category.get("sensitivity"), 0) if category is not None else -1
+
+
+def most_sensitive(pack: Pack, categories) -> str | None:
+    """The most sensitive of ``categories`` (the first listed among equals), or None."""
+    best = None
+    for category in categories:
+        if best is None or sensitivity(pack, category) > sensitivity(pack, best):
+            best = category
+    return best
+
+
 @dataclass(frozen=True)
 class ExportField:
-    """One field of an export: its position in `fields`, its name and the category it carries."""
+    """One field of an export: its position in `fields`, its name and every category it can carry.
+
+    A field the system's field map lists carries the map's category, whatever the export says
+    (contract 5.1), plus the categories of the options it can send (5.4); a derived field carries
+    the categories of its sources unless a `transform` makes it coarser; a constant carries none.
+    """
 
     index: int
     name: str
-    category: str | None  # None: neither the export nor the system's field map says
+    categories: tuple[str, ...] = ()  # most sensitive first; empty: no category known
+    constant: bool = False
+    stated: str | None = None  # the category the export states for the field
+    mapped: str | None = None  # the category the pack's field map gives the name
+    sources: tuple[str, ...] = ()  # `from`: the fields it is derived from
+    transformed: bool = False
+
+    @property
+    def category(self) -> str | None:
+        """The most sensitive category the field carries (None: unknown, or a constant)."""
+        return self.categories[0] if self.categories else None
+
+    @property
+    def unknown(self) -> bool:
+        """Neither the pack nor the export says what the field holds."""
+        return not self.constant and not self.categories
+
+
+def map_entry(pack: Pack, system: str, name: str) -> tuple[str | None, dict]:
+    """The pack's category for a field name of ``system`` and the categories of its options."""
+    entry = (pack.field_map(system) or {}).get(name)
+    if isinstance(entry, YMap):
+        return entry.get("category"), dict(entry.get("values") or {})
+    return entry, {}
+
+
+def _ranked(pack: Pack, categories) -> tuple[str, ...]:
+    unique = list(dict.fromkeys(c for c in categories if c))
+    return tuple(sorted(unique, key=lambda c: -sensitivity(pack, c)))
+
+
+def _mapped_categories(pack: Pack, system: str, name: str, values=None) -> tuple[str | None, tuple[str, ...]]:
+    base, options = map_entry(pack, system, name)
+    if base is None:
+        return None, ()
+    if values is not None:  # the export sends only these options
+        return base, _ranked(pack, [options.get(str(value), base) for value in values])
+    return base, _ranked(pack, [base, *options.values()])
+
+
+def export_field(item, index: int, system: str, pack: Pack) -> ExportField:
+    """What one entry of an export's `fields` carries (see :class:`ExportField`)."""
+    if isinstance(item, str):
+        base, categories = _mapped_categories(pack, system, item)
+        return ExportField(index, item, categories, mapped=base)
+    name, stated = item.get("name"), item.get("category")
+    values = item.get("values") if isinstance(item.get("values"), YSeq) else None
+    base, categories = _mapped_categories(pack, system, name, values)
+    sources = tuple(s for s in (item.get("from") or []) if isinstance(s, str))
+    transformed = not blank(item.get("transform"))
+    common = dict(stated=stated, mapped=base, sources=sources, transformed=transformed)
+    if item.get("constant") is True:
+        return ExportField(index, name, (), constant=True, **common)
+    if base is not None:  # the pack's map wins over what the export states
+        return ExportField(index, name, categories, **common)
+    if sources:
+        inherited = _ranked(pack, [c for source in sources for c in _mapped_categories(pack, system, source)[1]])
+        if stated and (transformed or not inherited or sensitivity(pack, stated) >= sensitivity(pack, inherited[0])):
+            return ExportField(index, name, (stated,), **common)
+        return ExportField(index, name, _ranked(pack, [*inherited, *([stated] if stated else [])]), **common)
+    return ExportField(index, name, (stated,) if stated else (), **common)
 
 
 def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
-    """The export's fields with their categories: an explicit `category` wins, else the pack's
-    field map for the export's system (never a guess)."""
-    field_map = pack.field_map(export.get("system")) or {}
-    found = []
-    for index, item in enumerate(export.get("fields") or []):
-        if isinstance(item, YMap):
-            name, category = item.get("name"), item.get("category")
-            found.append(ExportField(index, name, category or field_map.get(name)))
-        elif isinstance(item, str):
-            found.append(ExportField(index, item, field_map.get(item)))
-    return found
+    """The export's fields with the categories they carry (never a guess: the pack's field map for
+    the export's system, the option categories, the sources of derived fields, or the export's own
+    `category` where the map is silent)."""
+    system = export.get("system")
+    return [export_field(item, index, system, pack) for index, item in enumerate(export.get("fields") or [])
+            if isinstance(item, (str, YMap))]
 
 
 def covering_rules(dpisp: DPISP, export: DataExport) -> list[YMap]:
@@ -359,7 +434,7 @@ class UnmappedExportField(Rule):
             why = (f"{system} has no standard field names" if pack.field_map(system) is None
                    else f"the pack's field map for {system} does not list it")
             for item in export_fields(export, pack):
-                if item.category is None:
+                if item.unknown:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
                         f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as "
@@ -402,19 +477,63 @@ class ExportFieldNotPermitted(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = covering_rules(dpisp, export)
-            if not rules:
+            purpose = pack.purposes.get(export.get("purpose"))
+            if rules:
+                permitted = {c for rule in rules for c in rule.get("categories") or []}
+                allowed_by = rule_names(rules)
+            elif purpose is not None and "sharing_rule" not in export.body:
+                # no rule covers it (SHARE006): hold its fields against what the purpose allows at all
+                permitted = {*(purpose.get("need_to_know") or []), *(purpose.get("with_justification") or [])}
+                allowed_by = f"the purpose {purpose_words(pack, export.get('purpose'))}"
+            else:
                 continue
-            permitted = {c for rule in rules for c in rule.get("categories") or []}
             for item in export_fields(export, pack):
-                if item.category is None or item.category not in pack.categories or item.category in permitted:
-                    continue
-                verb = "does" if len(rules) == 1 else "do"
-                yield self.finding(
-                    locate(export.body["fields"], item.index),
-                    f"{field_words(pack, item.name, item.category)} is sent to "
-                    f"{export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}, but "
-                    f"{rule_names(rules)} {verb} not permit that category; remove the field from the export or "
-                    "add the category to the rule with a justification")
+                beyond = [c for c in item.categories if c in pack.categories and not permitted_as(pack, c, permitted)]
+                if beyond:
+                    yield self.finding(locate(export.body["fields"], item.index),
+                                       self._message(pack, export, item, beyond, allowed_by, rules, purpose))
+
+    @staticmethod
+    def _message(pack, export, item, beyond, allowed_by, rules, purpose) -> str:
+        shown = ", ".join(category_words(pack, c) for c in beyond)
+        carries = (f"field '{item.name}' carries {shown}; it" if len(beyond) > 1 or beyond[0] != item.category
+                   else field_words(pack, item.name, beyond[0]))
+        verb = "does" if len(rules) == 1 else "do"
+        text = (f"{carries} is sent to {export.get('recipient')} for "
+                f"{purpose_words(pack, export.get('purpose'))}, but {allowed_by} {verb} not permit "
+                f"{'that category' if len(beyond) == 1 else 'those categories'}; ")
+        options = map_entry(pack, export.get("system"), item.name)[1]
+        unallowed = [c for c in beyond if purpose is not None and c not in (purpose.get("need_to_know") or [])
+                     and c not in (purpose.get("with_justification") or [])]
+        if options and any(c in options.values() for c in beyond):
+            text += "send only the options the recipient needs (`values: [...]`) or remove the field"
+        elif unallowed:
+            text += "remove the field from the export"
+        else:
+            return text + "remove the field from the export or add the category to the rule with a justification"
+        if unallowed:
+            others = purposes_allowing(pack, unallowed[0])
+            text += (f" ({purpose_words(pack, export.get('purpose'))} does not allow {unallowed[0]} even with a "
+                     f"justification; {'purposes that allow it: ' + ', '.join(others) if others else 'no purpose allows it'})")
+        return text
+
+
+def permitted_as(pack: Pack, category: str, permitted: set) -> bool:
+    """A category is permitted when listed, or when it is a coarser form of a listed one (an
+    export allowed the current location may send the administrative area)."""
+    seen = set()
+    while category and category not in seen:
+        if category in permitted:
+            return True
+        seen.add(category)
+        category = (pack.categories.get(category) or {}).get("coarsens")  # the finer form it comes from
+    return False
+
+
+def purposes_allowing(pack: Pack, category: str) -> list[str]:
+    """Ids of the purposes that need a category or allow it with a justification."""
+    return [pid for pid, purpose in sorted(pack.purposes.items())
+            if category in (purpose.get("need_to_know") or []) or category in (purpose.get("with_justification") or [])]
 
 
 class ExportWithoutRule(Rule):
@@ -685,11 +804,11 @@ class IdentifiableWhereAggregateServes(Rule):
             if level != "aggregate":
                 continue
             for item in export_fields(export, pack):
-                category = pack.categories.get(item.category or "")
-                if category is not None and category.get("identifiable") is True:
+                identifying = [c for c in item.categories if (pack.categories.get(c) or {}).get("identifiable") is True]
+                if identifying:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, item.category)}, "
+                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, identifying[0])}, "
                         "which identifies a person; remove it "
                         "and send counts only")
 
