@@ -107,7 +107,7 @@ def test_the_seeded_unhcr_csv_opts_nobody_out_and_sends_severe_codes_and_the_cur
     ]
     messages = [d["message"] for d in run.json["diagnostics"]]
     assert "protection.gbv (severe)" in messages[1] and "`values: [...]`" in messages[1]
-    assert "location.current (high)" in messages[2]
+    assert "(category location.current, high)" in messages[2]
     assert run.code == 1
 
 
