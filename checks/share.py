@@ -1584,7 +1584,8 @@ class ConsentNotJudged(Rule):
     """
     ## What it checks
     Says so when a consent-based individual export comes from a system whose consent fields the
-    pack does not know, so that SHARE013 cannot judge it.
+    pack does not know, so that SHARE013 cannot judge it, and the export does not say how consent
+    is verified instead (`consent_verified:`).
 
     ## Why it matters
     A check that cannot run must not look like a check that passed. A reviewer then knows that
@@ -1602,12 +1603,13 @@ class ConsentNotJudged(Rule):
     ```yaml
     system: progres-v4
     recipient: sc
-    fields: [individuals.progres_id]   # im4cm-lint: disable=SHARE023 -- consent recorded in proGres v4 before referral
+    fields: [individuals.progres_id]
+    consent_verified: recorded in proGres v4 by the UNHCR caseworker before the referral is sent
     ```
 
     ## How to fix
-    Record how consent is verified for this flow (a suppression with the reason), or add the
-    system's consent fields to a country pack's `consent_fields`.
+    Say in `consent_verified:` how consent is verified for this flow, or add the system's consent
+    fields to a country pack's `consent_fields` so that SHARE013 checks them.
     """
 
     id = "SHARE023"
@@ -1618,11 +1620,13 @@ class ConsentNotJudged(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = consent_rules(dpisp, export, pack)
-            if rules and export.get("level") != "aggregate" and not consent_fields(pack, export.get("system")):
+            if rules and export.get("level") != "aggregate" and not consent_fields(pack, export.get("system")) \
+                    and blank(export.get("consent_verified")):
                 yield self.finding(
                     locate(export.body, "system"),
                     f"export '{export.id}' relies on consent ({rules}), but the pack lists no consent "
-                    f"field of {export.get('system')}, so consent cannot be checked here; record how it is verified")
+                    f"field of {export.get('system')}, so consent cannot be checked here; say how it is verified in "
+                    "`consent_verified:`")
 
 
 @hookimpl

@@ -266,6 +266,8 @@ DATA_EXPORT = {
     },
     "schedule": _text(),
     "consent_withdrawal": _text(),
+    # how consent is verified where the pack knows no consent field of the system (SHARE023)
+    "consent_verified": _text(),
 }
 
 _CATEGORY_IDS = _ids()
