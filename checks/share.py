@@ -9,7 +9,6 @@ whom, is a decision for people.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
@@ -17,7 +16,17 @@ from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
-SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
+from im4cm_lint_checks.domain.parties import unhcr_party
+from im4cm_lint_checks.domain.sharing import (
+    SENSITIVITY,
+    blank,
+    covering_rules,
+    export_fields,
+    exports_in_context,
+    map_entry,
+    sensitivity,
+)
+
 LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
 LOCAL_WORDS = {"lngo": "local NGOs", "authority": "authorities"}
 PRIMERO_SYSTEMS = ("cpims+", "primero")
@@ -38,7 +47,7 @@ def is_unicef(party_id: str, party: YMap) -> bool:
 
 def recipient_kind(dpisp: DPISP, party_id: str) -> str | None:
     """How the pack names a kind of recipient: 'unhcr' for the UNHCR party, else the party type."""
-    if party_id == dpisp.unhcr_party:
+    if party_id == unhcr_party(dpisp.parties.values()):
         return "unhcr"
     party = dpisp.parties.get(party_id)
     return party.get("type") if party else None
@@ -67,131 +76,6 @@ def field_words(pack: Pack, name: str, category_id: str) -> str:
 def rule_names(rules: list[YMap]) -> str:
     names = ", ".join(f"'{rule['id']}'" for rule in rules)
     return f"sharing rule {names}" if len(rules) == 1 else f"sharing rules {names}"
-
-
-def blank(value: object) -> bool:
-    return not (isinstance(value, str) and value.strip())
-
-
-def sensitivity(pack: Pack, category_id: str | None) -> int:
-    """0 (low) to 3 (severe); -1 for a category the pack does not know."""
-    category = pack.categories.get(category_id or "")
-    return SENSITIVITY.get(category.get("sensitivity"), 0) if category is not None else -1
-
-
-def most_sensitive(pack: Pack, categories) -> str | None:
-    """The most sensitive of ``categories`` (the first listed among equals), or None."""
-    best = None
-    for category in categories:
-        if best is None or sensitivity(pack, category) > sensitivity(pack, best):
-            best = category
-    return best
-
-
-@dataclass(frozen=True)
-class ExportField:
-    """One field of an export: its position in `fields`, its name and every category it can carry.
-
-    A field the system's field map lists carries the map's category, whatever the export says
-    (contract 5.1), plus the categories of the options it can send (5.4); a derived field carries
-    the categories of its sources unless a `transform` makes it coarser; a constant carries none.
-    """
-
-    index: int
-    name: str
-    categories: tuple[str, ...] = ()  # most sensitive first; empty: no category known
-    constant: bool = False
-    stated: str | None = None  # the category the export states for the field
-    mapped: str | None = None  # the category the pack's field map gives the name
-    sources: tuple[str, ...] = ()  # `from`: the fields it is derived from
-    transformed: bool = False
-
-    @property
-    def category(self) -> str | None:
-        """The most sensitive category the field carries (None: unknown, or a constant)."""
-        return self.categories[0] if self.categories else None
-
-    @property
-    def unknown(self) -> bool:
-        """Neither the pack nor the export says what the field holds."""
-        return not self.constant and not self.categories
-
-
-def map_entry(pack: Pack, system: str, name: str) -> tuple[str | None, dict]:
-    """The pack's category for a field name of ``system`` and the categories of its options."""
-    entry = (pack.field_map(system) or {}).get(name)
-    if isinstance(entry, YMap):
-        return entry.get("category"), dict(entry.get("values") or {})
-    return entry, {}
-
-
-def _ranked(pack: Pack, categories) -> tuple[str, ...]:
-    unique = list(dict.fromkeys(c for c in categories if c))
-    return tuple(sorted(unique, key=lambda c: -sensitivity(pack, c)))
-
-
-def _mapped_categories(pack: Pack, system: str, name: str, values=None) -> tuple[str | None, tuple[str, ...]]:
-    base, options = map_entry(pack, system, name)
-    if base is None:
-        return None, ()
-    if values is not None:  # the export sends only these options
-        return base, _ranked(pack, [options.get(str(value), base) for value in values])
-    return base, _ranked(pack, [base, *options.values()])
-
-
-def export_field(item, index: int, system: str, pack: Pack) -> ExportField:
-    """What one entry of an export's `fields` carries (see :class:`ExportField`)."""
-    if isinstance(item, str):
-        base, categories = _mapped_categories(pack, system, item)
-        return ExportField(index, item, categories, mapped=base)
-    name, stated = item.get("name"), item.get("category")
-    values = item.get("values") if isinstance(item.get("values"), YSeq) else None
-    base, categories = _mapped_categories(pack, system, name, values)
-    sources = tuple(s for s in (item.get("from") or []) if isinstance(s, str))
-    transformed = not blank(item.get("transform"))
-    common = dict(stated=stated, mapped=base, sources=sources, transformed=transformed)
-    if item.get("constant") is True:
-        return ExportField(index, name, (), constant=True, **common)
-    if base is not None:  # the pack's map wins over what the export states
-        return ExportField(index, name, categories, **common)
-    if sources:
-        inherited = _ranked(pack, [c for source in sources for c in _mapped_categories(pack, system, source)[1]])
-        if stated and (transformed or not inherited or sensitivity(pack, stated) >= sensitivity(pack, inherited[0])):
-            return ExportField(index, name, (stated,), **common)
-        return ExportField(index, name, _ranked(pack, [*inherited, *([stated] if stated else [])]), **common)
-    return ExportField(index, name, (stated,) if stated else (), **common)
-
-
-def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
-    """The export's fields with the categories they carry (never a guess: the pack's field map for
-    the export's system, the option categories, the sources of derived fields, or the export's own
-    `category` where the map is silent)."""
-    system = export.get("system")
-    return [export_field(item, index, system, pack) for index, item in enumerate(export.get("fields") or [])
-            if isinstance(item, (str, YMap))]
-
-
-def covering_rules(dpisp: DPISP, export: DataExport) -> list[YMap]:
-    """The DPISP rules an export relies on: the one its `sharing_rule` names when that rule is for
-    the export's owner, recipient and purpose; otherwise, when it names none, every rule from the
-    owner to the recipient for the purpose. Empty when the named rule is missing or for other
-    parties (REF004 and SHARE007 say so)."""
-    owner, recipient, purpose = export.get("owner"), export.get("recipient"), export.get("purpose")
-    named = export.get("sharing_rule")
-    if isinstance(named, str):
-        rule = dpisp.sharing_rules.get(named)
-        if rule is not None and (rule.get("from"), rule.get("to"), rule.get("purpose")) == (owner, recipient, purpose):
-            return [rule]
-        return []
-    return dpisp.rules_between(owner, recipient, purpose)
-
-
-def exports_in_context(project: Project) -> Iterator[tuple[DataExport, DPISP]]:
-    """Each export whose DPISP is in the run and whose owner and recipient are its parties."""
-    for export in project.exports:
-        dpisp = project.dpisp_for(export)
-        if dpisp is not None and export.get("owner") in dpisp.parties and export.get("recipient") in dpisp.parties:
-            yield export, dpisp
 
 
 def rule_categories(rule: YMap, pack: Pack) -> Iterator[tuple[YSeq, int, str]]:
@@ -586,10 +470,16 @@ class ExportWithoutRule(Rule):
 
     ## Example
     ```yaml
-    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv
-    owner: sc
-    recipient: unhcr
-    purpose: reporting.unhcr_csv
+    # export: {owner: sc, recipient: unhcr, purpose: reporting.unhcr_csv}
+    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv:
+    sharing:
+      - id: sc-to-unhcr-bip
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: bip.referral
+        basis: consent
+        categories: [identity.name, identity.registration_id, protection.concern.type]
     ```
     Fixed:
     ```yaml
@@ -769,7 +659,7 @@ class SevereToAuthorityOrDonor(Rule):
             return None
         if party.get("type") == "authority":
             return f"{to} (an authority)"
-        if to == dpisp.unhcr_party and rule.get("unhcr_role") in ("donor", "coordinator"):
+        if to == unhcr_party(dpisp.parties.values()) and rule.get("unhcr_role") in ("donor", "coordinator"):
             return f"{to} as {rule['unhcr_role']}"
         purpose = pack.purposes.get(rule.get("purpose"))
         if is_unicef(to, party) and purpose is not None and purpose.get("individual_level") is False:
@@ -1167,6 +1057,8 @@ class LocalActorNotParty(Rule):
 
     ## Example
     ```yaml
+    parties:
+      - {id: unicef, name: UNICEF Ethiopia, type: un_agency}
     sharing:
       - id: sc-to-unicef-authorities
         from: sc
@@ -1481,15 +1373,15 @@ class QuasiIdentifiersSingleOut(Rule):
     ```yaml
     system: cpims+
     level: individual
-    purpose: reporting.monitoring
-    fields: [date_of_birth, sex, location_current, nationality, language]
+    purpose: reporting.unhcr_csv
+    fields: [date_of_birth, sex, governorate_country, country_of_origin, language]
     ```
     Fixed:
     ```yaml
     system: cpims+
     level: individual
-    purpose: reporting.monitoring
-    fields: [sex, governorate_area]
+    purpose: reporting.unhcr_csv
+    fields: [sex, case_status, date_of_identification]
     ```
 
     ## How to fix
@@ -1596,13 +1488,13 @@ class ConsentNotJudged(Rule):
     ## Example
     ```yaml
     system: progres-v4
-    recipient: sc
+    recipient: irc
     fields: [individuals.progres_id]
     ```
     Fixed:
     ```yaml
     system: progres-v4
-    recipient: sc
+    recipient: irc
     fields: [individuals.progres_id]
     consent_verified: recorded in proGres v4 by the UNHCR caseworker before the referral is sent
     ```
