@@ -8,17 +8,25 @@ whom, is a decision for people.
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
-from im4cm_lint.model import DPISP, Project
+from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
 from im4cm_lint_checks.domain.parties import unhcr_party
-from im4cm_lint_checks.domain.sharing import covering_rules, export_fields, exports_in_context
+from im4cm_lint_checks.domain.sharing import (
+    SENSITIVITY,
+    blank,
+    covering_rules,
+    export_fields,
+    exports_in_context,
+    map_entry,
+    sensitivity,
+)
 
-SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
 LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
 LOCAL_WORDS = {"lngo": "local NGOs", "authority": "authorities"}
 PRIMERO_SYSTEMS = ("cpims+", "primero")
@@ -68,10 +76,6 @@ def field_words(pack: Pack, name: str, category_id: str) -> str:
 def rule_names(rules: list[YMap]) -> str:
     names = ", ".join(f"'{rule['id']}'" for rule in rules)
     return f"sharing rule {names}" if len(rules) == 1 else f"sharing rules {names}"
-
-
-def blank(value: object) -> bool:
-    return not (isinstance(value, str) and value.strip())
 
 
 def rule_categories(rule: YMap, pack: Pack) -> Iterator[tuple[YSeq, int, str]]:
@@ -212,7 +216,8 @@ class JustificationMissing(Rule):
     ## What it checks
     A sharing rule that lists categories its purpose allows only with a justification (the
     purpose's `with_justification` list) has a `justification` saying why this recipient needs
-    them for this purpose.
+    them for this purpose: one reason per category (`justification: {category: reason}`), or a
+    single text where exactly one category needs one.
 
     ## Why it matters
     Beyond the minimal data set, sharing is an exception that someone must decide and be able to
@@ -248,8 +253,9 @@ class JustificationMissing(Rule):
     ```
 
     ## How to fix
-    Write in `justification` why the recipient needs each listed category for this purpose, or
-    remove the categories it does not need.
+    Write in `justification` why the recipient needs each listed category for this purpose, one
+    entry per category when several need one, or remove the categories it does not need. Source
+    of the per-category form: im4cm-lint contract v1.1 §5.2.
     """
 
     id, name, summary = ("SHARE003", "justification-missing",
@@ -257,17 +263,42 @@ class JustificationMissing(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _, rule, purpose in rules_with_purpose(project, pack):
-            if not blank(rule.get("justification")):
-                continue
             needing = set(purpose.get("with_justification") or [])
             listed = [category for _, _, category in rule_categories(rule, pack) if category in needing]
-            if listed:
+            if not listed:
+                continue
+            given = rule.get("justification")
+            to, why = rule.get("to"), purpose_words(pack, rule["purpose"])
+            if isinstance(given, YMap):  # one reason per category (contract 5.2)
+                for category in listed:
+                    if blank(given.get(category)):
+                        yield self.finding(
+                            locate(rule, "justification"),
+                            f"sharing rule '{rule['id']}' sends {category_words(pack, category)} to {to} for {why}, "
+                            f"which allows it only with a justification, and `justification` gives none for it; "
+                            f"add `{category}: <why {to} needs it>` under `justification`, or remove the category")
+            elif blank(given):
                 shown = ", ".join(category_words(pack, c) for c in listed)
                 yield self.finding(
                     locate(rule, "justification"),
-                    f"sharing rule '{rule['id']}' sends {shown} to {rule.get('to')} for "
-                    f"{purpose_words(pack, rule['purpose'])}, which allows them only with a justification, and "
-                    "the rule has none; add `justification:` saying why the recipient needs them, or remove them")
+                    f"sharing rule '{rule['id']}' sends {shown} to {to} for {why}, which allows them only with a "
+                    "justification, and the rule has none; add `justification:` saying why the recipient needs them, "
+                    "or remove them")
+            elif len(listed) > 1:
+                yield self.finding(
+                    locate(rule, "justification"),
+                    f"sharing rule '{rule['id']}' gives one justification for {len(listed)} categories that each need "
+                    f"one ({', '.join(listed)}); write one reason per category: "
+                    f"`justification: {{{listed[0]}: ..., {listed[1]}: ...}}`")
+
+
+def justified(rule: YMap, category: str) -> bool:
+    """Whether the rule records a reason for sending ``category``: its own entry of a per-category
+    `justification`, or the rule's single justification."""
+    given = rule.get("justification")
+    if isinstance(given, YMap):
+        return not blank(given.get(category))
+    return not blank(given)
 
 
 # --- export level: each field against the DPISP rule ---------------------------------------------
@@ -315,7 +346,7 @@ class UnmappedExportField(Rule):
             why = (f"{system} has no standard field names" if pack.field_map(system) is None
                    else f"the pack's field map for {system} does not list it")
             for item in export_fields(export, pack):
-                if item.category is None:
+                if item.unknown:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
                         f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as "
@@ -325,8 +356,14 @@ class UnmappedExportField(Rule):
 class ExportFieldNotPermitted(Rule):
     """
     ## What it checks
-    Every field a DataExport sends carries a category that the DPISP sharing rule for the export
-    (its `sharing_rule`, or every rule from its owner to its recipient for its purpose) lists.
+    Every field a DataExport sends carries only categories that the DPISP sharing rule for the
+    export (its `sharing_rule`, or every rule from its owner to its recipient for its purpose)
+    lists. A field carries the category of the pack's field map, and for a lookup field the
+    categories of every option it can send unless the export restricts `values` (so
+    `protection_concerns` carries GBV unless the export leaves that option out); a derived field
+    carries its sources' categories. A coarser category (an administrative area) is permitted
+    where the finer one (the current location) is. An export that no rule covers (SHARE006) is
+    held against what its purpose allows at all.
 
     ## Why it matters
     The DPISP is what the agencies agreed; the export is what the system really sends. An export
@@ -347,9 +384,10 @@ class ExportFieldNotPermitted(Rule):
     ```
 
     ## How to fix
-    Remove the field from the export, or, if the recipient needs it for the purpose, add its
-    category to the sharing rule (with a justification where the purpose asks for one) and have
-    the parties agree the change.
+    Remove the field from the export, send only the options the recipient needs (`values:`), or,
+    if the recipient needs it for the purpose, add its category to the sharing rule (with a
+    justification where the purpose asks for one) and have the parties agree the change. Where
+    the purpose never allows the category, the message names the purposes that do.
     """
 
     id, name, summary = ("SHARE005", "export-field-not-permitted",
@@ -358,19 +396,63 @@ class ExportFieldNotPermitted(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = covering_rules(dpisp, export)
-            if not rules:
+            purpose = pack.purposes.get(export.get("purpose"))
+            if rules:
+                permitted = {c for rule in rules for c in rule.get("categories") or []}
+                allowed_by = rule_names(rules)
+            elif purpose is not None and "sharing_rule" not in export.body:
+                # no rule covers it (SHARE006): hold its fields against what the purpose allows at all
+                permitted = {*(purpose.get("need_to_know") or []), *(purpose.get("with_justification") or [])}
+                allowed_by = f"the purpose {purpose_words(pack, export.get('purpose'))}"
+            else:
                 continue
-            permitted = {c for rule in rules for c in rule.get("categories") or []}
             for item in export_fields(export, pack):
-                if item.category is None or item.category not in pack.categories or item.category in permitted:
-                    continue
-                verb = "does" if len(rules) == 1 else "do"
-                yield self.finding(
-                    locate(export.body["fields"], item.index),
-                    f"{field_words(pack, item.name, item.category)} is sent to "
-                    f"{export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}, but "
-                    f"{rule_names(rules)} {verb} not permit that category; remove the field from the export or "
-                    "add the category to the rule with a justification")
+                beyond = [c for c in item.categories if c in pack.categories and not permitted_as(pack, c, permitted)]
+                if beyond:
+                    yield self.finding(locate(export.body["fields"], item.index),
+                                       self._message(pack, export, item, beyond, allowed_by, rules, purpose))
+
+    @staticmethod
+    def _message(pack, export, item, beyond, allowed_by, rules, purpose) -> str:
+        shown = ", ".join(category_words(pack, c) for c in beyond)
+        carries = (f"field '{item.name}' carries {shown}; it" if len(beyond) > 1 or beyond[0] != item.category
+                   else field_words(pack, item.name, beyond[0]))
+        verb = "does" if len(rules) == 1 else "do"
+        text = (f"{carries} is sent to {export.get('recipient')} for "
+                f"{purpose_words(pack, export.get('purpose'))}, but {allowed_by} {verb} not permit "
+                f"{'that category' if len(beyond) == 1 else 'those categories'}; ")
+        options = map_entry(pack, export.get("system"), item.name)[1]
+        unallowed = [c for c in beyond if purpose is not None and c not in (purpose.get("need_to_know") or [])
+                     and c not in (purpose.get("with_justification") or [])]
+        if options and any(c in options.values() for c in beyond):
+            text += "send only the options the recipient needs (`values: [...]`) or remove the field"
+        elif unallowed:
+            text += "remove the field from the export"
+        else:
+            return text + "remove the field from the export or add the category to the rule with a justification"
+        if unallowed:
+            others = purposes_allowing(pack, unallowed[0])
+            text += (f" ({purpose_words(pack, export.get('purpose'))} does not allow {unallowed[0]} even with a "
+                     f"justification; {'purposes that allow it: ' + ', '.join(others) if others else 'no purpose allows it'})")
+        return text
+
+
+def permitted_as(pack: Pack, category: str, permitted: set) -> bool:
+    """A category is permitted when listed, or when it is a coarser form of a listed one (an
+    export allowed the current location may send the administrative area)."""
+    seen = set()
+    while category and category not in seen:
+        if category in permitted:
+            return True
+        seen.add(category)
+        category = (pack.categories.get(category) or {}).get("coarsens")  # the finer form it comes from
+    return False
+
+
+def purposes_allowing(pack: Pack, category: str) -> list[str]:
+    """Ids of the purposes that need a category or allow it with a justification."""
+    return [pid for pid, purpose in sorted(pack.purposes.items())
+            if category in (purpose.get("need_to_know") or []) or category in (purpose.get("with_justification") or [])]
 
 
 class ExportWithoutRule(Rule):
@@ -551,11 +633,10 @@ class SevereToAuthorityOrDonor(Rule):
                 capacity = self._capacity(dpisp, rule, pack)
                 if capacity is None:
                     continue
-                justified = capacity.endswith("(an authority)") and bool(str(rule.get("justification") or "").strip())
                 for seq, index, category in rule_categories(rule, pack):
                     if pack.categories[category].get("sensitivity") != "severe":
                         continue
-                    if justified:
+                    if capacity.endswith("(an authority)") and justified(rule, category):
                         yield self.finding(
                             locate(seq, index),
                             f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
@@ -647,11 +728,11 @@ class IdentifiableWhereAggregateServes(Rule):
             if level != "aggregate":
                 continue
             for item in export_fields(export, pack):
-                category = pack.categories.get(item.category or "")
-                if category is not None and category.get("identifiable") is True:
+                identifying = [c for c in item.categories if (pack.categories.get(c) or {}).get("identifiable") is True]
+                if identifying:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, item.category)}, "
+                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, identifying[0])}, "
                         "which identifies a person; remove it "
                         "and send counts only")
 
@@ -810,6 +891,53 @@ def consent_fields(pack: Pack, system: str) -> list[YMap]:
     return [e for e in entries if isinstance(e, YMap) and map_name and e.get("system_map") == map_name]
 
 
+def consent_rules(dpisp: DPISP, export: DataExport, pack: Pack) -> str | None:
+    """Words for what makes an export rest on consent: its covering rules with `basis: consent`,
+    or, for an export no rule covers, a purpose whose only basis is consent. None otherwise."""
+    covering = covering_rules(dpisp, export)
+    consent = [r for r in covering if r.get("basis") == "consent"]
+    if consent:
+        return rule_names(consent)
+    purpose = pack.purposes.get(export.get("purpose")) or {}
+    if not covering and "sharing_rule" not in export.body and list(purpose.get("bases") or []) == ["consent"]:
+        return f"no rule covers it, and {purpose_words(pack, export.get('purpose'))} rests on consent only"
+    return None
+
+
+def carries_consent(export: DataExport, pack: Pack) -> bool:
+    """An export of a system without standard names that sends a field it states as consent to
+    share (category consent.sharing): the consent travels with each record."""
+    return any("consent.sharing" in item.categories for item in export_fields(export, pack))
+
+
+def record_fields(export: DataExport) -> set[str]:
+    """Every field name the export sends or selects its records by (`fields`, `records.consent`,
+    `records.opt_out`): consent fields count wherever they stand (contract 5.1)."""
+    names = {item.get("name") if isinstance(item, YMap) else item for item in export.get("fields") or []}
+    records = export.get("records")
+    if isinstance(records, YMap):
+        for key in ("consent", "opt_out"):
+            names.update(n for n in records.get(key) or [] if isinstance(n, str))
+    return {n for n in names if isinstance(n, str)}
+
+
+def consent_flags_stated(export: DataExport) -> Iterator[tuple]:
+    """(location, field name) of every place an export names a field: its fields, the consent and
+    opt-out fields of `records`, and the field a `records.filters` entry ("field: value") tests."""
+    for index, item in enumerate(export.get("fields") or []):
+        name = item.get("name") if isinstance(item, YMap) else item
+        if isinstance(name, str):
+            yield locate(export.body["fields"], index), name
+    records = export.get("records")
+    if not isinstance(records, YMap):
+        return
+    for key in ("consent", "opt_out", "filters"):
+        seq = records.get(key)
+        for index, entry in enumerate(seq if isinstance(seq, YSeq) else []):
+            if isinstance(entry, str):
+                yield locate(seq, index), entry.split(":", 1)[0].strip() if key == "filters" else entry
+
+
 class ConsentFieldMissing(Rule):
     """
     ## What it checks
@@ -851,7 +979,7 @@ class ConsentFieldMissing(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
-            rules = [r for r in covering_rules(dpisp, export) if r.get("basis") == "consent"]
+            rules = consent_rules(dpisp, export, pack)
             if not rules or export.get("level") == "aggregate":
                 continue
             kind = recipient_kind(dpisp, export.get("recipient"))
@@ -862,13 +990,12 @@ class ConsentFieldMissing(Rule):
                 candidates = [e for e in candidates if {e["field"], e.get("superseded_by")} & for_purpose]
             if not candidates:
                 continue
-            names = {item.name for item in export_fields(export, pack)}
-            if names & {e["field"] for e in candidates}:
+            if record_fields(export) & {e["field"] for e in candidates}:
                 continue
             current = sorted(e["field"] for e in candidates if not e.get("superseded_by"))
             yield self.finding(
                 locate(export.body, "fields"),
-                f"export '{export.id}' relies on consent ({rule_names(rules)}) but carries no consent field that "
+                f"export '{export.id}' relies on consent ({rules}) but carries no consent field that "
                 f"covers {export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}; add "
                 f"{' or '.join(repr(n) for n in current)} and export only cases where consent is given")
 
@@ -907,13 +1034,13 @@ class SupersededConsentFlag(Rule):
         for export in project.exports:
             superseded = {e["field"]: e["superseded_by"] for e in consent_fields(pack, export.get("system"))
                           if e.get("superseded_by")}
-            for item in export_fields(export, pack):
-                if item.name in superseded:
+            for where, flag in consent_flags_stated(export):
+                if flag in superseded:
                     yield self.finding(
-                        locate(export.body["fields"], item.index),
-                        f"export '{export.id}' sends consent flag '{item.name}', which '{superseded[item.name]}' "
-                        f"has replaced; cases recorded with the new flag only are not filtered by the old one: "
-                        f"export and filter on '{superseded[item.name]}' instead")
+                        where,
+                        f"export '{export.id}' relies on consent flag '{flag}', which '{superseded[flag]}' "
+                        f"has replaced; cases recorded with the new flag only are not filtered by the old one, so "
+                        f"nobody is opted out: export and filter on '{superseded[flag]}' instead")
 
 
 # --- national counterparts ---------------------------------------------------------------------
@@ -1022,9 +1149,389 @@ class NoLocalActor(Rule):
                     "counterparts who work with the same children at the next review")
 
 
+# --- what an export really sends (contract v1.1 5.1, 5.4) ---------------------------------------
+
+class CategoryRelabelled(Rule):
+    """
+    ## What it checks
+    A field that the pack's field map lists for the export's system keeps the pack's category: an
+    export that states another `category` for it is reported.
+
+    ## Why it matters
+    The field map is the standard's word on what a system field holds. If an export could
+    re-classify `religion` as `identity.sex`, or a perpetrator's name as a referral detail, every
+    need-to-know check would judge the label instead of the data. A field is re-classified only in
+    a policy pack (a country pack may extend the map), where reviewers of the standard see it.
+    Source: im4cm-lint contract v1.1 §5.1; primeroIMS/primero `db/configuration/forms/case/*.rb`
+    (the field names the map is built from).
+
+    ## Example
+    ```yaml
+    system: cpims+
+    fields:
+      - {name: religion, category: identity.sex}
+    ```
+    Fixed:
+    ```yaml
+    system: cpims+
+    fields:
+      - religion
+    ```
+
+    ## How to fix
+    Remove the `category:` the export states: the field carries the pack's category. If the pack is
+    wrong for your system, extend its field map in a country pack, not in the export.
+    """
+
+    id = "SHARE017"
+    name = "category-relabelled"
+    summary = "An export states another category for a field the pack maps"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            for item in export_fields(export, pack):
+                if item.stated and item.mapped and item.stated != item.mapped:
+                    yield self.finding(
+                        locate(export.body["fields"][item.index], "category"),
+                        f"field '{item.name}' of export '{export.id}' is {category_words(pack, item.mapped)} in the "
+                        f"pack's field map for {export.get('system')}; the export cannot re-classify it as "
+                        f"{item.stated}: remove `category:` here, or extend the field map in a country pack")
+
+
+class DuplicateExportField(Rule):
+    """
+    ## What it checks
+    No field appears twice in one export's `fields`.
+
+    ## Why it matters
+    A field listed twice, once plainly and once with options or a category, leaves the reader to
+    guess which entry tells what is sent; the checks would judge both and a reviewer would see one.
+    Source: im4cm-lint contract v1.1 §5.1.
+
+    ## Example
+    ```yaml
+    fields: [sex, date_of_birth, sex]
+    ```
+    Fixed:
+    ```yaml
+    fields: [sex, date_of_birth]
+    ```
+
+    ## How to fix
+    Keep one entry per field, with everything that entry needs to say (`values`, `from`).
+    """
+
+    id = "SHARE018"
+    name = "duplicate-export-field"
+    summary = "An export lists the same field twice"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            seen: dict[str, int] = {}
+            for item in export_fields(export, pack):
+                first = seen.setdefault(item.name, item.index)
+                if first != item.index:
+                    where = locate(export.body["fields"], item.index)
+                    line = locate(export.body["fields"], first).line
+                    yield self.finding(where, f"field '{item.name}' is listed twice in export '{export.id}' (first on "
+                                              f"line {line}); keep one entry")
+
+
+class DerivedFieldUnderstated(Rule):
+    """
+    ## What it checks
+    A field derived or merged from others (`from:`) that states a less sensitive `category` than
+    its most sensitive source says how it is made less precise (`transform:`).
+
+    ## Why it matters
+    An address merged from six location levels carries the most precise of them; an "age band"
+    computed from the date of birth is only coarser if somebody really bands it. Without the
+    transform on record, a lower category is a wish, and the field is judged by its sources.
+    Source: im4cm-lint contract v1.1 §5.1; IASC Operational Guidance on Data Responsibility (2023),
+    data minimisation.
+
+    ## Example
+    ```yaml
+    system: cpims+
+    fields:
+      - {name: area, from: [location_current], category: location.admin_area}
+    ```
+    Fixed:
+    ```yaml
+    system: cpims+
+    fields:
+      - {name: area, from: [location_current], category: location.admin_area,
+         transform: first two location levels only}
+    ```
+
+    ## How to fix
+    Say in `transform:` how the value is made coarser (bands, levels kept, rounding), or remove the
+    stated category so the field carries its sources' categories.
+    """
+
+    id = "SHARE019"
+    name = "derived-field-understated"
+    summary = "A derived field states a less sensitive category than its sources without a transform"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            for item in export_fields(export, pack):
+                if not item.sources or not item.stated or item.transformed or item.mapped:
+                    continue
+                if item.category and sensitivity(pack, item.stated) < sensitivity(pack, item.category):
+                    yield self.finding(
+                        locate(export.body["fields"][item.index], "category"),
+                        f"field '{item.name}' of export '{export.id}' is derived from "
+                        f"{', '.join(item.sources)}, which carry {category_words(pack, item.category)}, but states "
+                        f"{category_words(pack, item.stated)}; say how it is made coarser in `transform:`, or remove "
+                        "the stated category")
+
+
+class ForbiddenChannel(Rule):
+    """
+    ## What it checks
+    No export's `transport.method` and no sharing rule's `channel` names a channel that the pack
+    lists as never carrying personal data (messaging apps, personal e-mail, personal devices,
+    social media), whatever `encrypted` says.
+
+    ## Why it matters
+    End-to-end encryption protects a message on its way, not the caseworker's phone it lands on,
+    its cloud backup, its contact list or the next forward. The standard's storage and transfer
+    clause allows only the channels the protocol names and controls. Source: inter-agency DPISP
+    template (storage and transfer); UNHCR Data Protection Policy (2015) §2.8 (security).
+
+    ## Example
+    ```yaml
+    transport: {encrypted: true, method: WhatsApp from the caseworker's phone}
+    ```
+    Fixed:
+    ```yaml
+    transport: {encrypted: true, method: sftp to the agreed UNHCR server}
+    ```
+
+    ## How to fix
+    Use a channel the agencies control (the system's own transfer, SFTP, an encrypted archive
+    by agency e-mail with the password sent apart) and write it in the protocol.
+    """
+
+    id = "SHARE020"
+    name = "forbidden-channel"
+    summary = "An export or a sharing rule uses a channel that must never carry personal data"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        channels = forbidden_channels(pack)
+        if not channels:
+            return
+        for export in project.exports:
+            transport = export.get("transport")
+            if isinstance(transport, YMap) and isinstance(transport.get("method"), str):
+                hit = matching_channel(channels, transport["method"])
+                if hit:
+                    yield self.finding(
+                        locate(transport, "method"),
+                        f"export '{export.id}' travels by a channel that matches '{hit['id']}' in the pack's forbidden "
+                        f"channels ({hit['reason']}); encryption does not make it acceptable: use a channel the "
+                        "agencies control")
+        for dpisp in project.dpisps.values():
+            for rule in dpisp.sharing_rules.values():
+                if isinstance(rule.get("channel"), str):
+                    hit = matching_channel(channels, rule["channel"])
+                    if hit:
+                        yield self.finding(
+                            locate(rule, "channel"),
+                            f"sharing rule '{rule['id']}' names a channel that matches '{hit['id']}' in the pack's "
+                            f"forbidden channels ({hit['reason']}); agree a channel the agencies control")
+
+
+def forbidden_channels(pack: Pack) -> list[tuple[re.Pattern, YMap]]:
+    """The pack's forbidden channels with their patterns compiled (case-insensitive); a pattern
+    that does not compile is left out (the pack's own validation reports it)."""
+    found = []
+    for entry in pack.section("forbidden_channels") or []:
+        try:
+            found.append((re.compile(str(entry.get("pattern")), re.IGNORECASE), entry))
+        except re.error:
+            continue
+    return found
+
+
+def matching_channel(channels, text: str) -> YMap | None:
+    text = text[:500]  # a channel is a few words; a long text is not searched further
+    return next((entry for pattern, entry in channels if pattern.search(text)), None)
+
+
+class QuasiIdentifiersSingleOut(Rule):
+    """
+    ## What it checks
+    An individual-level export for a purpose that does not need the child's name, which sends no
+    direct identifier, carries no more quasi-identifier categories (the pack's `quasi_identifiers`:
+    date of birth and age, sex, precise location, nationality, language, ethnicity, religion) than
+    the pack's `quasi_identifiers_max` threshold.
+
+    ## Why it matters
+    Dropping the name does not make a record anonymous: a 14-year-old Nuer-speaking girl born in
+    South Sudan, living in block C4 of a camp, is one child. Combinations of such attributes single
+    children out in small populations. Source: OCHA Centre for Humanitarian Data, Guidance Note on
+    statistical disclosure control (2019): key variables; IASC Operational Guidance on Data
+    Responsibility (2023).
+
+    ## Example
+    ```yaml
+    system: cpims+
+    level: individual
+    purpose: reporting.unhcr_csv
+    fields: [date_of_birth, sex, governorate_country, country_of_origin, language]
+    ```
+    Fixed:
+    ```yaml
+    system: cpims+
+    level: individual
+    purpose: reporting.unhcr_csv
+    fields: [sex, case_status, date_of_identification]
+    ```
+
+    ## How to fix
+    Send fewer of them, or coarser ones (age bands instead of the date of birth, an
+    administrative area instead of the address, with a `transform:`), or send counts.
+    """
+
+    id = "SHARE021"
+    name = "quasi-identifiers-single-out"
+    summary = "An export without names still singles a child out by its quasi-identifiers"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        quasi = set(pack.section("quasi_identifiers") or [])
+        limit = pack.threshold("quasi_identifiers_max")
+        if not quasi or not isinstance(limit, (int, float)):
+            return
+        for export in project.exports:
+            purpose = pack.purposes.get(export.get("purpose"))
+            if export.get("level") != "individual" or purpose is None or "identity.name" in (purpose.get("need_to_know") or []):
+                continue
+            fields = export_fields(export, pack)
+            if any(c in DIRECT_IDENTIFIERS for item in fields for c in item.categories):
+                continue  # identified anyway: the other SHARE checks judge the names
+            carried = sorted({c for item in fields for c in item.categories if c in quasi})
+            if len(carried) > limit:
+                yield self.finding(
+                    locate(export.body, "fields"),
+                    f"export '{export.id}' sends no names but {len(carried)} quasi-identifier categories "
+                    f"({', '.join(carried)}), more than {limit:g}; together they single a child out: send fewer or "
+                    "coarser ones, or counts")
+
+
+DIRECT_IDENTIFIERS = ("identity.name", "identity.registration_id", "identity.photo_biometric", "id.national_other")
+
+
+class BreakdownsRecoverable(Rule):
+    """
+    ## What it checks
+    An aggregate export that publishes several `breakdowns` over the same totals sets
+    `secondary_suppression: true`.
+
+    ## Why it matters
+    Suppressing the small cells of each table is not enough when two tables share a variable: a
+    suppressed cell of one is recovered by subtracting the published cells of the other from the
+    common total. Complementary (secondary) suppression hides enough other cells to prevent it.
+    Source: OCHA Centre for Humanitarian Data, Guidance Note on statistical disclosure control
+    (2019); sdcTools/sdcTable (primary and secondary suppression).
+
+    ## Example
+    ```yaml
+    level: aggregate
+    min_cell_size: 5
+    breakdowns:
+      - [sex, age_group]
+      - [sex, location.admin2]
+    ```
+    Fixed:
+    ```yaml
+    level: aggregate
+    min_cell_size: 5
+    breakdowns:
+      - [sex, age_group]
+      - [sex, location.admin2]
+    secondary_suppression: true
+    ```
+
+    ## How to fix
+    Have the report suppress complementary cells (and say so with `secondary_suppression: true`),
+    or publish one breakdown.
+    """
+
+    id = "SHARE022"
+    name = "breakdowns-recoverable"
+    summary = "Several breakdowns of one aggregate export let suppressed cells be recovered"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export in project.exports:
+            breakdowns = export.get("breakdowns")
+            if export.get("level") != "aggregate" or not isinstance(breakdowns, YSeq) or len(breakdowns) < 2:
+                continue
+            if export.get("secondary_suppression") is True:
+                continue
+            yield self.finding(
+                locate(export.body, "breakdowns"),
+                f"aggregate export '{export.id}' publishes {len(breakdowns)} breakdowns of the same totals without "
+                "secondary suppression, so a suppressed cell can be recovered by subtraction; suppress "
+                "complementary cells and set `secondary_suppression: true`, or publish one breakdown")
+
+
+class ConsentNotJudged(Rule):
+    """
+    ## What it checks
+    Says so when a consent-based individual export comes from a system whose consent fields the
+    pack does not know, so that SHARE013 cannot judge it, and the export neither sends a field of
+    category `consent.sharing` nor says how consent is verified instead (`consent_verified:`).
+
+    ## Why it matters
+    A check that cannot run must not look like a check that passed. A reviewer then knows that
+    consent for this flow is verified by other means (the system's own workflow, a signed form).
+    Source: im4cm-lint principle "nothing is skipped in silence"; UNHCR Data Protection Policy
+    (2015) §2.2 (consent).
+
+    ## Example
+    ```yaml
+    system: progres-v4
+    recipient: irc
+    fields: [individuals.progres_id]
+    ```
+    Fixed:
+    ```yaml
+    system: progres-v4
+    recipient: irc
+    fields: [individuals.progres_id]
+    consent_verified: recorded in proGres v4 by the UNHCR caseworker before the referral is sent
+    ```
+
+    ## How to fix
+    Say in `consent_verified:` how consent is verified for this flow, or add the system's consent
+    fields to a country pack's `consent_fields` so that SHARE013 checks them.
+    """
+
+    id = "SHARE023"
+    name = "consent-not-judged"
+    summary = "Consent of an export cannot be checked: the pack knows no consent field of its system"
+    severity = "info"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for export, dpisp in exports_in_context(project):
+            rules = consent_rules(dpisp, export, pack)
+            if rules and export.get("level") != "aggregate" and not consent_fields(pack, export.get("system")) \
+                    and blank(export.get("consent_verified")) and not carries_consent(export, pack):
+                yield self.finding(
+                    locate(export.body, "system"),
+                    f"export '{export.id}' relies on consent ({rules}), but the pack lists no consent "
+                    f"field of {export.get('system')}, so consent cannot be checked here; say how it is verified in "
+                    "`consent_verified:`")
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [CategoryNeverAllowed, CategoryBeyondPurpose, JustificationMissing, UnmappedExportField,
             ExportFieldNotPermitted, ExportWithoutRule, ExportRuleMismatch, SevereToAuthorityOrDonor,
             IdentifiableWhereAggregateServes, SmallCells, UnencryptedTransport, OnwardSharingUnnamed,
-            ConsentFieldMissing, SupersededConsentFlag, LocalActorNotParty, NoLocalActor]
+            ConsentFieldMissing, SupersededConsentFlag, LocalActorNotParty, NoLocalActor, CategoryRelabelled,
+            DuplicateExportField, DerivedFieldUnderstated, ForbiddenChannel, QuasiIdentifiersSingleOut,
+            BreakdownsRecoverable, ConsentNotJudged]

@@ -23,18 +23,24 @@ DEFAULT_WIDTH = 100  # when not writing to a terminal, so piped output never dep
 
 
 def crosswalk(pack: Pack) -> list[dict]:
-    """One entry per category, in the pack's order, with the fields of each field map (sorted)."""
+    """One entry per category, in the pack's order, with the fields of each field map (sorted).
+    An option of a lookup field that carries a category of its own is listed as
+    ``field[option]`` under that category."""
     maps = pack.section("field_maps") or {}
-    entries = []
-    for category_id, category in pack.categories.items():
-        entries.append({
-            "id": category_id,
-            "sensitivity": category.get("sensitivity"),
-            "description": " ".join(str(category.get("description") or "").split()),
-            "fields": {name: sorted(field for field, target in (mapping or {}).items() if target == category_id)
-                       for name, mapping in maps.items()},
-        })
-    return entries
+    placed: dict[str, dict[str, list[str]]] = {name: {} for name in maps}
+    for name, mapping in maps.items():
+        for field, target in (mapping or {}).items():
+            if isinstance(target, dict):
+                placed[name].setdefault(target.get("category"), []).append(field)
+                for option, option_target in (target.get("values") or {}).items():
+                    placed[name].setdefault(option_target, []).append(f"{field}[{option}]")
+            else:
+                placed[name].setdefault(target, []).append(field)
+    return [{"id": category_id,
+             "sensitivity": category.get("sensitivity"),
+             "description": " ".join(str(category.get("description") or "").split()),
+             "fields": {name: sorted(placed[name].get(category_id, [])) for name in maps}}
+            for category_id, category in pack.categories.items()]
 
 
 def render_table(pack: Pack, entries: list[dict], width: int) -> str:

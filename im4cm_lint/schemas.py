@@ -154,7 +154,10 @@ DPISP = {
             "purpose": _id(),
             "basis": _one_of(BASES, True),
             "categories": _ids(True, minlength=1),
-            "justification": _text(),
+            # one reason for the rule, or one per category that needs one (contract 5.2)
+            "justification": {"anyof": [{"type": "string"},
+                                        {"type": "dict", "keysrules": {"type": "string", "regex": ID},
+                                         "valuesrules": {"type": "string"}}]},
             "channel": _text(),
             "level": _one_of(["individual", "aggregate"]),
             "onward_sharing": {"type": "boolean"},
@@ -218,8 +221,28 @@ DPIA = {
 EXPORT_FIELD = {
     "anyof": [
         {"type": "string"},
-        {"type": "dict", "schema": {"name": _text(True), "category": _id(False), "note": _text()}},
+        {
+            "type": "dict",
+            "schema": {
+                "name": _text(True),
+                "category": _id(False),
+                "from": {"type": "list", "minlength": 1, "schema": {"type": "string"}},  # derived or merged
+                "transform": _text(),  # how a derived field is made less precise than its sources
+                "constant": {"type": "boolean"},  # a fixed value: no data about a person
+                "values": {"type": "list", "minlength": 1, "schema": {"type": "string"}},  # options sent
+                "note": _text(),
+            },
+        },
     ]
+}
+
+EXPORT_RECORDS = {  # contract 5.1: which records an export sends
+    "type": "dict",
+    "schema": {
+        "consent": {"type": "list", "schema": {"type": "string"}},
+        "opt_out": {"type": "list", "schema": {"type": "string"}},
+        "filters": {"type": "list", "schema": {"type": "string"}},
+    },
 }
 
 DATA_EXPORT = {
@@ -238,6 +261,9 @@ DATA_EXPORT = {
     "level": _one_of(["individual", "aggregate"], True),
     "min_cell_size": {"type": "integer", "min": 0},
     "fields": {"type": "list", "required": True, "minlength": 1, "schema": EXPORT_FIELD},
+    "records": EXPORT_RECORDS,
+    "breakdowns": {"type": "list", "schema": {"type": "list", "minlength": 1, "schema": {"type": "string"}}},
+    "secondary_suppression": {"type": "boolean"},
     "transport": {
         "type": "dict",
         "required": True,
@@ -245,6 +271,8 @@ DATA_EXPORT = {
     },
     "schedule": _text(),
     "consent_withdrawal": _text(),
+    # how consent is verified where the pack knows no consent field of the system (SHARE023)
+    "consent_verified": _text(),
 }
 
 _CATEGORY_IDS = _ids()
@@ -280,6 +308,7 @@ POLICY_PACK = {
             "identifiable": {"type": "boolean", "required": True},
             "description": _text(True),
             "replaced_by": _id(False),
+            "coarsens": _id(False),  # a coarser form of this category: never worse than it
         }
     ),
     "systems": _list_of(
@@ -291,8 +320,20 @@ POLICY_PACK = {
     ),
     "field_maps": {
         "type": "dict",
-        "valuesrules": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "string", "regex": ID}},
+        # field name -> category id, or {category, values: {option: category}} for a lookup field
+        # whose options carry categories of their own (contract 5.4)
+        "valuesrules": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"anyof": [
+            {"type": "string", "regex": ID},
+            {"type": "dict", "schema": {
+                "category": {"type": "string", "regex": ID, "required": True},
+                "values": {"type": "dict", "keysrules": {"type": "string"},
+                           "valuesrules": {"type": "string", "regex": ID}},
+                "note": _text()}},
+        ]}},
     },
+    "quasi_identifiers": _CATEGORY_IDS,  # categories that single a child out in combination
+    "forbidden_channels": _list_of(  # channels that must never carry personal data
+        {"id": _id(), "pattern": _text(True), "reason": _text(True), "source": _text()}),
     "consent_fields": _list_of(
         {
             "field": _text(True),

@@ -43,7 +43,7 @@ def test_clean_example_has_no_findings_at_all():
     run = lint_json("--today", TODAY, CLEAN)
     assert run.json["diagnostics"] == []
     assert run.code == 0
-    assert run.json["summary"]["documents"] == 11
+    assert run.json["summary"]["documents"] == 12
 
 
 def test_clean_example_passes_with_info_as_failing_severity():

@@ -70,14 +70,14 @@ CASES = {
     "justification-blank": case("SHARE003", [("SHARE003", "dpisp.yaml", 54)], dpisp=[
         (JUSTIFICATION, '" "')]),
     # export level
-    "unmapped-fields": case("SHARE004", [("SHARE004", "exports.yaml", 20), ("SHARE004", "exports.yaml", 57)], exports=[
+    "unmapped-fields": case("SHARE004", [("SHARE004", "exports.yaml", 20), ("SHARE004", "exports.yaml", 58)], exports=[
         ("  - service_type\n", "  - service_type\n  - custom_x\n"),
         ("{name: cases_open, category: aggregate.case_counts}", "cases_open")]),
     "field-beyond-named-rule": case("SHARE005", [("SHARE005", "exports.yaml", 20)], exports=[
         ("  - service_type\n", "  - service_type\n  - religion\n")]),
     "field-beyond-implied-rule": case("SHARE005", [("SHARE005", "exports.yaml", 42)], exports=[
         ("  - progres_reasonforreferral\n",
-         "  - progres_reasonforreferral\n  - individuals.progres_coalocationlevel1\n")]),
+         "  - progres_reasonforreferral\n  - individuals.progres_commonyusedname\n")]),
     "explicit-category-wins": case("SHARE005", [("SHARE005", "exports.yaml", 21)], exports=[
         ("category: protection.concern.type}", "category: health.hiv_srh}")]),
     "export-without-rule": case("SHARE006", [("SHARE006", "exports.yaml", 31)], exports=[
@@ -99,15 +99,15 @@ CASES = {
         (BIP_CATEGORIES, "service.referral, consent.sharing, protection.concern.narrative]")]),
     "individual-rule-for-aggregate-purpose": case("SHARE009", [("SHARE009", "dpisp.yaml", 64)], dpisp=[
         ("    level: aggregate\n", "    level: individual\n")]),
-    "individual-export-for-aggregate-purpose": case("SHARE009", [("SHARE009", "exports.yaml", 53)], exports=[
+    "individual-export-for-aggregate-purpose": case("SHARE009", [("SHARE009", "exports.yaml", 54)], exports=[
         ("level: aggregate\n", "level: individual\n")]),
-    "identifier-in-aggregate-export": case("SHARE009", [("SHARE009", "exports.yaml", 57)], exports=[
+    "identifier-in-aggregate-export": case("SHARE009", [("SHARE009", "exports.yaml", 58)], exports=[
         ("  - {name: cases_open, category: aggregate.case_counts}\n",
          "  - {name: cases_open, category: aggregate.case_counts}\n  - {name: case_no, category: record.case_id}\n")]),
-    "small-cells": case("SHARE010", [("SHARE010", "exports.yaml", 54)], exports=[
+    "small-cells": case("SHARE010", [("SHARE010", "exports.yaml", 55)], exports=[
         ("min_cell_size: 5", "min_cell_size: 3")]),
-    "no-cell-size": case("SHARE010", [("SHARE010", "exports.yaml", 53)], exports=[("min_cell_size: 5\n", "")]),
-    "unencrypted": case("SHARE011", [("SHARE011", "exports.yaml", 59)], exports=[
+    "no-cell-size": case("SHARE010", [("SHARE010", "exports.yaml", 54)], exports=[("min_cell_size: 5\n", "")]),
+    "unencrypted": case("SHARE011", [("SHARE011", "exports.yaml", 60)], exports=[
         ("{encrypted: true, method: sftp}", "{encrypted: false, method: email}")]),
     "unencrypted-low-only-is-fine": case("SHARE011", [], exports=[
         ("{encrypted: true, method: sftp}", "{encrypted: false, method: email}"),
@@ -190,7 +190,7 @@ def test_configured_cell_size_threshold_applies(repo):
     example(repo)
     write(repo, ".im4cm-lint.yaml", "thresholds:\n  min_cell_size: 10\n")
     run, findings = found(repo, "SHARE010")
-    assert findings == [("SHARE010", "exports.yaml", 54)]
+    assert findings == [("SHARE010", "exports.yaml", 55)]
     assert "below the minimum cell size of 10" in messages(run)[0]
 
 

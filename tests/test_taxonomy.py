@@ -60,7 +60,14 @@ def test_standard_pack_crosswalk_covers_every_mapped_field_once():
     assert [c["id"] for c in categories] == [c["id"] for c in taxonomy]
     for name, mapping in maps.items():
         listed = [(field, c["id"]) for c in categories for field in c["fields"][name]]
-        assert sorted(listed) == sorted(mapping.items()), name
+        expected = []
+        for field, target in mapping.items():
+            if isinstance(target, dict):  # a lookup field: its own category, and its options' (contract 5.4)
+                expected.append((field, target["category"]))
+                expected += [(f"{field}[{option}]", category) for option, category in target["values"].items()]
+            else:
+                expected.append((field, target))
+        assert sorted(listed) == sorted(expected), name
     name_fields = next(c for c in categories if c["id"] == "identity.name")["fields"]
     assert "name_first" in name_fields["primero"] and set(name_fields) == set(maps)
 

@@ -1,5 +1,9 @@
 """What an export carries and which sharing rules it relies on: used by the SHARE and ANNEXC
-checks and by the sharing picture alike."""
+checks and by the sharing picture alike.
+
+A field carries the pack's category for its name (contract v1.1 5.1: an export cannot relabel it),
+the categories of the lookup options it can send (5.4), or its sources' categories when it is
+derived (5.1); a constant carries none."""
 
 from __future__ import annotations
 
@@ -8,30 +12,110 @@ from typing import Iterator
 
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import YMap
+from im4cm_lint.yamltree import YMap, YSeq
+
+
+SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
+
+
+def blank(value: object) -> bool:
+    """No text written: absent, not a string, or only spaces."""
+    return not (isinstance(value, str) and value.strip())
+
+
+def sensitivity(pack: Pack, category_id: str | None) -> int:
+    """0 (low) to 3 (severe); -1 for a category the pack does not know."""
+    category = pack.categories.get(category_id or "")
+    return SENSITIVITY.get(category.get("sensitivity"), 0) if category is not None else -1
 
 
 @dataclass(frozen=True)
 class ExportField:
-    """One field of an export: its position in `fields`, its name and the category it carries."""
+    """One field of an export: its position in `fields`, its name and every category it can carry.
+
+    A field the system's field map lists carries the map's category, whatever the export says
+    (contract 5.1), plus the categories of the options it can send (5.4); a derived field carries
+    the categories of its sources unless a `transform` makes it coarser; a constant carries none.
+    """
 
     index: int
     name: str
-    category: str | None  # None: neither the export nor the system's field map says
+    categories: tuple[str, ...] = ()  # most sensitive first; empty: no category known
+    constant: bool = False
+    stated: str | None = None  # the category the export states for the field
+    mapped: str | None = None  # the category the pack's field map gives the name
+    sources: tuple[str, ...] = ()  # `from`: the fields it is derived from
+    transformed: bool = False
+
+    @property
+    def category(self) -> str | None:
+        """The most sensitive category the field carries (None: unknown, or a constant)."""
+        return self.categories[0] if self.categories else None
+
+    @property
+    def unknown(self) -> bool:
+        """Neither the pack nor the export says what the field holds."""
+        return not self.constant and not self.categories
+
+
+def map_entry(pack: Pack, system: str, name: str) -> tuple[str | None, dict]:
+    """The pack's category for a field name of ``system`` and the categories of its options."""
+    entry = (pack.field_map(system) or {}).get(name)
+    if isinstance(entry, YMap):
+        return entry.get("category"), dict(entry.get("values") or {})
+    return entry, {}
+
+
+def _ranked(pack: Pack, categories) -> tuple[str, ...]:
+    unique = list(dict.fromkeys(c for c in categories if c))
+    return tuple(sorted(unique, key=lambda c: -sensitivity(pack, c)))
+
+
+def _mapped_categories(pack: Pack, system: str, name: str, values=None) -> tuple[str | None, tuple[str, ...]]:
+    base, options = map_entry(pack, system, name)
+    if base is None:
+        return None, ()
+    if values is not None:  # the export sends only these options
+        return base, _ranked(pack, [options.get(str(value), base) for value in values])
+    return base, _ranked(pack, [base, *options.values()])
+
+
+def field_categories(pack: Pack, system: str, name: str) -> tuple[str, ...]:
+    """Every category a field of ``system`` can carry as the pack maps it (its own and its
+    options'), most sensitive first; empty when the map does not list it."""
+    return _mapped_categories(pack, system, name)[1]
+
+
+def export_field(item, index: int, system: str, pack: Pack) -> ExportField:
+    """What one entry of an export's `fields` carries (see :class:`ExportField`)."""
+    if isinstance(item, str):
+        base, categories = _mapped_categories(pack, system, item)
+        return ExportField(index, item, categories, mapped=base)
+    name, stated = item.get("name"), item.get("category")
+    values = item.get("values") if isinstance(item.get("values"), YSeq) else None
+    base, categories = _mapped_categories(pack, system, name, values)
+    sources = tuple(s for s in (item.get("from") or []) if isinstance(s, str))
+    transformed = not blank(item.get("transform"))
+    common = dict(stated=stated, mapped=base, sources=sources, transformed=transformed)
+    if item.get("constant") is True:
+        return ExportField(index, name, (), constant=True, **common)
+    if base is not None:  # the pack's map wins over what the export states
+        return ExportField(index, name, categories, **common)
+    if sources:
+        inherited = _ranked(pack, [c for source in sources for c in _mapped_categories(pack, system, source)[1]])
+        if stated and (transformed or not inherited or sensitivity(pack, stated) >= sensitivity(pack, inherited[0])):
+            return ExportField(index, name, (stated,), **common)
+        return ExportField(index, name, _ranked(pack, [*inherited, *([stated] if stated else [])]), **common)
+    return ExportField(index, name, (stated,) if stated else (), **common)
 
 
 def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
-    """The export's fields with their categories: an explicit `category` wins, else the pack's
-    field map for the export's system (never a guess)."""
-    field_map = pack.field_map(export.get("system")) or {}
-    found = []
-    for index, item in enumerate(export.get("fields") or []):
-        if isinstance(item, YMap):
-            name, category = item.get("name"), item.get("category")
-            found.append(ExportField(index, name, category or field_map.get(name)))
-        elif isinstance(item, str):
-            found.append(ExportField(index, item, field_map.get(item)))
-    return found
+    """The export's fields with the categories they carry (never a guess: the pack's field map for
+    the export's system, the option categories, the sources of derived fields, or the export's own
+    `category` where the map is silent)."""
+    system = export.get("system")
+    return [export_field(item, index, system, pack) for index, item in enumerate(export.get("fields") or [])
+            if isinstance(item, (str, YMap))]
 
 
 def covering_rules(dpisp: DPISP, export: DataExport) -> list[YMap]:

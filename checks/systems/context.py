@@ -11,6 +11,7 @@ from im4cm_lint.model import DPISP, DataExport, Project, System
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
 
+from im4cm_lint_checks.domain import sharing
 from im4cm_lint_checks.systems.facts import Agency, Facts, FormField, Job, Pos, Role
 from im4cm_lint_checks.systems.readers import system_facts
 
@@ -99,10 +100,13 @@ def declared_categories(bound: Bound) -> dict[str, str]:
     return found
 
 
-def field_category(bound: Bound, pack: Pack, name: str, declared: dict[str, str]) -> str | None:
-    field_map = pack.field_map(bound.system.get("system")) or {}
-    category = field_map.get(name) or declared.get(name)
-    return category if category in pack.categories else None
+def field_categories(bound: Bound, pack: Pack, name: str, declared: dict[str, str]) -> tuple[str, ...]:
+    """The categories a field of the system carries: the pack's map (with its options'), else the
+    category an export of the system states for it; empty when neither says."""
+    mapped = sharing.field_categories(pack, bound.system.get("system"), name)
+    if mapped:
+        return tuple(c for c in mapped if c in pack.categories)
+    return (declared[name],) if declared.get(name) in pack.categories else ()
 
 
 def readable_fields(facts: Facts, role: Role) -> list[FormField]:

@@ -13,7 +13,7 @@ from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
     CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, carried, declared_categories,
-    export_field_names, field_category, readable_fields, referral_purpose, sensitivity)
+    export_field_names, field_categories, readable_fields, referral_purpose, sensitivity)
 from im4cm_lint_checks.systems.readers import system_facts
 
 
@@ -275,8 +275,8 @@ class ReferralRoleBeyondRules(Rule):
                 kinds = [kind for kind, on in (("referral", role.referral), ("transfer", role.transfer)) if on]
                 if not kinds:
                     continue
-                readable = {field_category(bound, pack, f.name, declared) for f in readable_fields(bound.facts, role)}
-                readable.discard(None)
+                readable = {c for f in readable_fields(bound.facts, role)
+                            for c in field_categories(bound, pack, f.name, declared)}
                 for party in bound.holders(role):
                     rules = [rule for rule in bound.dpisp.sharing_rules.values() if rule.get("from") == party and (
                         ("referral" in kinds and referral_purpose(rule.get("purpose")))
@@ -474,8 +474,8 @@ class SevereFormUnencrypted(Rule):
             if bound.facts.format != "xlsform" or bound.facts.encrypted is not False:
                 continue
             declared = declared_categories(bound)
-            severe = [(f, c) for f in bound.facts.fields() if (c := field_category(bound, pack, f.name, declared))
-                      and sensitivity(pack, c) == "severe"]
+            severe = [(f, c) for f in bound.facts.fields() for c in field_categories(bound, pack, f.name, declared)[:1]
+                      if sensitivity(pack, c) == "severe"]
             if severe:
                 categories = sorted({c for _, c in severe})
                 yield self.finding(
@@ -532,7 +532,7 @@ class UnmappableFormField(Rule):
             else:
                 fields = [f for form in bound.facts.forms for f in form.fields]
             for item in fields:
-                if field_category(bound, pack, item.name, declared) is None:
+                if not field_categories(bound, pack, item.name, declared):
                     yield self.finding(
                         bound.at(item.pos),
                         f"the field at {item.pos.address} of system '{bound.system.id}' has no data category: the "
