@@ -76,6 +76,7 @@ ANNEX_C_ITEM = {
     "met": {"type": "boolean", "required": True},
     "reference": _text(),
     "clause": _id(False),
+    "document": _text(),  # met outside the protocol (contract 5.2): for obligations the pack allows
     "note": _text(),
     "hours": {"type": "integer", "min": 0},
     "notify": _text(),
@@ -354,6 +355,8 @@ POLICY_PACK = {
             "obligation": _text(True),
             "source": _text(),
             "parameter": {"type": "dict", "nullable": True, "allow_unknown": True},
+            "met_by": _ids(),  # clauses that can meet the obligation
+            "agreement": {"type": "boolean"},  # may be met by a document outside the protocol
         }
     ),
 }
