@@ -452,7 +452,7 @@ class SignatureNotValid(Rule):
 SIGNATORY = "signatory"  # the pack's role of the person who signs for an agency
 
 
-class PlaceholderLeft(Rule):
+class PlaceholderValue(Rule):
     """
     ## What it checks
     No value anywhere in a protocol, DPIA or export is still a template placeholder such as
@@ -486,7 +486,7 @@ class PlaceholderLeft(Rule):
     """
 
     id = "LIFE009"
-    name = "placeholder-left"
+    name = "placeholder-value"
     summary = "A value is still a template placeholder"
 
     OWN_RULES = ("clauses",)  # subtrees with a rule of their own (CLAUSE006)
@@ -527,4 +527,4 @@ def placeholders(node, pattern, skip: tuple, top: bool = True, person: bool = Fa
 @hookimpl
 def im4cm_lint_rules():
     return [ReviewDate, UnsignedParty, EffectiveAfterReview, StaleDraft, ReviewPeriodTooLong, InForceWithoutDpia,
-            StatusBeforeEffective, SignatureNotValid, PlaceholderLeft]
+            StatusBeforeEffective, SignatureNotValid, PlaceholderValue]

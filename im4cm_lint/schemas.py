@@ -322,6 +322,7 @@ POLICY_PACK = {
             "title": _text(True),
             "section": {"type": "integer"},
             "locked": {"type": "boolean", "required": True},
+            "template": {"type": "boolean"},  # adaptable: the words outside its slots are fixed
             "owner_role": _id(False),
             "guidance": _text(),
             "versions": {
