@@ -68,14 +68,8 @@ def render_table(pack: Pack, entries: list[dict], width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("taxonomy")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="A readable table, or JSON for other tools.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
-@click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
-def taxonomy_command(output_format: str, config_path: str | None, policy_pack: str | None) -> None:
-    """Which Primero/CPIMS+ and proGres v4 fields fall in each data category of the policy pack."""
+def configured_pack(config_path: str | None, policy_pack: str | None):
+    """The pack the configuration (or --policy-pack) selects; exits 2 with the problems otherwise."""
     config_file = Path(config_path) if config_path else find_config(Path.cwd())
     config, problems = load_config(config_file, Path.cwd())
     pack = None
@@ -88,6 +82,18 @@ def taxonomy_command(output_format: str, config_path: str | None, policy_pack: s
         for diag in problems:
             click.echo(f"{diag.path}:{diag.line}:{diag.column}: {diag.rule} {diag.severity} {diag.message}", err=True)
         sys.exit(2)
+    return pack
+
+
+@click.command("taxonomy")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A readable table, or JSON for other tools.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
+@click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
+def taxonomy_command(output_format: str, config_path: str | None, policy_pack: str | None) -> None:
+    """Which Primero/CPIMS+ and proGres v4 fields fall in each data category of the policy pack."""
+    pack = configured_pack(config_path, policy_pack)
     entries = crosswalk(pack)
     if output_format == "json":
         click.echo(json.dumps({"categories": entries}, indent=2, ensure_ascii=False))
