@@ -82,7 +82,8 @@ class UnsignedParty(Rule):
     there is an entry for it under `signatures`.
 
     Severity follows the protocol's status: information while it is drafted or reviewed (the
-    signatures still to collect), an error once it is signed or in force.
+    signatures still to collect), an error once it is signed or in force. A party that sends
+    nothing and receives only aggregate data (counts) is reported for information only.
 
     ## Why it matters
     A party that has not signed is not bound by the protocol: data sent to it is shared outside
@@ -126,7 +127,17 @@ class UnsignedParty(Rule):
                     f"party '{party_id}' shares or receives data under protocol {dpisp.id} but has not signed it; "
                     "collect its signature and add it under 'signatures'"
                     + (", and stop sharing with it until then" if dpisp.status in ENFORCED else ""),
-                    severity=by_status(dpisp.status, otherwise="info"))
+                    severity="info" if receives_counts_only(dpisp, pack, party_id) else by_status(dpisp.status, otherwise="info"))
+
+
+def receives_counts_only(dpisp, pack: Pack, party_id: str) -> bool:
+    """A party that sends nothing and receives only aggregate data (counts carry no one's data, so
+    its missing signature is for information, not an error)."""
+    rules = [r for r in dpisp.sharing_rules.values() if party_id in (r.get("from"), r.get("to"))]
+    return bool(rules) and all(
+        r.get("to") == party_id and (r.get("level") == "aggregate"
+                                     or (pack.purposes.get(r.get("purpose")) or {}).get("individual_level") is False)
+        for r in rules)
 
 
 class EffectiveAfterReview(Rule):
