@@ -134,7 +134,7 @@ def explain_pack_id(pack: Pack, target: str) -> str | None:
 def pack_command(sections: tuple[str, ...], output_format: str, config_path: str | None, policy_pack: str | None) -> None:
     """Browse the policy pack: its purposes, categories, roles, clauses, Annex C obligations and
     forbidden channels (all of them without SECTIONS)."""
-    from im4cm_lint.taxonomy import configured_pack
+    from im4cm_lint_checks.taxonomy import pack_or_exit
 
-    pack = configured_pack(config_path, policy_pack)
+    pack = pack_or_exit(config_path, policy_pack)
     click.echo(render_sections(pack, sections or SECTIONS, output_format), nl=False)
