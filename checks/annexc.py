@@ -585,12 +585,12 @@ class AnnexCEvidence(Rule):
             for requirement_id, requirement in pack.annex_c.items():
                 item = annex.get(requirement_id)
                 if isinstance(item, YMap) and item.get("met") is True:
-                    problem = self._problem(item, requirement, present)
+                    problem = self._problem(item, requirement, present, set(pack.clauses))
                     if problem:
                         yield self.finding(*problem)
 
     @staticmethod
-    def _problem(item: YMap, requirement: YMap, present: set) -> tuple | None:
+    def _problem(item: YMap, requirement: YMap, present: set, standard: set) -> tuple | None:
         able = list(requirement.get("met_by") or [])
         choices = [c for c in able if c in present]
         offer = (f"clauses of this protocol that can: {', '.join(choices)}" if choices
@@ -600,6 +600,10 @@ class AnnexCEvidence(Rule):
         clause, document = item.get("clause"), item.get("document")
         words = requirement_words(requirement)
         if isinstance(clause, str):
+            if clause not in present and clause in standard:  # (a clause of neither is REF008)
+                return (locate(item, "clause"),
+                        f"annex_c entry {words} cites clause '{clause}', which this protocol does not contain; "
+                        f"add the clause, or cite one the protocol has ({offer})")
             if clause in present and able and clause not in able:
                 return (locate(item, "clause"),
                         f"annex_c entry {words} cites clause '{clause}', which does not meet that obligation; "

@@ -674,7 +674,8 @@ class PersonForTwoAgencies(Rule):
                         yield self.finding(
                             locate(person, "name"),
                             f"the {who} of {role_label(role)} for party '{party}' is the same person as for party "
-                            f"'{first_party}' (line {first_line}); name the person of '{party}' who holds it")
+                            f"'{first_party}' (line {first_line}); name the person of '{party}' who holds it",
+                            severity=by_status(dpisp.status))
 
 
 @hookimpl
