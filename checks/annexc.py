@@ -540,7 +540,88 @@ class ConsentWithdrawalNotPropagated(Rule):
                     "field or the SOP that propagates it")
 
 
+class AnnexCEvidence(Rule):
+    """
+    ## What it checks
+    Every Annex C entry marked `met: true` shows where: a `clause` of this protocol that the pack
+    lists as able to meet that obligation (`met_by`), or, only for obligations the pack marks as
+    met by the partnership agreement (`agreement: true`), a `document` outside the protocol.
+
+    ## Why it matters
+    `met: true` alone is a rubber stamp: a reviewer cannot check it, and a signatory cannot find
+    the words that bind the agency. Pointing breach notification at the definitions clause is no
+    better. UNHCR's partners answer for each obligation; the protocol must show the text that
+    meets it. Source: UNHCR Data Protection Policy (2015) §5.1-5.5 (implementing partners);
+    im4cm-lint contract v1.1 §5.2.
+
+    ## Example
+    ```yaml
+    annex_c:
+      applies_to: [sc]
+      breach-notification: {met: true, clause: definitions, hours: 72, notify: UNHCR DP focal point}
+    ```
+    Fixed:
+    ```yaml
+    annex_c:
+      applies_to: [sc]
+      breach-notification: {met: true, clause: breach-management, hours: 72, notify: UNHCR DP focal point}
+    ```
+
+    ## How to fix
+    Name the clause that meets the obligation (the message lists the clauses of this protocol
+    that can), or, where the partnership agreement itself meets it, the article in `document:`.
+    """
+
+    id = "ANNEXC009"
+    name = "annex-c-evidence"
+    summary = "An Annex C entry is marked met without a clause or document that can meet it"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            annex = annex_of(dpisp)
+            if annex is None or not implementing_partners(dpisp):
+                continue
+            present = set(dpisp.clauses)
+            for requirement_id, requirement in pack.annex_c.items():
+                item = annex.get(requirement_id)
+                if isinstance(item, YMap) and item.get("met") is True:
+                    problem = self._problem(item, requirement, present, set(pack.clauses))
+                    if problem:
+                        yield self.finding(*problem)
+
+    @staticmethod
+    def _problem(item: YMap, requirement: YMap, present: set, standard: set) -> tuple | None:
+        able = list(requirement.get("met_by") or [])
+        choices = [c for c in able if c in present]
+        offer = (f"clauses of this protocol that can: {', '.join(choices)}" if choices
+                 else f"the standard's clauses that can: {', '.join(able)} (none is in this protocol yet)" if able
+                 else "no clause of the standard can")
+        agreement = requirement.get("agreement") is True
+        clause, document = item.get("clause"), item.get("document")
+        words = requirement_words(requirement)
+        if isinstance(clause, str):
+            if clause not in present and clause in standard:  # (a clause of neither is REF008)
+                return (locate(item, "clause"),
+                        f"annex_c entry {words} cites clause '{clause}', which this protocol does not contain; "
+                        f"add the clause, or cite one the protocol has ({offer})")
+            if clause in present and able and clause not in able:
+                return (locate(item, "clause"),
+                        f"annex_c entry {words} cites clause '{clause}', which does not meet that obligation; "
+                        f"name one that does ({offer})")
+            return None
+        if not blank(document):
+            if agreement:
+                return None
+            return (locate(item, "document"),
+                    f"annex_c entry {words} is met by an outside document, but the standard expects this protocol "
+                    f"to meet it; cite a clause ({offer})")
+        alternative = " or the article of the partnership agreement in `document:`" if agreement else ""
+        return (locate(item, "met"),
+                f"annex_c entry {words} says `met: true` but shows nowhere: add `clause:` ({offer}){alternative}")
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [AnnexCMissing, AnnexCAppliesTo, AnnexCRequirementMissing, AnnexCRequirementWeaker,
-            UnhcrRoleUndeclared, CaseDataToUnhcrNonService, InteroperabilityOneWay, ConsentWithdrawalNotPropagated]
+            UnhcrRoleUndeclared, CaseDataToUnhcrNonService, InteroperabilityOneWay, ConsentWithdrawalNotPropagated,
+            AnnexCEvidence]

@@ -19,7 +19,14 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, locate
 
-from im4cm_lint_checks.domain.clauses import MAX_CHANGES, normalise, released_texts, word_diff
+from im4cm_lint_checks.domain.clauses import (
+    MAX_CHANGES,
+    fixed_wording_missing,
+    normalise,
+    quote_words,
+    released_texts,
+    word_diff,
+)
 from im4cm_lint_checks.domain.status import by_status
 
 def clause_label(canon: YMap) -> str:
@@ -461,7 +468,70 @@ class SupersededTemplate(Rule):
                 f"{newer} and set template to '{newer}'")
 
 
+class TemplateWordingChanged(Rule):
+    """
+    ## What it checks
+    An adaptable clause that the pack gives a `template` keeps the template's fixed wording: the
+    text outside the `[INSERT ...]` slots stays as the standard wrote it, while each slot holds
+    the operation's own words.
+
+    ## Why it matters
+    "Adaptable" means the slots, not the commitments around them. A signatory reads "Each
+    participant designates a data protection focal point" and trusts it; a text that now says
+    participants "may" designate one, or that receivers "may receive data without any agreement",
+    has quietly changed what the agencies sign. Source: im4cm-lint contract v1.1 §5.2;
+    inter-agency DPISP template (adaptable sections).
+
+    ## Example
+    ```yaml
+    clauses:
+      - id: roles-focal-points
+        locked: false
+        text: >-
+          Each participant may designate a focal point if it wishes. The coordination lead is
+          the CP Officer of UNHCR.
+    ```
+    Fixed:
+    ```yaml
+    clauses:
+      - id: roles-focal-points
+        locked: false
+        text: >-
+          Each participant designates a data protection focal point and an information management
+          focal point, each with a backup from the same agency, and lists them in the focal points
+          annex. The coordination lead for this protocol is the CP Officer of UNHCR, with ...
+    ```
+
+    ## How to fix
+    Put back the template's wording around the slots (the message quotes the part that changed)
+    and write the operation's details only where the template has `[INSERT ...]`.
+    """
+
+    id = "CLAUSE009"
+    name = "template-wording-changed"
+    summary = "An adaptable clause changed the fixed wording of its template"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        if pack.placeholder is None:
+            return
+        for dpisp in project.dpisps.values():
+            for clause_id, clause in dpisp.clauses.items():
+                canon = pack.clauses.get(clause_id)
+                text = clause.get("text")
+                if canon is None or canon.get("template") is not True or not isinstance(text, str) or not text.strip():
+                    continue
+                texts = released_texts(pack, canon)
+                missing = [fixed_wording_missing(pack.placeholder, template, text) for _, template in texts]
+                if texts and all(missing):
+                    yield self.finding(
+                        locate(clause, "text"),
+                        f"the clause {clause_label(canon)} changed the fixed wording of the template of "
+                        f"{texts[0][0]}: {quote_words(missing[0].split())} is no longer there as written; keep the "
+                        "template's words and write the operation's own only in its [INSERT ...] slots",
+                        severity=by_status(dpisp.status))
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [LockedTextChanged, OutdatedClause, UnlockedLegalClause, MissingLockedClause, UnknownClause,
-            PlaceholderLeft, UnknownTemplate, SupersededTemplate]
+            PlaceholderLeft, UnknownTemplate, SupersededTemplate, TemplateWordingChanged]

@@ -10,12 +10,12 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import locate
+from im4cm_lint.yamltree import YMap, YSeq, locate
 
 from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.periods import beyond, days_since
 from im4cm_lint_checks.domain.status import ENFORCED, by_status
-from im4cm_lint_checks.role import data_parties
+from im4cm_lint_checks.role import assignments, data_parties, person_key
 
 
 class ReviewDate(Rule):
@@ -84,7 +84,8 @@ class UnsignedParty(Rule):
     there is an entry for it under `signatures`.
 
     Severity follows the protocol's status: information while it is drafted or reviewed (the
-    signatures still to collect), an error once it is signed or in force.
+    signatures still to collect), an error once it is signed or in force. A party that sends
+    nothing and receives only aggregate data (counts) is reported for information only.
 
     ## Why it matters
     A party that has not signed is not bound by the protocol: data sent to it is shared outside
@@ -130,7 +131,17 @@ class UnsignedParty(Rule):
                     f"party '{party_id}' shares or receives data under protocol {dpisp.id} but has not signed it; "
                     "collect its signature and add it under 'signatures'"
                     + (", and stop sharing with it until then" if dpisp.status in ENFORCED else ""),
-                    severity=by_status(dpisp.status, otherwise="info"))
+                    severity="info" if receives_counts_only(dpisp, pack, party_id) else by_status(dpisp.status, otherwise="info"))
+
+
+def receives_counts_only(dpisp, pack: Pack, party_id: str) -> bool:
+    """A party that sends nothing and receives only aggregate data (counts carry no one's data, so
+    its missing signature is for information, not an error)."""
+    rules = [r for r in dpisp.sharing_rules.values() if party_id in (r.get("from"), r.get("to"))]
+    return bool(rules) and all(
+        r.get("to") == party_id and (r.get("level") == "aggregate"
+                                     or (pack.purposes.get(r.get("purpose")) or {}).get("individual_level") is False)
+        for r in rules)
 
 
 class EffectiveAfterReview(Rule):
@@ -357,7 +368,171 @@ class StatusBeforeEffective(Rule):
             yield self.finding(locate(dpisp.metadata, "effective"), message)
 
 
+class SignatureNotValid(Rule):
+    """
+    ## What it checks
+    Each signature under `signatures` can bind its party:
+    - the signer is the holder of the party's `signatory` role (by name);
+    - no party signs twice;
+    - no signature is dated before the version it signs was drafted (`metadata.drafted`);
+    - no party that sends data signs after the protocol took effect (`metadata.effective`).
+
+    ## Why it matters
+    A signature binds an agency only when its authorised signatory gives it, for the text that
+    exists. A party that signs after the effective date shared data before it agreed; a second
+    signature of one party hides which one counts. Source: inter-agency DPISP template
+    (signature page: the authorised representative of each participant); UNHCR Data Protection
+    Policy (2015) §6.1 (transfers only under an agreement).
+
+    ## Example
+    ```yaml
+    metadata: {drafted: 2025-11-17, effective: 2026-03-01, ...}
+    roles:
+      signatory:
+        - holder: {name: S. Lindqvist, title: Country Director, party: sc}
+    signatures:
+      - party: sc
+        by: {name: W. Akway, title: Child Protection Manager}
+        signed: 2026-02-18
+    ```
+    Fixed:
+    ```yaml
+    signatures:
+      - party: sc
+        by: {name: S. Lindqvist, title: Country Director}
+        signed: 2026-02-18
+    ```
+
+    ## How to fix
+    Have the party's signatory sign (or correct `roles.signatory` if the holder changed), keep one
+    signature per party, and collect every signature before the effective date.
+    """
+
+    id = "LIFE008"
+    name = "signature-not-valid"
+    summary = "A signature is not the party's signatory's, repeats a party, or is dated outside the version's life"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            signatures = dpisp.get("signatures")
+            if not isinstance(signatures, YSeq):
+                continue
+            signers = {holder.get("party"): person_key(holder.get("name"))
+                       for role_id, entry in assignments(dpisp) if role_id == SIGNATORY
+                       for holder in [entry["holder"]]}
+            senders = {rule.get("from") for rule in dpisp.sharing_rules.values()}
+            drafted = project.date(dpisp.metadata.get("drafted"))
+            effective = project.date(dpisp.metadata.get("effective"))
+            seen: dict[str, int] = {}
+            for index, signature in enumerate(signatures):
+                if isinstance(signature, YMap):
+                    yield from self._judge(dpisp, signature, locate(signatures, index), seen, index,
+                                           signers, senders, drafted, project.date(signature.get("signed")), effective)
+
+    def _judge(self, dpisp, signature, where, seen, index, signers, senders, drafted, signed, effective):
+        party = signature.get("party")
+        first = seen.setdefault(party, where.line)
+        if first != where.line:
+            yield self.finding(where, f"party '{party}' signs protocol {dpisp.id} twice (first on line {first}); "
+                                      "keep the signature that counts")
+            return
+        by = signature.get("by")
+        name = by.get("name") if isinstance(by, YMap) else None
+        if party in signers and name is not None and person_key(name) != signers[party]:
+            yield self.finding(
+                locate(by, "name"),
+                f"the signature of party '{party}' is not given by the holder of its signatory role "
+                "(roles.signatory); have the signatory sign, or update roles.signatory if the holder changed",
+                severity="warning")
+        if signed and drafted and signed < drafted:
+            yield self.finding(
+                locate(signature, "signed"),
+                f"party '{party}' signed on {signed.isoformat()}, before this version ({dpisp.metadata.get('version')}) was drafted "
+                f"({drafted.isoformat()}); it signed an earlier text: collect its signature of this version")
+        elif signed and effective and signed > effective and party in senders:
+            yield self.finding(
+                locate(signature, "signed"),
+                f"party '{party}' signed on {signed.isoformat()}, after protocol {dpisp.id} took effect "
+                f"({effective.isoformat()}), and it sends data under it: it shared before it agreed; move "
+                "'effective' after the last signature, or record why sharing started earlier")
+
+
+SIGNATORY = "signatory"  # the pack's role of the person who signs for an agency
+
+
+class PlaceholderValue(Rule):
+    """
+    ## What it checks
+    No value anywhere in a protocol, DPIA or export is still a template placeholder such as
+    `[INSERT name of the operation]` or `[TBD]` (the pack's `placeholder_pattern`): party names,
+    channels, Annex C entries, transport, DPIA risks and mitigations. Clause texts and role
+    holders have their own rules (CLAUSE006, ROLE009).
+
+    Severity follows status: a warning while a document is drafted, an error once it is signed,
+    in force or completed.
+
+    ## Why it matters
+    A placeholder reads as filled at a glance and says nothing: a channel "[INSERT channel]" is
+    no agreed channel, a mitigation "[TBD]" mitigates nothing. Source: inter-agency DPISP
+    template (the slots each operation fills); IASC Operational Guidance on Data Responsibility
+    (2023), accountability.
+
+    ## Example
+    ```yaml
+    parties:
+      - {id: sc, name: "[INSERT name of the agency]", type: ingo}
+    ```
+    Fixed:
+    ```yaml
+    parties:
+      - {id: sc, name: Save the Children, type: ingo}
+    ```
+
+    ## How to fix
+    Write the operation's own words in place of the placeholder; the message quotes it as it
+    stands in the file so that a search finds it.
+    """
+
+    id = "LIFE009"
+    name = "placeholder-value"
+    summary = "A value is still a template placeholder"
+
+    OWN_RULES = ("clauses",)  # subtrees with a rule of their own (CLAUSE006)
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        pattern = pack.placeholder
+        if pattern is None:
+            return
+        for document in project.documents:
+            if not document.checkable or document.kind == "PolicyPack":
+                continue
+            status = document.metadata.get("status")
+            if status is None and document.kind == "DataExport":
+                dpisp = project.dpisp_for(document)
+                status = dpisp.status if dpisp is not None else None
+            for where, found in placeholders(document.body, pattern, self.OWN_RULES):
+                yield self.finding(where, f"{document.kind} {document.id} still has the placeholder \"{found}\" "
+                                          "here; write the operation's own words in its place",
+                                   severity=by_status(status))
+
+
+def placeholders(node, pattern, skip: tuple, top: bool = True, person: bool = False) -> Iterator:
+    """(location, placeholder text) for every string under ``node`` that holds a placeholder,
+    leaving out the top-level sections in ``skip`` and the names of role holders and backups
+    (ROLE009 reports those)."""
+    items = node.items() if isinstance(node, YMap) else enumerate(node)
+    for key, value in items:
+        if (top and key in skip) or (person and key == "name"):
+            continue
+        if isinstance(value, (YMap, YSeq)):
+            yield from placeholders(value, pattern, skip, top=False, person=key in ("holder", "backup"))
+        elif isinstance(value, str):
+            match = pattern.search(value)
+            if match:
+                yield locate(node, key), match.group(0)
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [ReviewDate, UnsignedParty, EffectiveAfterReview, StaleDraft, ReviewPeriodTooLong, InForceWithoutDpia,
-            StatusBeforeEffective]
+            StatusBeforeEffective, SignatureNotValid, PlaceholderValue]

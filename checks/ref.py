@@ -271,6 +271,12 @@ class _PackIdRule(Rule):
     def known(self, pack) -> dict:
         raise NotImplementedError
 
+    @property
+    def listing(self) -> str:
+        """Where the user finds every id the pack defines."""
+        section = {"purpose": "purposes", "data category": "categories", "role": "roles"}.get(self.what)
+        return f" (`im4cm-lint pack {section}` lists them)" if section else ""
+
     def check(self, project: Project, pack) -> Iterator:
         known = self.known(pack)
         for container, key, named, on_key in self.places(project, pack):
@@ -279,7 +285,7 @@ class _PackIdRule(Rule):
                 yield self.finding(
                     locate(container, key, on_key=on_key),
                     f"{named} names the {self.what} '{value}', which the policy pack {pack.ref} does not define"
-                    f"{did_you_mean(value, known)}")
+                    f"{did_you_mean(value, known)}{self.listing}")
 
 
 class UnknownPurpose(_PackIdRule):
@@ -306,8 +312,8 @@ class UnknownPurpose(_PackIdRule):
     ```
 
     ## How to fix
-    Use one of the pack's purpose ids (the message suggests the closest; `im4cm-lint --explain`
-    on the DPISP lists them).
+    Use one of the pack's purpose ids (the message suggests the closest; `im4cm-lint pack
+    purposes` lists them all, and `im4cm-lint --explain PURPOSE` says what each one needs).
     """
 
     id, name, summary = "REF005", "unknown-purpose", "A purpose is not defined by the policy pack"

@@ -613,7 +613,64 @@ class PlaceholderPerson(Rule):
                             severity=by_status(dpisp.status))
 
 
+class PersonForTwoAgencies(Rule):
+    """
+    ## What it checks
+    No person holds, or backs up, a per-agency role (focal point, signatory) for two different
+    parties.
+
+    ## Why it matters
+    A focal point answers for one agency's data: its breaches, its requests, its staff. The same
+    name under two agencies is either a copy-paste left in the protocol or one person answering
+    for data that the protocol keeps apart. Source: inter-agency DPISP template, focal points
+    annex (one focal point per participating agency); UNHCR Data Protection Policy (2015) §7.
+
+    ## Example
+    ```yaml
+    roles:
+      data_protection_focal_point:
+        - holder: {name: W. Akway, title: CP Manager, party: sc}
+        - holder: {name: W. Akway, title: CP Manager, party: irc}
+    ```
+    Fixed:
+    ```yaml
+    roles:
+      data_protection_focal_point:
+        - holder: {name: W. Akway, title: CP Manager, party: sc}
+        - holder: {name: O. Obang, title: Protection Coordinator, party: irc}
+    ```
+
+    ## How to fix
+    Name the person of each agency who holds its role.
+    """
+
+    id = "ROLE010"
+    name = "person-for-two-agencies"
+    summary = "One person holds a per-agency role for two parties"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            seen: dict[tuple[str, str], tuple[str, int]] = {}
+            for role_id, entry in assignments(dpisp):
+                role = pack.roles.get(role_id)
+                if role is None or role.get("scope") != "party":
+                    continue
+                party = entry["holder"].get("party")
+                for who in ("holder", "backup"):
+                    person = entry.get(who)
+                    if not isinstance(person, YMap) or is_placeholder(pack, person.get("name")):
+                        continue
+                    key = (role_id, person_key(person.get("name")))
+                    first_party, first_line = seen.setdefault(key, (party, person.line))
+                    if first_party != party:
+                        yield self.finding(
+                            locate(person, "name"),
+                            f"the {who} of {role_label(role)} for party '{party}' is the same person as for party "
+                            f"'{first_party}' (line {first_line}); name the person of '{party}' who holds it",
+                            severity=by_status(dpisp.status))
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [MissingRole, PartyRoleMissing, MissingBackup, BackupFromOtherAgency, StaleConfirmation, Untrained,
-            RolesNotSeparated, WrongAgency, PlaceholderPerson]
+            RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies]

@@ -586,7 +586,8 @@ class SevereToAuthorityOrDonor(Rule):
     To donors and coordinators it is always an error. To an authority it is an error unless the
     rule records a `justification` (the pack allows some severe categories for
     `authorities.child_protection` with one); then it is a warning, so that the data protection
-    focal point reviews each such rule and records the decision.
+    focal point of the sending agency and the coordination lead decide on each such rule, and
+    record their decision as a waiver that names them and expires.
 
     ## Why it matters
     In refugee settings the authorities of the host country, or of the country of origin through
@@ -619,9 +620,11 @@ class SevereToAuthorityOrDonor(Rule):
     ```
 
     ## How to fix
-    Remove the category from the rule. Where the law compels disclosure in one case (a court
-    order), record that decision with an inline suppression and its reason rather than a standing
-    rule: `# im4cm-lint: disable=SHARE008 -- court order 2025/17, reviewed by DP focal point`.
+    Remove the category from the rule. Where an authority must receive it (the law compels it, a
+    court orders it), the decision belongs to named people, not to the file: the data protection
+    focal point of the sending agency and the coordination lead approve it in a waiver of the
+    configuration, which records who approved it and expires at the next review:
+    `waivers: [{rule: SHARE008, document: ..., path: ..., reason: ..., approved-by: ..., expires: ...}]`.
     """
 
     id, name, summary = ("SHARE008", "severe-to-authority-or-donor",
@@ -641,8 +644,9 @@ class SevereToAuthorityOrDonor(Rule):
                             locate(seq, index),
                             f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
                             f"{purpose_words(pack, rule.get('purpose'))} on the strength of its justification; "
-                            "have the data protection focal point review it, then record the decision with a "
-                            "suppression or waiver, or remove the category", severity="warning")
+                            f"remove the category, or have the data protection focal point of {rule.get('from')} "
+                            "and the coordination lead decide: their approval goes in a waiver of the "
+                            "configuration (`waivers:` with `approved-by` and `expires`)", severity="warning")
                     else:
                         yield self.finding(
                             locate(seq, index),

@@ -48,4 +48,5 @@ def im4cm_lint_commands():
             "report": "im4cm_lint_checks.report:command",
             "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command",
             "render": "im4cm_lint_checks.render:command",
-            "verify": "im4cm_lint_checks.verify:command"}
+            "verify": "im4cm_lint_checks.verify:command",
+            "pack": "im4cm_lint_checks.browse:pack_command"}

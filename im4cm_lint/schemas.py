@@ -80,6 +80,7 @@ ANNEX_C_ITEM = {
     "met": {"type": "boolean", "required": True},
     "reference": _text(),
     "clause": _id(False),
+    "document": _text(),  # met outside the protocol (contract 5.2): for obligations the pack allows
     "note": _text(),
     "hours": {"type": "integer", "min": 0},
     "notify": _text(),
@@ -132,8 +133,9 @@ DPISP = {
         "keysrules": {"type": "string", "regex": ID},
         "valuesrules": {
             "anyof": [
-                {"type": "dict", "schema": ASSIGNMENT},
-                {"type": "list", "schema": {"type": "dict", "schema": ASSIGNMENT}},
+                # cerberus does not pass allow_unknown=False into `anyof` branches: say it in each
+                {"type": "dict", "schema": ASSIGNMENT, "allow_unknown": False},
+                {"type": "list", "schema": {"type": "dict", "schema": ASSIGNMENT, "allow_unknown": False}},
             ]
         },
     },
@@ -223,6 +225,7 @@ EXPORT_FIELD = {
         {"type": "string"},
         {
             "type": "dict",
+            "allow_unknown": False,  # cerberus does not pass it into `anyof` branches
             "schema": {
                 "name": _text(True),
                 "category": _id(False),
@@ -367,6 +370,7 @@ POLICY_PACK = {
             "title": _text(True),
             "section": {"type": "integer"},
             "locked": {"type": "boolean", "required": True},
+            "template": {"type": "boolean"},  # adaptable: the words outside its slots are fixed
             "owner_role": _id(False),
             "guidance": _text(),
             "versions": {
@@ -400,6 +404,8 @@ POLICY_PACK = {
             "obligation": _text(True),
             "source": _text(),
             "parameter": {"type": "dict", "nullable": True, "allow_unknown": True},
+            "met_by": _ids(),  # clauses that can meet the obligation
+            "agreement": {"type": "boolean"},  # may be met by a document outside the protocol
         }
     ),
 }
@@ -485,8 +491,23 @@ def _leaf_errors(errors) -> Iterator[Any]:
     for error in sorted(errors):
         if error.is_group_error and error.rule != "anyof":
             yield from _leaf_errors(error.child_errors)
+        elif error.is_group_error and (branch := _matching_branch(error)) is not None:
+            yield from _leaf_errors(branch)  # the value has the type of one branch: its own errors
         else:
             yield error
+
+
+def _matching_branch(error) -> list | None:
+    """The errors of the one `anyof` branch whose type the value has (a mapping where a role
+    takes a mapping or a list), so that a typo inside it is reported as such; None when no
+    single branch fits."""
+    depth = len(error.schema_path)
+    branches: dict[int, list] = {}
+    for child in error.child_errors:
+        branches.setdefault(child.schema_path[depth], []).append(child)
+    fitting = [found for found in branches.values()
+               if not any(e.rule == "type" and e.document_path == error.document_path for e in found)]
+    return fitting[0] if len(fitting) == 1 and len(branches) == len(error.constraint) else None
 
 
 def _subschema(schema: dict, path: tuple) -> dict | None:
@@ -495,12 +516,22 @@ def _subschema(schema: dict, path: tuple) -> dict | None:
     for step in path:
         if rules is None:
             return None
+        rules = _branch_for(rules, "list" if isinstance(step, int) else "dict")
         if isinstance(step, int):
             rules = rules.get("schema") if rules.get("type") == "list" else None
         else:
             inner = rules.get("schema") if isinstance(rules.get("schema"), dict) else None
             rules = inner.get(step) if inner else rules.get("valuesrules")
+    rules = _branch_for(rules, "dict") if rules else rules
     return rules.get("schema") if rules and isinstance(rules.get("schema"), dict) else None
+
+
+def _branch_for(rules: dict, kind: str) -> dict:
+    """The `anyof` branch of ``rules`` for a value of ``kind`` ('dict' or 'list'), else ``rules``."""
+    for branch in rules.get("anyof") or ():
+        if branch.get("type") == kind:
+            return branch
+    return rules
 
 
 def _walk(body: YMap, path: tuple) -> tuple[Any, Any]:
@@ -536,6 +567,21 @@ def validate_with(schema: dict, body: YMap) -> list[Diagnostic]:
     return [_diagnostic(schema, body, error) for error in errors]
 
 
+def _split_by_comma(container: Any, key: Any) -> str | None:
+    """The key whose unquoted value a comma split inside a flow mapping
+    (`{title: Head, Juvenile and Family Section}`): the unknown ``key`` then has words and no
+    value, on the same line as the key before it."""
+    if not isinstance(container, YMap) or container.get(key) is not None or " " not in str(key).strip():
+        return None
+    keys = list(container)
+    index = keys.index(key) if key in keys else 0
+    if index == 0:
+        return None
+    before = keys[index - 1]
+    same_line = container.key_pos.get(before, (0, 0))[0] == container.key_pos.get(key, (-1, 0))[0]
+    return before if same_line and isinstance(container.get(before), str) else None
+
+
 def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
     import cerberus.errors as E
 
@@ -552,6 +598,12 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
     code = error.code
     if code == E.UNKNOWN_FIELD.code:
         hint = did_you_mean(name, (_subschema(schema, parent_path) or {}).keys(), listing=None, lead="expected one of")
+        split = _split_by_comma(container, name)
+        if split:  # the "key" is the user's words: never quoted (contract 5.5)
+            return UnknownKey.at(
+                at(on_key=True),
+                f"a comma inside the unquoted value of '{split}' in {_where(parent_path)} ended that value, and "
+                f"the {len(str(name))} characters after it became a key; put the whole value of '{split}' in quotes")
         return UnknownKey.at(at(on_key=True), f"unknown key '{name}' in {_where(parent_path)}{hint}")
     if code == E.REQUIRED_FIELD.code:
         return MissingKey.at(at(), f"{_where(parent_path)} is missing the required key '{name}'")

@@ -12,7 +12,7 @@ from test_share import MINI_PACK, case, example, found, messages
 IMPLEMENTING_PARTNER = "    unhcr_partnership: implementing_partner\n"
 SC_FROM_UNHCR = "  - id: unhcr-to-sc-referral\n    from: unhcr\n    to: sc\n"
 WITHDRAWAL = 'consent_withdrawal: "SOP-07: IM focal points record a withdrawal in both systems within 48 hours"\n'
-BREACH = ("breach-notification: {met: true, reference: clause breach, hours: 48, "
+BREACH = ("breach-notification: {met: true, clause: breach-management, hours: 48, "
           "notify: UNHCR data protection focal point}")
 
 CASES = {
@@ -24,7 +24,7 @@ CASES = {
     "applies-to-wrong-parties": case("ANNEXC002", [("ANNEXC002", "dpisp.yaml", 74), ("ANNEXC002", "dpisp.yaml", 74)],
                                      dpisp=[("applies_to: [sc, rdo]", "applies_to: [sc, moswa]")]),
     "requirement-missing": case("ANNEXC003", [("ANNEXC003", "dpisp.yaml", 74)], dpisp=[
-        ("  training: {met: true, reference: clause capacity}\n", "")]),
+        ("  training: {met: true, document: PPA Annex C art. 11}\n", "")]),
     "requirement-not-met": case("ANNEXC003", [("ANNEXC003", "dpisp.yaml", 90)], dpisp=[
         ("audit: {met: true,", "audit: {met: false,")]),
     "breach-hours-above-standard": case("ANNEXC004", [("ANNEXC004", "dpisp.yaml", 82)], dpisp=[
@@ -32,7 +32,7 @@ CASES = {
     "breach-hours-at-standard": case("ANNEXC004", [], dpisp=[("hours: 48,", "hours: 72,")]),
     "breach-without-hours-or-contact": case(
         "ANNEXC004", [("ANNEXC004", "dpisp.yaml", 82), ("ANNEXC004", "dpisp.yaml", 82)],
-        dpisp=[(BREACH, "breach-notification: {met: true, reference: clause breach}")]),
+        dpisp=[(BREACH, "breach-notification: {met: true, clause: breach-management}")]),
     "retention-too-long": case("ANNEXC004", [("ANNEXC004", "dpisp.yaml", 88)], dpisp=[
         ("days: 1825", "days: 3650")]),
     "unhcr-role-missing": case("ANNEXC005", [("ANNEXC005", "dpisp.yaml", 58)], dpisp=[
@@ -67,7 +67,7 @@ def test_each_finding_at_its_line(repo, case):
 
 
 def test_requirement_messages_name_the_requirement_and_the_partners(repo):
-    example(repo, {"dpisp.yaml": [("  training: {met: true, reference: clause capacity}\n", "  trainig: {met: true}\n"),
+    example(repo, {"dpisp.yaml": [("  training: {met: true, document: PPA Annex C art. 11}\n", "  trainig: {met: true}\n"),
                                   (BREACH, "breach-notification: {met: true, hours: 96}")]})
     run, findings = found(repo, "ANNEXC003,ANNEXC004")
     assert findings == [("ANNEXC003", "dpisp.yaml", 74), ("ANNEXC004", "dpisp.yaml", 82),
@@ -113,7 +113,8 @@ def test_parameters_come_from_the_pack(repo):
           training: {met: true, hours: 4}
           breach-notification: {met: true, hours: 48, notify: UNHCR DP focal point}
         """)
-    run, findings = found(repo, "ANNEXC", "--policy-pack", str(MINI_PACK))
+    run, findings = found(repo, "ANNEXC001,ANNEXC002,ANNEXC003,ANNEXC004,ANNEXC005,ANNEXC006,ANNEXC007,ANNEXC008",
+                          "--policy-pack", str(MINI_PACK))
     assert findings == [("ANNEXC004", "dpisp.yaml", 10), ("ANNEXC004", "dpisp.yaml", 11)]
     training, breach = messages(run)
     assert "sets hours: 4, weaker than the standard (at least 8, training_hours_min)" in training

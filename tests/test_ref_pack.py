@@ -57,9 +57,10 @@ def test_unknown_purpose_in_a_sharing_rule_an_export_and_a_dpia(repo):
                       export=edit(EXPORT, "purpose: referral.service", "purpose: referral"))
     assert found == [("REF005", "dpia.yaml", 5, 90), ("REF005", "dpisp.yaml", 57, 83), ("REF005", "export.yaml", 7, 10)]
     assert messages(run)[1] == ("sharing rule 'sc-to-unhcr' names the purpose 'referal.service', which the policy pack "
-                                "mini-standard@2.0 does not define; did you mean 'referral.service'?")
+                                "mini-standard@2.0 does not define; did you mean 'referral.service'? (`im4cm-lint pack purposes` lists them)")
     assert messages(run)[0] == ("processing 'case-management' names the purpose 'statistics', which the policy pack "
-                                "mini-standard@2.0 does not define; known: referral.service, reporting.statistical")
+                                "mini-standard@2.0 does not define; known: referral.service, reporting.statistical "
+                                "(`im4cm-lint pack purposes` lists them)")
     assert run.code == 1
 
 
@@ -69,9 +70,10 @@ def test_unknown_category_in_a_sharing_rule_and_an_export_field(repo):
     assert found == [("REF006", "dpisp.yaml", 58, 35), ("REF006", "export.yaml", 10, 52)]
     assert messages(run) == [
         "sharing rule 'sc-to-unhcr' names the data category 'identity.nam', which the policy pack mini-standard@2.0 "
-        "does not define; did you mean 'identity.name'?",
+        "does not define; did you mean 'identity.name'? (`im4cm-lint pack categories` lists them)",
         "export field 'custom_flag' names the data category 'protection.concern', which the policy pack "
-        "mini-standard@2.0 does not define; did you mean 'protection.concern.type'?"]
+        "mini-standard@2.0 does not define; did you mean 'protection.concern.type'? "
+        "(`im4cm-lint pack categories` lists them)"]
 
 
 def test_unknown_role_id_in_roles_risks_and_signoff(repo):
@@ -80,7 +82,7 @@ def test_unknown_role_id_in_roles_risks_and_signoff(repo):
     run, found = refs(repo, dpisp=edit(DPISP, "  process_lead:\n", "  process_leed:\n"), dpia=dpia)
     assert found == [("REF007", "dpia.yaml", 12, 12), ("REF007", "dpia.yaml", 15, 12), ("REF007", "dpisp.yaml", 19, 3)]
     assert messages(run)[2] == ("'roles' names the role 'process_leed', which the policy pack mini-standard@2.0 does not "
-                                "define; did you mean 'process_lead'?")
+                                "define; did you mean 'process_lead'? (`im4cm-lint pack roles` lists them)")
     assert run.json["diagnostics"][2]["yaml_path"] == "roles.process_leed"
 
 
@@ -108,5 +110,6 @@ def test_new_refs_against_the_standard_pack(repo):
     run = lint_json("--select", NEW_REFS, ".", cwd=repo)
     found = [(d["rule"], d["message"]) for d in run.json["diagnostics"]]
     assert ("REF005", "sharing rule 'sc-to-unhcr' names the purpose 'bip.referal', which the policy pack "
-                      "im4cm-standard@2024.1 does not define; did you mean 'bip.referral'?") in found
+                      "im4cm-standard@2024.1 does not define; did you mean 'bip.referral'? "
+                      "(`im4cm-lint pack purposes` lists them)") in found
     assert {rule for rule, _ in found} == {"REF005"}

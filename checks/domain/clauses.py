@@ -8,6 +8,7 @@ it: a country pack that extends the standard keeps the standard's clause texts c
 from __future__ import annotations
 
 import difflib
+import re
 
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
@@ -39,7 +40,7 @@ def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
     return [(f"{name}@{key}", versions[key]) for key in [version, *(k for k in keys if k != version)]]
 
 
-def _quote(words: list[str]) -> str:
+def quote_words(words: list[str]) -> str:
     shown = " ".join(words[:MAX_WORDS])
     return f'"{shown} ..."' if len(words) > MAX_WORDS else f'"{shown}"'
 
@@ -51,12 +52,12 @@ def word_diff(old: str, new: str) -> str:
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
         if tag == "replace":
-            phrases.append(f"changed {_quote(a[i1:i2])} to {_quote(b[j1:j2])}")
+            phrases.append(f"changed {quote_words(a[i1:i2])} to {quote_words(b[j1:j2])}")
         elif tag == "delete":
-            phrases.append(f"removed {_quote(a[i1:i2])}")
+            phrases.append(f"removed {quote_words(a[i1:i2])}")
         else:
-            after = f" after {_quote(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
-            phrases.append(f"added {_quote(b[j1:j2])}{after}")
+            after = f" after {quote_words(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
+            phrases.append(f"added {quote_words(b[j1:j2])}{after}")
     if len(changes) > MAX_CHANGES:
         more = len(changes) - MAX_CHANGES
         phrases.append(f"and {more} more change{'s' if more > 1 else ''}")
@@ -75,3 +76,18 @@ def matching_release(pack: Pack, clause: YMap, text: object) -> str | None:
         return None
     mine = normalise(text)
     return next((ref for ref, released in released_texts(pack, clause) if normalise(released) == mine), None)
+
+
+def fixed_wording_missing(slot: re.Pattern[str], template: str, text: str) -> str | None:
+    """The first stretch of a template's fixed wording (outside its slots) that ``text`` does not
+    contain in order, or None when the text keeps all of it. Whitespace never matters."""
+    body, position = normalise(text), 0
+    for piece in slot.sub("\x00", template).split("\x00"):
+        fixed = normalise(piece or "")
+        if len(fixed) < 3:  # punctuation between two slots
+            continue
+        found = body.find(fixed, position)
+        if found < 0:
+            return fixed
+        position = found + len(fixed)
+    return None

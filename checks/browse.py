@@ -1,0 +1,140 @@
+"""`im4cm-lint pack`: browse the standard a protocol is held against, and the pages of its
+purposes and categories for `--explain ID`.
+
+A focal point drafting a sharing rule needs to know which purposes exist, what each one needs,
+allows with a justification or never allows, and for whom it is meant: the pack says it all,
+and these listings read it, so they never disagree with the checks.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import click
+
+from im4cm_lint.pack import Pack
+
+SECTIONS = ("purposes", "categories", "roles", "clauses", "obligations", "channels")
+
+
+def _words(entry: Any, key: str) -> str:
+    return " ".join(str(entry.get(key) or "").split())
+
+
+def section_entries(pack: Pack, section: str) -> list[dict]:
+    """One record per entry of a pack section, with the words a drafter needs."""
+    if section == "purposes":
+        return [{"id": pid, "name": p.get("name"), "individual_level": p.get("individual_level"),
+                 "need_to_know": list(p.get("need_to_know") or []),
+                 "with_justification": list(p.get("with_justification") or []),
+                 "never": list(p.get("never") or []), "bases": list(p.get("bases") or []),
+                 "recipients": list(p.get("recipients") or [])} for pid, p in pack.purposes.items()]
+    if section == "categories":
+        return [{"id": cid, "name": c.get("name"), "sensitivity": c.get("sensitivity"),
+                 "identifiable": c.get("identifiable")} for cid, c in pack.categories.items()]
+    if section == "roles":
+        return [{"id": rid, "name": r.get("name"), "scope": r.get("scope"),
+                 "required_in": list(r.get("required_in") or [])} for rid, r in pack.roles.items()]
+    if section == "clauses":
+        return [{"id": cid, "title": c.get("title"), "locked": c.get("locked"),
+                 "template": c.get("template") is True} for cid, c in pack.clauses.items()]
+    if section == "obligations":
+        return [{"id": oid, "title": o.get("title"), "met_by": list(o.get("met_by") or []),
+                 "agreement": o.get("agreement") is True} for oid, o in pack.annex_c.items()]
+    return [{"id": c.get("id"), "pattern": c.get("pattern"), "reason": _words(c, "reason")}
+            for c in pack.section("forbidden_channels") or []]
+
+
+def _line(section: str, entry: dict) -> str:
+    if section == "purposes":
+        level = "individual" if entry["individual_level"] else "aggregate only"
+        return f"{entry['id']:<32} {entry['name']} ({level}; bases: {', '.join(entry['bases']) or '-'})"
+    if section == "categories":
+        who = "identifies a person" if entry["identifiable"] else "does not identify"
+        return f"{entry['id']:<36} {entry['sensitivity']:<9} {entry['name']} ({who})"
+    if section == "roles":
+        return f"{entry['id']:<36} {entry['scope']:<8} {entry['name']} (required in: {', '.join(entry['required_in']) or '-'})"
+    if section == "clauses":
+        kind = "locked" if entry["locked"] else "adaptable, fixed wording" if entry["template"] else "adaptable"
+        return f"{entry['id']:<22} {kind:<25} {entry['title']}"
+    if section == "obligations":
+        where = ", ".join(entry["met_by"]) + (" or the partnership agreement" if entry["agreement"] else "")
+        return f"{entry['id']:<26} {entry['title']} (met by: {where or '-'})"
+    return f"{entry['id']:<18} {entry['reason']}"
+
+
+def render_sections(pack: Pack, sections: tuple[str, ...], output_format: str) -> str:
+    data = {section: section_entries(pack, section) for section in sections}
+    if output_format == "json":
+        return json.dumps({"pack": pack.ref, **data}, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"Policy pack {pack.ref}", ""]
+    for section, entries in data.items():
+        lines.append(f"{section} ({len(entries)}):")
+        lines.extend(f"  {_line(section, entry)}" for entry in entries)
+        lines.append("")
+    lines.append("Run 'im4cm-lint --explain ID' on a purpose or category id for its page.")
+    return "\n".join(lines) + "\n"
+
+
+def purpose_page(pack: Pack, purpose_id: str) -> str | None:
+    """What a purpose needs, allows with a justification, never allows, and for whom it is."""
+    purpose = pack.purposes.get(purpose_id)
+    if purpose is None:
+        return None
+
+    def listed(key: str) -> list[str]:
+        return [f"  - {c} ({(pack.categories.get(c) or {}).get('sensitivity', '?')}): "
+                f"{(pack.categories.get(c) or {}).get('name', '')}" for c in purpose.get(key) or []] or ["  (none)"]
+
+    level = "individual records" if purpose.get("individual_level") else "aggregate data only"
+    lines = [f"{purpose_id}: {purpose.get('name')}", "",
+             *textwrap.wrap(_words(purpose, "description"), 96), "",
+             f"Shares {level}; legitimate bases: {', '.join(purpose.get('bases') or []) or '-'}; "
+             f"meant for: {', '.join(purpose.get('recipients') or []) or 'any party'}.", "",
+             "Needs (list these in the sharing rule's categories):", *listed("need_to_know"), "",
+             "Allowed only with a justification (one reason per category under `justification`):",
+             *listed("with_justification"), "",
+             "Never allowed, whatever the justification:", *listed("never")]
+    if purpose.get("consent_fields"):
+        lines += ["", f"Consent fields that cover it: {', '.join(purpose['consent_fields'])}"]
+    if purpose.get("source"):
+        lines += ["", f"Source: {_words(purpose, 'source')}"]
+    return "\n".join(lines) + "\n"
+
+
+def category_page(pack: Pack, category_id: str) -> str | None:
+    """A category's sensitivity, and the purposes that need, allow or never allow it."""
+    category = pack.categories.get(category_id)
+    if category is None:
+        return None
+    by_list = {key: [pid for pid, p in pack.purposes.items() if category_id in (p.get(key) or [])]
+               for key in ("need_to_know", "with_justification", "never")}
+    who = "identifies a person" if category.get("identifiable") else "does not identify a person by itself"
+    lines = [f"{category_id}: {category.get('name')} ({category.get('sensitivity')}; {who})", "",
+             *textwrap.wrap(_words(category, "description"), 96), "",
+             f"Purposes that need it: {', '.join(by_list['need_to_know']) or '-'}",
+             f"Purposes that allow it with a justification: {', '.join(by_list['with_justification']) or '-'}",
+             f"Purposes that never allow it: {', '.join(by_list['never']) or '-'}"]
+    return "\n".join(lines) + "\n"
+
+
+def explain_pack_id(pack: Pack, target: str) -> str | None:
+    """The page of a purpose or category id, or None when the pack has neither."""
+    return purpose_page(pack, target) or category_page(pack, target)
+
+
+@click.command("pack")
+@click.argument("sections", nargs=-1, type=click.Choice(SECTIONS))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
+@click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
+def pack_command(sections: tuple[str, ...], output_format: str, config_path: str | None, policy_pack: str | None) -> None:
+    """Browse the policy pack: its purposes, categories, roles, clauses, Annex C obligations and
+    forbidden channels (all of them without SECTIONS)."""
+    from im4cm_lint_checks.taxonomy import pack_or_exit
+
+    pack = pack_or_exit(config_path, policy_pack)
+    click.echo(render_sections(pack, sections or SECTIONS, output_format), nl=False)
