@@ -137,11 +137,13 @@ def test_export_role_held_by_party_without_rule_out(gambella):
 def test_referral_role_reading_concern_details(gambella):
     edit_bundle(gambella, lambda d: role_of(d, "role-referral")["form_section_read_write"].update(protection_concerns="r"))
     found = system_findings(gambella)
-    assert [f[0] for f in found] == ["SYSTEM004"]
+    # the protection concerns field can carry the severe options of its lookup (GBV, trafficking,
+    # abuse, health): every party holding the role reads more than its referral rules allow
+    assert [f[0] for f in found] == ["SYSTEM004", "SYSTEM004", "SYSTEM004"]
     text = messages(gambella)[0]
-    assert "referral role 'role-referral' held by 'gvca' reads 2 categories beyond the 1 sharing rule from gvca" in text
-    assert text.endswith("protection.concern.type, protection.status; remove those forms from the role or agree "
-                         "the categories in a sharing rule")
+    assert "referral role 'role-referral' held by 'gvca' reads 8 categories beyond the 1 sharing rule from gvca" in text
+    assert text.endswith("protection.concern.type, protection.gbv, protection.status, protection.violence_incident; "
+                         "remove those forms from the role or agree the categories in a sharing rule")
 
 
 def test_consent_override_without_named_supervisor(gambella):

@@ -550,9 +550,9 @@ class JobSendsUnlistedField(Rule):
     (`data.<field>`, `data['<field>']`): a proGres -> Primero job reads proGres names.
 
     ## Why it matters
-    The DataExport is what the protocol is checked against; the job is what really leaves. The
-    real Gambella referral job sent the caseworker's e-mail, phone and name alongside the child's
-    data, which no export listed. Source: OpenFn/primero-progres jobs/PROD/f2-2.sendReferralToDTP.js.
+    The DataExport is what the protocol is checked against; the job is what really leaves. A real
+    CPIMS+ to proGres v4 referral job sent the caseworker's e-mail, phone and name alongside the
+    child's data, which no export listed. Source: OpenFn/primero-progres jobs/PROD/f2-2.sendReferralToDTP.js.
 
     ## Example
     ```yaml

@@ -43,7 +43,6 @@ each(
         address_current: data.address_current,
         telephone_current: data.telephone_current ? data.telephone_current.toString() : null,
         protection_status: data.protection_status,
-        protection_concerns: data.protection_concerns,
         service_type: service.service_type,
         service_response_day_time: service.service_response_day_time,
         service_implementing_agency: service.service_implementing_agency,
