@@ -25,6 +25,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "schema": "im4cm_lint.schema_export:schema_command",
     "report": "im4cm_lint.report:command",
     "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
+    "diff": "im4cm_lint_checks.diff_command:command",
 }
 
 
