@@ -103,7 +103,7 @@ _MD_SIGNS = {"+": "➕", "-": "➖", "~": "✏️"}
 def render_markdown(comparison: Comparison) -> str:
     lines = [f"### im4cm-lint diff: {md_code(comparison.base)} → "
              + (md_code(comparison.head) if comparison.head else "the working tree"),
-             "", md_text(comparison.headline()[0].upper() + comparison.headline()[1:]) + "."]
+             "", md_text(comparison.headline()[0].upper() + comparison.headline()[1:]) + "."]  # the period is ours
     shown = 0
     for kind, doc_id, path, changes in comparison.documents():
         if shown >= MARKDOWN_MAX_CHANGES:
