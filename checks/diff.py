@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from im4cm_lint.diagnostics import Location
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import YMap, YSeq
+from im4cm_lint.yamltree import YMap, YSeq, locate
 
 from im4cm_lint_checks.clause import normalise
 from im4cm_lint_checks.role import assignments, person_key
@@ -44,10 +45,18 @@ class Change:
     subject: str  # the id of what changed (a party, a rule, a clause...), "" for the document itself
     words: str
     details: dict = field(default_factory=dict, compare=False)
+    node: Any = field(default=None, compare=False, repr=False)  # the head's node (for findings)
+    at: Any = field(default=None, compare=False, repr=False)  # its key, when the change is about one
 
     @property
     def sign(self) -> str:
         return {"added": "+", "widened": "+", "removed": "-", "narrowed": "-"}.get(self.action, "~")
+
+    def where(self) -> Location | None:
+        """Where a finding about this change points (None when the change has no node at head)."""
+        if not isinstance(self.node, (YMap, YSeq)):
+            return None
+        return locate(self.node, self.at) if self.at is not None else locate(self.node)
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "document": self.document, "path": self.path, "line": self.line,
@@ -80,9 +89,16 @@ def quoted(value: Any) -> str:
     return "a value"
 
 
+def unmark(words: str) -> str:
+    """A change's words as plain text: quoted values between single quotes."""
+    return words.replace(Q, "'")
+
+
 def _line(node: Any, key: Any = None) -> int:
     if key is not None and isinstance(node, YMap) and key in node.key_pos:
         return node.key_pos[key][0]
+    if isinstance(key, int) and isinstance(node, YSeq) and 0 <= key < len(node.item_pos):
+        return node.item_pos[key][0]
     return getattr(node, "line", 1) or 1
 
 
@@ -99,7 +115,8 @@ class _Document:
         """Record a change, at the line of ``node`` (of its key ``at`` when given)."""
         line = _line(node, at) if node is not None else 1
         self.changes.append(Change(self.kind, self.id, self.path, line, section, action, subject, words,
-                                   {k: v for k, v in details.items() if v is not None}))
+                                   {k: v for k, v in details.items() if v is not None},
+                                   node if self.head is not None else None, at))
 
     # --- shared wording -------------------------------------------------------------------------
 
@@ -390,8 +407,10 @@ def _rule(doc: _Document, rule_id: str, before: YMap, after: YMap, renamed: dict
     gained = [c for c in cats_after if c not in cats_before]
     lost = [c for c in cats_before if c not in cats_after]
     if gained:
+        listed = after.get("categories")
+        node, at = (listed, cats_after.index(gained[0])) if isinstance(listed, YSeq) else (after, "categories")
         doc.add("sharing", "widened", rule_id, f"{label} widened: now also {doc.categories(gained)} ({_flow(after)})",
-                after, "categories", categories=gained, most_sensitive=doc.most_sensitive(gained))
+                node, at, categories=gained, most_sensitive=doc.most_sensitive(gained))
     if lost:
         doc.add("sharing", "narrowed", rule_id, f"{label} narrowed: no longer {doc.categories(lost)}",
                 after, "categories", categories=lost)

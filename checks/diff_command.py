@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from im4cm_lint.words import plural
-from im4cm_lint_checks.diff import KIND_WORDS, Q, Change, compare
+from im4cm_lint_checks.diff import KIND_WORDS, Q, Change, compare, unmark
 
 FORMATS = ("text", "markdown", "json")
 MARKDOWN_MAX_CHANGES = 250  # ~50 KB: far inside GitHub's 1 MiB job summary, beside the findings
@@ -58,16 +58,12 @@ class Comparison:
         return ", ".join(parts)
 
 
-def _plain(words: str) -> str:
-    return words.replace(Q, "'")
-
-
 def render_text(comparison: Comparison) -> str:
     lines = [f"im4cm-lint diff: {comparison.base} ({comparison.base_commit[:12]}) → {comparison.head_words}",
              comparison.headline()]
     for kind, doc_id, path, changes in comparison.documents():
         lines += ["", f"{KIND_WORDS[kind]} '{doc_id}' in {path}"]
-        lines += [f"  {c.sign} line {c.line}: {_plain(c.words)}" for c in changes]
+        lines += [f"  {c.sign} line {c.line}: {unmark(c.words)}" for c in changes]
     if comparison.notes:
         lines += ["", *comparison.notes]
     return "\n".join(lines) + "\n"
@@ -124,7 +120,7 @@ def render_json(comparison: Comparison) -> str:
     changes = []
     for change in comparison.changes:
         item = change.as_dict()
-        item["text"] = _plain(item["text"])
+        item["text"] = unmark(item["text"])
         changes.append(item)
     return json.dumps({
         "version": 1,

@@ -46,6 +46,7 @@ class Options:
     report_all: bool = False  # with file paths: report on every document loaded, not only those files
     cache: bool = False  # use .im4cm-lint-cache/ (the CLI's lint; RunResult.project is None on a whole-run hit)
     jobs: int = 1  # processes that load files (0: one per core); used from PARALLEL_MIN_FILES files on
+    base: str | None = None  # a git revision: checks that judge a change compare with its documents
 
 
 @dataclass
@@ -396,6 +397,13 @@ def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[
     return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
 
 
+def affected_files(documents: list[Document], given: set[str]) -> set[str]:
+    """The files of the documents that rely on a DPISP of the ``given`` files (its exports, DPIAs
+    and systems name it in ``metadata.dpisp``): a change to a protocol can break them."""
+    changed = {d.id for d in documents if d.kind == "DPISP" and d.path in given}
+    return {d.path for d in documents if changed and d.metadata.get("dpisp") in changed}
+
+
 def run(paths: list[str], options: Options | None = None, extra_plugins: tuple = ()) -> RunResult:
     options = options or Options()
     result = RunResult()
@@ -421,6 +429,17 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     pack = pack_load.pack.with_overrides(config.thresholds)
     result.pack = pack
 
+    base = None
+    if options.base:
+        from im4cm_lint.history import HistoryError, base_revision
+
+        try:
+            base = base_revision(Path(paths[0] if paths else "."), options.base)
+        except HistoryError as err:
+            result.diagnostics = [Diagnostic("CONFIG001", "error", Location(".", 1, 1), f"--base {options.base}: {err}")]
+            result.fatal = True
+            return result
+
     search, reported = files_given_scope(paths, config)
     if options.report_all or options.write_baseline:
         reported = None
@@ -432,7 +451,8 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         key = cache.results_key(
             registry.rules, inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
             caching.file_stamp(config_file), caching.file_stamp(options.baseline),
-            caching.file_stamp(config.baseline and config.root / config.baseline), found, registry.problems)
+            caching.file_stamp(config.baseline and config.root / config.baseline), found, registry.problems,
+            base and base.commit)
         stored = cache.results(key) if key else None
         if stored is not None:
             result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
@@ -444,6 +464,12 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     result.files, result.documents = len(files), len(documents)
     project = Project(documents, today=today)
     result.project = project
+    if base is not None:
+        from im4cm_lint.history import revision_project
+
+        project.base = revision_project(base, config.exclude, config.max_file_size, today, cache)
+    if reported is not None:
+        reported |= affected_files(documents, reported)
 
     selection = Selection(config)
     active = [rule for rid, rule in sorted(registry.rules.items()) if selection.enabled(rid)]

@@ -79,12 +79,23 @@ def open_revision(root: Path, name: str) -> Revision:
     ``root``. A name that starts with '-' is refused: git would read it as an option."""
     if not name or name.startswith("-") or any(ch in name for ch in "\0\n"):
         raise HistoryError(f"'{name}' is not a revision name: give a branch, a tag or a commit")
+    if name == "HEAD" and unborn(root):
+        raise HistoryError("the repository has no commit yet, so there is no HEAD to compare with")
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
     except HistoryError:
         raise HistoryError(f"unknown revision '{name}': give a branch, a tag or a commit of this repository "
                            "(in a shallow clone, fetch it first, e.g. 'git fetch origin main')") from None
     return Revision(root, name, commit.decode("ascii").strip())
+
+
+def unborn(root: Path) -> bool:
+    """True in a repository whose current branch has no commit yet (before the first commit)."""
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except HistoryError:
+        return True
+    return False
 
 
 def _listing(revision: Revision) -> list[tuple[str, bytes, int]]:
@@ -170,3 +181,20 @@ def working_tree_inputs(root: Path, exclude: list[str], max_file_size: int) -> t
 
     files, problems = discover([str(root)], exclude)
     return read_inputs(files, max_file_size), problems
+
+
+
+def base_revision(start: Path, name: str) -> Revision | None:
+    """The revision ``--base NAME`` names, in the repository holding ``start``; None for ``HEAD``
+    before the first commit (nothing to compare with yet)."""
+    root = repository_root(start)
+    if name == "HEAD" and unborn(root):
+        return None
+    return open_revision(root, name)
+
+
+def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
+                     today: datetime.date | None = None, cache=None):
+    """The Project of ``revision``, as the run would build it from the same files on disk."""
+    inputs, _ = revision_inputs(revision, exclude, max_file_size)
+    return load_inputs(inputs, max_file_size, today, cache)[0]
