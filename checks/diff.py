@@ -649,7 +649,7 @@ def compare(base: Project, head: Project, pack: Pack | None) -> list[Change]:
         elif before is None:
             doc.add("document", "added", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} added{_summary(document, pack)}",
                     document.body)
-        else:
+        elif before is not document:  # the same object: read once for both sides, unchanged
             _COMPARE[kind](doc)
         changes.extend(sorted(doc.changes, key=lambda c: c.line))
     for (kind, doc_id), document in old.items():

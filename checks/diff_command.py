@@ -168,8 +168,8 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
     """
     from im4cm_lint.cache import Cache
     from im4cm_lint.config import find_config, load_config
-    from im4cm_lint.history import (HistoryError, load_inputs, open_revision, repository_root, revision_inputs,
-                                    working_tree_inputs)
+    from im4cm_lint.history import (HistoryError, changed_only, load_inputs, open_revision, repository_root,
+                                    revision_inputs, working_tree_inputs)
     from im4cm_lint.pack import resolve_pack
     from im4cm_lint.plugins import load_registry
 
@@ -188,15 +188,16 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
         root = repository_root(Path.cwd())
         base_revision = open_revision(root, base)
         head_revision = open_revision(root, head) if head is not None else None
-        inputs, notes = revision_inputs(base_revision, config.exclude, config.max_file_size)
-        base_project, found = load_inputs(inputs, config.max_file_size, None, cache)
-        base_notes = _unreadable_notes(notes + found, base)
+        base_inputs, base_found = revision_inputs(base_revision, config.exclude, config.max_file_size)
         if head_revision is not None:
-            inputs, notes = revision_inputs(head_revision, config.exclude, config.max_file_size)
+            head_inputs, head_found = revision_inputs(head_revision, config.exclude, config.max_file_size)
         else:
-            inputs, notes = working_tree_inputs(root, config.exclude, config.max_file_size)
-        head_project, found = load_inputs(inputs, config.max_file_size, None, cache)
-        head_notes = _unreadable_notes(notes + found, head or "the working tree")
+            head_inputs, head_found = working_tree_inputs(root, config.exclude, config.max_file_size)
+        base_inputs, head_inputs = changed_only(base_inputs, head_inputs)  # only what differs is read
+        base_project, found = load_inputs(base_inputs, config.max_file_size, None, cache)
+        base_notes = _unreadable_notes(base_found + found, base)
+        head_project, found = load_inputs(head_inputs, config.max_file_size, None, cache)
+        head_notes = _unreadable_notes(head_found + found, head or "the working tree")
     except HistoryError as err:
         _fail(str(err))
     if cache:

@@ -467,7 +467,12 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     if base is not None:
         from im4cm_lint.history import revision_project
 
-        project.base = revision_project(base, config.exclude, config.max_file_size, today, cache)
+        read = {item.shown: item.digest for item in inputs}
+        by_file: dict[str, list[Document]] = {}
+        for document in documents:
+            by_file.setdefault(document.path, []).append(document)
+        project.base = revision_project(base, config.exclude, config.max_file_size, today, cache,
+                                        {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read})
     if reported is not None:
         reported |= affected_files(documents, reported)
 

@@ -194,7 +194,32 @@ def base_revision(start: Path, name: str) -> Revision | None:
 
 
 def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
-                     today: datetime.date | None = None, cache=None):
-    """The Project of ``revision``, as the run would build it from the same files on disk."""
+                     today: datetime.date | None = None, cache=None, same: dict | None = None):
+    """The Project of ``revision``, as the run would build it from the same files on disk.
+
+    ``same`` maps a shown path to (content hash, documents) of the files the run already read:
+    a file of the revision with that content reuses those documents instead of being parsed
+    again, so a base revision costs only the files the change touched (and checks that compare
+    the two sides can skip a document that is the very same object on both)."""
     inputs, _ = revision_inputs(revision, exclude, max_file_size)
-    return load_inputs(inputs, max_file_size, today, cache)[0]
+    same = same or {}
+    todo = [item for item in inputs if same.get(item.shown, ("",))[0] != item.digest]
+    project, _ = load_inputs(todo, max_file_size, today, cache)
+    parsed: dict[str, list] = {}
+    for document in project.documents:
+        parsed.setdefault(document.path, []).append(document)
+    documents = [document for item in inputs
+                 for document in (same[item.shown][1] if same.get(item.shown, ("",))[0] == item.digest
+                                  else parsed.get(item.shown, []))]
+    from im4cm_lint.model import Project
+
+    return Project(documents, today=project.today)
+
+
+def changed_only(base: list[FileInput], head: list[FileInput]) -> tuple[list[FileInput], list[FileInput]]:
+    """The inputs of each side whose path or content the other side does not have: a file
+    unchanged between two revisions cannot change what they say."""
+    base_keys = {(item.shown, item.digest) for item in base}
+    head_keys = {(item.shown, item.digest) for item in head}
+    return ([item for item in base if (item.shown, item.digest) not in head_keys],
+            [item for item in head if (item.shown, item.digest) not in base_keys])
