@@ -299,3 +299,18 @@ def test_markdown_stays_small_on_a_large_change(country):
     assert sum(line.startswith("- ") for line in lines) == 250
     assert lines[-1].startswith("…and 50 more: run `im4cm-lint diff ") and len(run.out.encode()) < 30_000
     assert json.loads(lint("diff", "main", "--format", "json", cwd=country).out)["summary"]["changes"] == 300
+
+
+def test_files_too_large_or_excluded(country):
+    write(country, ".im4cm-lint.yaml", "exclude: [drafts/]\n")
+    write(country, "drafts/other.yaml", PROTOCOL.replace("ke-kakuma", "ke-draft"))
+    (country / "big.yaml").write_text("apiVersion: im4cm/v1\n" + "# padding\n" * 250_000, encoding="utf-8")
+    commit(country)
+    (country / "big.yaml").unlink()
+    (country / "drafts" / "other.yaml").unlink()
+    run = diff(country, "HEAD")
+    assert body(run) == [
+        "no change to protocols, exports, DPIAs or systems",
+        "",
+        "note: big.yaml could not be read at HEAD; its documents are left out of the comparison",
+    ]

@@ -42,7 +42,7 @@ def _cases():
             yield pytest.param(rule, case, id=f"{rule}: {case['name']}")
 
 
-@pytest.mark.parametrize("rule, case", _cases())
+@pytest.mark.parametrize("rule, case", list(_cases()))
 def test_history_cases(tmp_path, rule, case):
     repo = new_repo(tmp_path / "repo")
     for name, text in case["base_files"].items():
