@@ -504,7 +504,7 @@ def _signatures(doc: _Document, renamed: dict[str, str]) -> None:
 
 # --- DataExport -----------------------------------------------------------------------------------
 
-def _field_words(doc: _Document, export, item) -> str:
+def _field_words(doc: _Document, item) -> str:
     name = item.name if isinstance(item.name, str) and _QUOTABLE.match(item.name) else None
     shown = f"field {quoted(name)}" if name else f"field {item.index + 1} of the list"
     if item.category:
@@ -535,16 +535,16 @@ def _export(doc: _Document) -> None:
     lost = [f for key, f in fields_before.items() if key not in fields_after]
     for item in gained:
         doc.add("field", "added", str(item.name) if _shown(item.name) else "",
-                f"{label} gains {_field_words(doc, head, item)}", node if not isinstance(node, YSeq) else _item(node, item.index),
+                f"{label} gains {_field_words(doc, item)}", node if not isinstance(node, YSeq) else _item(node, item.index),
                 category=item.category, sensitivity=_level(doc, item.category))
     for item in lost:
         doc.add("field", "removed", str(item.name) if _shown(item.name) else "",
-                f"{label} no longer sends {_field_words(doc, base, item)}", node, category=item.category)
+                f"{label} no longer sends {_field_words(doc, item)}", node, category=item.category)
     for key in fields_before.keys() & fields_after.keys():
         before, after = fields_before[key], fields_after[key]
         if before.category != after.category:
             doc.add("field", "changed", key if _shown(key) else "",
-                    f"{label}: {_field_words(doc, head, after)} was {before.category or 'without a category'}",
+                    f"{label}: {_field_words(doc, after)} was {before.category or 'without a category'}",
                     _item(node, after.index) if isinstance(node, YSeq) else node, before=before.category, after=after.category)
 
 
