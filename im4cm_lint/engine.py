@@ -472,7 +472,8 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         for document in documents:
             by_file.setdefault(document.path, []).append(document)
         project.base = revision_project(base, config.exclude, config.max_file_size, today, cache,
-                                        {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read})
+                                        {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read},
+                                        search)
     if reported is not None:
         reported |= affected_files(documents, reported)
 

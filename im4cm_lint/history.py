@@ -118,13 +118,19 @@ def _listing(revision: Revision) -> list[tuple[str, bytes, int]]:
             and not any(item[0].startswith(folder + "/") for folder in venvs)]
 
 
-def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int) -> tuple[list[FileInput], list[Diagnostic]]:
+def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int,
+                    under: list[str] | None = None) -> tuple[list[FileInput], list[Diagnostic]]:
     """The YAML files of ``revision`` as the run's inputs (paths shown as for the files on disk),
-    sorted by shown path, and a PARSE007 finding for each file over ``max_file_size`` (not read)."""
+    sorted by shown path, and a PARSE007 finding for each file over ``max_file_size`` (not read).
+    ``under``: only the files in these files or folders (as given to the lint)."""
     listed = []
     problems: list[Diagnostic] = []
+    scope = [os.path.abspath(folder) for folder in under] if under else None
     for path, oid, size in _listing(revision):
-        shown = shown_path(revision.root / path)
+        full = os.path.abspath(revision.root / path)
+        if scope is not None and not any(full == top or full.startswith(top.rstrip(os.sep) + os.sep) for top in scope):
+            continue
+        shown = shown_path(full)
         if excluded(shown, exclude):
             continue
         if size > max_file_size:
@@ -194,14 +200,16 @@ def base_revision(start: Path, name: str) -> Revision | None:
 
 
 def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
-                     today: datetime.date | None = None, cache=None, same: dict | None = None):
+                     today: datetime.date | None = None, cache=None, same: dict | None = None,
+                     under: list[str] | None = None):
     """The Project of ``revision``, as the run would build it from the same files on disk.
 
     ``same`` maps a shown path to (content hash, documents) of the files the run already read:
     a file of the revision with that content reuses those documents instead of being parsed
     again, so a base revision costs only the files the change touched (and checks that compare
-    the two sides can skip a document that is the very same object on both)."""
-    inputs, _ = revision_inputs(revision, exclude, max_file_size)
+    the two sides can skip a document that is the very same object on both). ``under`` as for
+    :func:`revision_inputs`."""
+    inputs, _ = revision_inputs(revision, exclude, max_file_size, under)
     same = same or {}
     todo = [item for item in inputs if same.get(item.shown, ("",))[0] != item.digest]
     project, _ = load_inputs(todo, max_file_size, today, cache)
