@@ -124,8 +124,8 @@ class HolderChangedUnconfirmed(Rule):
     (a change of lead triggers review).
 
     ## Example
-    With `--base main`, where the holder was another person:
     ```yaml
+    # --base main: there the holder was another person, confirmed on 2025-06-01
     roles:
       process_lead:
         holder: {name: New Person, title: CP Officer, party: unhcr}
@@ -183,8 +183,8 @@ class UnsignedAmendment(Rule):
     agreements).
 
     ## Example
-    With `--base main`, where the rule shared `identity.name` only and the protocol was in force:
     ```yaml
+    # --base main: there the rule shared identity.name only, in force, version 1.0.0
     metadata:
       version: 1.0.0
       status: in_force
@@ -242,8 +242,8 @@ class LockedClauseAmended(Rule):
     amendment and withdrawal.
 
     ## Example
-    With `--base main`, where the clause had the standard's text and the protocol was in force:
     ```yaml
+    # --base main: there the clause said 72 hours, in force, version 1.0.0
     metadata: {version: 1.0.0, status: in_force}
     clauses:
       - id: breach-management
@@ -288,8 +288,8 @@ class AnnexCAmended(Rule):
     Annex C.
 
     ## Example
-    With `--base main`, where the entry said 72 hours and the protocol was in force:
     ```yaml
+    # --base main: there the entry said 72 hours, in force, version 1.0.0
     metadata: {version: 1.0.0, status: in_force}
     annex_c:
       breach-notification: {met: true, clause: breach-management, hours: 96}
@@ -342,8 +342,8 @@ class VersionBackwards(Rule):
     amendment and withdrawal (version history kept by the coordination lead).
 
     ## Example
-    With `--base main`, where the version was 1.2.0:
     ```yaml
+    # --base main: there the version was 1.2.0
     metadata:
       version: 1.1.0
     ```
