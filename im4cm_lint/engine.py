@@ -458,8 +458,6 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
             result.diagnostics, result.files, result.documents, result.baselined, result.fatal = stored
             return result
     documents, load_problems = load_documents(inputs, config.max_file_size, cache, options.jobs)
-    if cache and os.path.abspath(config.root) in map(os.path.abspath, search):
-        cache.prune_files()  # every file of the project was read: entries of removed files go
     found += load_problems + _lint_packs(documents, registry) + registry.problems + pack_load.diagnostics
     result.files, result.documents = len(files), len(documents)
     project = Project(documents, today=today)
@@ -474,6 +472,8 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         project.base = revision_project(base, config.exclude, config.max_file_size, today, cache,
                                         {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read},
                                         search)
+    if cache and os.path.abspath(config.root) in map(os.path.abspath, search):
+        cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
     if reported is not None:
         reported |= affected_files(documents, reported)
 

@@ -45,11 +45,11 @@ class Revision:
         return self.commit[:12]
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """Run git with a fixed argument list in ``root``; its output, or HistoryError."""
+def _run_git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run git with a fixed argument list in ``root`` (never through a shell)."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        done = subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=root, input=stdin,
+        return subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=root, input=stdin,
                               capture_output=True, timeout=GIT_TIMEOUT, env=env, check=False)
     except FileNotFoundError:
         raise HistoryError("git is not installed (or not on PATH); it is needed to read earlier revisions") from None
@@ -57,6 +57,11 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
         raise HistoryError(f"git {args[0]} did not finish within {GIT_TIMEOUT} s") from None
     except OSError as err:
         raise HistoryError(f"cannot run git: {err.strerror or err}") from None
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """Run git with a fixed argument list in ``root``; its output, or HistoryError."""
+    done = _run_git(root, *args, stdin=stdin)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise HistoryError(f"git {args[0]} failed: {message[-1] if message else f'exit status {done.returncode}'}")
@@ -77,16 +82,24 @@ def repository_root(start: Path) -> Path:
 def open_revision(root: Path, name: str) -> Revision:
     """The commit ``name`` (a branch, tag, sha, ``HEAD~1``...) stands for in the repository at
     ``root``. A name that starts with '-' is refused: git would read it as an option."""
-    if not name or name.startswith("-") or any(ch in name for ch in "\0\n"):
-        raise HistoryError(f"'{name}' is not a revision name: give a branch, a tag or a commit")
+    _refuse_option(name)
     if name == "HEAD" and unborn(root):
         raise HistoryError("the repository has no commit yet, so there is no HEAD to compare with")
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
     except HistoryError:
-        raise HistoryError(f"unknown revision '{name}': give a branch, a tag or a commit of this repository "
-                           "(in a shallow clone, fetch it first, e.g. 'git fetch origin main')") from None
+        raise HistoryError(_unknown(name)) from None
     return Revision(root, name, commit.decode("ascii").strip())
+
+
+def _refuse_option(name: str) -> None:
+    if not name or name.startswith("-") or any(ch in name for ch in "\0\n"):
+        raise HistoryError(f"'{name}' is not a revision name: give a branch, a tag or a commit")
+
+
+def _unknown(name: str) -> str:
+    return (f"unknown revision '{name}': give a branch, a tag or a commit of this repository "
+            "(in a shallow clone, fetch it first, e.g. 'git fetch origin main')")
 
 
 def unborn(root: Path) -> bool:
@@ -192,11 +205,22 @@ def working_tree_inputs(root: Path, exclude: list[str], max_file_size: int) -> t
 
 def base_revision(start: Path, name: str) -> Revision | None:
     """The revision ``--base NAME`` names, in the repository holding ``start``; None for ``HEAD``
-    before the first commit (nothing to compare with yet)."""
-    root = repository_root(start)
-    if name == "HEAD" and unborn(root):
-        return None
-    return open_revision(root, name)
+    before the first commit (nothing to compare with yet). One git call: the run pays for it
+    on every pre-commit."""
+    _refuse_option(name)
+    folder = start if start.is_dir() else start.parent
+    done = _run_git(folder, "rev-parse", "--show-toplevel", "--verify", "--quiet", "--end-of-options",
+                    f"{name}^{{commit}}")
+    lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
+    if not lines:
+        raise HistoryError(f"'{shown_path(folder)}' is not in a git repository; "
+                           "run the command inside the country repository's clone")
+    root = Path(os.fsdecode(lines[0].encode("utf-8", "surrogateescape")))
+    if done.returncode != 0 or len(lines) < 2:
+        if name == "HEAD":
+            return None
+        raise HistoryError(_unknown(name))
+    return Revision(root, name, lines[1].strip())
 
 
 def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
