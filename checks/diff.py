@@ -270,33 +270,16 @@ def _person_change(before: Any, after: Any, renamed: dict[str, str]) -> str | No
 def _roles(doc: _Document, renamed: dict[str, str]) -> None:
     old, new = _assignments(doc.base), _assignments(doc.head)
     old = {(role_id, renamed.get(party, party)): entry for (role_id, party), entry in old.items()}
-    per_role_old = {role_id for role_id, _ in old}
     for key, entry in new.items():
         role_id, party = key
         label = _role_name(doc, role_id) + (f" for {quoted(party)}" if _per_agency(doc.head, role_id) else "")
-        if key not in old:
-            if role_id in per_role_old and not _per_agency(doc.head, role_id):
-                before = next(e for (r, _), e in old.items() if r == role_id)
-                doc.add("role", "changed", role_id,
-                        f"{label}: holder changed: {_person_change(before['holder'], entry['holder'], renamed)}; "
-                        + _confirmed(before, entry), entry, "holder", holder_changed=True,
-                        confirmed_before=plain(before.get("confirmed")), confirmed_after=plain(entry.get("confirmed")))
-                continue
+        before = old.get(key)
+        if before is None and not _per_agency(doc.head, role_id):  # a role of the process moved to another agency
+            before = next((e for (r, _), e in old.items() if r == role_id), None)
+        if before is None:
             doc.add("role", "added", role_id, f"{label} assigned (holder at {quoted(party)})", entry, "holder")
-            continue
-        before = old[key]
-        holder = _person_change(before["holder"], entry["holder"], renamed)
-        if holder:
-            doc.add("role", "changed", role_id, f"{label}: holder changed: {holder}; {_confirmed(before, entry)}", entry, "holder",
-                    holder_changed=True, confirmed_before=plain(before.get("confirmed")),
-                    confirmed_after=plain(entry.get("confirmed")))
-        backup = _person_change(before.get("backup"), entry.get("backup"), renamed)
-        if backup:
-            doc.add("role", "changed", role_id, f"{label}: backup changed: {backup}", entry, "backup")
-        if not holder and plain(before.get("confirmed")) != plain(entry.get("confirmed")):
-            doc.add("role", "changed", role_id,
-                    f"{label}: confirmed {quoted(plain(before.get('confirmed')))} → {quoted(plain(entry.get('confirmed')))}",
-                    entry, "confirmed")
+        else:
+            _assignment(doc, role_id, label, before, entry, renamed)
     new_roles = {role_id for role_id, _ in new}
     for key, entry in old.items():
         role_id, party = key
@@ -305,6 +288,22 @@ def _roles(doc: _Document, renamed: dict[str, str]) -> None:
         label = _role_name(doc, role_id) + (f" for {quoted(party)}" if _per_agency(doc.base, role_id) else "")
         doc.add("role", "removed", role_id, f"{label} no longer assigned (holder was at {quoted(party)})",
                 doc.head.body.get("roles") or doc.head.body)
+
+
+def _assignment(doc: _Document, role_id: str, label: str, before: YMap, entry: YMap, renamed: dict[str, str]) -> None:
+    """A holder or backup who changed (by agency), and the confirmation date."""
+    holder = _person_change(before["holder"], entry["holder"], renamed)
+    if holder:
+        doc.add("role", "changed", role_id, f"{label}: holder changed: {holder}; {_confirmed(before, entry)}", entry, "holder",
+                holder_changed=True, confirmed_before=plain(before.get("confirmed")),
+                confirmed_after=plain(entry.get("confirmed")))
+    backup = _person_change(before.get("backup"), entry.get("backup"), renamed)
+    if backup:
+        doc.add("role", "changed", role_id, f"{label}: backup changed: {backup}", entry, "backup")
+    if not holder and plain(before.get("confirmed")) != plain(entry.get("confirmed")):
+        doc.add("role", "changed", role_id,
+                f"{label}: confirmed {quoted(plain(before.get('confirmed')))} → {quoted(plain(entry.get('confirmed')))}",
+                entry, "confirmed")
 
 
 def _per_agency(dpisp, role_id: str) -> bool:
@@ -447,20 +446,27 @@ def _annex_c(doc: _Document) -> None:
         before = old[key]
         if plain(before) == plain(after):
             continue
-        parts = []
-        if isinstance(before, YMap) and isinstance(after, YMap):
-            for item in sorted(set(before) | set(after), key=str):
-                if plain(before.get(item)) == plain(after.get(item)):
-                    continue
-                if _shown(plain(before.get(item))) and _shown(plain(after.get(item))):
-                    parts.append(f"{item} {quoted(plain(before.get(item)))} → {quoted(plain(after.get(item)))}")
-                else:
-                    parts.append(f"{item} changed (free text, not shown)")
-        else:
-            parts.append("changed")
-        doc.add("annex_c", "changed", key, f"Annex C entry {requirement}: " + "; ".join(parts), where, key)
+        doc.add("annex_c", "changed", key, f"Annex C entry {requirement}: " + "; ".join(_entry_changes(before, after)),
+                where, key)
     for key in [k for k in old if k != "applies_to" and k not in new_map]:
         doc.add("annex_c", "removed", key, f"Annex C entry {_requirement(doc, key)} removed", where)
+
+
+def _entry_changes(before: Any, after: Any) -> list[str]:
+    """What changed in an Annex C entry, key by key ('hours 72 → 96'); free text by key only."""
+    if not (isinstance(before, YMap) and isinstance(after, YMap)):
+        return ["changed"]
+    parts = []
+    for item in sorted(set(before) | set(after), key=str):
+        old, new = plain(before.get(item)), plain(after.get(item))
+        if old == new:
+            continue
+        name = item if isinstance(item, str) and _QUOTABLE.match(item) else "a key"
+        if _shown(old) and _shown(new):
+            parts.append(f"{name} {quoted(old)} → {quoted(new)}")
+        else:
+            parts.append(f"{name} changed (free text, not shown)")
+    return parts
 
 
 def _requirement(doc: _Document, key: Any) -> str:
@@ -528,6 +534,12 @@ def _export(doc: _Document) -> None:
     if encrypted[0] != encrypted[1]:
         doc.add("export", "changed", "transport", f"{label}: transport encrypted {quoted(encrypted[0])} → {quoted(encrypted[1])}",
                 head.body, "transport")
+    _fields(doc, label)
+
+
+def _fields(doc: _Document, label: str) -> None:
+    """Fields an export gains or stops sending, and fields whose category changed."""
+    base, head = doc.base, doc.head
     fields_before = {(f.name if isinstance(f.name, str) else f"#{f.index}"): f for f in export_fields(base, doc.pack)}
     fields_after = {(f.name if isinstance(f.name, str) else f"#{f.index}"): f for f in export_fields(head, doc.pack)}
     node = head.get("fields") if isinstance(head.get("fields"), YSeq) else head.body
@@ -618,11 +630,9 @@ def _document_content(document) -> Any:
     return body
 
 
-def compare(base: Project, head: Project, pack: Pack | None) -> list[Change]:
-    """Every change from ``base`` to ``head``, document by document (in the order of their files),
-    each document's changes in the order of its lines."""
-    (old, old_misshapen), (new, new_misshapen) = _documents(base), _documents(head)
-    changes: list[Change] = []
+def _not_compared(old: dict, old_misshapen: dict, new: dict, new_misshapen: dict) -> list[Change]:
+    """One change per document that does not fit its schema on either side; it leaves both sides."""
+    changes = []
     for key in sorted(old_misshapen.keys() | new_misshapen.keys()):
         document = new_misshapen.get(key) or new.get(key) or old_misshapen[key]
         side = "the new" if key in new_misshapen else "the earlier"
@@ -631,32 +641,49 @@ def compare(base: Project, head: Project, pack: Pack | None) -> list[Change]:
                               "not compared (run im4cm-lint on it)"))
         old.pop(key, None)
         new.pop(key, None)
+    return changes
+
+
+def _document_renames(old: dict, new: dict) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, old id) -> (kind, new id) for documents whose id alone changed."""
     renamed: dict[tuple[str, str], tuple[str, str]] = {}
-    gone = [key for key in old if key not in new]
     came = [key for key in new if key not in old]
-    for key in gone:
+    for key in (key for key in old if key not in new):
+        body = _document_content(old[key])
         match = next((other for other in came if other[0] == key[0] and other not in renamed.values()
-                      and _document_content(new[other]) == _document_content(old[key])), None)
+                      and _document_content(new[other]) == body), None)
         if match:
             renamed[key] = match
+    return renamed
+
+
+def _changes_of(kind: str, doc_id: str, before, document, previous: str | None, pack: Pack | None) -> list[Change]:
+    doc = _Document(kind, doc_id, before, document, pack)
+    if previous:
+        doc.add("document", "renamed", doc_id, f"{KIND_WORDS[kind]} {quoted(previous)} renamed to {quoted(doc_id)} "
+                "(nothing else changed)", document.metadata, "id", before=previous)
+    elif before is None:
+        doc.add("document", "added", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} added{_summary(document, pack)}",
+                document.body)
+    elif before is not document:  # the same object: read once for both sides, unchanged
+        _COMPARE[kind](doc)
+    return sorted(doc.changes, key=lambda c: c.line)
+
+
+def compare(base: Project, head: Project, pack: Pack | None) -> list[Change]:
+    """Every change from ``base`` to ``head``, document by document (in the order of their files),
+    each document's changes in the order of its lines."""
+    (old, old_misshapen), (new, new_misshapen) = _documents(base), _documents(head)
+    changes = _not_compared(old, old_misshapen, new, new_misshapen)
+    renamed = _document_renames(old, new)
+    previous = {new_key: old_key[1] for old_key, new_key in renamed.items()}
     for (kind, doc_id), document in new.items():
-        before = old.get((kind, doc_id))
-        doc = _Document(kind, doc_id, before, document, pack)
-        previous = next((k for k, v in renamed.items() if v == (kind, doc_id)), None)
-        if previous:
-            doc.add("document", "renamed", doc_id, f"{KIND_WORDS[kind]} {quoted(previous[1])} renamed to {quoted(doc_id)} "
-                    "(nothing else changed)", document.metadata, "id", before=previous[1])
-        elif before is None:
-            doc.add("document", "added", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} added{_summary(document, pack)}",
-                    document.body)
-        elif before is not document:  # the same object: read once for both sides, unchanged
-            _COMPARE[kind](doc)
-        changes.extend(sorted(doc.changes, key=lambda c: c.line))
+        changes += _changes_of(kind, doc_id, old.get((kind, doc_id)), document, previous.get((kind, doc_id)), pack)
     for (kind, doc_id), document in old.items():
         if (kind, doc_id) not in new and (kind, doc_id) not in renamed:
             doc = _Document(kind, doc_id, document, None, pack)
             doc.add("document", "removed", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} removed", document.body)
-            changes.extend(doc.changes)
+            changes += doc.changes
     order = {path: n for n, path in enumerate(sorted({c.path for c in changes}))}
     return sorted(changes, key=lambda c: (order[c.path], c.kind, c.document))
 
