@@ -67,6 +67,7 @@ def cli() -> None:
     im4cm-lint schema [KIND]         JSON Schema for editors
     im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
+    im4cm-lint diff BASE [HEAD]      what a change does to sharing, between two git revisions
     """
 
 
