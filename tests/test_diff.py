@@ -313,3 +313,14 @@ def test_files_too_large_or_excluded(country):
         "",
         "note: big.yaml could not be read at HEAD; its documents are left out of the comparison",
     ]
+
+
+def test_hostile_file_names_are_shown_escaped(country):
+    name = "bad\nname-\udcff.yaml"  # a newline and a byte that is not UTF-8
+    write(country, name, PROTOCOL.replace("ke-kakuma", "ke-hostile"))
+    run = diff(country, "main")
+    assert body(run) == ["1 document changed, 1 change", "",
+                         "protocol 'ke-hostile' in bad\\nname-\\xff.yaml",
+                         "  + line 1: protocol 'ke-hostile' added (in_force): 2 parties, 1 sharing rule"]
+    markdown = diff(country, "main", "--format", "markdown").out
+    assert "#### Protocol `ke-hostile` · `bad\\nname-\\xff.yaml`" in markdown
