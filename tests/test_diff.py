@@ -324,3 +324,5 @@ def test_hostile_file_names_are_shown_escaped(country):
                          "  + line 1: protocol 'ke-hostile' added (in_force): 2 parties, 1 sharing rule"]
     markdown = diff(country, "main", "--format", "markdown").out
     assert "#### Protocol `ke-hostile` · `bad\\nname-\\xff.yaml`" in markdown
+    commit(country)  # and read from git's tree
+    assert body(diff(country, "HEAD~1", "HEAD"))[2] == "protocol 'ke-hostile' in bad\\nname-\\xff.yaml"
