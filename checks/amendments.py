@@ -20,7 +20,7 @@ from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, locate
 
-from im4cm_lint_checks._status import by_status
+from im4cm_lint_checks.domain.status import by_status
 from im4cm_lint_checks.diff import Change, compare, quoted as _quoted, unmark
 from im4cm_lint_checks.share import category_words
 

@@ -23,9 +23,10 @@ from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
-from im4cm_lint_checks.clause import normalise
+from im4cm_lint_checks.domain.clauses import normalise
+from im4cm_lint_checks.domain.sharing import export_fields
 from im4cm_lint_checks.role import assignments, person_key
-from im4cm_lint_checks.share import SENSITIVITY, export_fields
+from im4cm_lint_checks.share import SENSITIVITY
 
 Q = "\x1f"  # marks a quoted value in a Change's words (YAML text can never hold it)
 _QUOTABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+/-]{0,79}\Z")  # ids, field names, versions, dates

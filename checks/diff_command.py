@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -143,9 +142,11 @@ def _unreadable_notes(found, side: str) -> list[str]:
             for path in paths]
 
 
-def _fail(message: str) -> None:
-    click.echo(f"im4cm-lint diff: {message}", err=True)
-    sys.exit(2)
+def _cannot(message: str) -> Exception:
+    """The command cannot compare: the CLI prints why and exits with status 2."""
+    from im4cm_lint.explain import CannotRun
+
+    return CannotRun(f"im4cm-lint diff: {message}\n")
 
 
 @click.command("diff")
@@ -167,23 +168,15 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
     could be compared, 2 when they could not.
     """
     from im4cm_lint.cache import Cache
-    from im4cm_lint.config import find_config, load_config
     from im4cm_lint.history import (HistoryError, changed_only, load_inputs, open_revision, repository_root,
                                     revision_inputs, working_tree_inputs)
-    from im4cm_lint.pack import resolve_pack
-    from im4cm_lint.plugins import load_registry
+    from im4cm_lint.pack import configured_pack
 
-    config_file = Path(config_path) if config_path else find_config(Path.cwd())
-    config, problems = load_config(config_file, Path.cwd())
-    if problems:
-        _fail("; ".join(f"{d.path}:{d.line}: {d.message}" for d in problems))
-    registry = load_registry()
-    where = config.where("policy-pack") if config.policy_pack and not policy_pack else None
+    loaded, config = configured_pack(config_path, policy_pack)
+    if loaded.pack is None or config is None:
+        raise _cannot("; ".join(f"{d.path}:{d.line}: {d.message}" for d in loaded.diagnostics if d.severity == "error")
+                      or "no policy pack")
     cache = None if no_cache else Cache.open(config.root)
-    loaded = (cache.resolve_pack if cache else resolve_pack)(policy_pack or config.policy_pack, registry.packs,
-                                                             config.root, where)
-    if loaded.pack is None:
-        _fail("; ".join(d.message for d in loaded.diagnostics if d.severity == "error") or "no policy pack")
     try:
         root = repository_root(Path.cwd())
         base_revision = open_revision(root, base)
@@ -199,7 +192,7 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
         head_project, found = load_inputs(head_inputs, config.max_file_size, None, cache)
         head_notes = _unreadable_notes(head_found + found, head or "the working tree")
     except HistoryError as err:
-        _fail(str(err))
+        raise _cannot(str(err)) from None
     if cache:
         cache.save()
     comparison = Comparison(base, base_revision.commit, head, head_revision.commit if head_revision else None,

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from im4cm_lint.diagnostics import Diagnostic, Location
-from im4cm_lint.pack import shown_path
+from im4cm_lint.paths import shown_path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",

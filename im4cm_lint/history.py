@@ -19,7 +19,7 @@ from pathlib import Path
 from im4cm_lint.cache import FileInput, digest
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.discovery import SKIPPED_DIRS, YAML_SUFFIXES, excluded
-from im4cm_lint.pack import shown_path
+from im4cm_lint.paths import shown_path
 
 GIT_TIMEOUT = 120  # seconds for one git command; reading 5,000 files takes well under one
 MAX_TREE_FILES = 100_000  # YAML files of one revision; a country repository holds a few hundred
@@ -186,7 +186,7 @@ def _read_blobs(revision: Revision, oids: list[bytes]) -> dict[bytes, bytes]:
 def load_inputs(inputs: list[FileInput], max_file_size: int, today: datetime.date | None = None, cache=None):
     """The Project the run would build from ``inputs`` (documents of a revision or of the working
     tree), and the PARSE/SCHEMA findings met on the way."""
-    from im4cm_lint.engine import load_documents
+    from im4cm_lint.loading import load_documents
     from im4cm_lint.model import Project
 
     documents, found = load_documents(inputs, max_file_size, cache)

@@ -1,5 +1,6 @@
 """Checks that judge a change (``--base REF``) and the documents a change affects, on real git
-repositories: the base revision is committed, the change is in the working tree."""
+repositories: the base revision is committed, the change is in the working tree. Each
+history-aware rule's own cases are in tests/rules/cases/ (with ``base_files``)."""
 
 from __future__ import annotations
 
@@ -33,26 +34,6 @@ def new_repo(path: Path) -> Path:
 def commit(repo: Path, message: str = "change") -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--no-verify", "-m", message)
-
-
-def _cases():
-    for rule in HISTORY_RULES:
-        spec = yaml.safe_load((CASES / f"{rule}.yml").read_text(encoding="utf-8"))
-        for case in spec["cases"]:
-            yield pytest.param(rule, case, id=f"{rule}: {case['name']}")
-
-
-@pytest.mark.parametrize("rule, case", list(_cases()))
-def test_history_cases(tmp_path, rule, case):
-    repo = new_repo(tmp_path / "repo")
-    for name, text in case["base_files"].items():
-        write(repo, name, text)
-    commit(repo, "base")
-    for name, text in case["files"].items():
-        write(repo, name, text)
-    run = lint_json("--select", rule, "--base", "HEAD", ".", cwd=repo)
-    found = sorted([d["rule"], d["path"], d["line"], d["column"]] for d in run.json["diagnostics"])
-    assert found == sorted(case.get("fail", [])), run.out
 
 
 def test_without_a_base_the_history_checks_find_nothing(tmp_path):
