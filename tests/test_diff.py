@@ -218,6 +218,9 @@ def test_roles_signatures_clauses_and_status(country):
 
 def test_nothing_changed(country):
     assert body(diff(country, "main")) == ["no change to protocols, exports, DPIAs or systems"]
+    assert body(diff(country, "main", "HEAD")) == ["no change to protocols, exports, DPIAs or systems"]
+    write(country, "notes.yaml", "title: not an im4cm document\n")  # other YAML is not compared
+    assert body(diff(country, "main")) == ["no change to protocols, exports, DPIAs or systems"]
 
 
 def test_markdown_for_the_pull_request_is_escaped(country):
