@@ -145,7 +145,7 @@ class HolderChangedUnconfirmed(Rule):
     Confirm the assignment with the new holder and their agency, then set `confirmed` to that day.
     """
 
-    id, name, summary = "ROLE010", "holder-changed-unconfirmed", "A role changed hands without a new confirmation date"
+    id, name, summary = "ROLE011", "holder-changed-unconfirmed", "A role changed hands without a new confirmation date"
     severity = "warning"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -207,7 +207,7 @@ class UnsignedAmendment(Rule):
     sign the new version before it is in force again.
     """
 
-    id, name, summary = "LIFE008", "unsigned-amendment", "Sharing widened in a signed protocol without a new signed version"
+    id, name, summary = "LIFE010", "unsigned-amendment", "Sharing widened in a signed protocol without a new signed version"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -264,7 +264,7 @@ class LockedClauseAmended(Rule):
     and every party's signature again.
     """
 
-    id, name, summary = "CLAUSE009", "locked-clause-amended", "A locked clause changed in a protocol in force"
+    id, name, summary = "CLAUSE010", "locked-clause-amended", "A locked clause changed in a protocol in force"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -306,7 +306,7 @@ class AnnexCAmended(Rule):
     every party's signature again.
     """
 
-    id, name, summary = "ANNEXC009", "annex-c-amended", "An Annex C entry changed in a protocol in force"
+    id, name, summary = "ANNEXC010", "annex-c-amended", "An Annex C entry changed in a protocol in force"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -358,7 +358,7 @@ class VersionBackwards(Rule):
     on purpose, it is a new version of its own.
     """
 
-    id, name, summary = "LIFE009", "version-backwards", "A protocol's version is lower than at the base revision"
+    id, name, summary = "LIFE011", "version-backwards", "A protocol's version is lower than at the base revision"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         base = getattr(project, "base", None)

@@ -14,7 +14,7 @@ from conftest import lint_json, write
 from country_docs import DPISP, REF_ONLY, export
 
 CASES = Path(__file__).resolve().parent / "rules" / "cases"
-HISTORY_RULES = ("ROLE010", "LIFE008", "LIFE009", "CLAUSE009", "ANNEXC009")
+HISTORY_RULES = ("ROLE011", "LIFE010", "LIFE011", "CLAUSE010", "ANNEXC010")
 
 
 def git(repo: Path, *args: str) -> str:
@@ -37,7 +37,7 @@ def commit(repo: Path, message: str = "change") -> None:
 
 
 def test_without_a_base_the_history_checks_find_nothing(tmp_path):
-    spec = yaml.safe_load((CASES / "LIFE008.yml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((CASES / "LIFE010.yml").read_text(encoding="utf-8"))
     repo = tmp_path / "repo"
     write(repo, "dpisp.yaml", spec["cases"][0]["files"]["dpisp.yaml"])
     (repo / ".git").mkdir()
@@ -74,15 +74,15 @@ def test_a_base_outside_git_stops_the_run(repo):
 
 def test_the_cached_result_follows_the_base_commit(tmp_path):
     """The whole-run cache keys on the commit the base names, not on its name."""
-    spec = yaml.safe_load((CASES / "LIFE009.yml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((CASES / "LIFE011.yml").read_text(encoding="utf-8"))
     case = spec["cases"][0]
     repo = new_repo(tmp_path / "repo")
     write(repo, "dpisp.yaml", case["base_files"]["dpisp.yaml"])
     commit(repo, "1.2.0")
     write(repo, "dpisp.yaml", case["files"]["dpisp.yaml"])
     git(repo, "branch", "target")
-    args = ("--select", "LIFE009", "--base", "target", "dpisp.yaml")
-    assert lint_json(*args, cwd=repo).findings() == [("LIFE009", "dpisp.yaml", 9)]
+    args = ("--select", "LIFE011", "--base", "target", "dpisp.yaml")
+    assert lint_json(*args, cwd=repo).findings() == [("LIFE011", "dpisp.yaml", 9)]
     git(repo, "stash", "-q")
     commit_text = case["base_files"]["dpisp.yaml"].replace("version: 1.2.0", "version: 1.0.0")
     write(repo, "dpisp.yaml", commit_text)
