@@ -17,7 +17,9 @@ CI job runs them, and reports the median of ``--runs`` runs of each, wall time a
 - im4cm-lint --jobs 1: cold, on one process (what --jobs buys on this machine).
 
 Then the pre-commit case: one file passed on the command line in a one-operation repository,
-against ``python -c "import im4cm_lint"``.
+against ``python -c "import im4cm_lint"`` and, as the hook runs it (``--base HEAD``), against
+yamllint on the same file; and ``im4cm-lint diff`` of two revisions of a 1,000-document git
+repository. The last lines give the three figures of issue 16 as ratios of this run.
 
 Processes run with Python's bytecode cache on (PYTHONDONTWRITEBYTECODE removed), after one
 warm-up run, as an installed linter runs.
@@ -78,6 +80,19 @@ def measure(cmd: list[str], cwd: Path, runs: int, before=None) -> tuple[float, f
     return statistics.median(walls), statistics.median(peaks)
 
 
+def measure_pair(first: list[str], second: list[str], cwd: Path, runs: int, before=None):
+    """Medians of two commands run in turn (``before`` ahead of each run of the first), so that
+    a machine busy with something else slows both alike: their ratio is what is compared."""
+    a, b = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        a.append(measure_once(first, cwd))
+        b.append(measure_once(second, cwd))
+    median = lambda items: (statistics.median(w for w, _ in items), statistics.median(p for _, p in items))  # noqa: E731
+    return median(a), median(b)
+
+
 def clear_cache(root: Path):
     return lambda: shutil.rmtree(root / CACHE, ignore_errors=True)
 
@@ -115,27 +130,70 @@ def bench_corpus(root: Path, documents: int, runs: int, yamllint: str | None) ->
     return row
 
 
-def bench_precommit(source: dict[str, str], runs: int) -> dict:
+def git_repository(root: Path) -> None:
+    """Make a generated corpus a real git repository with one commit (it has a .git marker)."""
+    shutil.rmtree(root / ".git", ignore_errors=True)
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"),
+                 ("-c", "user.email=bench@example.org", "-c", "user.name=bench", "-c", "commit.gpgsign=false",
+                  "commit", "-q", "--no-verify", "-m", "base")):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=300)
+
+
+def widen_one(root: Path) -> None:
+    """One sharing rule of one DPISP carries one more category: the change a pull request makes."""
+    target = next(root.rglob("dpisp.yaml"))
+    text = target.read_text(encoding="utf-8")
+    at = text.index("    categories:\n", text.index("\nsharing:"))
+    target.write_text(text[:at] + "    categories:\n      - protection.gbv\n" + text[at + len("    categories:\n"):],
+                      encoding="utf-8")
+
+
+def bench_precommit(source: dict[str, str], runs: int, yamllint: str | None) -> dict:
+    """One file given, as the pre-commit hook runs (``--base HEAD``), in a one-operation git
+    repository, after an edit of that file, against yamllint on the same file."""
     with tempfile.TemporaryDirectory(prefix="im4cm-bench-") as tmp:
         root = Path(tmp) / "op"
         generate(root, documents_in(source), source)
+        git_repository(root)
         target = next(root.rglob("dpisp.yaml")).relative_to(root).as_posix()
         importing = [sys.executable, "-c", "import im4cm_lint"]
         measure_once(importing, root)
         measure_once(lint_command("--no-cache", target), root)
         row = {"import": measure(importing, root, runs)}
         row["cold"] = measure(lint_command("--no-cache", target), root, runs)
-        measure_once(lint_command(target), root)
+        hook = lint_command("--base", "HEAD", target)
+        measure_once(hook, root)
         row["warm"] = measure(lint_command(target), root, runs, touch_one(root))
+        if yamllint:
+            measure_once([yamllint, "-d", "default", target], root)
+            row["hook"], row["yamllint"] = measure_pair(hook, [yamllint, "-d", "default", target], root, runs,
+                                                        touch_one(root))
+        else:
+            row["hook"] = measure(hook, root, runs, touch_one(root))
         row["files"] = corpus_size(root)[0]
         return row
+
+
+def bench_diff(source: dict[str, str], documents: int, runs: int) -> dict:
+    """``im4cm-lint diff HEAD~1 HEAD`` in a git repository of ``documents`` documents whose last
+    commit widens one sharing rule (the cache emptied before each run)."""
+    with tempfile.TemporaryDirectory(prefix="im4cm-bench-") as tmp:
+        root = Path(tmp) / "diff"
+        made = generate(root, documents, source)
+        git_repository(root)
+        widen_one(root)
+        subprocess.run(["git", "-c", "user.email=bench@example.org", "-c", "user.name=bench", "commit", "-q",
+                        "--no-verify", "-am", "widen"], cwd=root, check=True, capture_output=True, timeout=300)
+        command = lint_command("diff", "HEAD~1", "HEAD")
+        measure_once(command, root)
+        return {"documents": made, "diff": measure(command, root, runs, clear_cache(root))}
 
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
-def table(rows: list[dict], precommit: dict, name: str, runs: int) -> str:
+def table(rows: list[dict], precommit: dict, name: str, runs: int, diff: dict | None = None) -> str:
     out = [f"Template: {name}. Median of {runs} runs; machine: {os.cpu_count()} cores, "
            f"Python {sys.version.split()[0]}, {sys.platform}.", ""]
     yl = all("yamllint" in r for r in rows)
@@ -156,7 +214,26 @@ def table(rows: list[dict], precommit: dict, name: str, runs: int) -> str:
                 f"`python -c \"import im4cm_lint\"` {ms(imp)}; im4cm-lint cold (--no-cache) {ms(cold)} "
                 f"({cold / imp:.1f}x the import); with the cache, after an edit of that file, {ms(warm)} "
                 f"({warm / imp:.1f}x the import)."]
+    out += ["", *figures(rows, precommit, diff)]
     return "\n".join(out)
+
+
+def figures(rows: list[dict], precommit: dict, diff: dict | None) -> list[str]:
+    """The three figures of issue 16, each a ratio measured in this run."""
+    lines = ["Change review (issue 16):", ""]
+    hook, yl = precommit["hook"][0], precommit.get("yamllint")
+    lines.append(f"- one-file pre-commit run (`im4cm-lint --base HEAD FILE`, after an edit): {ms(hook)}"
+                 + (f", yamllint on the same file {ms(yl[0])}: {hook / yl[0]:.2f}x (target at most 0.7x)" if yl
+                    else " (yamllint not installed)"))
+    large = max(rows, key=lambda r: r["documents"], default=None)
+    if large:
+        one, cold = large["one_changed"][0], large["cold"][0]
+        lines.append(f"- one file changed in a {large['documents']:,}-document repository: {ms(one)} against "
+                     f"{ms(cold)} cold: {one / cold:.2f}x (target at most 0.2x)")
+    if diff:
+        lines.append(f"- `im4cm-lint diff HEAD~1 HEAD` of a {diff['documents']:,}-document repository: "
+                     f"{ms(diff['diff'][0])} (target under 2 s)")
+    return lines
 
 
 def main() -> None:
@@ -165,6 +242,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
     parser.add_argument("--keep", type=Path, help="generate the corpora here and keep them")
+    parser.add_argument("--diff-documents", type=int, default=1000,
+                        help="documents of the repository whose two revisions `diff` compares (0: skip)")
     args = parser.parse_args()
     yamllint = shutil.which("yamllint")
     name, source = template()
@@ -177,8 +256,9 @@ def main() -> None:
             made = generate(root, documents, source)  # whole files: may be a document or two more
             print(f"corpus of {made} documents ...", file=sys.stderr, flush=True)
             rows.append(bench_corpus(root, made, args.runs, yamllint))
-    precommit = bench_precommit(source, args.runs)
-    text = table(rows, precommit, name, args.runs)
+    precommit = bench_precommit(source, args.runs, yamllint)
+    diff = bench_diff(source, args.diff_documents, args.runs) if args.diff_documents else None
+    text = table(rows, precommit, name, args.runs, diff)
     print(text)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

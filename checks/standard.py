@@ -49,4 +49,5 @@ def im4cm_lint_commands():
             "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command",
             "render": "im4cm_lint_checks.render:command",
             "verify": "im4cm_lint_checks.verify:command",
-            "pack": "im4cm_lint_checks.browse:pack_command"}
+            "pack": "im4cm_lint_checks.browse:pack_command",
+            "diff": "im4cm_lint_checks.diff_command:command"}

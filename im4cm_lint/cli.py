@@ -89,6 +89,7 @@ def cli() -> None:
     im4cm-lint import FILE --from FORMAT    DataExports from a system's own files
     im4cm-lint render DPISP_FILE --format docx  the protocol as the parties sign it (or html)
     im4cm-lint verify SIGNED.pdf [DPISP_FILE]   does a signed copy match the repository
+    im4cm-lint diff BASE [HEAD]      what a change does to sharing, between two git revisions
     """
 
 
@@ -125,6 +126,9 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--report-all", is_flag=True,
               help="With file paths (as pre-commit passes them): report on every document of the repository, "
                    "not only on those files.")
+@click.option("--base", metavar="REV",
+              help="A git revision (the target branch, HEAD for pre-commit): also report what the change since it "
+                   "breaks (a role changed hands unconfirmed, an amendment nobody signed, a version gone backwards).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only, no summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count the findings by rule instead of listing them.")
 @click.option("--no-cache", is_flag=True, envvar="IM4CM_LINT_NO_CACHE",
@@ -132,7 +136,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that load files (0: one per core); used only for large repositories.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff, baseline, write_baseline, report_all, quiet, statistics, no_cache, jobs) -> None:
+          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, jobs) -> None:
     """Lint the documents under PATHS (default: the current folder).
 
     Given only files (as pre-commit passes them), im4cm-lint also loads the other documents of the
@@ -144,7 +148,7 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
                       today=today.date() if today else None, baseline=baseline,
-                      write_baseline=write_baseline, report_all=report_all, jobs=jobs)
+                      write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if explain:
         from im4cm_lint.explain import explain_target

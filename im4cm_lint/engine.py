@@ -8,7 +8,7 @@ import datetime
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from im4cm_lint import cache as caching
 from im4cm_lint import hooks
@@ -16,15 +16,19 @@ from im4cm_lint.checking import run_checks
 from im4cm_lint.config import Config, find_config, load_config
 from im4cm_lint.decide import apply_exceptions
 from im4cm_lint.decide.selection import Selection, selector_problems
-from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
+from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.discovery import discover
+from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loading import lint_packs, load_documents
-from im4cm_lint.model import Project
+from im4cm_lint.model import Document, Project
 from im4cm_lint.pack import Pack, PackLoad, pack_for, resolve_pack
 from im4cm_lint.paths import repo_root, shown_path
 from im4cm_lint.plugins import Registry, load_registry
 from im4cm_lint.sources import unchanged
 from im4cm_lint.rule import Rule
+
+if TYPE_CHECKING:
+    from im4cm_lint.history import Revision
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Options:
     report_all: bool = False  # with file paths: report on every document loaded, not only those files
     cache: bool = False  # use .im4cm-lint-cache/ (the CLI's lint; RunResult.project is None on a whole-run hit)
     jobs: int = 1  # processes that load files (0: one per core); used from PARALLEL_MIN_FILES files on
+    base: str | None = None  # a git revision: checks that judge a change compare with its documents
 
 
 @dataclass
@@ -121,6 +126,13 @@ def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[
     return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
 
 
+def affected_files(documents: list[Document], given: set[str]) -> set[str]:
+    """The files of the documents that rely on a DPISP of the ``given`` files (its exports, DPIAs
+    and systems name it in ``metadata.dpisp``): a change to a protocol can break them."""
+    changed = {d.id for d in documents if d.kind == "DPISP" and d.path in given}
+    return {d.path for d in documents if changed and d.metadata.get("dpisp") in changed}
+
+
 @dataclass
 class Setup:
     """What a run works with once the configuration, the plugins and the pack are loaded."""
@@ -130,6 +142,7 @@ class Setup:
     registry: Registry
     pack_load: PackLoad
     cache: caching.Cache | None
+    base: Revision | None = None  # the revision --base names (None: no base, or HEAD before the first commit)
 
 
 def run(paths: list[str], options: Options | None = None, extra_plugins: tuple = ()) -> RunResult:
@@ -169,7 +182,22 @@ def _set_up(paths: list[str], options: Options, extra_plugins: tuple) -> tuple[R
     if problems or pack_load.pack is None:
         return result.stopped(problems + pack_load.diagnostics), None
     result.pack = pack_load.pack.with_overrides(config.thresholds)
-    return result, Setup(config, config_file, registry, pack_load, cache)
+    base, problems = _base(paths, options)
+    if problems:
+        return result.stopped(problems), None
+    return result, Setup(config, config_file, registry, pack_load, cache, base)
+
+
+def _base(paths: list[str], options: Options) -> tuple[Revision | None, list[Diagnostic]]:
+    """The revision ``--base`` names, or why it cannot be read (the linter then cannot run)."""
+    if not options.base:
+        return None, []
+    from im4cm_lint.history import HistoryError, base_revision
+
+    try:
+        return base_revision(Path(paths[0] if paths else "."), options.base), []
+    except HistoryError as err:
+        return None, [InvalidConfig.at(Location(".", 1, 1), f"--base {options.base}: {err}")]
 
 
 def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options, today: datetime.date) -> Any:
@@ -181,7 +209,8 @@ def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options,
     return setup.cache.results_key(
         setup.registry.rules, scope.inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
         caching.file_stamp(setup.config_file), caching.file_stamp(options.baseline),
-        caching.file_stamp(config.baseline and config.root / config.baseline), scope.found, setup.registry.problems)
+        caching.file_stamp(config.baseline and config.root / config.baseline), scope.found, setup.registry.problems,
+        setup.base and setup.base.commit)
 
 
 def _restored(result: RunResult, cache: caching.Cache, key: Any) -> bool:
@@ -197,12 +226,30 @@ def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today
     """Load the documents into the project model; the findings of loading, undecided."""
     config, cache, registry = setup.config, setup.cache, setup.registry
     documents, load_problems = load_documents(scope.inputs, config.max_file_size, cache, options.jobs)
-    if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
-        cache.prune_files()  # every file of the project was read: entries of removed files go
     result.files, result.documents = len(scope.files), len(documents)
     result.project = Project(documents, today=today, root=config.root if config.path else None)
+    if setup.base is not None:
+        result.project.base = _base_project(setup, scope, documents, today)
+    if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
+        cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
+    if scope.reported is not None:
+        scope.reported |= affected_files(documents, scope.reported)
     return [*scope.found, *load_problems, *lint_packs(documents, registry.packs), *registry.problems,
             *setup.pack_load.diagnostics]
+
+
+def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: datetime.date) -> Project:
+    """The project at the base revision: the files this run read unchanged lend their documents,
+    only the files the change touched are read from git and parsed."""
+    from im4cm_lint.history import revision_project
+
+    read = {item.shown: item.digest for item in scope.inputs}
+    by_file: dict[str, list[Document]] = {}
+    for document in documents:
+        by_file.setdefault(document.path, []).append(document)
+    same = {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read}
+    config = setup.config
+    return revision_project(setup.base, config.exclude, config.max_file_size, today, setup.cache, same, scope.search)
 
 
 def _check(result: RunResult, registry: Registry, selection: Selection) -> list[Diagnostic]:

@@ -40,6 +40,8 @@ def im4cm_lint_rules() -> list[type[Rule]]:
 
     Each rule's ``check(project, pack)`` receives the loaded, schema-valid documents of the whole
     run and the resolved policy pack, and yields diagnostics. It must not read files or the network.
+    When the run is given a base revision (``--base REF``), ``project.base`` is the project at that
+    revision (else None), so a rule may judge what a change did.
 
     Use in plugins: every plugin that brings rules.
     """

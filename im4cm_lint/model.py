@@ -166,6 +166,7 @@ class Project:
     documents: list[Document] = field(default_factory=list)
     today: datetime.date = field(default_factory=datetime.date.today)  # checks judge dates against this
     root: Path | None = None  # the repository (the configuration's folder); System sources stay inside it
+    base: Project | None = None  # the project at the base revision (--base REF), for checks that judge a change
 
     def __post_init__(self) -> None:
         self.dpisps: dict[str, DPISP] = {}

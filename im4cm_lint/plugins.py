@@ -33,9 +33,9 @@ def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, lis
     pm.add_hookspecs(hookspecs)
     pm.register(engine_rules, name="im4cm-lint")
     problems: list[Diagnostic] = []
-    from importlib.metadata import entry_points
+    from im4cm_lint.entrypoints import entry_points
 
-    for ep in entry_points(group=hookspecs.PROJECT):
+    for ep in entry_points(hookspecs.PROJECT):
         if pm.has_plugin(ep.name):
             continue
         try:

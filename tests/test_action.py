@@ -219,3 +219,53 @@ def test_the_test_runner_evaluates_conditions_like_actions():
     assert runner.condition(upload["if"], failed=True) is True
     runner.outputs["sarif"] = {}
     assert runner.condition(upload["if"], failed=False) is False
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+FORTY_PARTIES = "".join(f"  - {{id: p{n:02d}, name: Partner {n}, type: lngo}}\n" for n in range(40))
+
+
+@pytest.mark.slow
+def test_on_a_pull_request_the_job_summary_shows_the_sharing_diff(action_path, runner_env, tmp_path):
+    """A pull request on a 40-party protocol: the base is the target branch, fetched into the
+    shallow checkout; the summary has the findings, then the diff, within GitHub's limit."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    for args in (("init", "-q", "-b", "main"), ("config", "user.email", "ci@example.org"),
+                 ("config", "user.name", "CI"), ("config", "commit.gpgsign", "false")):
+        _git(origin, *args)
+    write(origin, ".im4cm-lint.yaml", REF_ONLY)
+    country(origin, rule=GOOD_RULE, config=None)
+    protocol = (origin / "dpisp.yaml").read_text(encoding="utf-8").replace("parties:\n", "parties:\n" + FORTY_PARTIES)
+    (origin / "dpisp.yaml").write_text(protocol, encoding="utf-8")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "protocol in force")
+    _git(origin, "checkout", "-q", "-b", "widen")
+    changed = protocol.replace("categories: [identity.name]", "categories: [identity.name, protection.gbv]")
+    changed = changed.replace("type: lngo}", "type: ingo}")  # every one of the 40 parties changes
+    (origin / "dpisp.yaml").write_text(changed, encoding="utf-8")
+    _git(origin, "commit", "-q", "-am", "widen")
+    workspace = tmp_path / "workspace"  # actions/checkout: the pull request's head, depth 1
+    _git(tmp_path, "clone", "-q", "--depth=1", "--branch", "widen", f"file://{origin}", str(workspace))
+    summary = tmp_path / "summary.md"
+    env = {**runner_env, "GITHUB_WORKSPACE": str(workspace), "GITHUB_BASE_REF": "main",
+           "GITHUB_EVENT_NAME": "pull_request", "GITHUB_STEP_SUMMARY": str(summary)}
+    runner = Runner(workspace, {"upload-sarif": "false"}, env, tmp_path, action_path)
+    assert runner.run() == 0, {name: log.stdout + log.stderr for name, log in runner.logs.items()}
+    base = _git(origin, "rev-parse", "main").strip()
+    assert runner.outputs["base"]["revision"] == base
+    text = summary.read_text(encoding="utf-8")
+    findings, _, diff = text.partition("### im4cm-lint diff:")
+    assert findings.startswith("### im4cm-lint: ✔ no problems found")
+    lines = diff.splitlines()
+    assert lines[0] == f" `{base}` → the working tree"
+    assert lines[2] == "1 document changed, 41 changes, 1 sharing rule widened (1 with high or severe data)."
+    assert "- ➕ line 63: sharing rule `irc-to-unhcr` widened\\: now also `protection.gbv` (severe) " \
+           "(`irc` → `unhcr`, purpose `referral.service`)" in lines
+    assert sum(line.startswith("- ✏️ line ") for line in lines) == 40
+    assert len(text.encode("utf-8")) < 1024 * 1024  # GitHub's limit for one step's summary

@@ -143,10 +143,18 @@ def test_the_hook_fails_a_broken_commit_and_passes_a_clean_one(hook_source, tmp_
                                 text=True, env=env, timeout=300, check=False)
     assert everything.returncode != 0 and "dpisp.yaml:19:" in everything.stdout and "REF002" in everything.stdout
 
+    # a protocol change that breaks an export: only dpisp.yaml is committed, and the hook fails
+    # naming the export that relied on the sharing rule now gone
+    write(country_repo, "dpisp.yaml", DPISP.replace("- id: irc-to-unhcr", "- id: irc-to-unhcr-v2"))
+    breaking = _commit(country_repo, env, "dpisp.yaml", message="rename the rule")
+    output = breaking.stdout + breaking.stderr
+    assert breaking.returncode != 0, output
+    assert f"export.yaml:{RULE_LINE}:15: REF004 error sharing rule 'irc-to-unhcr' is not in DPISP ke-kakuma" in output
+
 
 def test_the_hook_definition():
     [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "im4cm-lint" and hook["language"] == "python" and hook["entry"] == "im4cm-lint"
+    assert hook["id"] == "im4cm-lint" and hook["language"] == "python" and hook["entry"] == "im4cm-lint --base HEAD"
     assert hook["types"] == ["yaml"] and hook["require_serial"] is True
     manifest = subprocess.run(
         ["pre-commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],

@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from conftest import FIXTURES, lint, lint_json, write
 CASES = Path(__file__).resolve().parent / "cases"
 PACKS, COUNTRIES, PLUGINS = FIXTURES / "packs", FIXTURES / "countries", FIXTURES / "plugins"
 
-SETTINGS = {"today", "pack", "base", "config", "args", "plugin", "select"}  # file defaults, case overrides
+SETTINGS = {"today", "pack", "base", "config", "args", "plugin", "select", "base_files"}  # file defaults, case overrides
 FILE_KEYS = {"rule", "cases", "example"} | SETTINGS
 CASE_KEYS = {"name", "files", "fail", "pass", "fixed", "severity", "message"} | SETTINGS
 EXAMPLE_KEYS = {"files", "replace", "prose"} | SETTINGS
@@ -82,13 +83,18 @@ def _register(monkeypatch, plugin_name: str | None) -> None:
 
 
 def make_repo(root: Path, settings: dict, files: dict[str, str]) -> Path:
-    """A repository (with a .git marker) holding ``base``, then ``config`` and ``files``."""
+    """A repository (with a .git marker) holding ``base``, then ``config`` and ``files``. With
+    ``base_files`` it is a real git repository whose one commit holds ``base``, ``config`` and
+    ``base_files``; ``files`` are then the change in the working tree (linted with --base HEAD)."""
     root.mkdir(parents=True, exist_ok=True)
     if settings.get("base"):
         shutil.copytree(COUNTRIES / settings["base"], root, dirs_exist_ok=True)
-    (root / ".git").mkdir(exist_ok=True)
+    if not settings.get("base_files"):
+        (root / ".git").mkdir(exist_ok=True)
     if settings.get("config") is not None:
         write(root, ".im4cm-lint.yaml", settings["config"])
+    if settings.get("base_files"):
+        _committed(root, settings["base_files"])
     for name, content in (files or {}).items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +108,17 @@ def make_repo(root: Path, settings: dict, files: dict[str, str]) -> Path:
     return root
 
 
+def _committed(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` and commit everything in ``root``: the base revision of a case."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for args in (("init", "-q"), ("add", "-A"), ("-c", "user.email=cases@example.org", "-c", "user.name=cases",
+                                                 "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "base")):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, timeout=60)
+
+
 def lint_args(rule: str, settings: dict, *extra: str) -> list[str]:
     # ``select`` adds rules whose findings the rule needs (an unused suppression of SHARE002 is
     # only judged where SHARE002 runs); only the rule's own findings are compared.
@@ -110,6 +127,8 @@ def lint_args(rule: str, settings: dict, *extra: str) -> list[str]:
         args += ["--today", str(settings["today"])]
     if settings.get("pack"):
         args += ["--policy-pack", str(PACKS / settings["pack"])]
+    if settings.get("base_files"):
+        args += ["--base", "HEAD"]
     return [*args, *(settings.get("args") or []), *extra, "."]
 
 
