@@ -135,8 +135,12 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
               help="Read and check everything again instead of reusing .im4cm-lint-cache/ (also IM4CM_LINT_NO_CACHE=1).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that load files (0: one per core); used only for large repositories.")
+@click.option("--show-values", is_flag=True,
+              help="Text format on a terminal: write out the values (names, free text) that messages show by "
+                   "position, for the person drafting. Never in other formats or in CI.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, jobs) -> None:
+          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, jobs,
+          show_values) -> None:
     """Lint the documents under PATHS (default: the current folder).
 
     Given only files (as pre-commit passes them), im4cm-lint also loads the other documents of the
@@ -150,6 +154,10 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
                       today=today.date() if today else None, baseline=baseline,
                       write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    if show_values and (output_format != "text" or explain or os.environ.get("GITHUB_ACTIONS") == "true"):
+        click.echo("im4cm-lint: --show-values applies to the text format outside CI only; values are shown "
+                   "by position", err=True)
+        show_values = False
     if explain:
         from im4cm_lint.explain import explain_target
 
@@ -166,14 +174,14 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
             sys.exit(RC.FINDINGS if outcome.diff else RC.OK)
         result = outcome.result
     else:
-        result = run(list(paths), replace(options, cache=not no_cache))
+        result = run(list(paths), replace(options, cache=not (no_cache or show_values)))  # the cache keeps no values
     render = renderer(output_format)
     if output_format == "text" and statistics:
         from im4cm_lint.reporters.text import render_statistics
 
         text = render_statistics(result, quiet=quiet)
     elif output_format == "text":
-        text = render(result, colour=colour, quiet=quiet)
+        text = render(result, colour=colour, quiet=quiet, show_values=show_values)
         if os.environ.get("GITHUB_ACTIONS") == "true":  # as yamllint does: annotate the pull request too
             text += renderer("github")(result, summary=False)
     else:

@@ -59,6 +59,24 @@ class Diagnostic:
     message: str
     fix: Fix | None = None
     suppression: Suppression | None = field(default=None, compare=False)  # why it is accepted, when it is
+    # (placeholder, raw value) of each value the message shows by position (contract 5.5): printed
+    # only by the text reporter with --show-values; never serialised (json, SARIF, cache, baseline)
+    values: tuple = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from im4cm_lint.values import split
+
+        message, values = split(self.message, f"{self.location.line}:{self.location.column}")
+        if values or message != self.message:
+            object.__setattr__(self, "message", message)
+            object.__setattr__(self, "values", self.values + values)
+
+    def __getstate__(self) -> dict:
+        """Pickled (the cache) without the raw values: they stay in the run that read them."""
+        return {**self.__dict__, "values": ()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     @property
     def path(self) -> str:
@@ -83,9 +101,16 @@ class Diagnostic:
         """The finding with control characters in its message and path written as escapes, so a
         crafted key or file name cannot recolour or rewrite a user's terminal or CI log."""
         message, path = _escape_controls(self.message), _escape_controls(self.location.path)
-        if message == self.message and path == self.location.path:
+        values = tuple((text, _escape_controls(raw)) for text, raw in self.values)
+        if message == self.message and path == self.location.path and values == self.values:
             return self
-        return replace(self, message=message, location=replace(self.location, path=path))
+        return replace(self, message=message, location=replace(self.location, path=path), values=values)
+
+    def revealed(self) -> str:
+        """The message with the values it shows by position written out (``--show-values``)."""
+        from im4cm_lint.values import reveal
+
+        return reveal(self.message, self.values)
 
     def with_severity(self, severity: str) -> Diagnostic:
         return replace(self, severity=severity)

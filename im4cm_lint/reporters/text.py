@@ -10,8 +10,9 @@ from im4cm_lint.words import plural
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
-def render(result, colour: bool = False, quiet: bool = False) -> str:
-    """The findings, then (unless ``quiet``) a summary and a pointer to --explain."""
+def render(result, colour: bool = False, quiet: bool = False, show_values: bool = False) -> str:
+    """The findings, then (unless ``quiet``) a summary and a pointer to --explain. ``show_values``
+    writes out the values messages show by position (contract 5.5), for the person drafting."""
     def style(text: str, **kw) -> str:
         return click.style(text, **kw) if colour else text
 
@@ -22,7 +23,8 @@ def render(result, colour: bool = False, quiet: bool = False) -> str:
         where = style(f"{diag.path}:{diag.line}:{diag.column}:", bold=True)
         sev = style(diag.severity, fg=_COLOURS[diag.severity])
         fixable = " [fixable]" if diag.fix else ""
-        lines.append(f"{where} {style(diag.rule, bold=True)} {sev} {diag.message}{fixable}")
+        message = diag.revealed() if show_values else diag.message
+        lines.append(f"{where} {style(diag.rule, bold=True)} {sev} {message}{fixable}")
     if quiet:
         return "".join(line + "\n" for line in lines)
     return "\n".join(lines + summary_lines(result, style)) + "\n"
