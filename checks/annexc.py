@@ -12,6 +12,7 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
@@ -602,11 +603,11 @@ class AnnexCEvidence(Rule):
         if isinstance(clause, str):
             if clause not in present and clause in standard:  # (a clause of neither is REF008)
                 return (locate(item, "clause"),
-                        f"annex_c entry {words} cites clause '{clause}', which this protocol does not contain; "
+                        f"annex_c entry {words} cites clause {shown(clause)}, which this protocol does not contain; "
                         f"add the clause, or cite one the protocol has ({offer})")
             if clause in present and able and clause not in able:
                 return (locate(item, "clause"),
-                        f"annex_c entry {words} cites clause '{clause}', which does not meet that obligation; "
+                        f"annex_c entry {words} cites clause {shown(clause)}, which does not meet that obligation; "
                         f"name one that does ({offer})")
             return None
         if not blank(document):

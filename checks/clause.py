@@ -25,6 +25,7 @@ from im4cm_lint_checks.domain.clauses import (
     normalise,
     quote_words,
     released_texts,
+    pack_words,
     word_diff,
 )
 from im4cm_lint_checks.domain.status import by_status
@@ -93,10 +94,10 @@ class LockedTextChanged(Rule):
             closest_ref, closest = max(
                 texts, key=lambda item: difflib.SequenceMatcher(None, item[1].split(), words, autojunk=False).ratio())
             if closest_ref == current_ref:
-                changes = f"differs from the standard text of {current_ref}: {word_diff(current, mine)}"
+                changes = f"differs from the standard text of {current_ref}: {word_diff(current, mine, pack_words(pack))}"
             else:
                 changes = (f"differs from every released text; it is closest to the older {closest_ref}, from which "
-                           f"it {word_diff(closest, mine)}")
+                           f"it {word_diff(closest, mine, pack_words(pack))}")
             where = locate(clause, "text")
             yield self.finding(
                 where,

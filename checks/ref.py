@@ -7,6 +7,7 @@ from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, Document, Project
+from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
@@ -145,7 +146,7 @@ class UnknownParty(Rule):
                 if isinstance(value, str) and value not in parties:
                     yield self.finding(
                         locate(container, key),
-                        f"{what} names '{value}', which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
+                        f"{what} names {shown(value)}, which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
         for document in [*project.exports, *project.dpias]:
             dpisp = project.dpisp_for(document)
             if dpisp is None:
@@ -164,7 +165,7 @@ class UnknownParty(Rule):
                 if isinstance(value, str) and value not in parties:
                     yield self.finding(
                         locate(container, key),
-                        f"{what} names '{value}', which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
+                        f"{what} names {shown(value)}, which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
 
 
 class UnknownDpisp(Rule):
@@ -284,7 +285,7 @@ class _PackIdRule(Rule):
             if isinstance(value, str) and value not in known:
                 yield self.finding(
                     locate(container, key, on_key=on_key),
-                    f"{named} names the {self.what} '{value}', which the policy pack {pack.ref} does not define"
+                    f"{named} names the {self.what} {shown(value)}, which the policy pack {pack.ref} does not define"
                     f"{did_you_mean(value, known)}{self.listing}")
 
 
@@ -375,7 +376,7 @@ class UnknownCategory(_PackIdRule):
                     yield listed, index, f"sharing rule '{rule['id']}'", False
         for export in project.exports:
             for field in _entries(export, "fields"):
-                yield field, "category", f"export field '{field.get('name')}'", False
+                yield field, "category", f"export field {shown(field.get('name'))}", False
 
 
 class UnknownRole(_PackIdRule):

@@ -14,6 +14,7 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.values import shown
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
 from im4cm_lint_checks.domain.parties import unhcr_party
@@ -70,7 +71,7 @@ def field_words(pack: Pack, name: str, category_id: str) -> str:
     """An export field with its category, e.g. field 'sex' (category identity.sex, low)."""
     category = pack.categories.get(category_id)
     level = category.get("sensitivity") if category else None
-    return f"field '{name}' (category {category_id}, {level})" if level else f"field '{name}' (category {category_id})"
+    return f"field {shown(name)} (category {category_id}, {level})" if level else f"field {shown(name)} (category {category_id})"
 
 
 def rule_names(rules: list[YMap]) -> str:
@@ -278,10 +279,10 @@ class JustificationMissing(Rule):
                             f"which allows it only with a justification, and `justification` gives none for it; "
                             f"add `{category}: <why {to} needs it>` under `justification`, or remove the category")
             elif blank(given):
-                shown = ", ".join(category_words(pack, c) for c in listed)
+                named = ", ".join(category_words(pack, c) for c in listed)
                 yield self.finding(
                     locate(rule, "justification"),
-                    f"sharing rule '{rule['id']}' sends {shown} to {to} for {why}, which allows them only with a "
+                    f"sharing rule '{rule['id']}' sends {named} to {to} for {why}, which allows them only with a "
                     "justification, and the rule has none; add `justification:` saying why the recipient needs them, "
                     "or remove them")
             elif len(listed) > 1:
@@ -349,8 +350,8 @@ class UnmappedExportField(Rule):
                 if item.unknown:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"field '{item.name}' of export '{export.id}' has no data category ({why}); write it as "
-                        f"`{{name: {item.name}, category: <category id>}}` with the category of what it holds")
+                        f"field {shown(item.name)} of export '{export.id}' has no data category ({why}); write it as "
+                        f"`{{name: {shown(item.name, quote=False)}, category: <category id>}}` with the category of what it holds")
 
 
 class ExportFieldNotPermitted(Rule):
@@ -414,8 +415,8 @@ class ExportFieldNotPermitted(Rule):
 
     @staticmethod
     def _message(pack, export, item, beyond, allowed_by, rules, purpose) -> str:
-        shown = ", ".join(category_words(pack, c) for c in beyond)
-        carries = (f"field '{item.name}' carries {shown}; it" if len(beyond) > 1 or beyond[0] != item.category
+        named = ", ".join(category_words(pack, c) for c in beyond)
+        carries = (f"field {shown(item.name)} carries {named}; it" if len(beyond) > 1 or beyond[0] != item.category
                    else field_words(pack, item.name, beyond[0]))
         verb = "does" if len(rules) == 1 else "do"
         text = (f"{carries} is sent to {export.get('recipient')} for "
@@ -1197,7 +1198,7 @@ class CategoryRelabelled(Rule):
                 if item.stated and item.mapped and item.stated != item.mapped:
                     yield self.finding(
                         locate(export.body["fields"][item.index], "category"),
-                        f"field '{item.name}' of export '{export.id}' is {category_words(pack, item.mapped)} in the "
+                        f"field {shown(item.name)} of export '{export.id}' is {category_words(pack, item.mapped)} in the "
                         f"pack's field map for {export.get('system')}; the export cannot re-classify it as "
                         f"{item.stated}: remove `category:` here, or extend the field map in a country pack")
 
@@ -1237,7 +1238,7 @@ class DuplicateExportField(Rule):
                 if first != item.index:
                     where = locate(export.body["fields"], item.index)
                     line = locate(export.body["fields"], first).line
-                    yield self.finding(where, f"field '{item.name}' is listed twice in export '{export.id}' (first on "
+                    yield self.finding(where, f"field {shown(item.name)} is listed twice in export '{export.id}' (first on "
                                               f"line {line}); keep one entry")
 
 
@@ -1285,7 +1286,7 @@ class DerivedFieldUnderstated(Rule):
                 if item.category and sensitivity(pack, item.stated) < sensitivity(pack, item.category):
                     yield self.finding(
                         locate(export.body["fields"][item.index], "category"),
-                        f"field '{item.name}' of export '{export.id}' is derived from "
+                        f"field {shown(item.name)} of export '{export.id}' is derived from "
                         f"{', '.join(item.sources)}, which carry {category_words(pack, item.category)}, but states "
                         f"{category_words(pack, item.stated)}; say how it is made coarser in `transform:`, or remove "
                         "the stated category")

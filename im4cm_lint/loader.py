@@ -28,6 +28,7 @@ from im4cm_lint.engine_rules.parse import (
 )
 from im4cm_lint.rule import EngineRule
 from im4cm_lint.model import Document, specialise
+from im4cm_lint.values import shown
 from im4cm_lint.yamltree import Source, YMap, YSeq
 
 API_PREFIX = "im4cm/"
@@ -181,7 +182,7 @@ class _TreeBuilder:
         expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(tag[len(_STD):])
         if expected is None or (isinstance(value, expected) and not (tag.endswith("int") and isinstance(value, bool))):
             return float(value) if tag.endswith("float") and isinstance(value, int) else value
-        raise ParseProblem(ForbiddenTag, f"'{text}' is not a valid !!{tag[len(_STD):]} value", *_pos(node))
+        raise ParseProblem(ForbiddenTag, f"{shown(text)} is not a valid !!{tag[len(_STD):]} value", *_pos(node))
 
     def _mapping(self, node, depth: int) -> YMap:
         mapping = YMap(self.source, *_pos(node))
@@ -206,7 +207,7 @@ class _TreeBuilder:
                 first_line = mapping.key_pos[key][0]
                 self.problems.append(ParseProblem(
                     DuplicateKey,
-                    f"duplicate key '{key}' (first defined on line {first_line}); a repeated key "
+                    f"duplicate key {shown(key)} (first defined on line {first_line}); a repeated key "
                     "silently hides one of its values: keep one and merge what both said",
                     *key_pos,
                 ))
@@ -221,14 +222,14 @@ class _TreeBuilder:
 
     def _bad_tag(self, node) -> None:
         tag = node.tag
-        shown = "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+        name = shown("!!" + tag[len(_STD):] if tag.startswith(_STD) else tag, quote=False)
         if "python/" in tag or "ruby/" in tag or "perl/" in tag:
             why = "it asks to build a program object; im4cm-lint never constructs such objects"
         elif tag.startswith(_STD):
             why = "im4cm documents use only text, numbers, booleans, null, lists and mappings"
         else:
             why = "custom tags have no meaning in an im4cm document"
-        raise ParseProblem(ForbiddenTag, f"tag '{shown}' is not allowed: {why}; remove the tag", *_pos(node))
+        raise ParseProblem(ForbiddenTag, f"tag '{name}' is not allowed: {why}; remove the tag", *_pos(node))
 
 
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
@@ -447,4 +448,4 @@ def _yaml_problem(text: str, err: yaml.YAMLError) -> ParseProblem:
         char = err.character if isinstance(err.character, str) else chr(err.character)
         return ParseProblem(
             BadEncoding, f"the file contains a character YAML does not allow ({ascii(char)}); remove it", line, column)
-    return ParseProblem(YamlSyntaxError, f"YAML error: {err}")
+    return ParseProblem(YamlSyntaxError, f"YAML error: {shown(str(err))}")

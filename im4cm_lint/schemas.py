@@ -16,6 +16,7 @@ from im4cm_lint.engine_rules.schema import (
     BadDate, BadId, BadValue, MissingKey, NotAllowedValue, UnknownKey, UnknownKind, UnsupportedApiVersion,
     WrongType,
 )
+from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
@@ -549,8 +550,8 @@ def _walk(body: YMap, path: tuple) -> tuple[Any, Any]:
 
 
 def _where(path: tuple) -> str:
-    shown = ".".join(str(s) if not isinstance(s, int) else f"[{s}]" for s in path).replace(".[", "[")
-    return f"'{shown}'" if shown else "the document"
+    text = ".".join(shown(s, quote=False) if not isinstance(s, int) else f"[{s}]" for s in path).replace(".[", "[")
+    return f"'{text}'" if text else "the document"
 
 
 def validate(kind: str, body: YMap) -> list[Diagnostic]:
@@ -604,7 +605,7 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
                 at(on_key=True),
                 f"a comma inside the unquoted value of '{split}' in {_where(parent_path)} ended that value, and "
                 f"the {len(str(name))} characters after it became a key; put the whole value of '{split}' in quotes")
-        return UnknownKey.at(at(on_key=True), f"unknown key '{name}' in {_where(parent_path)}{hint}")
+        return UnknownKey.at(at(on_key=True), f"unknown key {shown(name)} in {_where(parent_path)}{hint}")
     if code == E.REQUIRED_FIELD.code:
         return MissingKey.at(at(), f"{_where(parent_path)} is missing the required key '{name}'")
     if code == E.BAD_TYPE.code or code == E.NOT_NULLABLE.code:
@@ -612,11 +613,11 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
     if code in (E.UNALLOWED_VALUE.code, E.UNALLOWED_VALUES.code):
         allowed = [str(a) for a in error.constraint]
         hint = did_you_mean(error.value, allowed, listing=0)
-        return NotAllowedValue.at(at(), f"{_where(path)} is '{error.value}', which is not one of: {', '.join(allowed)}{hint}")
+        return NotAllowedValue.at(at(), f"{_where(path)} is {shown(error.value)}, which is not one of: {', '.join(allowed)}{hint}")
     if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
-        return BadDate.at(at(), f"{_where(path)} is '{error.value}', not a date; write it as YYYY-MM-DD (ISO 8601)")
+        return BadDate.at(at(), f"{_where(path)} is {shown(error.value)}, not a date; write it as YYYY-MM-DD (ISO 8601)")
     if code == E.REGEX_MISMATCH.code and error.constraint in (ID, SYSTEM_ID):
-        return BadId.at(at(), f"{_where(path)} is '{error.value}', not a valid id: use lowercase letters, digits, "
+        return BadId.at(at(), f"{_where(path)} is {shown(error.value)}, not a valid id: use lowercase letters, digits, "
                               "'.', '_' or '-', starting with a letter or digit")
     if error.rule == "anyof":
         return WrongType.at(at(), _neither_form(path))
@@ -647,7 +648,7 @@ def _bad_value(path: tuple, error) -> str:
     import cerberus.errors as E
 
     if error.code == E.REGEX_MISMATCH.code:
-        return f"{_where(path)} is '{error.value}', which does not have the expected form ({error.constraint})"
+        return f"{_where(path)} is {shown(error.value)}, which does not have the expected form ({error.constraint})"
     if error.code == E.MIN_LENGTH.code:
         return f"{_where(path)} must not be empty"
     if error.code == E.MIN_VALUE.code:
@@ -662,12 +663,12 @@ def check_header(body: YMap) -> list[Diagnostic]:
     if api != API_VERSION:
         found.append(UnsupportedApiVersion.at(
             locate(body, "apiVersion"),
-            f"apiVersion '{api}' is not supported by this version of im4cm-lint; use '{API_VERSION}'",
+            f"apiVersion {shown(api)} is not supported by this version of im4cm-lint; use '{API_VERSION}'",
         ))
     kind = body.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or mapping is not even hashable
         hint = did_you_mean(kind, SCHEMAS, listing=None, cutoff=0.5, lead="use one of", ordered=True)
-        found.append(UnknownKind.at(locate(body, "kind"), f"unknown kind '{kind}'{hint}"))
+        found.append(UnknownKind.at(locate(body, "kind"), f"unknown kind {shown(kind)}{hint}"))
     return found
 
 

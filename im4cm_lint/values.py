@@ -2,7 +2,7 @@
 
 A message may quote a value from a document only when it is an id, a date, a number, an enum
 value or words of the pack's own texts. Any other value (free text, a name, a field name that is
-not an identifier) is shown by position and length: ``the value at 12:5 (15 characters)``.
+not an identifier) is shown by position and length: ``[15 characters at 12:5]``.
 
 Rules write ``f"unknown key {shown(key, at)}"``. For a value that may not be quoted, ``shown``
 returns a marker that carries the raw value; ``Diagnostic`` takes every marker out of its message
@@ -51,23 +51,32 @@ def where_of(at: Any) -> str:
     return f"{at.line}:{at.column}"
 
 
-def shown(value: Any, at: Any = None, *, vocabulary: Iterable[str] = (), quote: bool = True) -> str:
+def shown(value: Any, at: Any = None, *, vocabulary: Iterable[str] = (), quote: bool = True,
+          label: str | None = None) -> str:
     """``value`` as a message may show it: quoted (``'x'``, or bare with ``quote=False``) when
-    ``quotable``, else a marker that ``Diagnostic`` turns into ``the value at L:C (N characters)``.
-    ``at`` is where the value stands (default: where the finding points)."""
+    ``quotable``, else a marker that ``Diagnostic`` turns into ``[N characters at L:C]``.
+    ``at`` is where the value stands (default: where the finding points); ``label`` words the
+    placeholder instead (``2 words (9 characters)``) and always hides the value."""
+    if label is not None:
+        return f"{_OPEN}={label.replace(_MID, '')}{_MID}{_clean(str(value))}{_CLOSE}"
     if quotable(value, vocabulary):
         text = str(value)
         return f"'{text}'" if quote else text
-    raw = str(value)
+    return f"{_OPEN}{where_of(at)}{_MID}{_clean(str(value))}{_CLOSE}"
+
+
+def _clean(raw: str) -> str:
     for char in (_OPEN, _MID, _CLOSE):
         raw = raw.replace(char, "")
-    return f"{_OPEN}{where_of(at)}{_MID}{raw}{_CLOSE}"
+    return raw
 
 
 def placeholder(where: str, raw: str) -> str:
     """What a message says instead of a value it may not quote."""
+    if where.startswith("="):
+        return where[1:]
     size = f"{len(raw)} character{'s' if len(raw) != 1 else ''}"
-    return f"the value at {where} ({size})" if where else f"a value of {size}"
+    return f"[{size} at {where}]" if where else f"[{size}]"
 
 
 def split(message: str, here: str = "") -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -92,6 +101,17 @@ def plain(text: str, here: str = "") -> str:
     """A string that holds markers but never becomes a Diagnostic (a walkthrough line, a report
     cell), with its values shown by position."""
     return split(text, here)[0]
+
+
+_PATH_PARTS = re.compile(r"(\.|\[|\])")
+
+
+def safe_path(yaml_path: str) -> str:
+    """A YAML path (``sharing[sc-to-unhcr].categories[2]``) as outputs may carry it: each key or
+    item name that may not be quoted becomes ``<N characters>``."""
+    parts = _PATH_PARTS.split(yaml_path)
+    return "".join(part if not part or _PATH_PARTS.fullmatch(part) or quotable(part)
+                   else f"<{len(part)} characters>" for part in parts)
 
 
 def reveal(message: str, values: Iterable[tuple[str, str]]) -> str:

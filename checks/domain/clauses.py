@@ -11,6 +11,8 @@ import difflib
 import re
 
 from im4cm_lint.pack import Pack
+from im4cm_lint.values import quotable, shown
+from im4cm_lint.words import plural
 from im4cm_lint.yamltree import YMap
 
 MAX_CHANGES = 3  # changes quoted in a message; never the whole clause
@@ -40,24 +42,44 @@ def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
     return [(f"{name}@{key}", versions[key]) for key in [version, *(k for k in keys if k != version)]]
 
 
-def quote_words(words: list[str]) -> str:
-    shown = " ".join(words[:MAX_WORDS])
-    return f'"{shown} ..."' if len(words) > MAX_WORDS else f'"{shown}"'
+def quote_words(words: list[str], known: frozenset[str] | None = None) -> str:
+    """A few words in quotes; with ``known`` (the pack's words), words that are not all the pack's
+    own are shown by count and length, never quoted (contract 5.5)."""
+    text = " ".join(words[:MAX_WORDS])
+    if known is not None and not all(word in known or quotable(word) for word in words):
+        size = sum(len(word) for word in words) + len(words) - 1
+        return shown(" ".join(words), label=f"{plural(len(words), 'word')} ({plural(size, 'character')})")
+    return f'"{text} ..."' if len(words) > MAX_WORDS else f'"{text}"'
 
 
-def word_diff(old: str, new: str) -> str:
-    """What changed from ``old`` to ``new``, word by word, in a few short phrases."""
+def pack_words(pack: Pack) -> frozenset[str]:
+    """Every word of every released clause text of the pack: the words a message may quote."""
+    words = getattr(pack, "_clause_words", None)
+    if words is None:
+        words = frozenset(word for clause in pack.clauses.values() for _, text in released_texts(pack, clause)
+                          for word in str(text).split())
+        try:
+            object.__setattr__(pack, "_clause_words", words)
+        except (AttributeError, TypeError):  # a pack without a __dict__ computes them each time
+            pass
+    return words
+
+
+def word_diff(old: str, new: str, known: frozenset[str] = frozenset()) -> str:
+    """What changed from ``old`` (the pack's text) to ``new``, word by word, in a few short phrases.
+    Words of ``new`` that neither ``old`` nor ``known`` contain are shown by count, not quoted."""
     a, b = old.split(), new.split()
+    known = known | frozenset(a)
     changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
         if tag == "replace":
-            phrases.append(f"changed {quote_words(a[i1:i2])} to {quote_words(b[j1:j2])}")
+            phrases.append(f"changed {quote_words(a[i1:i2])} to {quote_words(b[j1:j2], known)}")
         elif tag == "delete":
             phrases.append(f"removed {quote_words(a[i1:i2])}")
         else:
             after = f" after {quote_words(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
-            phrases.append(f"added {quote_words(b[j1:j2])}{after}")
+            phrases.append(f"added {quote_words(b[j1:j2], known)}{after}")
     if len(changes) > MAX_CHANGES:
         more = len(changes) - MAX_CHANGES
         phrases.append(f"and {more} more change{'s' if more > 1 else ''}")

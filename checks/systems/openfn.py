@@ -18,6 +18,7 @@ import re
 
 from im4cm_lint.loader import load_data
 from im4cm_lint.sources import SourceError, SourceFiles
+from im4cm_lint.values import shown
 from im4cm_lint.yamltree import YMap
 
 from im4cm_lint_checks.systems.facts import Facts, Finding, FormField, Job, Pos
@@ -207,7 +208,7 @@ def read_project(files: SourceFiles, relative: str, shown: str) -> Facts:
                 facts.problem(where, f"the project has more than {MAX_JOBS} jobs; the rest are not read")
                 return facts
             if not isinstance(entry, YMap):
-                facts.problem(where, f"job '{key}' must be a mapping with 'adaptor' and 'body'")
+                facts.problem(where, f"job {shown(key)} must be a mapping with 'adaptor' and 'body'")
                 continue
             job = Job(str(key), where)
             facts.jobs.append(job)
@@ -227,7 +228,7 @@ def read_project(files: SourceFiles, relative: str, shown: str) -> Facts:
                     vline, vcolumn = body_value.value_pos.get("path", (line, column))
                     facts.problem(Pos(shown, vline, vcolumn, f"{shown}:{vline}"), str(err))
             else:
-                facts.problem(where, f"job '{key}' has no body (its code, or 'body: {{path: ...}}')")
+                facts.problem(where, f"job {shown(key)} has no body (its code, or 'body: {{path: ...}}')")
     return facts
 
 

@@ -8,6 +8,7 @@ from typing import Iterator
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.rule import Rule
+from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean, plural
 from im4cm_lint.yamltree import YMap, locate
 
@@ -57,7 +58,7 @@ class SourceUnreadable(Rule):
                 continue
             if facts.unreadable:
                 yield self.finding(locate(system.source, "path"),
-                                   f"the source of system '{system.id}' cannot be read: {facts.unreadable}")
+                                   f"the source of system '{system.id}' cannot be read: {shown(facts.unreadable)}")
                 continue
             bound = Bound(system, None, facts, project)
             for problem in facts.problems:
@@ -126,13 +127,13 @@ class UnknownReference(Rule):
                 for job in jobs:
                     if job not in names:
                         yield self.finding(locate(jobs, job, on_key=True),
-                                           f"job '{job}' is not a job of the project {facts.path}"
+                                           f"job {shown(job)} is not a job of the project {facts.path}"
                                            f"{did_you_mean(job, names)}")
             for job, ids in (jobs.items() if isinstance(jobs, YMap) else ()):
                 for number, export_id in enumerate(ids if isinstance(ids, list) else []):
                     if isinstance(export_id, str) and export_id not in exports:
                         yield self.finding(locate(ids, number),
-                                           f"export '{export_id}' of job '{job}' is not among the linted documents")
+                                           f"export '{export_id}' of job {shown(job)} is not among the linted documents")
 
 
 class AgencyNotParty(Rule):
@@ -174,7 +175,7 @@ class AgencyNotParty(Rule):
                     continue
                 code = agency.code or agency.unique_id
                 yield self.finding(bound.at(agency.pos),
-                                   f"agency '{code}' of system '{bound.system.id}' is not mapped to a DPISP party; "
+                                   f"agency {shown(code)} of system '{bound.system.id}' is not mapped to a DPISP party; "
                                    f"add `{code}: <party>` to the System's agencies, or disable the agency")
             mapped = set(bound.agencies.values())
             assignments = bound.system.get("assignments")
@@ -228,7 +229,7 @@ class ExportRoleWithoutRule(Rule):
                     if party in bound.dpisp.parties and party not in senders:
                         yield self.finding(
                             bound.at(role.permission_pos[actions[0]]),
-                            f"role '{role.unique_id}' can {', '.join(actions)} and is held by party '{party}', but no "
+                            f"role {shown(role.unique_id)} can {', '.join(actions)} and is held by party '{party}', but no "
                             f"sharing rule of DPISP '{bound.dpisp.id}' lets {party} send data to another party; "
                             "remove the permission or agree a sharing rule")
 
@@ -289,7 +290,7 @@ class ReferralRoleBeyondRules(Rule):
                                   f"{' or '.join(kinds)}" if rules else f"any sharing rule from {party} for {' or '.join(kinds)}")
                     yield self.finding(
                         bound.at(role.pos),
-                        f"{' and '.join(kinds)} role '{role.unique_id}' held by '{party}' reads "
+                        f"{' and '.join(kinds)} role {shown(role.unique_id)} held by '{party}' reads "
                         f"{plural(len(beyond), 'category', 'categories')} beyond {rule_words}: {', '.join(beyond)}; remove those "
                         "forms from the role or agree the categories in a sharing rule")
 
@@ -344,7 +345,7 @@ class ConsentOverrideNotNamed(Rule):
                     if party in bound.dpisp.parties and party not in named:
                         yield self.finding(
                             bound.at(role.permission_pos[CONSENT_OVERRIDE]),
-                            f"role '{role.unique_id}' can override consent and is held by party '{party}', but DPISP "
+                            f"role {shown(role.unique_id)} can override consent and is held by party '{party}', but DPISP "
                             f"'{bound.dpisp.id}' names no {' or '.join(deciders) or 'decider'} of {party}; name one, "
                             "or remove consent_override from the role")
 
@@ -393,7 +394,7 @@ class CrossAgencyGroup(Rule):
                 if pairs:
                     yield self.finding(
                         bound.at(group.pos),
-                        f"user group '{group.unique_id}' spans parties {', '.join(parties)} and its users can see the "
+                        f"user group {shown(group.unique_id)} spans parties {', '.join(parties)} and its users can see the "
                         f"group's records (group_permission: group), but no sharing rule joins "
                         f"{'; '.join(f'{a} and {b}' for a, b in pairs)}; split the group or agree a sharing rule")
 
@@ -434,7 +435,7 @@ class TermsOfUseDisabled(Rule):
                 if agency.terms_of_use_enabled is False and not agency.disabled and party in with_users:
                     yield self.finding(
                         bound.at(agency.terms_pos or agency.pos),
-                        f"agency '{agency.code or agency.unique_id}' ({party}) has terms_of_use_enabled: false while "
+                        f"agency {shown(agency.code or agency.unique_id)} ({party}) has terms_of_use_enabled: false while "
                         "its users work in the system; upload and enable its terms of use")
 
 
@@ -590,7 +591,7 @@ class JobSendsUnlistedField(Rule):
                     if item.name not in listed:
                         yield self.finding(
                             bound.at(item.pos),
-                            f"job '{job.name}' sends '{item.name}', which {', '.join(e.id for e in exports)} "
+                            f"job {shown(job.name)} sends {shown(item.name)}, which {', '.join(e.id for e in exports)} "
                             f"{'does' if len(exports) == 1 else 'do'} not list; remove it from the job or add it "
                             "to the export")
 
@@ -634,7 +635,7 @@ class JobLogsIdentifiers(Rule):
             for job in bound.facts.jobs:
                 for found in job.logged_ids:
                     yield self.finding(bound.at(found.pos),
-                                       f"job '{job.name}' logs '{found.what}'; run logs are read outside the sharing "
+                                       f"job {shown(job.name)} logs {shown(found.what)}; run logs are read outside the sharing "
                                        "rules: log counts, not ids or records")
 
 
@@ -675,7 +676,7 @@ class FetchWithoutRemote(Rule):
             for job in bound.facts.jobs:
                 for found in job.fetch_without_remote:
                     yield self.finding(bound.at(found.pos),
-                                       f"job '{job.name}' calls getCases without remote: true, so it fetches every case "
+                                       f"job {shown(job.name)} calls getCases without remote: true, so it fetches every case "
                                        "the integration user can see; add remote: true")
 
 
@@ -716,7 +717,7 @@ class UnboundedUserFetch(Rule):
             for job in bound.facts.jobs:
                 for found in job.unbounded_fetches:
                     yield self.finding(bound.at(found.pos),
-                                       f"job '{job.name}' fetches up to {int(found.what):,} users at once; fetch only "
+                                       f"job {shown(job.name)} fetches up to {int(found.what):,} users at once; fetch only "
                                        "the users it needs")
 
 
@@ -751,7 +752,7 @@ class ExportDrift(Rule):
         for bound in bound_systems(project):
             if bound.facts.format == "openfn-project":
                 bindings = bound.job_exports()
-                sources = [(f"job '{job.name}'", {f.name for f in carried(job, bound.exports(bindings[job.name]), pack)},
+                sources = [(f"job {shown(job.name)}", {f.name for f in carried(job, bound.exports(bindings[job.name]), pack)},
                             bound.exports(bindings[job.name])) for job in bound.facts.jobs if job.name in bindings]
             elif bound.facts.format in ("xlsform", "primero-forms") and not bound.facts.problems:
                 sources = [(f"the form of system '{bound.system.id}'", {f.name for f in bound.facts.fields()},
@@ -764,5 +765,5 @@ class ExportDrift(Rule):
                         if name not in names:
                             yield self.finding(
                                 locate(export.body["fields"], number),
-                                f"export '{export.id}' lists '{name}', which {words} does not have; import the "
+                                f"export '{export.id}' lists {shown(name)}, which {words} does not have; import the "
                                 "export again from its source and review the difference")

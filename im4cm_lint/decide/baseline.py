@@ -11,6 +11,7 @@ from im4cm_lint.decide.common import NOT_SUPPRESSIBLE
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.paths import shown_path
+from im4cm_lint.values import safe_path
 
 BASELINE_VERSION = 1
 
@@ -56,7 +57,7 @@ class Baseline:
             if cls.absorbs(diag):
                 entries.setdefault(diag.fingerprint(), {
                     "fingerprint": diag.fingerprint(), "rule": diag.rule, "path": diag.path,
-                    "document": diag.location.doc_id, "yaml_path": diag.location.yaml_path})
+                    "document": diag.location.doc_id, "yaml_path": safe_path(diag.location.yaml_path)})
         ordered = sorted(entries.values(), key=lambda e: (e["path"], e["document"], e["yaml_path"], e["rule"], e["fingerprint"]))
         payload = {
             "version": BASELINE_VERSION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from im4cm_lint.reporters import summary
+from im4cm_lint.values import safe_path
 
 
 def suppression_dict(suppression) -> dict:
@@ -28,9 +29,9 @@ def diagnostic_dict(diag) -> dict:
         "message": diag.message,
     }
     if diag.fix is not None:
-        item["fix"] = {"description": diag.fix.description, "yaml_path": diag.fix.yaml_path}
+        item["fix"] = {"description": diag.fix.description, "yaml_path": safe_path(diag.fix.yaml_path)}
     if diag.location.yaml_path:
-        item["yaml_path"] = diag.location.yaml_path
+        item["yaml_path"] = safe_path(diag.location.yaml_path)
     if diag.location.doc_id:
         item["document"] = diag.location.doc_id
     item["fingerprint"] = diag.fingerprint()

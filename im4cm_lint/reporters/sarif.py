@@ -16,6 +16,7 @@ from urllib.parse import quote
 from im4cm_lint import __url__, __version__
 from im4cm_lint.reporters.github import workspace_path
 from im4cm_lint.rule import explanation_sections
+from im4cm_lint.values import safe_path
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -72,8 +73,8 @@ def sarif_result(diag, index: int | None) -> dict:
     }
     if diag.location.doc_id:
         location["logicalLocations"] = [{
-            "name": diag.location.yaml_path or diag.location.doc_id,
-            "fullyQualifiedName": f"{diag.location.doc_id}:{diag.location.yaml_path}".rstrip(":"),
+            "name": safe_path(diag.location.yaml_path) or diag.location.doc_id,
+            "fullyQualifiedName": f"{diag.location.doc_id}:{safe_path(diag.location.yaml_path)}".rstrip(":"),
             "kind": "element",
         }]
     item: dict = {"ruleId": diag.rule}
