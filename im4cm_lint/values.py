@@ -31,14 +31,16 @@ def _id_pattern() -> re.Pattern:
 
 def quotable(value: Any, vocabulary: Iterable[str] = ()) -> bool:
     """Whether a message may repeat ``value``: an id-like token, an ISO date, a number, a boolean,
-    or a member of ``vocabulary`` (an enum, the pack's ids or the words of its texts)."""
+    a member of ``vocabulary`` (an enum, the pack's ids) or words that are all in it (the words of
+    the pack's texts)."""
     if value is None or isinstance(value, (bool, int, float, datetime.date)):
         return True
     if not isinstance(value, str):
         return False
     if len(value) <= 100 and (_id_pattern().match(value) or _DATE.match(value) or _NUMBER.match(value)):
         return True
-    return value in set(vocabulary)
+    known = vocabulary if isinstance(vocabulary, (set, frozenset)) else set(vocabulary)
+    return value in known or bool(known and value.split() and all(word in known for word in value.split()))
 
 
 def where_of(at: Any) -> str:

@@ -23,7 +23,7 @@ from im4cm_lint.schemas import SENSITIVITIES
 from im4cm_lint_checks.report import layout as geometry
 from im4cm_lint_checks.report.picture import (
     FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
-    Picture, Protocol)
+    Picture, Protocol, safe_text)
 
 LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
 BRIEF_NAMES = 8  # parties named in the brief's signed / not signed lines; the parties table has them all
@@ -563,7 +563,7 @@ def _annex_c(protocol: Protocol, anchors: _Anchors) -> str:
             where = "—"
         else:
             status = _mark("met", "ok") if entry.get("met") is True else _mark("not met")
-            where = "; ".join(f"{k}: {entry[k]}" for k in ("reference", "clause") if entry.get(k)) or "—"
+            where = "; ".join(f"{k}: {safe_text(entry, k)}" for k in ("reference", "clause") if entry.get(k)) or "—"
         items.append(f"<tr><td><code>{e(item.id)}</code></td><td>{e(item.title)}</td><td>{status}</td>"
                      f"<td>{e(where)}</td><td>{anchors.links(item.findings) or '—'}</td></tr>")
     findings = (f"<p>Annex C findings: {anchors.links(protocol.annex_c_findings)}</p>"
@@ -590,13 +590,14 @@ def _risks(protocol: Protocol, anchors: _Anchors) -> str:
         rows = []
         for risk in risks:
             r = risk.entry
-            mitigations = "".join(f"<li>{e(m)}</li>" for m in r.get("mitigations") or [])
+            listed = r.get("mitigations") if isinstance(r.get("mitigations"), list) else []
+            mitigations = "".join(f"<li>{e(safe_text(listed, i))}</li>" for i in range(len(listed)))
             rows.append(f"<tr data-risk='{e(risk.id)}' data-residual='{e(level)}'><td><code>{e(risk.id)}</code>"
                         f"<br><span class='muted'>{e(risk.dpia)}</span></td>"
-                        f"<td>{e(r.get('description'))}</td><td>{e(r.get('likelihood'))}</td><td>{e(r.get('impact'))}</td>"
+                        f"<td>{e(safe_text(r, 'description'))}</td><td>{e(r.get('likelihood'))}</td><td>{e(r.get('impact'))}</td>"
                         f"<td>{e(r.get('owner') or '—')}</td>"
                         f"<td>{'<ul>' + mitigations + '</ul>' if mitigations else _mark('none')}</td>"
-                        f"<td>{e(r.get('decision') or '—')}</td><td>{anchors.links(risk.findings) or '—'}</td></tr>")
+                        f"<td>{e(safe_text(r, 'decision') if r.get('decision') else '—')}</td><td>{anchors.links(risk.findings) or '—'}</td></tr>")
         out.append("<div class='scroll'><table><thead><tr><th>Risk</th><th>Description</th><th>Likelihood</th>"
                    "<th>Impact</th><th>Owner (role)</th><th>Mitigations</th><th>Decision</th><th>Findings</th></tr>"
                    "</thead><tbody>" + "".join(rows) + "</tbody></table></div>")

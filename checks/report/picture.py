@@ -16,8 +16,10 @@ from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.model import DPIA, DPISP, DataExport, Document, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.schemas import PARTY_TYPES, SENSITIVITIES
+from im4cm_lint.values import plain, shown
 from im4cm_lint.yamltree import parse_yaml_path
 
+from im4cm_lint_checks.domain.clauses import pack_words
 from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.roles import required_roles
 from im4cm_lint_checks.domain.sharing import export_fields
@@ -203,9 +205,31 @@ def _purpose_name(pack: Pack | None, purpose: str) -> str:
     return (entry.get("name") or "") if entry else ""
 
 
+def safe_text(container: Any, key: Any, words: frozenset[str] = frozenset()) -> str:
+    """A document value as the report may show it (contract 5.5): ids, dates, numbers, enums and the
+    pack's words as they are, any other text by position and length; a mapping key by key."""
+    if isinstance(container, list):  # an item of a list, by its index
+        value, at = container[key], (container.item_pos[key] if hasattr(container, "item_pos") else None)
+    else:
+        value, at = container.get(key), getattr(container, "value_pos", {}).get(key)
+    if isinstance(value, dict):
+        parts = [f"{shown(k, quote=False)}: {shown(v, getattr(value, 'value_pos', {}).get(k), quote=False)}"
+                 for k, v in value.items()]
+        return plain("; ".join(parts))
+    return plain(shown(value, at, vocabulary=words, quote=False))
+
+
+def _person(person: Any, words: frozenset[str]) -> Any:
+    """A role holder as the report shows them: by title (when the pack's words make it) and agency,
+    never by name."""
+    if not isinstance(person, dict):
+        return person
+    return {"title": safe_text(person, "title", words) if person.get("title") else None, "party": person.get("party")}
+
+
 def _rule_flow(number: int, rule: Any, dpisp: DPISP, pack: Pack | None, findings: _Findings) -> Flow:
     categories = [_category(pack, c) for c in _unique(rule.get("categories") or [])]
-    details = {k: str(rule[k]) for k in ("basis", "channel", "justification") if rule.get(k)}
+    details = {k: safe_text(rule, k) for k in ("basis", "channel", "justification") if rule.get(k)}
     if "onward_sharing" in rule:
         details["onward sharing"] = "yes" if rule["onward_sharing"] else "no"
     return Flow(
@@ -217,7 +241,8 @@ def _rule_flow(number: int, rule: Any, dpisp: DPISP, pack: Pack | None, findings
 
 
 def _export_flow(number: int, export: DataExport, pack: Pack, findings: _Findings) -> Flow:
-    fields = [(f.name, _category(pack, f.category) if f.category else None) for f in export_fields(export, pack)]
+    fields = [(safe_text({"name": f.name}, "name"), _category(pack, f.category) if f.category else None)
+              for f in export_fields(export, pack)]
     categories = list({c.id: c for _, c in fields if c is not None}.values())
     transport = export.get("transport") or {}
     details = {"system": str(export.get("system"))}
@@ -225,11 +250,11 @@ def _export_flow(number: int, export: DataExport, pack: Pack, findings: _Finding
         details["relies on sharing rule"] = export.get("sharing_rule")
     details["encrypted in transit"] = "yes" if transport.get("encrypted") else "no"
     if transport.get("method"):
-        details["method"] = str(transport["method"])
+        details["method"] = safe_text(transport, "method")
     if export.get("min_cell_size") is not None:
         details["smallest cell"] = str(export.get("min_cell_size"))
     if export.get("schedule"):
-        details["schedule"] = str(export.get("schedule"))
+        details["schedule"] = safe_text(export.body, "schedule")
     return Flow(
         key=f"X{number}", kind="export", id=export.id, source=export.get("owner"), target=export.get("recipient"),
         purpose=export.get("purpose"), purpose_name=_purpose_name(pack, export.get("purpose")),
@@ -267,7 +292,9 @@ def _roles(dpisp: DPISP, pack: Pack | None, today: datetime.date, stale_after: i
             stale = confirmed is None or (today - confirmed).days > stale_after
             own = (findings.at(dpisp, *where, exact=True) + findings.at(dpisp, *where, ("item", str(index)))
                    if listed else findings.at(dpisp, *where))
-            rows.append(RoleRow(role_id, name, entry.get("holder"), entry.get("backup"), confirmed,
+            words = pack_words(pack) if pack else frozenset()
+            rows.append(RoleRow(role_id, name, _person(entry.get("holder"), words), _person(entry.get("backup"), words),
+                                confirmed,
                                 Project.date(entry.get("trained")), stale, expected, backup, own))
     return rows
 
