@@ -27,7 +27,10 @@ def render(result, colour: bool = False, quiet: bool = False, show_values: bool 
         lines.append(f"{where} {style(diag.rule, bold=True)} {sev} {message}{fixable}")
     if quiet:
         return "".join(line + "\n" for line in lines)
-    return "\n".join(lines + summary_lines(result, style)) + "\n"
+    hidden = sum(len(d.values) for d in result.diagnostics if not d.suppression)
+    note = [f"{plural(hidden, 'value')} from the documents shown by position and length (names and free text "
+            "stay out of logs); --show-values writes them out on a terminal."] if hidden and not show_values else []
+    return "\n".join(lines + summary_lines(result, style) + note) + "\n"
 
 
 def summary_lines(result, style) -> list[str]:
