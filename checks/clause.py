@@ -26,6 +26,7 @@ from im4cm_lint_checks.domain.clauses import (
     quote_words,
     released_texts,
     pack_words,
+    quote_placeholder,
     word_diff,
 )
 from im4cm_lint_checks.domain.status import by_status
@@ -357,9 +358,9 @@ class PlaceholderLeft(Rule):
                 if not text.strip():
                     problem = "is empty; write the operation's own text, using the pack's template as a guide"
                 elif slots:
-                    shown = ", ".join(f'"{slot}"' for slot in slots[:MAX_CHANGES])
+                    listed = ", ".join(quote_placeholder(slot, pack) for slot in slots[:MAX_CHANGES])
                     more = f" and {len(slots) - MAX_CHANGES} more" if len(slots) > MAX_CHANGES else ""
-                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {shown}{more}; " \
+                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {listed}{more}; " \
                               "replace each with the operation's own wording"
                 else:
                     continue

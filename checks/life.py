@@ -12,6 +12,7 @@ from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
+from im4cm_lint_checks.domain.clauses import quote_placeholder
 from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.periods import beyond, days_since
 from im4cm_lint_checks.domain.status import ENFORCED, by_status
@@ -511,7 +512,7 @@ class PlaceholderValue(Rule):
                 dpisp = project.dpisp_for(document)
                 status = dpisp.status if dpisp is not None else None
             for where, found in placeholders(document.body, pattern, self.OWN_RULES):
-                yield self.finding(where, f"{document.kind} {document.id} still has the placeholder \"{found}\" "
+                yield self.finding(where, f"{document.kind} {document.id} still has the placeholder {quote_placeholder(found, pack)} "
                                           "here; write the operation's own words in its place",
                                    severity=by_status(status))
 
