@@ -161,7 +161,7 @@ class OutdatedClause(Rule):
             yield self.finding(
                 where,
                 f"the locked clause {clause_label(canon)} has the text of {older[0]}, an older release; the current "
-                f"{current_ref} {word_diff(older[1], current)}. Update it to the text of {current_ref}",
+                f"{current_ref} {word_diff(older[1], current, pack_words(pack))}. Update it to the text of {current_ref}",
                 fix=Fix(f"upgrade to the text of {current_ref}", where.yaml_path, current, dpisp.index))
 
 

@@ -28,6 +28,7 @@ from im4cm_lint.exitcodes import RC
 from im4cm_lint.loader import load_data
 from im4cm_lint.pack import shown_path
 from im4cm_lint.schemas import SENSITIVITIES, UNHCR_ROLES
+from im4cm_lint.values import plain
 from im4cm_lint.words import plural
 
 from im4cm_lint_checks.domain.clauses import word_diff
@@ -212,7 +213,7 @@ def _clause_difference(expected: str, signed: str, vocabulary: set[str]) -> str:
     a, b = expected.split(), signed.split()
     changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     if all(_known(w, vocabulary) for _, i1, i2, j1, j2 in changes for w in (*a[i1:i2], *b[j1:j2])):
-        return word_diff(expected, signed)
+        return plain(word_diff(expected, signed, frozenset(vocabulary)))  # not a finding: no markers
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:3]:
         where = f"at word {i1 + 1}"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from im4cm_lint.model import Project
@@ -17,6 +18,16 @@ from im4cm_lint_checks.systems.context import (
     export_field_names, field_categories, readable_fields, referral_purpose, sensitivity)
 from im4cm_lint_checks.systems.readers import system_facts
 
+
+
+_AGENCY_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,19}")
+
+
+def agency_code(code: object, quote: bool = True) -> str:
+    """An agency's code as a message may show it: a system's agency codes (SCI, UNICEF) are
+    identifiers in capitals; anything else by position (contract 5.5)."""
+    known = [code] if isinstance(code, str) and _AGENCY_CODE.fullmatch(code) else []
+    return shown(code, vocabulary=known, quote=quote)
 
 class SourceUnreadable(Rule):
     """
@@ -175,8 +186,9 @@ class AgencyNotParty(Rule):
                     continue
                 code = agency.code or agency.unique_id
                 yield self.finding(bound.at(agency.pos),
-                                   f"agency {shown(code)} of system '{bound.system.id}' is not mapped to a DPISP party; "
-                                   f"add `{code}: <party>` to the System's agencies, or disable the agency")
+                                   f"agency {agency_code(code)} of system '{bound.system.id}' is not mapped to a DPISP party; "
+                                   f"add `{agency_code(code, quote=False)}: <party>` to the System's agencies, or disable "
+                                   "the agency")
             mapped = set(bound.agencies.values())
             assignments = bound.system.get("assignments")
             for party in bound.assignments:
@@ -435,7 +447,7 @@ class TermsOfUseDisabled(Rule):
                 if agency.terms_of_use_enabled is False and not agency.disabled and party in with_users:
                     yield self.finding(
                         bound.at(agency.terms_pos or agency.pos),
-                        f"agency {shown(agency.code or agency.unique_id)} ({party}) has terms_of_use_enabled: false while "
+                        f"agency {agency_code(agency.code or agency.unique_id)} ({party}) has terms_of_use_enabled: false while "
                         "its users work in the system; upload and enable its terms of use")
 
 
