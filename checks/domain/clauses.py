@@ -68,7 +68,9 @@ def pack_words(pack: Pack) -> frozenset[str]:
 def quote_placeholder(slot: str, pack: Pack) -> str:
     """A placeholder left in a text, in double quotes when the pack's own words make it (as its
     templates write them), else by position and length."""
-    return f'"{slot}"' if quotable(slot, pack_words(pack)) else shown(slot)
+    known = {word.strip("[](),.;:") for word in pack_words(pack)}
+    words = [word.strip("[](),.;:") for word in slot.split()]
+    return f'"{slot}"' if all(not word or word in known or quotable(word) for word in words) else shown(slot)
 
 
 def word_diff(old: str, new: str, known: frozenset[str] = frozenset()) -> str:
