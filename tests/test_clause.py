@@ -59,7 +59,8 @@ def test_word_diff_is_capped_and_never_quotes_the_whole_clause(repo):
 """)
     run, _ = clauses(repo, text)
     message = run.json["diagnostics"][0]["message"]
-    assert ('changed "A" to "One"; changed "notifies" to "tells"; added 2 words (8 characters) after "breach, and UNHCR"; '
+    assert ('changed "A" to 1 word (3 characters); changed "notifies" to "tells"; '  # "One", "OCHA": not the pack's words
+            'added 2 words (8 characters) after "breach, and UNHCR"; '
             'and 1 more change. Locked text') in message
     long = edit(BASE, BREACH, "    text: " + " ".join(f"w{i}" for i in range(60)) + "\n")
     message = clauses(repo, long)[0].json["diagnostics"][0]["message"]

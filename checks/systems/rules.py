@@ -69,7 +69,7 @@ class SourceUnreadable(Rule):
                 continue
             if facts.unreadable:
                 yield self.finding(locate(system.source, "path"),
-                                   f"the source of system '{system.id}' cannot be read: {shown(facts.unreadable)}")
+                                   f"the source of system '{system.id}' cannot be read: {facts.unreadable}")
                 continue
             bound = Bound(system, None, facts, project)
             for problem in facts.problems:
