@@ -14,6 +14,7 @@ Strings that never become a Diagnostic (a walkthrough line, a report cell) go th
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Any, Iterable
 
@@ -23,6 +24,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?\Z")
 
 
+@functools.lru_cache(maxsize=1)
 def _id_pattern() -> re.Pattern:
     from im4cm_lint.schemas import ID, SYSTEM_ID  # the contract's one ID pattern
 
