@@ -335,7 +335,7 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _work_tree(root: Path) -> Path:
+def work_tree(root: Path) -> Path:
     """The git work tree that holds ``root`` (``root`` itself when there is none)."""
     for folder in (root, *root.parents):
         if os.path.lexists(folder / ".git"):
@@ -387,7 +387,7 @@ class Cache:
         home = Path(os.path.abspath(home or cache_home()))
         project = Path(os.path.realpath(root))
         with contextlib.suppress(OSError):
-            if _inside(Path(os.path.realpath(home)), _work_tree(project)):
+            if _inside(Path(os.path.realpath(home)), work_tree(project)):
                 return None  # the repository under review could have written it
         base = _Folder.base(home)
         if base is None:
