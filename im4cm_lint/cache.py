@@ -45,7 +45,7 @@ import secrets
 import stat
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -86,6 +86,7 @@ class FileInput:
     data: bytes | None
     digest: str
     directive_source: bytes | None = None  # the bytes, kept when they mention im4cm-lint at all
+    problems: list = field(default_factory=list)  # what the loader would pass over (im4cm_lint.sniff)
 
 
 DIRECTIVE_MARK = b"im4cm-lint"  # every suppression comment holds it (suppressions.py's _MARKER)
@@ -108,7 +109,11 @@ def read_regular(path: str | Path, limit: int) -> tuple[bytes | None, os.stat_re
 
 def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
     """Read and hash every file once; oversized, special and unreadable files are left to the
-    loader (which reads no more than their head) and stand in keys by their size and time."""
+    loader (which reads no more than their head) and stand in keys by their size and time.
+    What the loader would pass over in silence (:mod:`im4cm_lint.sniff`) is found here, from
+    the same bytes, and kept as the input's ``problems``."""
+    from im4cm_lint import sniff
+
     inputs = []
     for path, shown in files:
         try:
@@ -117,9 +122,14 @@ def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
             inputs.append(FileInput(path, shown, None, f"unreadable:{err.errno}"))
             continue
         if data is None:
-            inputs.append(FileInput(path, shown, None, f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}"))
+            item = FileInput(path, shown, None, f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}")
+            if stat.S_ISREG(info.st_mode):
+                with contextlib.suppress(OSError):
+                    item.problems = [p for p in [sniff.late_header(path, shown, info.st_size, max_size)] if p]
         else:
-            inputs.append(FileInput(path, shown, data, digest(data), data if DIRECTIVE_MARK in data else None))
+            item = FileInput(path, shown, data, digest(data), data if DIRECTIVE_MARK in data else None,
+                             sniff.input_problems(data, shown))
+        inputs.append(item)
     return inputs
 
 
