@@ -41,6 +41,7 @@ import contextlib
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 import sys
@@ -85,11 +86,12 @@ class FileInput:
     shown: str
     data: bytes | None
     digest: str
-    directive_source: bytes | None = None  # the bytes, kept when they mention im4cm-lint at all
+    directive_source: bytes | None = None  # the bytes, kept when they hold a suppression comment
     problems: list = field(default_factory=list)  # what the loader would pass over (im4cm_lint.sniff)
 
 
-DIRECTIVE_MARK = b"im4cm-lint"  # every suppression comment holds it (suppressions.py's _MARKER)
+# What every suppression comment, well or badly written, holds (suppressions.py's _COMMENT).
+DIRECTIVE_MARK = re.compile(rb"#[ \t]*im4cm-lint[ \t]*:")
 
 
 def read_regular(path: str | Path, limit: int) -> tuple[bytes | None, os.stat_result]:
@@ -127,7 +129,7 @@ def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
                 with contextlib.suppress(OSError):
                     item.problems = [p for p in [sniff.late_header(path, shown, info.st_size, max_size)] if p]
         else:
-            item = FileInput(path, shown, data, digest(data), data if DIRECTIVE_MARK in data else None,
+            item = FileInput(path, shown, data, digest(data), data if DIRECTIVE_MARK.search(data) else None,
                              sniff.input_problems(data, shown))
         inputs.append(item)
     return inputs
