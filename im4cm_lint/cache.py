@@ -42,7 +42,6 @@ import hashlib
 import hmac
 import os
 import re
-import secrets
 import stat
 import sys
 import threading
@@ -102,11 +101,20 @@ def read_regular(path: str | Path, limit: int) -> tuple[bytes | None, os.stat_re
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
             return None, info
-        with open(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
+        data = _read_up_to(fd, info.st_size, limit)
         return (data if len(data) <= limit else None), info
     finally:
         os.close(fd)
+
+
+def _read_up_to(fd: int, size: int, limit: int) -> bytes:
+    """The bytes of an open file of ``size`` bytes, read in one call, and at most ``limit`` + 1
+    of them if it grew meanwhile (reading ``limit`` + 1 bytes at once would allocate them all)."""
+    with open(fd, "rb", closefd=False) as handle:
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
+    return data
 
 
 def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
@@ -268,8 +276,8 @@ class _Folder:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_ENTRY:
                 return None
-            with open(fd, "rb", closefd=False) as handle:
-                return handle.read(_MAX_ENTRY + 1)
+            data = _read_up_to(fd, info.st_size, _MAX_ENTRY)
+            return data if len(data) <= _MAX_ENTRY else None
         except OSError:
             return None
         finally:
@@ -359,7 +367,7 @@ def _secret(base: _Folder) -> bytes | None:
     """The key that authenticates entries: created once, readable by its owner only."""
     stored = base.read(_KEY_FILE)
     if stored is None:
-        fresh = secrets.token_hex(32).encode("ascii")
+        fresh = os.urandom(32).hex().encode("ascii")
         try:
             fd = os.open(_KEY_FILE, _CREATE_FLAGS, 0o600, dir_fd=base.fd)
             try:

@@ -2,7 +2,10 @@
 
 Nothing read back can name a type to build or code to run (as unpickling could): each value is
 one of a fixed set of forms, and anything else is refused on the way in (the entry is then not
-stored) and on the way out (the entry is then a miss). Positioned YAML containers keep their
+stored) and on the way out (the entry is then a miss). Entries reach this module only once their
+keyed hash is verified (:mod:`im4cm_lint.cache`), so the containers of a pack, thousands of them,
+are rebuilt without checking each position again; a form that is not what this module writes
+still fails cleanly, as :class:`Unreadable`. Positioned YAML containers keep their
 positions, their parents and which containers are shared, so a pack read back is the pack that
 was stored. Integers beyond 2**53 are written in hexadecimal, which has no length limit in
 Python (its decimal conversion stops at 4,300 digits).
@@ -44,12 +47,12 @@ class _Writer:
             return number
         number = self.node_ids[id(node)] = len(self.nodes)
         self.nodes.append(None)
-        if isinstance(node, YMap):
-            body = {"m": [[self.value(k), self.value(v)] for k, v in node.items()],
-                    "kp": [[self.value(k), list(p)] for k, p in node.key_pos.items()],
-                    "vp": [[self.value(k), list(p)] for k, p in node.value_pos.items()]}
+        if isinstance(node, YMap):  # flat lists: a pack holds thousands of positions
+            body = {"m": [x for k, v in node.items() for x in (self.value(k), self.value(v))],
+                    "kp": [x for k, (line, col) in node.key_pos.items() for x in (self.value(k), line, col)],
+                    "vp": [x for k, (line, col) in node.value_pos.items() for x in (self.value(k), line, col)]}
         else:
-            body = {"s": [self.value(v) for v in node], "ip": [list(p) for p in node.item_pos]}
+            body = {"s": [self.value(v) for v in node], "ip": [x for pos in node.item_pos for x in pos]}
         body.update(src=self.source(node.source), at=[node.line, node.column],
                     up=None if node.parent is None else self.node(node.parent), key=self.value(node.parent_key))
         self.nodes[number] = body
@@ -105,38 +108,32 @@ class _Reader:
         if not isinstance(sources, list) or not isinstance(nodes, list):
             raise Unreadable("no sources or nodes")
         self.sources = [Source(*_fields(s, (str, int, str))) for s in sources]
-        self.raw = nodes
-        self.nodes: list[YMap | YSeq] = []
-        for raw in nodes:  # every container first, so that parents and shared children resolve
-            if not isinstance(raw, dict):
-                raise Unreadable("a node is not a mapping")
-            source = self._at(self.sources, raw.get("src"))
-            line, column = _fields(raw.get("at"), (int, int))
-            self.nodes.append((YMap if "m" in raw else YSeq)(source, line, column))
+        # every container first, so that parents and shared children resolve
+        self.nodes: list[YMap | YSeq] = [(YMap if "m" in raw else YSeq)(self.sources[raw["src"]], *raw["at"])
+                                         for raw in nodes]
         for node, raw in zip(self.nodes, nodes):
             self._fill(node, raw)
 
-    @staticmethod
-    def _at(table: list, number: Any) -> Any:
-        if type(number) is not int or not 0 <= number < len(table):
-            raise Unreadable("a reference to nothing")
-        return table[number]
-
     def _fill(self, node: YMap | YSeq, raw: dict) -> None:
+        value = self.value
         if isinstance(node, YMap):
-            for key, value in _pairs(raw.get("m")):
-                node[self.value(key)] = self.value(value)
-            node.key_pos = {self.value(k): tuple(_fields(p, (int, int))) for k, p in _pairs(raw.get("kp"))}
-            node.value_pos = {self.value(k): tuple(_fields(p, (int, int))) for k, p in _pairs(raw.get("vp"))}
+            items = raw["m"]
+            for at in range(0, len(items), 2):
+                node[value(items[at])] = value(items[at + 1])
+            spots = raw["kp"]
+            node.key_pos = {value(spots[at]): (spots[at + 1], spots[at + 2]) for at in range(0, len(spots), 3)}
+            spots = raw["vp"]
+            node.value_pos = {value(spots[at]): (spots[at + 1], spots[at + 2]) for at in range(0, len(spots), 3)}
         else:
-            node.extend(self.value(v) for v in _list(raw.get("s")))
-            node.item_pos = [tuple(_fields(p, (int, int))) for p in _list(raw.get("ip"))]
-        up = raw.get("up")
-        node.parent = None if up is None else self._at(self.nodes, up)
-        node.parent_key = self.value(raw.get("key"))
+            node.extend(value(v) for v in raw["s"])
+            spots = raw["ip"]
+            node.item_pos = [(spots[at], spots[at + 1]) for at in range(0, len(spots), 2)]
+        up = raw["up"]
+        node.parent = None if up is None else self.nodes[up]
+        node.parent_key = value(raw["key"])
 
     def value(self, raw: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per stored form
-        if raw is None or isinstance(raw, (bool, str, int, float)):
+        if type(raw) is str or raw is None or type(raw) in (bool, int, float):
             return raw
         if not isinstance(raw, dict) or len(raw) != 1:
             raise Unreadable("not a stored form")
@@ -144,7 +141,7 @@ class _Reader:
         if tag == "x" and isinstance(body, str):
             return int(body, 16)
         if tag == "n":
-            return self._at(self.nodes, body)
+            return self.nodes[body]
         if tag == "l":
             return [self.value(v) for v in _list(body)]
         if tag == "t":
@@ -249,5 +246,7 @@ def loads(data: bytes) -> Any:
     try:
         reader = _Reader(stored.get("sources"), stored.get("nodes"))
         return reader.value(stored.get("value"))
-    except (TypeError, RecursionError) as err:  # e.g. an unhashable key in a forged entry
-        raise Unreadable(str(err)) from None
+    except Unreadable:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError) as err:
+        raise Unreadable(f"{type(err).__name__}: {err}") from None  # a form this module does not write
