@@ -112,3 +112,15 @@ def test_no_pickle_is_loaded_anywhere_in_a_run(country, cache_home, monkeypatch)
     monkeypatch.setattr(pickle, "Unpickler", refuse)
     first, second = lint_json(".", cwd=country), lint_json(".", cwd=country)
     assert first.out == second.out and first.findings() == [("REF002", "exports/export.yaml", 6)]
+
+
+def test_an_entry_moved_to_another_key_is_a_miss(country, cache_home):
+    """A genuine entry, copied under the name of another run's key, does not answer for it."""
+    results = cache_home / digest("project", os.path.realpath(country)) / "results"
+    lint_json("--select", "PARSE", ".", cwd=country)  # no findings: the entry a forger would like
+    (clean,) = results.iterdir()
+    cold = lint_json(".", cwd=country)
+    (stored,) = [p for p in results.iterdir() if p != clean]
+    stored.write_bytes(clean.read_bytes())
+    run = lint_json(".", cwd=country)
+    assert (run.code, run.out) == (cold.code, cold.out) and run.findings() != []
