@@ -19,7 +19,7 @@ from urllib.parse import quote
 from im4cm_lint.ci import printable
 
 JOINER = "\u2060"
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~&\"'=$^:;,?/%])")
+_MARKUP = re.compile(r"([\\`*~\[\]<>&|#])")  # code, emphasis, links, images, HTML, entities, tables; "_" is left: ids hold it
 _AUTOLINK = re.compile(r"(?i)(?<=[@#])|(?<=:)(?=//)|(?<=www)(?=\.)")
 _BACKTICKS = re.compile(r"`+")
 
@@ -30,7 +30,7 @@ def _break_autolinks(text: str) -> str:
 
 def text(value: object) -> str:
     """``value`` as literal text in Markdown (a paragraph, a list item or a table cell)."""
-    return _PUNCTUATION.sub(r"\\\1", _break_autolinks(printable(str(value))))
+    return _MARKUP.sub(r"\\\1", _break_autolinks(printable(str(value))))
 
 
 def code(value: object) -> str:

@@ -96,25 +96,27 @@ def input_problems(data: bytes, shown: str) -> list[Diagnostic]:
 
 
 def late_header(path: str, shown: str, size: int, limit: int) -> Diagnostic | None:
-    """PARSE007 for a file over the size limit whose im4cm header the loader cannot see (not in
-    its first 64 KiB); also for one too large to search (over SCAN_LIMIT) that names im4cm in its head."""
+    """PARSE007 for a file over the size limit that states an im4cm header (spelt right or
+    nearly) the loader cannot see, that is, not in its first 64 KiB; also for a file too large to
+    search (over SCAN_LIMIT) without one in what was searched."""
     with open(path, "rb", buffering=0) as handle:
         head = handle.read(HEAD)
         if _EXACT_VALUE in head:
             return None  # the loader reports it
-        found = _MARK in head.lower()
-        tail = head[-16:]
+        found = bool(headers(head))
+        carry = head[head.rfind(b"\n") + 1:]  # a header line cut by the end of a chunk is read whole
         read = len(head)
         while not found and read < min(size, SCAN_LIMIT):
             chunk = handle.read(_CHUNK)
             if not chunk:
                 break
-            found = _MARK in (tail + chunk).lower()
-            tail, read = chunk[-16:], read + len(chunk)
+            window = carry + chunk
+            found = bool(headers(window))
+            carry, read = window[window.rfind(b"\n") + 1:][-HEAD:], read + len(chunk)
     if not found and size <= SCAN_LIMIT:
         return None
-    what = ("names im4cm after its first 64 KiB" if found else
-            f"is too large to search (over {SCAN_LIMIT // 1_048_576} MB)")
+    what = ("states an im4cm apiVersion the linter does not reach" if found else
+            f"is too large to search for one (over {SCAN_LIMIT // 1_048_576} MB)")
     return Diagnostic("PARSE007", "error", Location(shown, 1, 1),
                       f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit, and {what}: "
                       "it may hold an im4cm document that is not checked; split it, move it out of the "
