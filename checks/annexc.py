@@ -12,16 +12,12 @@ from typing import Iterator
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
-from im4cm_lint_checks.ref import did_you_mean
-from im4cm_lint_checks.share import (
-    PRIMERO_SYSTEMS,
-    blank,
-    category_words,
-    covering_rules,
-    exports_in_context,
-    rule_categories,
-)
+
+from im4cm_lint_checks.domain.parties import unhcr_party
+from im4cm_lint_checks.domain.sharing import covering_rules, exports_in_context
+from im4cm_lint_checks.share import PRIMERO_SYSTEMS, blank, category_words, rule_categories
 
 BREACH_NOTIFICATION = "breach-notification"  # the pack's requirement that must also say whom to notify
 COMPARE = {"at_most": (lambda value, limit: value <= limit, "at most"),
@@ -325,7 +321,7 @@ class UnhcrRoleUndeclared(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
-            unhcr = dpisp.unhcr_party
+            unhcr = unhcr_party(dpisp.parties.values())
             if unhcr is None:
                 yield from self._unmarked(dpisp)
                 continue
@@ -401,7 +397,7 @@ class CaseDataToUnhcrNonService(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
-            unhcr = dpisp.unhcr_party
+            unhcr = unhcr_party(dpisp.parties.values())
             for rule in dpisp.sharing_rules.values():
                 role = rule.get("unhcr_role")
                 if unhcr is None or rule.get("to") != unhcr or role in (None, "service_provider"):
@@ -423,7 +419,7 @@ def interoperability(export: DataExport, dpisp: DPISP) -> str | None:
     """Words for an export between CPIMS+/Primero and proGres v4, or None: a proGres v4 export to a
     partner, or a CPIMS+/Primero export to the UNHCR party whose transport method or sharing rule
     channel names proGres (e.g. `method: progres-interop-api`)."""
-    unhcr, system = dpisp.unhcr_party, export.get("system")
+    unhcr, system = unhcr_party(dpisp.parties.values()), export.get("system")
     owner, recipient = export.get("owner"), export.get("recipient")
     if unhcr is None:
         return None
@@ -456,19 +452,18 @@ class InteroperabilityOneWay(Rule):
 
     ## Example
     ```yaml
+    # export: {system: cpims+, owner: sc, recipient: unhcr, transport: {method: progres-interop-api}}
     # DPISP: only sc-to-unhcr-bip (sc -> unhcr)
-    system: cpims+
-    owner: sc
-    recipient: unhcr
-    transport: {encrypted: true, method: progres-interop-api}
+    sharing:
+      - {id: sc-to-unhcr-bip, from: sc, to: unhcr, unhcr_role: service_provider, purpose: bip.referral, ...}
     ```
     Fixed:
     ```yaml
     # DPISP: sc-to-unhcr-bip (sc -> unhcr) and unhcr-to-sc-bip-decision (unhcr -> sc)
-    system: cpims+
-    owner: sc
-    recipient: unhcr
-    transport: {encrypted: true, method: progres-interop-api}
+    sharing:
+      - {id: sc-to-unhcr-bip, from: sc, to: unhcr, unhcr_role: service_provider, purpose: bip.referral, ...}
+      - {id: unhcr-to-sc-bip-decision, from: unhcr, to: sc, unhcr_role: service_provider,
+         purpose: referral.service, ...}
     ```
 
     ## How to fix

@@ -16,61 +16,11 @@ from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, locate
 
-from im4cm_lint_checks._status import by_status
-from im4cm_lint_checks.ref import did_you_mean
-
-MAX_CHANGES = 3  # changes quoted in a message; never the whole clause
-MAX_WORDS = 8  # words quoted per change
-
-
-def normalise(text: object) -> str:
-    """Clause text with every run of whitespace (spaces, tabs, line breaks) as one space."""
-    return " ".join(str(text).split())
-
-
-def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
-    """(pack@version, text) of every released text of a pack clause, the current one first.
-
-    The current text is the one of the nearest pack in the lineage that has a version of it, so
-    a country pack that extends the standard keeps the standard's clause texts current."""
-    versions = clause.get("versions") or {}
-    keys = [key for key, text in versions.items() if isinstance(text, str)]
-    if not keys:
-        return []
-    name, version = pack.lineage[-1].rpartition("@")[0], keys[0]
-    for ref in pack.lineage:
-        ref_name, _, ref_version = ref.rpartition("@")
-        if ref_version in versions:
-            name, version = ref_name, ref_version
-            break
-    return [(f"{name}@{key}", versions[key]) for key in [version, *(k for k in keys if k != version)]]
-
-
-def _quote(words: list[str]) -> str:
-    shown = " ".join(words[:MAX_WORDS])
-    return f'"{shown} ..."' if len(words) > MAX_WORDS else f'"{shown}"'
-
-
-def word_diff(old: str, new: str) -> str:
-    """What changed from ``old`` to ``new``, word by word, in a few short phrases."""
-    a, b = old.split(), new.split()
-    changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
-    phrases = []
-    for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
-        if tag == "replace":
-            phrases.append(f"changed {_quote(a[i1:i2])} to {_quote(b[j1:j2])}")
-        elif tag == "delete":
-            phrases.append(f"removed {_quote(a[i1:i2])}")
-        else:
-            after = f" after {_quote(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
-            phrases.append(f"added {_quote(b[j1:j2])}{after}")
-    if len(changes) > MAX_CHANGES:
-        more = len(changes) - MAX_CHANGES
-        phrases.append(f"and {more} more change{'s' if more > 1 else ''}")
-    return "; ".join(phrases)
-
+from im4cm_lint_checks.domain.clauses import MAX_CHANGES, normalise, released_texts, word_diff
+from im4cm_lint_checks.domain.status import by_status
 
 def clause_label(canon: YMap) -> str:
     return f"'{canon.get('title') or canon['id']}' ({canon['id']})"
@@ -172,6 +122,7 @@ class OutdatedClause(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {template: im4cm-standard@2024.1, ...}
     clauses:
       - id: breach-management
         text: |

@@ -13,7 +13,8 @@ from im4cm_lint.model import DPIA, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
-from im4cm_lint_checks._status import by_status
+from im4cm_lint_checks.domain.periods import beyond
+from im4cm_lint_checks.domain.status import by_status
 from im4cm_lint_checks.role import role_label
 
 
@@ -306,16 +307,12 @@ class DpiaReviewPeriodTooLong(Rule):
     severity = "warning"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        limit = pack.threshold("dpia_review_period_days")
-        if limit is None:
-            return
-        for dpia in project.dpias:
-            days = project.days_between(dpia.metadata.get("completed"), dpia.metadata.get("review_by"))
-            if days is not None and days > limit:
-                yield self.finding(
-                    locate(dpia.metadata, "review_by"),
-                    f"DPIA {dpia.id} is reviewed {days} days after completion; the standard "
-                    f"allows at most {limit:g} days, so set an earlier review date")
+        for dpia, days, limit in beyond(pack, "dpia_review_period_days", project.dpias, lambda d: project.days_between(
+                d.metadata.get("completed"), d.metadata.get("review_by"))):
+            yield self.finding(
+                locate(dpia.metadata, "review_by"),
+                f"DPIA {dpia.id} is reviewed {days} days after completion; the standard "
+                f"allows at most {limit:g} days, so set an earlier review date")
 
 
 @hookimpl

@@ -12,7 +12,8 @@ from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YSeq, locate
 
-from im4cm_lint_checks._status import ENFORCED, by_status
+from im4cm_lint_checks.domain.periods import beyond, days_since
+from im4cm_lint_checks.domain.status import ENFORCED, by_status
 from im4cm_lint_checks.role import data_parties
 
 
@@ -100,6 +101,9 @@ class UnsignedParty(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {status: in_force, ...}
+    sharing:
+      - {id: sc-to-unhcr, from: sc, to: unhcr, ...}
     signatures:
       - {party: sc, by: {name: A. Person, title: Country Director}, signed: 2025-02-20}
       - {party: unhcr, by: {name: B. Person, title: Representative}, signed: 2025-02-24}
@@ -206,20 +210,15 @@ class StaleDraft(Rule):
     severity = "warning"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        limit = pack.threshold("draft_max_days")
-        if limit is None:
-            return
-        for dpisp in project.dpisps.values():
+        open_drafts = [d for d in project.dpisps.values() if d.status in ("draft", "in_review")]
+        for dpisp, days, limit in beyond(pack, "draft_max_days", open_drafts,
+                                         lambda d: days_since(project, d.metadata.get("drafted"))):
             drafted = project.date(dpisp.metadata.get("drafted"))
-            if dpisp.status not in ("draft", "in_review") or drafted is None:
-                continue
-            days = (project.today - drafted).days
-            if days > limit:
-                yield self.finding(
-                    locate(dpisp.metadata, "status"),
-                    f"protocol {dpisp.id} has been {dpisp.status.replace('_', ' ')} since {drafted.isoformat()}, "
-                    f"{days} days (the limit is {limit:g}); finish the review and collect the signatures, "
-                    "or ask the coordination lead to record why it is on hold")
+            yield self.finding(
+                locate(dpisp.metadata, "status"),
+                f"protocol {dpisp.id} has been {dpisp.status.replace('_', ' ')} since {drafted.isoformat()}, "
+                f"{days} days (the limit is {limit:g}); finish the review and collect the signatures, "
+                "or ask the coordination lead to record why it is on hold")
 
 
 class ReviewPeriodTooLong(Rule):
@@ -255,16 +254,12 @@ class ReviewPeriodTooLong(Rule):
     severity = "warning"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        limit = pack.threshold("review_period_days")
-        if limit is None:
-            return
-        for dpisp in project.dpisps.values():
-            days = project.days_between(dpisp.metadata.get("effective"), dpisp.metadata.get("review_by"))
-            if days is not None and days > limit:
-                yield self.finding(
-                    locate(dpisp.metadata, "review_by"),
-                    f"protocol {dpisp.id} is reviewed {days} days after it takes effect; "
-                    f"the standard allows at most {limit:g} days, so set an earlier review date")
+        for dpisp, days, limit in beyond(pack, "review_period_days", project.dpisps.values(), lambda d: project.days_between(
+                d.metadata.get("effective"), d.metadata.get("review_by"))):
+            yield self.finding(
+                locate(dpisp.metadata, "review_by"),
+                f"protocol {dpisp.id} is reviewed {days} days after it takes effect; "
+                f"the standard allows at most {limit:g} days, so set an earlier review date")
 
 
 class InForceWithoutDpia(Rule):
@@ -285,6 +280,8 @@ class InForceWithoutDpia(Rule):
     ```
     Fixed:
     ```yaml
+    metadata: {id: et-gambella, status: in_force, ...}
+    ---
     apiVersion: im4cm/v1
     kind: DPIA
     metadata: {id: et-gambella-dpia, dpisp: et-gambella, status: completed,

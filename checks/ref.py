@@ -3,23 +3,12 @@ ids only the policy pack defines (purposes, categories, roles, clauses, systems)
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.model import DPISP, Document, Project
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
-
-
-def did_you_mean(value: str, known) -> str:
-    """'; did you mean 'x'?' for the closest known id, or a short list of what exists."""
-    known = sorted(known)
-    close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    if known and len(known) <= 8:
-        return f"; known: {', '.join(known)}"
-    return ""
 
 
 class DuplicateId(Rule):

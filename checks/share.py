@@ -8,13 +8,15 @@ whom, is a decision for people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
-from im4cm_lint.model import DPISP, DataExport, Project
+from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
+
+from im4cm_lint_checks.domain.parties import unhcr_party
+from im4cm_lint_checks.domain.sharing import covering_rules, export_fields, exports_in_context
 
 SENSITIVITY = {"low": 0, "moderate": 1, "high": 2, "severe": 3}
 LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
@@ -37,7 +39,7 @@ def is_unicef(party_id: str, party: YMap) -> bool:
 
 def recipient_kind(dpisp: DPISP, party_id: str) -> str | None:
     """How the pack names a kind of recipient: 'unhcr' for the UNHCR party, else the party type."""
-    if party_id == dpisp.unhcr_party:
+    if party_id == unhcr_party(dpisp.parties.values()):
         return "unhcr"
     party = dpisp.parties.get(party_id)
     return party.get("type") if party else None
@@ -70,52 +72,6 @@ def rule_names(rules: list[YMap]) -> str:
 
 def blank(value: object) -> bool:
     return not (isinstance(value, str) and value.strip())
-
-
-@dataclass(frozen=True)
-class ExportField:
-    """One field of an export: its position in `fields`, its name and the category it carries."""
-
-    index: int
-    name: str
-    category: str | None  # None: neither the export nor the system's field map says
-
-
-def export_fields(export: DataExport, pack: Pack) -> list[ExportField]:
-    """The export's fields with their categories: an explicit `category` wins, else the pack's
-    field map for the export's system (never a guess)."""
-    field_map = pack.field_map(export.get("system")) or {}
-    found = []
-    for index, item in enumerate(export.get("fields") or []):
-        if isinstance(item, YMap):
-            name, category = item.get("name"), item.get("category")
-            found.append(ExportField(index, name, category or field_map.get(name)))
-        elif isinstance(item, str):
-            found.append(ExportField(index, item, field_map.get(item)))
-    return found
-
-
-def covering_rules(dpisp: DPISP, export: DataExport) -> list[YMap]:
-    """The DPISP rules an export relies on: the one its `sharing_rule` names when that rule is for
-    the export's owner, recipient and purpose; otherwise, when it names none, every rule from the
-    owner to the recipient for the purpose. Empty when the named rule is missing or for other
-    parties (REF004 and SHARE007 say so)."""
-    owner, recipient, purpose = export.get("owner"), export.get("recipient"), export.get("purpose")
-    named = export.get("sharing_rule")
-    if isinstance(named, str):
-        rule = dpisp.sharing_rules.get(named)
-        if rule is not None and (rule.get("from"), rule.get("to"), rule.get("purpose")) == (owner, recipient, purpose):
-            return [rule]
-        return []
-    return dpisp.rules_between(owner, recipient, purpose)
-
-
-def exports_in_context(project: Project) -> Iterator[tuple[DataExport, DPISP]]:
-    """Each export whose DPISP is in the run and whose owner and recipient are its parties."""
-    for export in project.exports:
-        dpisp = project.dpisp_for(export)
-        if dpisp is not None and export.get("owner") in dpisp.parties and export.get("recipient") in dpisp.parties:
-            yield export, dpisp
 
 
 def rule_categories(rule: YMap, pack: Pack) -> Iterator[tuple[YSeq, int, str]]:
@@ -432,10 +388,16 @@ class ExportWithoutRule(Rule):
 
     ## Example
     ```yaml
-    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv
-    owner: sc
-    recipient: unhcr
-    purpose: reporting.unhcr_csv
+    # export: {owner: sc, recipient: unhcr, purpose: reporting.unhcr_csv}
+    # DPISP et-gambella has no rule from sc to unhcr for reporting.unhcr_csv:
+    sharing:
+      - id: sc-to-unhcr-bip
+        from: sc
+        to: unhcr
+        unhcr_role: service_provider
+        purpose: bip.referral
+        basis: consent
+        categories: [identity.name, identity.registration_id, protection.concern.type]
     ```
     Fixed:
     ```yaml
@@ -616,7 +578,7 @@ class SevereToAuthorityOrDonor(Rule):
             return None
         if party.get("type") == "authority":
             return f"{to} (an authority)"
-        if to == dpisp.unhcr_party and rule.get("unhcr_role") in ("donor", "coordinator"):
+        if to == unhcr_party(dpisp.parties.values()) and rule.get("unhcr_role") in ("donor", "coordinator"):
             return f"{to} as {rule['unhcr_role']}"
         purpose = pack.purposes.get(rule.get("purpose"))
         if is_unicef(to, party) and purpose is not None and purpose.get("individual_level") is False:
@@ -974,6 +936,8 @@ class LocalActorNotParty(Rule):
 
     ## Example
     ```yaml
+    parties:
+      - {id: unicef, name: UNICEF Ethiopia, type: un_agency}
     sharing:
       - id: sc-to-unicef-authorities
         from: sc

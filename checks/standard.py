@@ -1,4 +1,5 @@
-"""Contributes the built-in policy packs (the ``policies/`` folder) to the plugin manager."""
+"""The standard as a plugin: its policy packs (the ``policies/`` folder), the names of its rule
+families, and the commands it adds to ``im4cm-lint`` (``init``, ``report``, ``taxonomy``)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,27 @@ def policies_folders() -> list[Path]:
 @hookimpl
 def im4cm_lint_policy_packs():
     return sorted({pack.parent for folder in policies_folders() for pack in folder.glob("*/pack.yaml")})
+
+
+# The standard's rule families, in the order outputs list them (after PARSE and SCHEMA).
+FAMILIES = {
+    "REF": "a reference does not resolve",
+    "ROLE": "roles: missing, without backup, stale, untrained, or held by the wrong person",
+    "CLAUSE": "clauses: locked legal text changed or unlocked, outdated, missing, placeholders left",
+    "SHARE": "need-to-know: what is shared, with whom, why",
+    "ANNEXC": "alignment with UNHCR's data protection annex (Annex C) for implementing partners",
+    "DPIA": "the Data Protection Impact Assessment",
+    "LIFE": "lifecycle: review dates, signatures, status",
+}
+
+
+@hookimpl
+def im4cm_lint_families():
+    return FAMILIES
+
+
+@hookimpl
+def im4cm_lint_commands():
+    return {"init": "im4cm_lint_checks.scaffold:init_command",
+            "report": "im4cm_lint_checks.report:command",
+            "taxonomy": "im4cm_lint_checks.taxonomy:taxonomy_command"}

@@ -9,6 +9,6 @@ __version__ = "0.1.0"
 __url__ = "https://github.com/im4cm/im4cm-lint"  # home page: SARIF informationUri, pre-commit repo
 
 from im4cm_lint.hookspecs import hookimpl  # noqa: E402 - the one name plugins import
-from im4cm_lint.rules import Rule  # noqa: E402
+from im4cm_lint.rule import Rule  # noqa: E402
 
 __all__ = ["hookimpl", "Rule", "__version__"]

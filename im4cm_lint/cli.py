@@ -7,6 +7,7 @@ could not run (bad usage, unreadable configuration, missing policy pack).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import replace
 
@@ -14,18 +15,24 @@ import click
 
 from im4cm_lint import __version__
 from im4cm_lint.diagnostics import SEVERITIES
+from im4cm_lint.exitcodes import RC
+from im4cm_lint.words import plural
 
 from im4cm_lint.reporters import FORMATS
 
-# Subcommands living in other modules, imported only when used (start-up time matters in
-# pre-commit): name -> "module:attribute" of a click command.
+# The engine's subcommands living in other modules, imported only when used (start-up time
+# matters in pre-commit): name -> "module:attribute" of a click command. Plugins add theirs
+# through the ``im4cm_lint_commands`` hook (the standard adds init, report and taxonomy).
 LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
-    "init": "im4cm_lint.scaffold:init_command",
     "schema": "im4cm_lint.schema_export:schema_command",
-    "report": "im4cm_lint.report:command",
-    "taxonomy": "im4cm_lint.taxonomy:taxonomy_command",
 }
+
+
+def _plugin_commands() -> set[str]:
+    from im4cm_lint.hooks import commands
+
+    return set(commands()) - {"check", *LAZY_COMMANDS}
 
 
 class _DefaultToCheck(click.Group):
@@ -33,7 +40,7 @@ class _DefaultToCheck(click.Group):
     and imports the modules of subcommands only when they are called."""
 
     def list_commands(self, ctx):
-        return sorted({*self.commands, *LAZY_COMMANDS})
+        return sorted({*self.commands, *LAZY_COMMANDS, *_plugin_commands()})
 
     def get_command(self, ctx, name):
         if name in LAZY_COMMANDS and name not in self.commands:
@@ -41,13 +48,26 @@ class _DefaultToCheck(click.Group):
 
             module, _, attribute = LAZY_COMMANDS[name].partition(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
+        elif name not in self.commands and name in _plugin_commands():
+            from im4cm_lint.hooks import command
+
+            self.add_command(command(name), name)
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
-        if not args or args[0] not in known:
+        if not args or (args[0] not in known and not _may_be_plugin_command(args[0])):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+_COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def _may_be_plugin_command(word: str) -> bool:
+    """Whether ``word`` names a plugin's command; a path such as ``.`` or ``dpisp.yaml`` is never
+    one, so linting a path does not wait for the plugins' commands."""
+    return bool(_COMMAND_NAME.fullmatch(word)) and word in _plugin_commands()
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,7 +156,7 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
             click.echo(note, err=True)
         if show_diff and not outcome.fatal:
             click.echo(outcome.diff, nl=False)
-            sys.exit(1 if outcome.diff else 0)
+            sys.exit(RC.FINDINGS if outcome.diff else RC.OK)
         result = outcome.result
     else:
         result = run(list(paths), replace(options, cache=not no_cache))
@@ -153,11 +173,11 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
         text = render(result)
     if write_baseline and not result.fatal and not quiet:
         click.echo(f"im4cm-lint: wrote the baseline {write_baseline}; use it with --baseline "
-                   f"({result.baselined} finding{'' if result.baselined == 1 else 's'} accepted)", err=True)
+                   f"({plural(result.baselined, 'finding')} accepted)", err=True)
     click.echo(text, nl=False)
     if result.fatal:
-        sys.exit(2)
-    sys.exit(1 if result.failed() else 0)
+        sys.exit(RC.FATAL)
+    sys.exit(RC.FINDINGS if result.failed() else RC.OK)
 
 
 def main() -> None:
@@ -168,11 +188,11 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         click.echo("im4cm-lint: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(RC.INTERRUPTED)
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("IM4CM_LINT_DEBUG"):
             raise
         click.echo(f"im4cm-lint: internal error: {type(err).__name__}: {err}\n"
                    "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details).",
                    err=True)
-        sys.exit(2)
+        sys.exit(RC.FATAL)

@@ -11,9 +11,10 @@ from typing import Any
 
 from im4cm_lint import schemas
 from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
+from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loader import DEFAULT_MAX_FILE_SIZE, load_file
-from im4cm_lint.pack import shown_path
-from im4cm_lint.yamltree import Source, YMap, YSeq
+from im4cm_lint.paths import repo_root, shown_path
+from im4cm_lint.yamltree import Source, YMap, YSeq, locate, parse_yaml_path
 
 CONFIG_NAMES = (".im4cm-lint.yaml", ".im4cm-lint.yml")
 DEFAULT_CHECK_TIMEOUT = 30.0  # seconds; generous: every built-in check takes milliseconds
@@ -66,8 +67,6 @@ class Config:
 
     def where(self, *keys: Any) -> Location:
         """The position of a setting (or of the file) for a CONFIG finding."""
-        from im4cm_lint.yamltree import locate
-
         if self.body is None:
             return Location(self.path or ".", 1, 1)
         node: Any = self.body
@@ -87,6 +86,7 @@ def find_config(start: Path) -> Path | None:
         folder = start.absolute()
     if not folder.is_dir():
         folder = folder.parent
+    root = repo_root(folder)
     for candidate_dir in (folder, *folder.parents):
         for name in CONFIG_NAMES:
             if (candidate_dir / name).is_file():
@@ -94,7 +94,7 @@ def find_config(start: Path) -> Path | None:
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file() and _pyproject_section(pyproject) is not None:
             return pyproject
-        if (candidate_dir / ".git").exists():
+        if candidate_dir == root:  # a configuration above the repository does not govern it
             return None
     return None
 
@@ -134,12 +134,12 @@ def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            return None, [Diagnostic("CONFIG001", "error", Location(shown, 1, 1), f"cannot read {shown}: {err}")]
+            return None, [InvalidConfig.at(Location(shown, 1, 1), f"cannot read {shown}: {err}")]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.im4cm-lint")), 1)
         section = data.get("tool", {}).get("im4cm-lint", {})
         return _as_tree(section, Source(shown), line), []
     loaded = load_file(str(path), shown, any_mapping=True)
-    problems = [Diagnostic("CONFIG001", d.severity, d.location, f"configuration: {d.message}") for d in loaded.diagnostics]
+    problems = [InvalidConfig.at(d.location, f"configuration: {d.message}", severity=d.severity) for d in loaded.diagnostics]
     if problems:
         return None, problems
     if not loaded.documents:
@@ -156,7 +156,7 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
     if body is None:
         return config, problems
     for diag in schemas.validate_with(CONFIG_SCHEMA, body):
-        problems.append(Diagnostic("CONFIG001", "error", diag.location, f"configuration: {diag.message}"))
+        problems.append(InvalidConfig.at(diag.location, f"configuration: {diag.message}"))
     if not problems:
         problems += _check_waiver_paths(body.get("waivers") or [])
     if problems:
@@ -178,15 +178,13 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
 
 def _check_waiver_paths(waivers: YSeq | list) -> list[Diagnostic]:
     """A waiver's ``path`` must be a YAML path as findings show it, or it could never match."""
-    from im4cm_lint.yamltree import locate, parse_yaml_path
-
     problems = []
     for waiver in waivers:
         try:
             parse_yaml_path(waiver["path"])
         except ValueError as err:
-            problems.append(Diagnostic(
-                "CONFIG001", "error", locate(waiver, "path"),
+            problems.append(InvalidConfig.at(
+                locate(waiver, "path"),
                 f"configuration: waiver path {err}; copy the 'yaml_path' of the finding from --format json, "
                 "e.g. sharing[sc-to-unhcr-bip].categories"))
     return problems

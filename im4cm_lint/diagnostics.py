@@ -74,7 +74,7 @@ class Diagnostic:
 
     @property
     def family(self) -> str:
-        return self.rule.rstrip("0123456789")
+        return family_of(self.rule)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule, self.message)
@@ -112,5 +112,7 @@ class Diagnostic:
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def at_least(severity: str, threshold: str) -> bool:
-    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+def family_of(rule_id: str) -> str:
+    """'SHARE' for 'SHARE005': a rule's family is its id without the digits."""
+    return rule_id.rstrip("0123456789")
+

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from im4cm_lint import sniff
 from im4cm_lint.diagnostics import Diagnostic, Location
-from im4cm_lint.pack import shown_path
+from im4cm_lint.paths import shown_path
 
 YAML_SUFFIXES = (".yaml", ".yml")  # matched whatever their case
 OTHER_SUFFIXES = (".json",)  # read only to report an im4cm document saved under another name

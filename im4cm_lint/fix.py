@@ -26,10 +26,11 @@ from typing import Any
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from im4cm_lint.diagnostics import Diagnostic, Fix, Location
-from im4cm_lint.engine import Options, RunResult, run, schema_problems
+from im4cm_lint.diagnostics import Diagnostic, Fix
+from im4cm_lint.engine import Options, RunResult, run
+from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import LoadedFile, compose_all, parse_text
-from im4cm_lint.reporters import plural
+from im4cm_lint.words import plural
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
 
@@ -300,11 +301,7 @@ def _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value
 
 def _documents(text: str, shown: str) -> LoadedFile:
     loaded = LoadedFile(shown)
-
-    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
-        loaded.diagnostics.append(Diagnostic(rule, "error", Location(shown, line, column), message))
-
-    parse_text(text, shown, loaded, problem)
+    parse_text(text, loaded)
     return loaded
 
 

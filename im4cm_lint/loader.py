@@ -22,6 +22,11 @@ from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.engine_rules.parse import (
+    AliasBomb, BadEncoding, DuplicateKey, FileTooLarge, ForbiddenTag, NestingTooDeep, NotAMapping,
+    TooManyProblems, Unreadable, UnsupportedKey, YamlSyntaxError,
+)
+from im4cm_lint.rule import EngineRule
 from im4cm_lint.model import Document, specialise
 from im4cm_lint.yamltree import Source, YMap, YSeq
 
@@ -93,7 +98,9 @@ def compose_all(text: str):
 
 
 class ParseProblem(Exception):
-    def __init__(self, rule: str, message: str, line: int, column: int):
+    """A PARSE finding found deep in the reading, raised (or collected) until its file records it."""
+
+    def __init__(self, rule: type[EngineRule], message: str, line: int = 1, column: int = 1):
         super().__init__(message)
         self.rule, self.message, self.line, self.column = rule, message, line, column
 
@@ -104,6 +111,13 @@ class LoadedFile:
     documents: list[Document] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     text: str = ""
+
+    def add(self, rule: type[EngineRule], message: str, line: int = 1, column: int = 1) -> None:
+        """Record a finding of ``rule`` in this file."""
+        self.diagnostics.append(rule.at(Location(self.path, line, column), message))
+
+    def record(self, problem: ParseProblem) -> None:
+        self.add(problem.rule, problem.message, problem.line, problem.column)
 
 
 class _TreeBuilder:
@@ -122,7 +136,7 @@ class _TreeBuilder:
             self.count += size
             if self.count > MAX_NODES:
                 raise ParseProblem(
-                    "PARSE005",
+                    AliasBomb,
                     f"aliases expand to more than {MAX_NODES:,} nodes (an 'alias bomb'); "
                     "write the repeated data out or use fewer nested aliases",
                     *_pos(node),
@@ -130,14 +144,14 @@ class _TreeBuilder:
             return value
         if depth > MAX_DEPTH:
             raise ParseProblem(
-                "PARSE006",
-                f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10",
+                NestingTooDeep,
+                NestingTooDeep.beyond(MAX_DEPTH),
                 *_pos(node),
             )
         start = self.count
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseProblem("PARSE005", f"the document has more than {MAX_NODES:,} nodes", *_pos(node))
+            raise ParseProblem(AliasBomb, f"the document has more than {MAX_NODES:,} nodes", *_pos(node))
         tag = node.tag
         if tag != _PLAIN and tag not in _ALLOWED_TAGS:
             self._bad_tag(node)
@@ -167,14 +181,14 @@ class _TreeBuilder:
         expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(tag[len(_STD):])
         if expected is None or (isinstance(value, expected) and not (tag.endswith("int") and isinstance(value, bool))):
             return float(value) if tag.endswith("float") and isinstance(value, int) else value
-        raise ParseProblem("PARSE004", f"'{text}' is not a valid !!{tag[len(_STD):]} value", *_pos(node))
+        raise ParseProblem(ForbiddenTag, f"'{text}' is not a valid !!{tag[len(_STD):]} value", *_pos(node))
 
     def _mapping(self, node, depth: int) -> YMap:
         mapping = YMap(self.source, *_pos(node))
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise ParseProblem(
-                    "PARSE010", "a key must be plain text, not a list or a mapping", *_pos(key_node)
+                    UnsupportedKey, "a key must be plain text, not a list or a mapping", *_pos(key_node)
                 )
             if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _PLAIN:
                 self._bad_tag(key_node)
@@ -183,7 +197,7 @@ class _TreeBuilder:
                 key = sys.intern(key)  # the same few dozen keys recur in every document
             if key == "<<" and key_node.tag == _PLAIN:
                 raise ParseProblem(
-                    "PARSE010",
+                    UnsupportedKey,
                     "merge keys ('<<') are not part of YAML 1.2; write the keys out in full",
                     *_pos(key_node),
                 )
@@ -191,7 +205,7 @@ class _TreeBuilder:
             if key in mapping:
                 first_line = mapping.key_pos[key][0]
                 self.problems.append(ParseProblem(
-                    "PARSE002",
+                    DuplicateKey,
                     f"duplicate key '{key}' (first defined on line {first_line}); a repeated key "
                     "silently hides one of its values: keep one and merge what both said",
                     *key_pos,
@@ -214,7 +228,7 @@ class _TreeBuilder:
             why = "im4cm documents use only text, numbers, booleans, null, lists and mappings"
         else:
             why = "custom tags have no meaning in an im4cm document"
-        raise ParseProblem("PARSE004", f"tag '{shown}' is not allowed: {why}; remove the tag", *_pos(node))
+        raise ParseProblem(ForbiddenTag, f"tag '{shown}' is not allowed: {why}; remove the tag", *_pos(node))
 
 
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
@@ -244,9 +258,9 @@ def _offset_to_pos(text: str, offset: int) -> tuple[int, int]:
 def decode(data: bytes) -> str:
     """UTF-8 text (a UTF-8 BOM is dropped); anything else is a PARSE003 problem with its position."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        raise ParseProblem("PARSE003", "the file is UTF-32 encoded; save it as UTF-8", 1, 1)
+        raise ParseProblem(BadEncoding, "the file is UTF-32 encoded; save it as UTF-8", 1, 1)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ParseProblem("PARSE003", "the file is UTF-16 encoded; save it as UTF-8", 1, 1)
+        raise ParseProblem(BadEncoding, "the file is UTF-16 encoded; save it as UTF-8", 1, 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -255,7 +269,7 @@ def decode(data: bytes) -> str:
         line_start = data.rfind(b"\n", 0, start) + 1
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         raise ParseProblem(
-            "PARSE003",
+            BadEncoding,
             f"invalid UTF-8 (byte 0x{data[start]:02x}); save the file as UTF-8",
             line,
             column,
@@ -281,22 +295,18 @@ def load_file(
     ``any_mapping`` keeps every mapping document, im4cm header or not (policy pack part files).
     """
     result = LoadedFile(shown_path)
-
-    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
-        result.diagnostics.append(Diagnostic(rule, "error", Location(shown_path, line, column), message))
-
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
-            problem("PARSE008", "cannot read the file: it is not a regular file")
+            result.add(Unreadable, "cannot read the file: it is not a regular file")
             return result
         size = info.st_size
         if size > max_size:
             with open(path, "rb") as handle:
                 head = handle.read(64 * 1024)
             if any_mapping or has_marker(head):
-                problem(
-                    "PARSE007",
+                result.add(
+                    FileTooLarge,
                     f"the file is {size / 1_048_576:.1f} MB, over the {max_size / 1_048_576:.1f} MB limit "
                     "(real protocols are under 100 KB); split it or raise 'max_file_size' in the config",
                 )
@@ -304,7 +314,7 @@ def load_file(
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as err:
-        problem("PARSE008", f"cannot read the file: {err.strerror or err}")
+        result.add(Unreadable, f"cannot read the file: {err.strerror or err}")
         return result
     return load_data(data, shown_path, any_mapping=any_mapping, result=result)
 
@@ -312,25 +322,16 @@ def load_file(
 def load_data(data: bytes, shown_path: str, *, any_mapping: bool = False, result: LoadedFile | None = None) -> LoadedFile:
     """Load the im4cm documents of a file's bytes (read and size-checked by the caller)."""
     result = result or LoadedFile(shown_path)
-
-    def problem(rule: str, message: str, line: int = 1, column: int = 1) -> None:
-        result.diagnostics.append(Diagnostic(rule, "error", Location(shown_path, line, column), message))
-
     if not any_mapping and not has_marker(data):
         return result
     try:
         text = decode(data)
     except ParseProblem as bad:
-        problem(bad.rule, bad.message, bad.line, bad.column)
+        result.record(bad)
         return result
     result.text = text
-    parse_text(text, shown_path, result, problem, any_mapping)
+    parse_text(text, result, any_mapping)
     return result
-
-
-def stopped_reading(what: str) -> str:
-    """The PARSE011 message: where the linter gave up on a file, and what to do."""
-    return f"stopped reading the file after {what}; fix what is reported above (or split the file) and run again"
 
 
 def too_deep(text: str) -> tuple[int, int] | None:
@@ -358,7 +359,7 @@ def too_deep(text: str) -> tuple[int, int] | None:
     return None
 
 
-def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapping: bool = False) -> None:
+def parse_text(text: str, result: LoadedFile, any_mapping: bool = False) -> None:
     """Compose ``text`` document by document into ``result``; report what cannot be read.
 
     A file stops being read after MAX_FILE_PROBLEMS findings or MAX_DOCUMENTS documents
@@ -366,70 +367,84 @@ def parse_text(text: str, shown_path: str, result: LoadedFile, problem, any_mapp
     """
     deep = too_deep(text)
     if deep:
-        problem("PARSE006", f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10", *deep)
+        result.add(NestingTooDeep, NestingTooDeep.beyond(MAX_DEPTH), *deep)
         return
-    index = 0
     try:
-        for node in compose_all(text):
-            if len(result.diagnostics) >= MAX_FILE_PROBLEMS or index >= MAX_DOCUMENTS:
-                what = (f"{MAX_FILE_PROBLEMS} problems" if len(result.diagnostics) >= MAX_FILE_PROBLEMS
-                        else f"{MAX_DOCUMENTS:,} documents")
-                problem("PARSE011", stopped_reading(what), *(_pos(node) if node is not None else (1, 1)))
+        for index, node in enumerate(compose_all(text)):
+            if _stop_reading(result, index, node):
                 break
-            if node is None:
-                index += 1
-                continue
-            source = Source(shown_path, index)
-            problems: list[ParseProblem] = []
-            try:
-                root = _TreeBuilder(source, problems).build(node)
-            except ParseProblem as bad:
-                problem(bad.rule, bad.message, bad.line, bad.column)
-                root, problems = None, []
-            except RecursionError:
-                problem("PARSE006", "nesting is too deep to read", *_pos(node))
-                root = None
-            for bad in problems:
-                problem(bad.rule, bad.message, bad.line, bad.column)
-            if isinstance(root, YMap):
-                api = root.get("apiVersion")
-                if any_mapping or (isinstance(api, str) and api.startswith(API_PREFIX)):
-                    meta = root.get("metadata")
-                    doc_id = meta.get("id") if isinstance(meta, YMap) else None
-                    if not isinstance(doc_id, str):
-                        doc_id = meta.get("name", "") if isinstance(meta, YMap) else ""
-                    source.doc_id = doc_id if isinstance(doc_id, str) else ""
-                    document = specialise(Document(shown_path, index, root, parse_ok=not problems))
-                    result.documents.append(document)
-            elif root is not None and API_PREFIX in text:
-                kind = "a list" if isinstance(root, YSeq) else "a single value"
-                problem(
-                    "PARSE009",
-                    f"this document is {kind}; an im4cm document is a mapping that starts with "
-                    "'apiVersion: im4cm/v1' and 'kind:'",
-                    *_pos(node),
-                )
-            index += 1
-    except yaml.MarkedYAMLError as err:
+            if node is not None:
+                _read_document(text, result, index, node, any_mapping)
+    except yaml.YAMLError as err:
+        result.record(_yaml_problem(text, err))
+    except RecursionError:
+        result.add(NestingTooDeep, NestingTooDeep.unreadable)
+
+
+def _stop_reading(result: LoadedFile, index: int, node) -> bool:
+    """PARSE011 and True once the file has had MAX_FILE_PROBLEMS findings or MAX_DOCUMENTS documents."""
+    if len(result.diagnostics) >= MAX_FILE_PROBLEMS:
+        what = f"{MAX_FILE_PROBLEMS} problems"
+    elif index >= MAX_DOCUMENTS:
+        what = f"{MAX_DOCUMENTS:,} documents"
+    else:
+        return False
+    result.add(TooManyProblems, TooManyProblems.stopped(what), *(_pos(node) if node is not None else (1, 1)))
+    return True
+
+
+def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping: bool) -> None:
+    """Build one composed document into ``result``: an im4cm document (or, with ``any_mapping``,
+    any mapping) becomes a Document; another value in an im4cm file is PARSE009."""
+    source = Source(result.path, index)
+    problems: list[ParseProblem] = []
+    try:
+        root = _TreeBuilder(source, problems).build(node)
+    except ParseProblem as bad:
+        result.record(bad)
+        root, problems = None, []
+    except RecursionError:
+        result.add(NestingTooDeep, NestingTooDeep.unreadable, *_pos(node))
+        root = None
+    for bad in problems:
+        result.record(bad)
+    if isinstance(root, YMap):
+        api = root.get("apiVersion")
+        if any_mapping or (isinstance(api, str) and api.startswith(API_PREFIX)):
+            source.doc_id = _document_id(root)
+            result.documents.append(specialise(Document(result.path, index, root, parse_ok=not problems)))
+    elif root is not None and API_PREFIX in text:
+        kind = "a list" if isinstance(root, YSeq) else "a single value"
+        result.add(
+            NotAMapping,
+            f"this document is {kind}; an im4cm document is a mapping that starts with "
+            "'apiVersion: im4cm/v1' and 'kind:'",
+            *_pos(node),
+        )
+
+
+def _document_id(root: YMap) -> str:
+    """``metadata.id``, else ``metadata.name`` (packs), else ''."""
+    meta = root.get("metadata")
+    doc_id = meta.get("id") if isinstance(meta, YMap) else None
+    if not isinstance(doc_id, str):
+        doc_id = meta.get("name", "") if isinstance(meta, YMap) else ""
+    return doc_id if isinstance(doc_id, str) else ""
+
+
+def _yaml_problem(text: str, err: yaml.YAMLError) -> ParseProblem:
+    """The PARSE finding for an error of the YAML reader."""
+    if isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or "invalid YAML"
         if "nesting depth" in what:  # newer libyaml builds stop deep nesting themselves
-            problem("PARSE006", f"nesting is deeper than {MAX_DEPTH} levels; im4cm documents need fewer than 10",
-                    line, column)
-        else:
-            context = f" ({err.context})" if err.context else ""
-            problem("PARSE001", f"YAML syntax error: {what}{context}", line, column)
-    except yaml.reader.ReaderError as err:
+            return ParseProblem(NestingTooDeep, NestingTooDeep.beyond(MAX_DEPTH), line, column)
+        context = f" ({err.context})" if err.context else ""
+        return ParseProblem(YamlSyntaxError, f"YAML syntax error: {what}{context}", line, column)
+    if isinstance(err, yaml.reader.ReaderError):
         line, column = _offset_to_pos(text, err.position)
         char = err.character if isinstance(err.character, str) else chr(err.character)
-        problem(
-            "PARSE003",
-            f"the file contains a character YAML does not allow ({ascii(char)}); remove it",
-            line,
-            column,
-        )
-    except yaml.YAMLError as err:
-        problem("PARSE001", f"YAML error: {err}")
-    except RecursionError:
-        problem("PARSE006", "nesting is too deep to read")
+        return ParseProblem(
+            BadEncoding, f"the file contains a character YAML does not allow ({ascii(char)}); remove it", line, column)
+    return ParseProblem(YamlSyntaxError, f"YAML error: {err}")

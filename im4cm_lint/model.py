@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from im4cm_lint.yamltree import YMap, YSeq
 
@@ -95,11 +95,6 @@ class DPISP(Document):
     def status(self) -> str:
         return self.metadata.get("status") or ""
 
-    @cached_property
-    def unhcr_party(self) -> str | None:
-        """The id of the UNHCR party: the party that declares ``unhcr_roles`` (its capacities)."""
-        return next((pid for pid, party in self.parties.items() if "unhcr_roles" in party), None)
-
     def rules_between(self, source: str, recipient: str, purpose: str | None = None) -> list[YMap]:
         """The sharing rules from ``source`` to ``recipient`` (for ``purpose`` when given), in order."""
         return [rule for rule in self.sharing_rules.values()
@@ -182,9 +177,6 @@ class Project:
         """Days from one document date to another; None when either is absent."""
         first, last = cls.date(start), cls.date(end)
         return (last - first).days if first and last else None
-
-    def of_kind(self, kind: str) -> Iterator[Document]:
-        return (d for d in self.documents if d.kind == kind and d.checkable)
 
     def dpisp_for(self, document: DPIA | DataExport) -> DPISP | None:
         """The DPISP a DPIA or export relies on (``metadata.dpisp``), if it is in the run."""

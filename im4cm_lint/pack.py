@@ -14,30 +14,22 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from im4cm_lint import schemas
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import index_by_id
+from im4cm_lint.paths import shown_path
 from im4cm_lint.yamltree import YMap, YSeq, locate
+
+if TYPE_CHECKING:
+    from im4cm_lint.config import Config
+    from im4cm_lint.plugins import Registry
 
 DEFAULT_PACK = "im4cm-standard"
 PACK_FILE = "pack.yaml"
-
-
-def shown_path(path: Path | str) -> str:
-    """A path as users see it: relative to the working directory when inside it, with '/'."""
-    path = os.path.abspath(path)
-    cwd = os.getcwd()
-    if path == cwd:
-        return "."
-    if path.startswith(cwd + os.sep):
-        path = os.path.relpath(path, cwd)
-    if not path.isprintable():  # a name that is not UTF-8 (or holds control characters) is shown escaped
-        path = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        path = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in path)
-    return path.replace(os.sep, "/")
 
 
 class Pack:
@@ -134,10 +126,6 @@ class PackLoad:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _config_problem(where: Location, message: str) -> Diagnostic:
-    return Diagnostic("CONFIG004", "error", where, message)
-
-
 def read_header(folder: Path) -> YMap | None:
     """The metadata of the pack in ``folder`` (None when it has no readable pack.yaml)."""
     loaded = load_file(str(folder / PACK_FILE), shown_path(folder / PACK_FILE))
@@ -155,10 +143,20 @@ def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple 
     header = next((d for d in loaded.documents if d.kind == "PolicyPack"), None)
     if header is None:
         if not problems:
-            problems.append(_config_problem(
+            problems.append(InvalidPolicyPack.at(
                 Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
         return PackLoad(None, problems)
-    body = header.body
+    merged = _with_parts(header.body, folder, problems)
+    lineage = _with_parent(merged, folder, available, _seen, problems)
+    for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
+        problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
+    if any(d.severity == "error" for d in problems):
+        return PackLoad(None, problems)
+    return PackLoad(Pack(merged, folder, lineage), problems)
+
+
+def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
+    """``pack.yaml``'s body with the sections of the part files it includes."""
     merged = YMap(body.source, body.line, body.column)
     for key, value in body.items():
         merged[key] = value
@@ -170,37 +168,40 @@ def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple 
             continue
         part_path = folder / part_name
         if not part_path.is_file():
-            problems.append(_config_problem(locate(includes, position), f"included file '{part_name}' does not exist"))
+            problems.append(InvalidPolicyPack.at(locate(includes, position), f"included file '{part_name}' does not exist"))
             continue
         part = load_file(str(part_path), shown_path(part_path), any_mapping=True)
         problems.extend(part.diagnostics)
         for doc in part.documents:
             for key, value in doc.body.items():
                 if key in merged:
-                    problems.append(_config_problem(
+                    problems.append(InvalidPolicyPack.at(
                         locate(doc.body, key, on_key=True),
                         f"section '{key}' is defined twice in the pack; keep it in one file"))
                     continue
                 merged[key] = value
+    return merged
+
+
+def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tuple,
+                 problems: list[Diagnostic]) -> list[str]:
+    """Merge the pack ``merged`` extends under it, in place; its lineage (this pack's ref first)."""
     meta = merged.get("metadata")
     parent_ref = meta.get("extends") if isinstance(meta, YMap) else None
     lineage = [f"{meta.get('name')}@{meta.get('version')}"] if isinstance(meta, YMap) else []
-    if isinstance(parent_ref, str) and parent_ref:
-        parent_folder = find_pack(parent_ref, available, folder)
-        if parent_folder is None or parent_folder.resolve() in _seen:
-            what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
-            problems.append(Diagnostic("CONFIG003", "error", locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
-        else:
-            parent = load_pack_folder(parent_folder, available, (*_seen, folder.resolve()))
-            problems.extend(parent.diagnostics)
-            if parent.pack is not None:
-                problems.extend(_extend(merged, parent.pack.body))
-                lineage += parent.pack.lineage
-    for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
-        problems.append(Diagnostic("CONFIG004", "error", diag.location, f"policy pack: {diag.message}"))
-    if any(d.severity == "error" for d in problems):
-        return PackLoad(None, problems)
-    return PackLoad(Pack(merged, folder, lineage), problems)
+    if not (isinstance(parent_ref, str) and parent_ref):
+        return lineage
+    parent_folder = find_pack(parent_ref, available, folder)
+    if parent_folder is None or parent_folder.resolve() in seen:
+        what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
+        problems.append(PolicyPackNotFound.at(locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
+        return lineage
+    parent = load_pack_folder(parent_folder, available, (*seen, folder.resolve()))
+    problems.extend(parent.diagnostics)
+    if parent.pack is not None:
+        problems.extend(_extend(merged, parent.pack.body))
+        lineage += parent.pack.lineage
+    return lineage
 
 
 def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
@@ -221,7 +222,7 @@ def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
                     mine.append(entry)
                     mine.item_pos.append((entry.line, entry.column) if isinstance(entry, YMap) else (0, 0))
                 elif entry.get("locked") is True and override.get("locked") is False:
-                    problems.append(_config_problem(
+                    problems.append(InvalidPolicyPack.at(
                         locate(override, "locked"),
                         f"'{entry_id}' is locked by the pack this one extends; locks only tighten, never loosen"))
         elif isinstance(base, YMap) and isinstance(mine, YMap):
@@ -262,9 +263,36 @@ def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: 
     folder = find_pack(ref, available, base_dir)
     if folder is None:
         where = where or Location(".", 1, 1)
-        return PackLoad(None, [Diagnostic(
-            "CONFIG003", "error", where,
+        return PackLoad(None, [PolicyPackNotFound.at(
+            where,
             f"policy pack '{ref}' not found; installed packs: {describe_available(available)}; "
             "or give the path of a folder that holds pack.yaml")])
     return load_pack_folder(folder, available)
 
+
+def pack_for(config: Config, registry: Registry, ref: str | None = None, *,
+             resolve: Callable[..., PackLoad] = resolve_pack) -> PackLoad:
+    """The policy pack a command works with: ``ref`` (given on its command line, relative to the
+    working folder) or else the configuration's ``policy-pack`` (relative to the configuration's
+    folder; a pack not found is reported there), else the standard. ``resolve`` may be the
+    cache's :meth:`~im4cm_lint.cache.Cache.resolve_pack`."""
+    if ref:
+        return resolve(ref, registry.packs, Path.cwd())
+    where = config.where("policy-pack") if config.policy_pack else None
+    return resolve(config.policy_pack, registry.packs, config.root, where)
+
+
+def configured_pack(config_path: str | None = None, ref: str | None = None,
+                    start: Path | None = None) -> tuple[PackLoad, Config | None]:
+    """The pack a subcommand works with, chosen as a lint run chooses it: ``ref`` (its
+    ``--policy-pack``, relative to the working folder), else the configuration found from
+    ``start`` (or ``config_path``), else the standard. The configuration's own problems come back
+    as the load's diagnostics, with no pack."""
+    from im4cm_lint.config import find_config, load_config
+    from im4cm_lint.plugins import load_registry
+
+    config_file = Path(config_path) if config_path else find_config(start or Path.cwd())
+    config, problems = load_config(config_file, Path.cwd())
+    if problems:
+        return PackLoad(None, problems), None
+    return pack_for(config, load_registry(), ref), config

@@ -10,7 +10,8 @@ import pluggy
 
 from im4cm_lint import engine_rules, hookspecs
 from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
-from im4cm_lint.rules import RULE_ID, Rule
+from im4cm_lint.engine_rules.plugin import BadRule, PluginLoadFailed
+from im4cm_lint.rule import RULE_ID, EngineRule, Rule
 
 
 @dataclass
@@ -22,8 +23,9 @@ class Registry:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def _problem(rule: str, message: str) -> Diagnostic:
-    return Diagnostic(rule, "error", Location(".", 1, 1), message)
+def _problem(rule: type[EngineRule], message: str) -> Diagnostic:
+    """A PLUGIN finding: a plugin is not in a file the user can point at, so it is at '.'."""
+    return rule.at(Location(".", 1, 1), message)
 
 
 def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, list[Diagnostic]]:
@@ -40,7 +42,7 @@ def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, lis
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as err:  # a broken plugin must not stop the others
-            problems.append(_problem("PLUGIN002", f"plugin '{ep.name}' could not be loaded: {type(err).__name__}: {err}"))
+            problems.append(_problem(PluginLoadFailed, f"plugin '{ep.name}' could not be loaded: {type(err).__name__}: {err}"))
     for plugin in extra_plugins:
         pm.register(plugin)
     return pm, problems
@@ -54,7 +56,7 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
         try:
             provided = impl.function() or []
         except Exception as err:
-            registry.problems.append(_problem("PLUGIN002", f"plugin '{plugin_name}' failed to list its rules: {type(err).__name__}: {err}"))
+            registry.problems.append(_problem(PluginLoadFailed, f"plugin '{plugin_name}' failed to list its rules: {type(err).__name__}: {err}"))
             continue
         for rule_cls in provided:
             _add_rule(registry, rule_cls, plugin_name)
@@ -63,24 +65,24 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
             registry.packs.extend(Path(p) for p in impl.function() or [])
         except Exception as err:
             name = pm.get_name(impl.plugin) or "?"
-            registry.problems.append(_problem("PLUGIN002", f"plugin '{name}' failed to list its policy packs: {type(err).__name__}: {err}"))
+            registry.problems.append(_problem(PluginLoadFailed, f"plugin '{name}' failed to list its policy packs: {type(err).__name__}: {err}"))
     return registry
 
 
 def _add_rule(registry: Registry, rule_cls, plugin_name: str) -> None:
     rid = getattr(rule_cls, "id", None)
     if not (isinstance(rule_cls, type) and issubclass(rule_cls, Rule)):
-        registry.problems.append(_problem("PLUGIN003", f"plugin '{plugin_name}' returned {rule_cls!r}, which is not a Rule class"))
+        registry.problems.append(_problem(BadRule, f"plugin '{plugin_name}' returned {rule_cls!r}, which is not a Rule class"))
         return
     if not isinstance(rid, str) or not RULE_ID.match(rid) or getattr(rule_cls, "severity", None) not in SEVERITIES \
             or not getattr(rule_cls, "summary", None):
         registry.problems.append(_problem(
-            "PLUGIN003", f"rule {rule_cls.__name__} of plugin '{plugin_name}' needs an id like ABC123, a summary and a severity"))
+            BadRule, f"rule {rule_cls.__name__} of plugin '{plugin_name}' needs an id like ABC123, a summary and a severity"))
         return
     if rid in registry.rules:
         other = registry.rules[rid].plugin
         registry.problems.append(_problem(
-            "PLUGIN003", f"rule id {rid} of plugin '{plugin_name}' is already used by plugin '{other}'; it is not run"))
+            BadRule, f"rule id {rid} of plugin '{plugin_name}' is already used by plugin '{other}'; it is not run"))
         return
     rule = rule_cls()
     rule.plugin = plugin_name

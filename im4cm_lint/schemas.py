@@ -8,11 +8,15 @@ findings at the exact key or value, with "did you mean" for unknown keys and enu
 from __future__ import annotations
 
 import datetime
-import difflib
 import itertools
 from typing import Any, Iterator
 
 from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.engine_rules.schema import (
+    BadDate, BadId, BadValue, MissingKey, NotAllowedValue, UnknownKey, UnknownKind, UnsupportedApiVersion,
+    WrongType,
+)
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
 ID = r"[a-z0-9][a-z0-9._-]*"
@@ -505,58 +509,56 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
 
     code = error.code
     if code == E.UNKNOWN_FIELD.code:
-        known = sorted((_subschema(schema, parent_path) or {}).keys())
-        close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else (f"; expected one of: {', '.join(known)}" if known else "")
-        return Diagnostic("SCHEMA001", "error", at(on_key=True), f"unknown key '{name}' in {_where(parent_path)}{hint}")
+        hint = did_you_mean(name, (_subschema(schema, parent_path) or {}).keys(), listing=None, lead="expected one of")
+        return UnknownKey.at(at(on_key=True), f"unknown key '{name}' in {_where(parent_path)}{hint}")
     if code == E.REQUIRED_FIELD.code:
-        return Diagnostic("SCHEMA002", "error", at(), f"{_where(parent_path)} is missing the required key '{name}'")
+        return MissingKey.at(at(), f"{_where(parent_path)} is missing the required key '{name}'")
     if code == E.BAD_TYPE.code or code == E.NOT_NULLABLE.code:
-        wanted = error.constraint if isinstance(error.constraint, str) else "string"
-        words = _TYPE_WORDS.get(wanted, wanted)
-        got = _value_word(error.value)
-        hint = "; put it in quotes" if wanted == "string" and got in ("a number", "true/false") else ""
-        if wanted == "boolean" and str(error.value).lower() in ("yes", "no", "on", "off", "y", "n"):
-            hint = f"; '{error.value}' is text in YAML 1.2, write true or false"
-        return Diagnostic("SCHEMA003", "error", at(), f"{_where(path)} must be {words}, not {got}{hint}")
+        return WrongType.at(at(), _wrong_type(path, error))
     if code in (E.UNALLOWED_VALUE.code, E.UNALLOWED_VALUES.code):
         allowed = [str(a) for a in error.constraint]
-        close = difflib.get_close_matches(str(error.value), allowed, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return Diagnostic(
-            "SCHEMA004", "error", at(),
-            f"{_where(path)} is '{error.value}', which is not one of: {', '.join(allowed)}{hint}",
-        )
+        hint = did_you_mean(error.value, allowed, listing=0)
+        return NotAllowedValue.at(at(), f"{_where(path)} is '{error.value}', which is not one of: {', '.join(allowed)}{hint}")
     if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
-        return Diagnostic(
-            "SCHEMA005", "error", at(),
-            f"{_where(path)} is '{error.value}', not a date; write it as YYYY-MM-DD (ISO 8601)",
-        )
-    if code == E.REGEX_MISMATCH.code:
-        if error.constraint in (ID, SYSTEM_ID):
-            return Diagnostic(
-                "SCHEMA006", "error", at(),
-                f"{_where(path)} is '{error.value}', not a valid id: use lowercase letters, digits, '.', '_' or '-', "
-                "starting with a letter or digit",
-            )
-        return Diagnostic(
-            "SCHEMA007", "error", at(), f"{_where(path)} is '{error.value}', which does not have the expected form ({error.constraint})"
-        )
-    if code == E.MIN_LENGTH.code:
-        return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)} must not be empty")
+        return BadDate.at(at(), f"{_where(path)} is '{error.value}', not a date; write it as YYYY-MM-DD (ISO 8601)")
+    if code == E.REGEX_MISMATCH.code and error.constraint in (ID, SYSTEM_ID):
+        return BadId.at(at(), f"{_where(path)} is '{error.value}', not a valid id: use lowercase letters, digits, "
+                              "'.', '_' or '-', starting with a letter or digit")
     if error.rule == "anyof":
-        if path and path[0] == "roles":
-            return Diagnostic(
-                "SCHEMA003", "error", at(),
-                f"{_where(path)} must be an assignment (holder, backup, confirmed, trained) or, for a role held "
-                "in each agency, a list of such assignments",
-            )
-        return Diagnostic(
-            "SCHEMA003", "error", at(), f"{_where(path)} must be a field name or a mapping with 'name' and 'category'"
-        )
-    if code == E.MIN_VALUE.code:
-        return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)} must be at least {error.constraint}")
-    return Diagnostic("SCHEMA007", "error", at(), f"{_where(path)}: {error.rule} {error.constraint!r} not met")
+        return WrongType.at(at(), _neither_form(path))
+    return BadValue.at(at(), _bad_value(path, error))
+
+
+def _wrong_type(path: tuple, error) -> str:
+    """The SCHEMA003 message: what the value must be, what it is, and a hint for YAML's traps."""
+    wanted = error.constraint if isinstance(error.constraint, str) else "string"
+    words = _TYPE_WORDS.get(wanted, wanted)
+    got = _value_word(error.value)
+    hint = "; put it in quotes" if wanted == "string" and got in ("a number", "true/false") else ""
+    if wanted == "boolean" and str(error.value).lower() in ("yes", "no", "on", "off", "y", "n"):
+        hint = f"; '{error.value}' is text in YAML 1.2, write true or false"
+    return f"{_where(path)} must be {words}, not {got}{hint}"
+
+
+def _neither_form(path: tuple) -> str:
+    """The SCHEMA003 message for a value that fits none of the forms a key accepts."""
+    if path and path[0] == "roles":
+        return (f"{_where(path)} must be an assignment (holder, backup, confirmed, trained) or, for a role held "
+                "in each agency, a list of such assignments")
+    return f"{_where(path)} must be a field name or a mapping with 'name' and 'category'"
+
+
+def _bad_value(path: tuple, error) -> str:
+    """The SCHEMA007 message for a value of the right type but the wrong form."""
+    import cerberus.errors as E
+
+    if error.code == E.REGEX_MISMATCH.code:
+        return f"{_where(path)} is '{error.value}', which does not have the expected form ({error.constraint})"
+    if error.code == E.MIN_LENGTH.code:
+        return f"{_where(path)} must not be empty"
+    if error.code == E.MIN_VALUE.code:
+        return f"{_where(path)} must be at least {error.constraint}"
+    return f"{_where(path)}: {error.rule} {error.constraint!r} not met"
 
 
 def check_header(body: YMap) -> list[Diagnostic]:
@@ -564,15 +566,12 @@ def check_header(body: YMap) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     api = body.get("apiVersion")
     if api != API_VERSION:
-        found.append(Diagnostic(
-            "SCHEMA008", "error", locate(body, "apiVersion"),
+        found.append(UnsupportedApiVersion.at(
+            locate(body, "apiVersion"),
             f"apiVersion '{api}' is not supported by this version of im4cm-lint; use '{API_VERSION}'",
         ))
     kind = body.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or mapping is not even hashable
-        close = difflib.get_close_matches(str(kind), list(SCHEMAS), n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; use one of: {', '.join(SCHEMAS)}"
-        found.append(Diagnostic(
-            "SCHEMA009", "error", locate(body, "kind"), f"unknown kind '{kind}'{hint}"
-        ))
+        hint = did_you_mean(kind, SCHEMAS, listing=None, cutoff=0.5, lead="use one of", ordered=True)
+        found.append(UnknownKind.at(locate(body, "kind"), f"unknown kind '{kind}'{hint}"))
     return found

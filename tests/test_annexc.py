@@ -1,6 +1,6 @@
 """ANNEXC001-ANNEXC008: Annex C for UNHCR implementing partners, UNHCR's capacity on each sharing
 rule, and CPIMS+ <-> proGres v4 interoperability. Cases change one thing in the clean example
-(fixtures/issue4/clean, which lints clean: see test_share.py)."""
+(fixtures/countries/clean-refugee, which lints clean: see test_share.py)."""
 
 from __future__ import annotations
 

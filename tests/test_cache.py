@@ -20,7 +20,7 @@ import pytest
 from conftest import lint, lint_json, write
 from country_docs import DRAFT_DPISP as DPISP
 from country_docs import draft_export
-from im4cm_lint import engine
+from im4cm_lint import engine, loading
 from im4cm_lint.cache import ENV_VAR, digest
 
 EXPORT = draft_export("sc")
@@ -99,13 +99,13 @@ def test_a_change_to_a_document_another_relies_on_is_seen(country):
 
 def test_only_the_files_that_changed_are_checked_again(country, monkeypatch):
     parsed: list[str] = []
-    real = engine.load_one
+    real = loading.load_one
 
     def counting(data, shown):
         parsed.append(shown)
         return real(data, shown)
 
-    monkeypatch.setattr(engine, "load_one", counting)
+    monkeypatch.setattr(loading, "load_one", counting)
     monkeypatch.chdir(country)
     options = engine.Options(cache=True)
     first = engine.run(["."], options)
@@ -217,17 +217,17 @@ def test_entries_of_removed_files_are_dropped(country, cache_home):
 
 
 def test_parallel_loading_changes_nothing_but_the_time(country, monkeypatch):
-    for number in range(engine.PARALLEL_MIN_FILES + 10):
+    for number in range(loading.PARALLEL_MIN_FILES + 10):
         write(country, f"exports/e{number:03d}.yaml", EXPORT.replace("id: e1", f"id: e{number:03d}")
               .replace("recipient: sc", f"recipient: {'unhcr' if number % 3 else 'nobody'}"))
     pooled: list[int] = []
-    real = engine._load_in_workers
+    real = loading._load_in_workers
 
     def recording(items, jobs):
         pooled.append(jobs)
         return real(items, jobs)
 
-    monkeypatch.setattr(engine, "_load_in_workers", recording)
+    monkeypatch.setattr(loading, "_load_in_workers", recording)
     one = lint_json("--no-cache", "--jobs", "1", ".", cwd=country)
     assert pooled == []
     two = lint_json("--no-cache", "--jobs", "2", ".", cwd=country)

@@ -13,9 +13,9 @@ from conftest import FIXTURES, lint, lint_json, write
 from im4cm_lint.pack import resolve_pack
 from im4cm_lint.plugins import load_registry
 
-ISSUE3 = FIXTURES / "issue3"
-MINI = str(ISSUE3 / "mini-pack")
-BASE = (ISSUE3 / "kakuma" / "dpisp.yaml").read_text()
+PACKS, KAKUMA = FIXTURES / "packs", FIXTURES / "countries" / "kakuma-draft"
+MINI = str(PACKS / "mini-pack")
+BASE = (KAKUMA / "dpisp.yaml").read_text()
 TODAY = "2025-09-01"
 BREACH = """    text: |
       A participant notifies the breach incident manager within 72 hours
@@ -235,7 +235,7 @@ def test_standard_locked_clause_dropped_or_unlocked(drafted):
 
 
 def test_country_pack_that_unlocks_a_standard_clause_is_refused(drafted):
-    run = lint_json("--policy-pack", str(ISSUE3 / "unlocking-pack"), ".", cwd=drafted)
+    run = lint_json("--policy-pack", str(PACKS / "unlocking-pack"), ".", cwd=drafted)
     assert run.code == 2
     assert [(d["rule"], d["line"]) for d in run.json["diagnostics"]] == [("CONFIG004", 12)]
     assert "'breach-management' is locked by the pack this one extends" in run.json["diagnostics"][0]["message"]
@@ -243,5 +243,5 @@ def test_country_pack_that_unlocks_a_standard_clause_is_refused(drafted):
 
 def test_country_pack_keeps_the_standard_clause_texts_current(drafted):
     run = lint_json("--select", "CLAUSE001,CLAUSE002,CLAUSE004,CLAUSE007,CLAUSE008", "--policy-pack",
-                    str(ISSUE3 / "country-pack"), ".", cwd=drafted)
+                    str(PACKS / "extended-pack"), ".", cwd=drafted)
     assert run.json["diagnostics"] == [] and run.code == 0

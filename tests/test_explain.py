@@ -110,3 +110,13 @@ def test_machine_formats_are_refused_for_a_walkthrough(drafted):
     run = lint("--explain", "dpisp.yaml", "--format", "json", cwd=drafted)
     assert run.code == 2
     assert "text or markdown" in run.err
+
+
+def test_a_walkthrough_whose_lint_cannot_run_exits_2_with_the_report(repo):
+    (repo / ".im4cm-lint.yaml").write_text("policy-pack: no-such-pack\n")
+    (repo / "d.yaml").write_text("apiVersion: im4cm/v1\nkind: DPIA\n")
+    run = lint("--explain", "d.yaml", cwd=repo)
+    assert run.code == 2
+    assert run.out == ""
+    assert "CONFIG003 error policy pack 'no-such-pack' not found" in run.err
+    assert "Traceback" not in run.err

@@ -7,10 +7,10 @@ import pytest
 
 from conftest import FIXTURES, lint_json, write
 
-ISSUE3 = FIXTURES / "issue3"
-MINI = str(ISSUE3 / "mini-pack")
-BASE = (ISSUE3 / "kakuma" / "dpisp.yaml").read_text()
-DPIA = (ISSUE3 / "kakuma" / "dpia.yaml").read_text()
+PACKS, KAKUMA = FIXTURES / "packs", FIXTURES / "countries" / "kakuma-draft"
+MINI = str(PACKS / "mini-pack")
+BASE = (KAKUMA / "dpisp.yaml").read_text()
+DPIA = (KAKUMA / "dpia.yaml").read_text()
 TODAY = "2025-09-01"
 
 

@@ -13,7 +13,7 @@ from conftest import FIXTURES, REPO, lint, lint_json
 
 from im4cm_lint.reporters.markdown import TOP, cell
 
-SMALL = FIXTURES / "issue8"
+SMALL = FIXTURES / "countries" / "riverside"
 TODAY = "2026-10-01"
 NO_GITHUB = {"GITHUB_SERVER_URL": None, "GITHUB_REPOSITORY": None, "GITHUB_SHA": None, "GITHUB_WORKSPACE": None}
 ROW = re.compile(r"^\| (?P<sign>\S+) (?P<severity>error|warning|info) \| (?P<rule>[A-Z]+\d{3}) \| (?P<where>.+?) \| ")
@@ -51,7 +51,7 @@ def test_links_to_the_line_at_the_commit_on_github():
     links = re.findall(r"\[([^\]]+):(\d+)\]\(([^)]+)\)", run.out)
     assert len(links) == TOP
     for path, line, url in links:
-        assert path.startswith("tests/fixtures/issue8/")
+        assert path.startswith("tests/fixtures/countries/riverside/")
         assert url == f"https://github.example/unhcr-ug/riverside-dpisp/blob/0123abcd/{path}#L{line}"
 
 

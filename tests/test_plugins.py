@@ -85,6 +85,7 @@ def test_example_plugin_rule_is_listed_and_explained(example_plugin):
     assert chan["plugin"] == "channel" and chan["severity"] == "warning"
     explained = run_process("--explain", "CHAN001", env=_env(example_plugin))
     assert explained.returncode == 0 and "Why it matters" in explained.stdout
+    assert "family CHAN (channels: how the data of a sharing rule travels)" in explained.stdout
 
 
 def test_example_plugin_finds_the_rule_without_channel(example_plugin, repo):
@@ -148,3 +149,34 @@ def test_a_plugin_that_cannot_be_imported_is_reported(tmp_path, repo):
     assert [d["rule"] for d in diags] == ["PLUGIN002"]
     assert "'broken'" in diags[0]["message"] and "ModuleNotFoundError" in diags[0]["message"]
     assert proc.returncode == 1
+
+
+def test_a_plugin_adds_a_command_listed_in_the_help(tmp_path, repo):
+    site = _broken_plugin(tmp_path, '''
+        import click
+        from im4cm_lint import hookimpl
+
+        @click.command("hello")
+        @click.argument("who")
+        def hello(who):
+            """Greet WHO."""
+            click.echo(f"hello {who}")
+
+        @click.command("rules")
+        def rules():
+            """Claims an engine command: never used."""
+            click.echo("not the engine's rules")
+
+        @hookimpl
+        def im4cm_lint_commands():
+            return {"hello": hello, "rules": rules}
+        ''')
+    listed = run_process("--help", env=_env(site))
+    assert listed.returncode == 0
+    assert "  hello     Greet WHO." in listed.stdout and "  init " in listed.stdout
+    said = run_process("hello", "world", env=_env(site))
+    assert (said.returncode, said.stdout) == (0, "hello world\n")
+    assert "not the engine's rules" not in run_process("rules", env=_env(site)).stdout
+    write(repo, "dpisp.yaml", DPISP)
+    linted = run_process("--select", "REF", "dpisp.yaml", cwd=repo, env=_env(site))
+    assert linted.returncode == 0, linted.stdout + linted.stderr

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from conftest import FIXTURES, lint_json, write
 
-ISSUE3 = FIXTURES / "issue3"
-MINI = str(ISSUE3 / "mini-pack")
-DPISP = (ISSUE3 / "kakuma" / "dpisp.yaml").read_text()
-DPIA = (ISSUE3 / "kakuma" / "dpia.yaml").read_text()
+PACKS, KAKUMA = FIXTURES / "packs", FIXTURES / "countries" / "kakuma-draft"
+MINI = str(PACKS / "mini-pack")
+DPISP = (KAKUMA / "dpisp.yaml").read_text()
+DPIA = (KAKUMA / "dpia.yaml").read_text()
 EXPORT = """
     apiVersion: im4cm/v1
     kind: DataExport

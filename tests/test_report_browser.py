@@ -82,7 +82,7 @@ def _parties(folder: Path) -> set[str]:
     return ids
 
 
-CASES = [pytest.param(lambda tmp: FIXTURES / "issue8", id="small"),
+CASES = [pytest.param(lambda tmp: FIXTURES / "countries" / "riverside", id="small"),
          pytest.param(lambda tmp: _forty(tmp), id="forty-parties"),
          *(pytest.param(lambda tmp, f=folder: f, id=f"example-{folder.name}") for folder in _example_folders())]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from conftest import FIXTURES, lint, lint_json, write
 
-from im4cm_lint.report import layout
+from im4cm_lint_checks.report import layout
 
-SMALL = FIXTURES / "issue8"
+SMALL = FIXTURES / "countries" / "riverside"
 TODAY = "2026-10-01"
 _VOID = {"br", "meta", "hr", "img", "input", "link", "col", "wbr"}
 

@@ -1,4 +1,4 @@
-"""ROLE001-ROLE009 against a small pack (tests/fixtures/issue3/mini-pack) and the standard, and a
+"""ROLE001-ROLE009 against a small pack (tests/fixtures/packs/mini-pack) and the standard, and a
 country pack that extends the standard with a role and a tighter threshold."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import re
 
 from conftest import FIXTURES, lint, lint_json, write
 
-ISSUE3 = FIXTURES / "issue3"
-MINI = str(ISSUE3 / "mini-pack")
-BASE = (ISSUE3 / "kakuma" / "dpisp.yaml").read_text()
+PACKS, KAKUMA = FIXTURES / "packs", FIXTURES / "countries" / "kakuma-draft"
+MINI = str(PACKS / "mini-pack")
+BASE = (KAKUMA / "dpisp.yaml").read_text()
 TODAY = "2025-09-01"
 
 
@@ -262,7 +262,7 @@ def test_country_pack_adds_a_role_and_tightens_a_threshold(repo):
         return {(d["rule"], d.get("yaml_path")) for d in run.json["diagnostics"]}
 
     standard = found()
-    country = found("--policy-pack", str(ISSUE3 / "country-pack"))
+    country = found("--policy-pack", str(PACKS / "extended-pack"))
     # confirmed 123 days ago: fine under the standard (180 days), stale under the country pack (90)
     assert country - standard == {("ROLE001", "roles.gbv_referral_focal_point"),
                                   ("ROLE005", "roles.process_lead.confirmed")}

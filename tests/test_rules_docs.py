@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, lint
 from im4cm_lint.explain import REGENERATE_DOCS, rules_markdown
 from im4cm_lint.plugins import load_registry
-from im4cm_lint.rules import RULE_ID, explanation_sections
+from im4cm_lint.rule import RULE_ID, explanation_sections
 
 RULES = load_registry().rules
 # Families about document content: their example is a failing YAML snippet and its fixed version.

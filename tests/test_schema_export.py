@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from conftest import EXAMPLES, lint, lint_json, write
-from im4cm_lint.engine import schema_problems
+from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import load_file
 from im4cm_lint.yamltree import to_plain
 

@@ -1,6 +1,6 @@
 """SHARE001-SHARE016: need-to-know, from the DPISP's sharing rules down to each exported field.
 
-Every case starts from the clean example in fixtures/issue4/clean (a UNHCR party in three
+Every case starts from the clean example in fixtures/countries/clean-refugee (a UNHCR party in three
 capacities, two implementing partners, a local authority, CPIMS+ <-> proGres v4 exports), which
 lints clean, and changes one thing in it: the change must produce exactly the findings listed,
 at the lines listed, and nothing else of the rule under test.
@@ -14,8 +14,8 @@ import pytest
 
 from conftest import FIXTURES, lint_json, write
 
-CLEAN = FIXTURES / "issue4" / "clean"
-MINI_PACK = FIXTURES / "issue4" / "mini-pack"
+CLEAN = FIXTURES / "countries" / "clean-refugee"
+MINI_PACK = FIXTURES / "packs" / "taxonomy-pack"
 
 
 def example(repo: Path, edits: dict[str, list[tuple[str, str]]] | None = None) -> Path:

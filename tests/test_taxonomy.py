@@ -8,7 +8,7 @@ import yaml
 
 from conftest import FIXTURES, REPO, lint, write
 
-MINI = str(FIXTURES / "issue3" / "mini-pack")
+MINI = str(FIXTURES / "packs" / "mini-pack")
 
 
 def test_json_crosswalk_of_a_small_pack(tmp_path):

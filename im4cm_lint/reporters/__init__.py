@@ -21,11 +21,6 @@ def renderer(name: str) -> Callable[["RunResult"], str]:
     return importlib.import_module(FORMATS[name]).render
 
 
-def plural(n: int, word: str) -> str:
-    """'1 file', '2 files': the counts every output prints."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def summary(result: "RunResult") -> dict:
     """Counts shared by the text and machine formats."""
     active = [d for d in result.diagnostics if not d.suppression]

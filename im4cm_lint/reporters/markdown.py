@@ -1,6 +1,7 @@
 """A compact Markdown summary for ``$GITHUB_STEP_SUMMARY`` and pull-request comments: counts by
-family, the top findings (errors first) with links to the lines, and, when a baseline absorbed
-findings, the sharing rules and exports that have new findings since it.
+family, the top findings (errors first) with links to the lines, then the sections plugins add
+(hook ``im4cm_lint_summary_sections``; the standard adds the sharing rules and exports that have
+new findings since the baseline).
 
 Links point at the blob of the commit being checked when GitHub's variables are set
 (``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY``, ``GITHUB_SHA``); elsewhere they are plain
@@ -13,10 +14,11 @@ import html
 import os
 import re
 
+from im4cm_lint import hooks
 from im4cm_lint.diagnostics import SEVERITY_RANK
-from im4cm_lint.reporters import plural, summary
+from im4cm_lint.reporters import summary
+from im4cm_lint.words import plural
 from im4cm_lint.reporters.github import workspace_path
-from im4cm_lint.rules import FAMILIES
 
 TOP = 20
 _SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
@@ -41,10 +43,10 @@ def where(diag) -> str:
 
 def _families(active) -> list[str]:
     rows = []
-    found = sorted({d.family for d in active}, key=lambda f: (list(FAMILIES).index(f) if f in FAMILIES else 99, f))
+    found = sorted({d.family for d in active}, key=hooks.family_order)
     for family in found:
         counts = [sum(1 for d in active if d.family == family and d.severity == s) for s in ("error", "warning", "info")]
-        rows.append(f"| {family} | {cell(FAMILIES.get(family, 'rules of a plugin'))} | "
+        rows.append(f"| {family} | {cell(hooks.families().get(family, 'rules of a plugin'))} | "
                     + " | ".join(map(str, counts)) + " |")
     return ["| Family | What it checks | Errors | Warnings | Info |", "| --- | --- | ---: | ---: | ---: |", *rows]
 
@@ -58,28 +60,6 @@ def _top(active) -> list[str]:
     if len(active) > TOP:
         lines += ["", f"…and {len(active) - TOP} more: see the annotations on the changed files, or run "
                       "`im4cm-lint` locally. `im4cm-lint --explain RULE` says what a rule protects and how to fix it."]
-    return lines
-
-
-def _sharing_changes(result) -> list[str]:
-    """The sharing rules and exports with findings that the baseline did not hold."""
-    from im4cm_lint.report.picture import build
-
-    picture = build(result)
-    lines = ["#### What changed in sharing since the baseline", "",
-             f"{plural(result.baselined, 'finding')} accepted in the baseline {'is' if result.baselined == 1 else 'are'} "
-             "not shown; everything above is new."]
-    changed = [(protocol, flow) for protocol in picture.protocols for flow in protocol.flows if flow.findings]
-    changed += [(None, flow) for flow in picture.loose_exports if flow.findings]
-    if not changed:
-        return [*lines, "No sharing rule and no export has a new finding."]
-    lines.append("")
-    for protocol, flow in changed:
-        what = "sharing rule" if flow.kind == "rule" else "export"
-        rules = ", ".join(sorted({d.rule for d in flow.findings}))
-        scope = f" of `{protocol.dpisp.id}`" if protocol else ""
-        lines.append(f"- {what} `{flow.id}`{scope}: {cell(flow.source)} → {cell(flow.target)}, "
-                     f"`{flow.purpose}`, most sensitive data {flow.sensitivity}: {rules}")
     return lines
 
 
@@ -100,6 +80,6 @@ def render(result) -> str:
         lines[-1] += f" · {counts['suppressed']} suppressed with a reason"
     if active:
         lines += ["", *_families(active), "", *_top(active)]
-    if result.baselined:
-        lines += ["", *_sharing_changes(result)]
+    for section in hooks.summary_sections(result):
+        lines += ["", *section]
     return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from im4cm_lint import __url__, __version__
 from im4cm_lint.reporters.github import workspace_path
-from im4cm_lint.rules import explanation_sections
+from im4cm_lint.rule import explanation_sections
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -26,13 +26,13 @@ def _rule_catalogue(result) -> dict:
     """Every rule of the run; the engine's own when the configuration stopped it before plugins loaded."""
     from im4cm_lint.engine_rules import ENGINE_RULES
 
-    return {**{rule.id: rule for rule in ENGINE_RULES}, **result.rules}
+    return {**{rule.id: rule() for rule in ENGINE_RULES}, **result.rules}
 
 
 def rule_descriptor(rule) -> dict:
     text = rule.explanation()
     what = explanation_sections(rule).get("What it checks") or rule.summary
-    family = rule.id.rstrip("0123456789")  # engine rules may come as classes, where .family is a property object
+    family = rule.family
     return {
         "id": rule.id,
         "name": rule.name,

@@ -11,7 +11,8 @@ from __future__ import annotations
 import click
 
 from im4cm_lint.ci import for_log
-from im4cm_lint.reporters import plural, summary
+from im4cm_lint.reporters import summary
+from im4cm_lint.words import plural
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 

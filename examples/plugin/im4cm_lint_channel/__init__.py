@@ -53,3 +53,8 @@ class SharingRuleWithoutChannel(Rule):
 @hookimpl
 def im4cm_lint_rules():
     return [SharingRuleWithoutChannel]
+
+
+@hookimpl
+def im4cm_lint_families():
+    return {"CHAN": "channels: how the data of a sharing rule travels"}

@@ -1,0 +1,77 @@
+"""Which text a clause must have, and how texts compare: used by the CLAUSE checks, ``init`` and
+the walkthrough alike, so they never disagree on what "the standard's text" is.
+
+The current text of a clause is the one of the nearest pack in the lineage that has a version of
+it: a country pack that extends the standard keeps the standard's clause texts current.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from im4cm_lint.pack import Pack
+from im4cm_lint.yamltree import YMap
+
+MAX_CHANGES = 3  # changes quoted in a message; never the whole clause
+MAX_WORDS = 8  # words quoted per change
+
+
+def normalise(text: object) -> str:
+    """Clause text with every run of whitespace (spaces, tabs, line breaks) as one space."""
+    return " ".join(str(text).split())
+
+
+def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
+    """(pack@version, text) of every released text of a pack clause, the current one first.
+
+    The current text is the one of the nearest pack in the lineage that has a version of it, so
+    a country pack that extends the standard keeps the standard's clause texts current."""
+    versions = clause.get("versions") or {}
+    keys = [key for key, text in versions.items() if isinstance(text, str)]
+    if not keys:
+        return []
+    name, version = pack.lineage[-1].rpartition("@")[0], keys[0]
+    for ref in pack.lineage:
+        ref_name, _, ref_version = ref.rpartition("@")
+        if ref_version in versions:
+            name, version = ref_name, ref_version
+            break
+    return [(f"{name}@{key}", versions[key]) for key in [version, *(k for k in keys if k != version)]]
+
+
+def _quote(words: list[str]) -> str:
+    shown = " ".join(words[:MAX_WORDS])
+    return f'"{shown} ..."' if len(words) > MAX_WORDS else f'"{shown}"'
+
+
+def word_diff(old: str, new: str) -> str:
+    """What changed from ``old`` to ``new``, word by word, in a few short phrases."""
+    a, b = old.split(), new.split()
+    changes = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
+    phrases = []
+    for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
+        if tag == "replace":
+            phrases.append(f"changed {_quote(a[i1:i2])} to {_quote(b[j1:j2])}")
+        elif tag == "delete":
+            phrases.append(f"removed {_quote(a[i1:i2])}")
+        else:
+            after = f" after {_quote(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
+            phrases.append(f"added {_quote(b[j1:j2])}{after}")
+    if len(changes) > MAX_CHANGES:
+        more = len(changes) - MAX_CHANGES
+        phrases.append(f"and {more} more change{'s' if more > 1 else ''}")
+    return "; ".join(phrases)
+
+
+def current_text(pack: Pack, clause: YMap) -> str:
+    """The text a new protocol takes for a pack clause: its current released text (empty if none)."""
+    texts = released_texts(pack, clause)
+    return texts[0][1] if texts else ""
+
+
+def matching_release(pack: Pack, clause: YMap, text: object) -> str | None:
+    """The ``pack@version`` whose released text ``text`` is (whitespace aside), or None."""
+    if not isinstance(text, str):
+        return None
+    mine = normalise(text)
+    return next((ref for ref, released in released_texts(pack, clause) if normalise(released) == mine), None)

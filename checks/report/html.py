@@ -1,0 +1,699 @@
+"""The sharing picture as one self-contained HTML page: inline CSS, SVG and script, nothing
+fetched (field offices are often offline; a Content-Security-Policy forbids any request).
+
+Meaning is never carried by colour alone: sensitivity is also a dash pattern and a word, a
+finding is also a badge and the word "finding", severities have a symbol and a word. Every text
+that comes from a document is escaped. Same input, same bytes: no timestamp unless ``--today``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from typing import Iterable
+
+from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.hooks import families, family_order
+from im4cm_lint.reporters import summary
+from im4cm_lint.words import plural
+from im4cm_lint.schemas import SENSITIVITIES
+
+from im4cm_lint_checks.report import layout as geometry
+from im4cm_lint_checks.report.picture import (
+    FLAG_FAMILIES, GROUP_ORDER, PARTY_TYPE_NAMES, RESIDUAL_LEVELS, SENSITIVITY_RANK, UNKNOWN, Category, Flow,
+    Picture, Protocol)
+
+LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table only
+_CHAR_W = 5.7  # average width of a character at the map's 11px label font
+_SEVERITY_SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
+_TYPE_SHORT = {"un_agency": "UN", "ingo": "INGO", "lngo": "Local NGO", "authority": "Authority",
+               "service_provider": "Service provider", "unlisted": "not in protocol"}
+_FLAGGING = " or ".join(FLAG_FAMILIES)  # the families whose findings turn an edge red
+_NO_CATEGORY = "no category: the field is not in the system's field map and none is written beside it"
+_PATTERN_WORDS = {"low": "solid line", "moderate": "dashed line", "high": "dotted line",
+                  "severe": "thick dash-dot line", UNKNOWN: "sparse dots"}
+
+
+def e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+CSS = """
+:root { --ink: #1f2933; --muted: #52606d; --line: #cbd2d9; --bg: #ffffff; --soft: #f5f7fa;
+  --low: #15803d; --moderate: #0369a1; --high: #a16207; --severe: #6d28d9; --unknown: #6b7280;
+  --finding: #dc2626; --warn: #b45309; --info: #2563eb; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--ink); background: var(--bg); margin: 0; }
+header.top { padding: 20px 28px 12px; border-bottom: 3px solid var(--ink); }
+header.top h1 { margin: 0 0 4px; font-size: 24px; }
+.meta { color: var(--muted); margin: 2px 0; }
+main { padding: 8px 28px 40px; max-width: 1500px; }
+h2 { font-size: 20px; margin: 32px 0 8px; padding-top: 8px; border-top: 1px solid var(--line); }
+h3 { font-size: 16px; margin: 24px 0 8px; }
+h4 { font-size: 14px; margin: 16px 0 6px; }
+nav.toc ul { columns: 2; margin: 6px 0; padding-left: 18px; }
+table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; }
+th { background: var(--soft); font-weight: 600; }
+td.num { text-align: right; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+pre { background: var(--soft); border: 1px solid var(--line); padding: 8px 10px; overflow-x: auto; font-size: 12px; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 120px; }
+.card b { display: block; font-size: 22px; }
+.sev { white-space: nowrap; font-weight: 600; }
+.sev-error { color: var(--finding); } .sev-warning { color: var(--warn); } .sev-info { color: var(--info); }
+.sens { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; font-size: 12px; }
+.sens svg { flex: none; }
+.mark { font-weight: 600; white-space: nowrap; }
+.mark.bad { color: var(--finding); } .mark.ok { color: var(--low); } .mark.warn { color: var(--warn); }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 6px 0 10px; font-size: 13px; }
+.mapwrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
+svg.map { display: block; margin: 0 auto; max-width: 100%; height: auto; font-family: inherit; }
+.band rect { fill: var(--soft); stroke: var(--line); }
+.band text { font-size: 11px; font-weight: 700; fill: var(--muted); letter-spacing: .04em; text-transform: uppercase; }
+.colhead { font-size: 13px; font-weight: 700; fill: var(--ink); }
+.party rect { fill: #fff; stroke: #7b8794; stroke-width: 1.2; }
+.party.g-un_agency rect { stroke-width: 2.2; }
+.party.g-unlisted rect { stroke-dasharray: 4 3; stroke: var(--finding); }
+.party .pname { font-size: 12.5px; font-weight: 600; fill: var(--ink); }
+.party .psub { font-size: 10.5px; fill: var(--muted); }
+.party:focus rect, .party:hover rect { stroke: var(--ink); stroke-width: 2.5; }
+.edge { fill: none; stroke-width: 2; }
+.s-low { stroke: var(--low); stroke-width: 1.6; }
+.s-moderate { stroke: var(--moderate); stroke-dasharray: 8 4; }
+.s-high { stroke: var(--high); stroke-width: 2.4; stroke-dasharray: 2 3; }
+.s-severe { stroke: var(--severe); stroke-width: 3.2; stroke-dasharray: 12 3 3 3; }
+.s-unknown { stroke: var(--unknown); stroke-dasharray: 1 5; }
+.flagged .edge { stroke: var(--finding); }
+.badge rect { fill: #fff; stroke: #52606d; }
+.badge text, .label text { font-size: 11px; fill: var(--ink); }
+.badge text { font-weight: 700; }
+.flagged .badge rect { fill: var(--finding); stroke: var(--finding); }
+.flagged .badge text { fill: #fff; }
+.label rect { fill: #fff; fill-opacity: .93; stroke: var(--line); }
+.flagged .label rect { stroke: var(--finding); }
+.focus .flow:not(.hl) { opacity: .12; }
+.focus tr[data-flow]:not(.hl) { opacity: .45; }
+tr.hl { background: #fff7d6; }
+.flow { cursor: pointer; }
+.cats { list-style: none; margin: 0; padding: 0; }
+.cats li { white-space: nowrap; }
+.via { color: var(--muted); font-size: 11px; }
+.matrix th.rowhead { white-space: nowrap; }
+.matrix td.none { color: var(--line); text-align: center; }
+.scroll { overflow-x: auto; }
+.explain { border-left: 4px solid var(--line); padding: 2px 0 2px 14px; margin: 18px 0 26px; }
+.explain h4 { margin-top: 12px; }
+.muted { color: var(--muted); }
+a { color: #1d4ed8; }
+@page { size: A4 landscape; margin: 12mm; }
+@media print {
+  body { font-size: 10pt; }
+  table { font-size: 8pt; width: 100%; }
+  th, td { padding: 2px 4px; }
+  td code, td .muted, td.mono { overflow-wrap: anywhere; }
+  table code { font-size: inherit; }
+  header.top { padding: 0 0 8px; }
+  main { padding: 0; max-width: none; }
+  nav.toc, .noprint { display: none; }
+  section.protocol, section#findings, section#explanations { break-before: page; }
+  h2, h3, h4 { break-after: avoid; }
+  tr, .card, .explain pre { break-inside: avoid; }
+  .mapwrap, .scroll { overflow: visible; border: none; }
+  svg.map { width: 100%; }
+  a { color: inherit; text-decoration: none; }
+  .focus .flow, .focus tr { opacity: 1 !important; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+SCRIPT = """
+(function () {
+  'use strict';
+  document.querySelectorAll('.mapblock').forEach(function (block) {
+    var flows = block.querySelectorAll('[data-flow]');
+    function show(keep) {
+      block.classList.add('focus');
+      flows.forEach(function (el) { el.classList.toggle('hl', keep(el)); });
+    }
+    function clear() {
+      block.classList.remove('focus');
+      flows.forEach(function (el) { el.classList.remove('hl'); });
+    }
+    function hover(el, keep) {
+      ['mouseenter', 'focus'].forEach(function (name) { el.addEventListener(name, function () { show(keep); }); });
+      ['mouseleave', 'blur'].forEach(function (name) { el.addEventListener(name, clear); });
+    }
+    block.querySelectorAll('[data-party]').forEach(function (node) {
+      var party = node.getAttribute('data-party');
+      hover(node, function (el) {
+        return el.getAttribute('data-from') === party || el.getAttribute('data-to') === party;
+      });
+    });
+    flows.forEach(function (flow) {
+      var key = flow.getAttribute('data-flow');
+      hover(flow, function (el) { return el.getAttribute('data-flow') === key; });
+    });
+  });
+})();
+"""
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'none'")
+
+
+def _swatch(sensitivity: str, flagged: bool = False) -> str:
+    """A short line drawn as the map draws edges of this sensitivity."""
+    style = ' style="stroke: var(--finding)"' if flagged else ""
+    return (f'<svg width="40" height="10" aria-hidden="true"><line x1="1" y1="5" x2="39" y2="5" '
+            f'class="edge s-{sensitivity}"{style}/></svg>')
+
+
+def _sens(sensitivity: str) -> str:
+    return f'<span class="sens">{_swatch(sensitivity)}{e(sensitivity)}</span>'
+
+
+def _severity(severity: str) -> str:
+    return f'<span class="sev sev-{e(severity)}">{_SEVERITY_SIGNS.get(severity, "")} {e(severity)}</span>'
+
+
+def _mark(text: str, kind: str = "bad") -> str:
+    sign = {"bad": "✖", "warn": "▲", "ok": "✔"}[kind]
+    return f'<span class="mark {kind}">{sign} {e(text)}</span>'
+
+
+def _markdown(text: str) -> str:
+    """The small Markdown of rule pages (paragraphs, lists, code blocks, `code`, **bold**) as HTML."""
+    out: list[str] = []
+    para: list[str] = []
+    items: list[str] = []
+    code: list[str] | None = None
+    list_tag = "ul"
+
+    def inline(value: str) -> str:
+        value = e(value)
+        value = re.sub(r"`([^`]+)`", r"<code>\1</code>", value)
+        return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", value)
+
+    def flush() -> None:
+        if para:
+            out.append(f"<p>{inline(' '.join(para))}</p>")
+            para.clear()
+        if items:
+            out.append(f"<{list_tag}>" + "".join(f"<li>{inline(i)}</li>" for i in items) + f"</{list_tag}>")
+            items.clear()
+
+    for line in text.splitlines():
+        if line.startswith("```"):
+            if code is None:
+                flush()
+                code = []
+            else:
+                out.append("<pre><code>" + e("\n".join(code)) + "</code></pre>")
+                code = None
+            continue
+        if code is not None:
+            code.append(line)
+            continue
+        bullet = re.match(r"\s*(?:([-*])|(\d+)\.)\s+(.*)", line)
+        if not line.strip():
+            flush()
+        elif bullet:
+            if para:
+                flush()
+            list_tag = "ul" if bullet.group(1) else "ol"
+            items.append(bullet.group(3))
+        elif items and line.startswith(" "):
+            items[-1] += " " + line.strip()
+        elif line.startswith("#"):
+            flush()
+            out.append(f"<h5>{inline(line.lstrip('#').strip())}</h5>")
+        else:
+            para.append(line.strip())
+    if code is not None:
+        out.append("<pre><code>" + e("\n".join(code)) + "</code></pre>")
+    flush()
+    return "\n".join(out)
+
+
+class _Anchors:
+    """Each finding's place in the findings list, so tables and the map can link to it."""
+
+    def __init__(self, findings: list[Diagnostic]):
+        self.index = {id(d): n for n, d in enumerate(findings, 1)}
+
+    def links(self, findings: Iterable[Diagnostic]) -> str:
+        """Links to the findings, each shown as its severity sign and rule id ("" when none)."""
+        return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{e(d.message)}">'
+                        f'{_SEVERITY_SIGNS[d.severity]}&#8239;{e(d.rule)}</a>' for d in findings)
+
+
+def _flow_label(flow: Flow) -> str:
+    parts = [flow.purpose]
+    if flow.unhcr_role:
+        parts.append(f"UNHCR as {flow.unhcr_role.replace('_', ' ')}")
+    parts.append(flow.sensitivity)
+    text = " · ".join(parts)
+    return f"{flow.key} {_clip(text, 58)}" + (" · finding" if flow.flagged else "")
+
+
+def _party_sub(party) -> str:
+    sub = f"{party.id} · {_TYPE_SHORT.get(party.type, party.type)}"
+    if party.unhcr_roles:
+        sub += " · " + ", ".join(r.replace("_", " ") for r in party.unhcr_roles)
+    elif party.partnership == "implementing_partner":
+        sub += " · UNHCR partner"
+    return _clip(sub, 36)
+
+
+def _map_svg(protocol: Protocol) -> str:
+    flows = protocol.flows
+    parties = {p.id: p for p in protocol.parties}
+    labelled = len(flows) <= LABEL_LIMIT
+    labels = {f.key: _flow_label(f) for f in flows}
+    widths = {k: len(v) * _CHAR_W + 12 for k, v in labels.items()} if labelled else None
+    placed = geometry.layout([(p.id, p.type) for p in protocol.parties],
+                             [(f.key, f.source, f.target) for f in flows], GROUP_ORDER, widths)
+    w, h = placed.width, placed.height
+    by_key = {f.key: f for f in flows}
+    title = f"Sharing map of {protocol.dpisp.id}"
+    out = [f'<svg class="map" viewBox="0 0 {w:g} {h:g}" width="{w:g}" height="{h:g}" role="img" '
+           f'aria-labelledby="maptitle-{e(protocol.dpisp.id)}" xmlns="http://www.w3.org/2000/svg">',
+           f'<title id="maptitle-{e(protocol.dpisp.id)}">{e(title)}: {len(protocol.parties)} parties, '
+           f'{len(flows)} sharing rules and exports; the table below lists every edge.</title>']
+    for side, x in placed.columns.items():
+        head = "Shares data" if side == "from" else "Receives data"
+        out.append(f'<text class="colhead" x="{x:g}" y="18">{head}</text>')
+    for band in placed.bands:
+        b = band.box
+        out.append(f'<g class="band"><rect x="{b.x:g}" y="{b.y:g}" width="{b.w:g}" height="{b.h:g}" rx="6"/>'
+                   f'<text x="{b.x + 8:g}" y="{b.y + 15:g}">{e(PARTY_TYPE_NAMES.get(band.group, band.group))}</text></g>')
+    for edge in placed.edges:
+        flow = by_key[edge.key]
+        cls = "flow" + (" flagged" if flow.flagged else "")
+        marker = "finding" if flow.flagged else flow.sensitivity
+        sx, sy = edge.start
+        ex, ey = edge.end
+        badge = flow.key + (" ⚠" if flow.flagged else "")
+        tip = (f"{flow.key} {flow.source} → {flow.target}: {flow.purpose}; most sensitive data: {flow.sensitivity}"
+               + (f"; UNHCR as {flow.unhcr_role}" if flow.unhcr_role else "")
+               + ("; has a finding" if flow.flagged else ""))
+        out.append(f'<g class="{cls}" data-flow="{e(flow.key)}" data-id="{e(flow.id)}" '
+                   f'data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0"><title>{e(tip)}</title>'
+                   f'<path class="edge s-{flow.sensitivity}" d="{edge.d}" marker-end="url(#arrow-{marker})"/>')
+        for bx, by in ((sx + 2, sy), (ex - geometry.BADGE_W - 9, ey)):
+            out.append(f'<g class="badge"><rect x="{bx:g}" y="{by - 8:g}" width="{geometry.BADGE_W}" height="16" rx="8"/>'
+                       f'<text x="{bx + geometry.BADGE_W / 2:g}" y="{by + 4:g}" text-anchor="middle">{e(badge)}</text></g>')
+        if edge.label is not None:
+            lb = edge.label
+            out.append(f'<g class="label"><rect x="{lb.x:g}" y="{lb.y:g}" width="{lb.w:g}" height="{lb.h:g}" rx="3"/>'
+                       f'<text x="{lb.x + 6:g}" y="{lb.y + 12:g}">{e(labels[flow.key])}</text></g>')
+        out.append("</g>")
+    for node in placed.nodes:
+        party = parties[node.party]
+        b = node.box
+        tip = f"{party.name} ({party.id}), {party.type_name}"
+        out.append(f'<g class="party g-{e(party.type)}" data-party="{e(party.id)}" tabindex="0">'
+                   f'<title>{e(tip)}</title>'
+                   f'<rect x="{b.x:g}" y="{b.y:g}" width="{b.w:g}" height="{b.h:g}" rx="5"/>'
+                   f'<text class="pname" x="{b.x + 8:g}" y="{b.y + 16:g}">{e(_clip(party.name, 28))}</text>'
+                   f'<text class="psub" x="{b.x + 8:g}" y="{b.y + 31:g}">{e(_party_sub(party))}</text></g>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _markers() -> str:
+    """Arrowheads, one per edge colour, shared by every map of the page."""
+    colours = {s: f"var(--{s})" for s in (*SENSITIVITIES, UNKNOWN)} | {"finding": "var(--finding)"}
+    marks = "".join(
+        f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        f'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" style="fill: {colour}"/></marker>'
+        for name, colour in colours.items())
+    return (f'<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false">'
+            f'<defs>{marks}</defs></svg>')
+
+
+def _legend() -> str:
+    items = [f'<span class="sens">{_swatch(s)}{e(s)} ({_PATTERN_WORDS[s]})</span>' for s in (*SENSITIVITIES, UNKNOWN)]
+    items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>red, badge ⚠: a {_FLAGGING} '
+                 f'finding stands on this edge</b></span>')
+    return ('<div class="legend" aria-label="How to read the map"><span><b>Edges</b> (most sensitive data they '
+            'carry):</span>' + "".join(items) + '</div><p class="muted">S1, S2… are the protocol\'s sharing rules; '
+            'X1, X2… are exports from a system. Point at a party or an edge to follow it.</p>')
+
+
+def _categories_cell(categories: Iterable[Category], via: dict[str, list[str]] | None = None) -> str:
+    ranked = sorted(categories, key=lambda c: (-SENSITIVITY_RANK[c.sensitivity], c.id))
+    if not ranked:
+        return "—"
+    rows = []
+    for cat in ranked:
+        suffix = f' <span class="via">{e(" ".join(via[cat.id]))}</span>' if via else ""
+        rows.append(f'<li>{_sens(cat.sensitivity)} <code>{e(cat.id)}</code>{suffix}</li>')
+    return f'<ul class="cats">{"".join(rows)}</ul>'
+
+
+def _flows_table(protocol: Protocol, anchors: _Anchors) -> str:
+    names = {p.id: p.name for p in protocol.parties}
+    rows = []
+    for flow in protocol.flows:
+        what = "sharing rule" if flow.kind == "rule" else "export"
+        details = "; ".join(f"{k}: {v}" for k, v in flow.details.items())
+        purpose = f"<code>{e(flow.purpose)}</code>" + (f"<br>{e(flow.purpose_name)}" if flow.purpose_name else "")
+        flag = _mark("finding") + "<br>" if flow.flagged else ""
+        rows.append(
+            f'<tr data-flow="{e(flow.key)}" data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0">'
+            f'<td><b>{e(flow.key)}</b></td>'
+            f'<td>{e(what)} <code>{e(flow.id)}</code><br><span class="muted">{e(flow.path)}:{flow.line}</span></td>'
+            f'<td>{e(names.get(flow.source, flow.source))} → {e(names.get(flow.target, flow.target))}</td>'
+            f'<td>{purpose}</td><td>{e(flow.unhcr_role.replace("_", " ")) or "—"}</td><td>{e(flow.level) or "—"}</td>'
+            f'<td>{_sens(flow.sensitivity)}</td><td>{len(flow.categories)}</td>'
+            f'<td class="muted">{e(details)}</td><td>{flag}{anchors.links(flow.findings) or "—"}</td></tr>')
+    if not rows:
+        return '<p>No sharing rules and no exports yet.</p>'
+    return ('<div class="scroll"><table class="flows"><thead><tr><th>#</th><th>What</th><th>From → to</th>'
+            '<th>Purpose</th><th>UNHCR capacity</th><th>Level</th><th>Most sensitive</th><th>Categories</th>'
+            '<th>Details</th><th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+
+
+def _parties_table(protocol: Protocol, anchors: _Anchors) -> str:
+    sends = defaultdict(int)
+    receives = defaultdict(int)
+    for flow in protocol.flows:
+        sends[flow.source] += 1
+        receives[flow.target] += 1
+    rows = []
+    for p in protocol.parties:
+        unhcr = ", ".join(r.replace("_", " ") for r in p.unhcr_roles) or p.partnership.replace("_", " ") or "—"
+        rows.append(f'<tr data-party-row="{e(p.id)}"><td>{e(p.name)}</td><td><code>{e(p.id)}</code></td>'
+                    f'<td>{e(p.type_name)}</td><td>{e(unhcr)}</td><td>{e(", ".join(p.systems)) or "—"}</td>'
+                    f'<td class="num">{sends[p.id]}</td><td class="num">{receives[p.id]}</td>'
+                    f'<td>{anchors.links(p.findings) or "—"}</td></tr>')
+    return ('<div class="scroll"><table><thead><tr><th>Party</th><th>Id</th><th>Type</th>'
+            '<th>UNHCR capacity / partnership</th><th>Systems</th><th>Shares (edges)</th><th>Receives (edges)</th>'
+            '<th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+
+
+def _matrix(protocol: Protocol) -> str:
+    cells: dict[tuple[str, str], dict[str, tuple[Category, list[str]]]] = defaultdict(dict)
+    for flow in protocol.flows:
+        cell = cells[(flow.source, flow.target)]
+        for cat in flow.categories:
+            cell.setdefault(cat.id, (cat, []))[1].append(flow.key)
+    senders = [p for p in protocol.parties if any(s == p.id for s, _ in cells)]
+    receivers = [p for p in protocol.parties if any(t == p.id for _, t in cells)]
+    if not cells:
+        return "<p>Nothing is shared yet.</p>"
+    head = "".join(f'<th scope="col">{e(_clip(p.name, 28))}<br><code>{e(p.id)}</code></th>' for p in receivers)
+    rows = []
+    for s in senders:
+        tds = []
+        for t in receivers:
+            cell = cells.get((s.id, t.id))
+            if not cell:
+                tds.append('<td class="none" aria-label="nothing">·</td>')
+                continue
+            cats = [c for c, _ in cell.values()]
+            tds.append(f"<td>{_categories_cell(cats, {cid: keys for cid, (_, keys) in cell.items()})}</td>")
+        rows.append(f'<tr><th scope="row" class="rowhead">{e(_clip(s.name, 28))}<br><code>{e(s.id)}</code></th>'
+                    + "".join(tds) + "</tr>")
+    return ('<p class="muted">Rows share with columns. Each cell lists the data categories, most sensitive first, '
+            'and the sharing rules (S) and exports (X) that carry them.</p>'
+            f'<div class="scroll"><table class="matrix"><thead><tr><th>From \\ to</th>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _exports(protocol: Protocol, anchors: _Anchors) -> str:
+    exports = protocol.exports
+    if not exports:
+        return "<p>No data export is defined for this protocol.</p>"
+    return "".join(_export_block(flow, {p.id: p.name for p in protocol.parties}, anchors) for flow in exports)
+
+
+def _export_block(flow: Flow, names: dict[str, str], anchors: _Anchors) -> str:
+    rows = []
+    for name, cat in flow.fields:
+        if cat is None:
+            rows.append(f'<tr><td><code>{e(name)}</code></td><td colspan="3">{_mark(_NO_CATEGORY, "warn")}</td></tr>')
+            continue
+        ident = {True: "yes", False: "no", None: "—"}[cat.identifiable]
+        rows.append(f'<tr><td><code>{e(name)}</code></td><td><code>{e(cat.id)}</code> {e(cat.name)}</td>'
+                    f'<td>{_sens(cat.sensitivity)}</td><td>{ident}</td></tr>')
+    details = "; ".join(f"{k}: {v}" for k, v in flow.details.items())
+    return (f'<h4 id="export-{e(flow.id)}">{e(flow.key)} <code>{e(flow.id)}</code>: '
+            f'{e(names.get(flow.source, flow.source))} → {e(names.get(flow.target, flow.target))}, '
+            f'<code>{e(flow.purpose)}</code></h4>'
+            f'<p class="muted">{e(flow.path)}:{flow.line} · level: {e(flow.level)} · {e(details)}'
+            f'{" · findings: " + anchors.links(flow.findings) if flow.findings else ""}</p>'
+            '<table><thead><tr><th>Field</th><th>Category</th><th>Sensitivity</th><th>Identifiable</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _person(person, required: bool = True) -> str:
+    """A role holder by position and agency; people's names stay in the protocol itself."""
+    if not isinstance(person, dict):
+        return _mark("none named", "warn") if required else "none (optional)"
+    title = person.get("title") or "(no title)"
+    party = person.get("party")
+    return e(title) + (f" <span class='muted'>at</span> <code>{e(party)}</code>" if party else "")
+
+
+def _roles(protocol: Protocol, anchors: _Anchors, today) -> str:
+    if not protocol.roles:
+        return "<p>No roles are assigned.</p>"
+    rows = []
+    for row in protocol.roles:
+        label = f"{e(row.role_name)} <code>{e(row.role_id)}</code>" if row.role_name else f"<code>{e(row.role_id)}</code>"
+        if row.holder is None:
+            rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td>"
+                        f"<td colspan='4'>{_mark('not assigned: the standard requires it')}</td>"
+                        f"<td>{anchors.links(row.findings) or '—'}</td></tr>")
+            continue
+        if row.confirmed is None:
+            confirmed = _mark("never confirmed")
+        else:
+            age = (today - row.confirmed).days
+            confirmed = f"{row.confirmed.isoformat()} <span class='muted'>({age} days ago)</span>"
+            if row.stale:
+                confirmed += "<br>" + _mark(f"stale: older than {protocol.stale_after_days} days")
+        if row.trained:
+            trained = row.trained.isoformat()
+        else:
+            trained = _mark("not recorded", "warn") if row.training_expected else "not recorded"
+        rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td><td>{_person(row.holder)}</td>"
+                    f"<td>{_person(row.backup, row.backup_required)}</td><td>{confirmed}</td><td>{trained}</td><td>{anchors.links(row.findings) or '—'}</td></tr>")
+    return ('<p class="muted">Holders are shown by position and agency; their names are in the protocol.</p>'
+            '<div class="scroll"><table><thead><tr><th>Role</th><th>Holder</th><th>Backup</th><th>Last confirmed</th>'
+            '<th>Trained</th><th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+
+
+def _annex_c(protocol: Protocol, anchors: _Anchors) -> str:
+    if not protocol.annex_c_partners:
+        return "<p>Not needed: no party is a UNHCR implementing partner.</p>" + (
+            f"<p>Findings: {anchors.links(protocol.annex_c_findings)}</p>" if protocol.annex_c_findings else "")
+    total = len(protocol.annex_c_items)
+    rows = []
+    for partner in protocol.annex_c_partners:
+        covered = _mark("yes", "ok") if partner.listed else _mark("no: not in annex_c.applies_to")
+        met = f"{len(partner.met)} of {total}"
+        rows.append(f"<tr data-partner='{e(partner.party.id)}'><td>{e(partner.party.name)} "
+                    f"<code>{e(partner.party.id)}</code></td><td>{covered}</td>"
+                    f"<td class='num'>{met}</td><td>{e(', '.join(partner.not_met)) or '—'}</td>"
+                    f"<td>{e(', '.join(partner.missing)) or '—'}</td></tr>")
+    items = []
+    for item in protocol.annex_c_items:
+        entry = item.entry
+        if not isinstance(entry, dict):
+            status = _mark("not addressed")
+            where = "—"
+        else:
+            status = _mark("met", "ok") if entry.get("met") is True else _mark("not met")
+            where = "; ".join(f"{k}: {entry[k]}" for k in ("reference", "clause") if entry.get(k)) or "—"
+        items.append(f"<tr><td><code>{e(item.id)}</code></td><td>{e(item.title)}</td><td>{status}</td>"
+                     f"<td>{e(where)}</td><td>{anchors.links(item.findings) or '—'}</td></tr>")
+    findings = (f"<p>Annex C findings: {anchors.links(protocol.annex_c_findings)}</p>"
+                if protocol.annex_c_findings else "")
+    return ('<table><thead><tr><th>Implementing partner</th><th>Covered by the annex</th><th>Obligations met</th>'
+            '<th>Not met</th><th>Not addressed</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+            + findings + '<h4>Obligations</h4><table><thead><tr><th>Obligation</th><th>Title</th><th>Status</th>'
+            '<th>Where the protocol meets it</th><th>Findings</th></tr></thead><tbody>' + "".join(items)
+            + "</tbody></table>")
+
+
+def _risks(protocol: Protocol, anchors: _Anchors) -> str:
+    if not protocol.dpias:
+        return "<p>" + _mark("No DPIA for this protocol was found.") + "</p>" + (
+            f"<p>Findings: {anchors.links(protocol.dpia_findings)}</p>" if protocol.dpia_findings else "")
+    out = ["<p>" + ", ".join(
+        f"<code>{e(d.id)}</code> ({e(d.metadata.get('status'))}, {e(d.path)})" for d in protocol.dpias) + "</p>"]
+    for level in RESIDUAL_LEVELS:
+        risks = protocol.risks.get(level) or []
+        sign = {"high": "▲▲", "medium": "▲", "low": "▽"}[level]
+        out.append(f"<h4>{sign} Residual risk {e(level)} ({len(risks)})</h4>")
+        if not risks:
+            continue
+        rows = []
+        for risk in risks:
+            r = risk.entry
+            mitigations = "".join(f"<li>{e(m)}</li>" for m in r.get("mitigations") or [])
+            rows.append(f"<tr data-risk='{e(risk.id)}' data-residual='{e(level)}'><td><code>{e(risk.id)}</code>"
+                        f"<br><span class='muted'>{e(risk.dpia)}</span></td>"
+                        f"<td>{e(r.get('description'))}</td><td>{e(r.get('likelihood'))}</td><td>{e(r.get('impact'))}</td>"
+                        f"<td>{e(r.get('owner') or '—')}</td>"
+                        f"<td>{'<ul>' + mitigations + '</ul>' if mitigations else _mark('none')}</td>"
+                        f"<td>{e(r.get('decision') or '—')}</td><td>{anchors.links(risk.findings) or '—'}</td></tr>")
+        out.append("<div class='scroll'><table><thead><tr><th>Risk</th><th>Description</th><th>Likelihood</th>"
+                   "<th>Impact</th><th>Owner (role)</th><th>Mitigations</th><th>Decision</th><th>Findings</th></tr>"
+                   "</thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+    return "".join(out)
+
+
+def _protocol(protocol: Protocol, anchors: _Anchors, today) -> str:
+    doc = protocol.dpisp
+    meta = doc.metadata
+    sid = f"dpisp-{e(doc.id)}"
+    facts = [f"country {meta.get('country')}", f"setting {meta.get('setting')}", f"status {meta.get('status')}",
+             f"version {meta.get('version')}", f"drafted from {meta.get('template')}"]
+    facts += [f"{k.replace('_', ' ')} {meta[k]}" for k in ("effective", "review_by") if meta.get(k)]
+    flagged = sum(1 for f in protocol.flows if f.flagged)
+    return (f'<section class="protocol" id="{sid}"><h2>{e(meta.get("operation"))} <span class="muted">— protocol '
+            f'<code>{e(doc.id)}</code></span></h2><p class="meta">{e(" · ".join(facts))} · {e(doc.path)}</p>'
+            f'<div class="cards"><div class="card"><b>{len(protocol.parties)}</b>parties</div>'
+            f'<div class="card"><b>{sum(1 for f in protocol.flows if f.kind == "rule")}</b>sharing rules</div>'
+            f'<div class="card"><b>{len(protocol.exports)}</b>exports</div>'
+            f'<div class="card"><b>{flagged}</b>edges with a {_FLAGGING} finding</div></div>'
+            f'<div class="mapblock"><h3 id="{sid}-map">Sharing map</h3>{_legend()}'
+            f'<div class="mapwrap">{_map_svg(protocol)}</div>'
+            f'<h4>Every sharing rule and export</h4>{_flows_table(protocol, anchors)}</div>'
+            f'<h3 id="{sid}-parties">Parties</h3>{_parties_table(protocol, anchors)}'
+            f'<h3 id="{sid}-matrix">Categories shared, party by party</h3>{_matrix(protocol)}'
+            f'<h3 id="{sid}-exports">Exports: fields and their categories</h3>{_exports(protocol, anchors)}'
+            f'<h3 id="{sid}-roles">Roles</h3>{_roles(protocol, anchors, today)}'
+            f'<h3 id="{sid}-annexc">Annex C: UNHCR implementing partners</h3>{_annex_c(protocol, anchors)}'
+            f'<h3 id="{sid}-dpia">DPIA risks by residual level</h3>{_risks(protocol, anchors)}</section>')
+
+
+def _families(findings: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
+    groups: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diag in findings:
+        groups[diag.family].append(diag)
+    order = sorted(groups, key=family_order)
+    return [(family, groups[family]) for family in order]
+
+
+def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
+    if not picture.findings:
+        out = ["<p>" + _mark("No findings: every checked document follows the standard.", "ok") + "</p>"]
+    else:
+        out = []
+    for family, diags in _families(picture.findings):
+        words = families().get(family, "rules of a plugin")
+        out.append(f'<h3 id="family-{e(family)}">{e(family)} <span class="muted">— {e(words)}</span> ({len(diags)})</h3>')
+        rows = []
+        for diag in diags:
+            n = anchors.index[id(diag)]
+            rule = (f'<a href="#explain-{e(diag.rule)}">{e(diag.rule)}</a>' if diag.rule in explained
+                    else e(diag.rule))
+            where = f"{diag.path}:{diag.line}:{diag.column}"
+            doc = f"<br><span class='muted'>{e(diag.location.doc_id)}</span>" if diag.location.doc_id else ""
+            fix = "<br>" + _mark("im4cm-lint --fix repairs this", "ok") if diag.fix else ""
+            rows.append(f'<tr id="finding-{n}" class="finding"><td>{_severity(diag.severity)}</td><td>{rule}</td>'
+                        f'<td class="mono">{e(where)}{doc}</td><td>{e(diag.message)}{fix}</td></tr>')
+        out.append('<div class="scroll"><table class="findings"><thead><tr><th>Severity</th><th>Rule</th>'
+                   '<th>Where</th><th>What is wrong and what to do</th></tr></thead><tbody>'
+                   + "".join(rows) + "</tbody></table></div>")
+    if picture.suppressed:
+        rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{e(d.message)}</td>"
+                       f"<td>{e(d.suppression)}</td></tr>" for d in picture.suppressed)
+        out.append(f"<h3>Accepted exceptions ({len(picture.suppressed)})</h3><p>Findings suppressed in the documents, "
+                   "with the reason given there.</p><table><thead><tr><th>Rule</th><th>Where</th><th>Finding</th>"
+                   f"<th>Reason</th></tr></thead><tbody>{rows}</tbody></table>")
+    return '<section id="findings"><h2>Findings by family</h2>' + "".join(out) + "</section>"
+
+
+def _explanations(rules: dict, rule_ids: list[str]) -> str:
+    from im4cm_lint.explain import page_sections
+
+    blocks = []
+    for rid in rule_ids:
+        rule = rules[rid]
+        parts = "".join(f"<h4>{e(name)}</h4>{_markdown(text)}" for name, text in page_sections(rule).items())
+        blocks.append(f'<article class="explain" id="explain-{e(rid)}"><h3>{e(rid)} <span class="muted">'
+                      f'{e(rule.name)}</span></h3><p><b>{e(rule.summary)}.</b></p>{parts}</article>')
+    if not blocks:
+        return ""
+    return ('<section id="explanations"><h2>What the findings mean</h2><p>The text of '
+            '<code>im4cm-lint --explain RULE</code> for every rule with a finding.</p>' + "".join(blocks) + "</section>")
+
+
+def _loose(picture: Picture, anchors: _Anchors) -> str:
+    if not picture.loose_exports and not picture.loose_dpias:
+        return ""
+    out = ['<section id="unattached"><h2>Documents without their protocol</h2><p>These name a DPISP that is not '
+           'among the documents checked, so they are not on any map.</p>']
+    out += [_export_block(flow, {}, anchors) for flow in picture.loose_exports]
+    if picture.loose_dpias:
+        out.append("<ul>" + "".join(f"<li>DPIA <code>{e(d.id)}</code> ({e(d.path)}) names protocol "
+                                    f"<code>{e(d.dpisp_id)}</code></li>" for d in picture.loose_dpias) + "</ul>")
+    return "".join(out) + "</section>"
+
+
+def _summary(result, picture: Picture) -> str:
+    counts = summary(result)
+    cards = "".join(f'<div class="card"><b>{counts[s]}</b>{_severity(s)}</div>' for s in ("error", "warning", "info"))
+    fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(families().get(f, "rules of a plugin"))}</td>'
+                   f'<td class="num">{len(d)}</td></tr>' for f, d in _families(picture.findings))
+    table = ('<table><thead><tr><th>Family</th><th>Checks</th><th>Findings</th></tr></thead><tbody>'
+             + fams + "</tbody></table>") if fams else ""
+    verdict = (_mark(f"fails: findings at or above '{counts['fail_on']}'") if counts["failed"]
+               else _mark(f"passes: nothing at or above '{counts['fail_on']}'", "ok"))
+    return f'<section id="summary"><h2>Summary</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}</section>'
+
+
+def render(result, picture: Picture, as_of=None, title: str | None = None) -> str:
+    """The whole page for a finished run and its picture; ``as_of`` is the ``--today`` date, if given."""
+    anchors = _Anchors(picture.findings)
+    project = result.project
+    today = project.today if project else None
+    operations = [p.dpisp.metadata.get("operation") for p in picture.protocols]
+    heading = title or ("Who shares what with whom: " + "; ".join(operations) if operations
+                        else "Who shares what with whom")
+    meta = [f"policy pack {result.pack.ref}" if result.pack else "no policy pack could be loaded",
+            f"{plural(result.documents, 'document')} in {plural(result.files, 'file')}"]
+    if as_of:
+        meta.insert(1, f"dates judged as of {as_of.isoformat()}")
+    explained = sorted({d.rule for d in picture.findings if d.rule in result.rules})
+    toc = ['<li><a href="#summary">Summary</a></li>']
+    for protocol in picture.protocols:
+        sid = f"dpisp-{e(protocol.dpisp.id)}"
+        toc.append(f'<li><a href="#{sid}">{e(protocol.dpisp.metadata.get("operation"))}</a>: '
+                   f'<a href="#{sid}-map">map</a>, <a href="#{sid}-matrix">matrix</a>, '
+                   f'<a href="#{sid}-exports">exports</a>, <a href="#{sid}-roles">roles</a>, '
+                   f'<a href="#{sid}-annexc">Annex C</a>, <a href="#{sid}-dpia">DPIA</a></li>')
+    toc.append('<li><a href="#findings">Findings by family</a></li>')
+    if explained:
+        toc.append('<li><a href="#explanations">What the findings mean</a></li>')
+    body = [f'<header class="top"><h1>{e(heading)}</h1><p class="meta">{e(" · ".join(meta))}</p>'
+            f'<p class="meta">Made by im4cm-lint from the protocol, DPIA and export files. '
+            f'Print it or send it as it is: it needs no internet connection.</p></header>',
+            _markers(), '<main><nav class="toc" aria-label="Contents"><ul>' + "".join(toc) + "</ul></nav>",
+            _summary(result, picture)]
+    if not picture.protocols:
+        body.append('<section class="protocol"><h2>No protocol found</h2><p>No DPISP document was found in the '
+                    'paths given, so there is no sharing map. The findings below say what was found.</p></section>')
+    body += [_protocol(p, anchors, today) for p in picture.protocols]
+    body += [_loose(picture, anchors), _findings(picture, anchors, set(explained)),
+             _explanations(result.rules, explained), "</main>"]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{e(heading)}</title><style>{CSS}</style></head><body>\n"
+            + "\n".join(part for part in body if part)
+            + f"\n<script>{SCRIPT}</script>\n</body></html>\n")

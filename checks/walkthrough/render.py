@@ -1,0 +1,120 @@
+"""The walkthrough as terminal text or as Markdown (for an email or a wiki)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from im4cm_lint_checks.walkthrough.sections import Block
+from im4cm_lint_checks.walkthrough.state import finding_line, next_steps
+
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+def _kind_words(kind: str) -> str:
+    return {"DPISP": "Data Protection and Information Sharing Protocol", "DPIA": "Data Protection Impact Assessment",
+            "DataExport": "data export definition"}.get(kind, kind)
+
+
+def render_text(shown, pages, loose, pack, colour: bool) -> str:
+    def style(text: str, **kw) -> str:
+        return click.style(text, **kw) if colour else text
+
+    tags = {"LOCKED": dict(fg="magenta", bold=True), "ADAPTABLE": dict(fg="cyan", bold=True)}
+    out: list[str] = []
+    if not pages:
+        out.append(f"{shown}: no DPISP, DPIA or DataExport document that can be walked through.")
+    for doc, blocks in pages:
+        out += [style(f"{doc.path}: {doc.kind} '{doc.id}', {_kind_words(doc.kind)}", bold=True),
+                f"Checked against {pack.ref if pack else 'no policy pack'}.", ""]
+        for number, block in enumerate(blocks, 1):
+            out.append(style(f"{number}. {block.title}", bold=True, underline=True))
+            out += _text_block(block, style, tags, "   ")
+            for child in block.children:
+                tag = style(f"[{child.tag}]", **tags.get(child.tag, {}))
+                out.append(f"   {tag} {style(child.title, bold=True)}")
+                out += _text_block(child, style, tags, "      ")
+            out.append("")
+        steps = next_steps(blocks)
+        out.append(style("Next steps", bold=True, underline=True))
+        for number, (where, what, diag) in enumerate(steps, 1):
+            if diag is not None:
+                sev = style(diag.severity, fg=SEVERITY_COLOURS[diag.severity])
+                what = f"{diag.rule} {sev} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
+            out.append(f"   {number}. [{where}] {what}")
+        if any(diag for _, _, diag in steps):
+            out.append("   'im4cm-lint --explain RULE' says why a rule matters and how to fix it; "
+                       "'im4cm-lint --fix' repairs what can be repaired safely.")
+        if not steps:
+            out.append("   Nothing left to fix here. " + _done_words(doc))
+        out.append("")
+    if loose:
+        out.append(style("Findings about the file itself", bold=True, underline=True))
+        out += [f"   {finding_line(d)}" for d in loose]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _done_words(doc) -> str:
+    status = doc.metadata.get("status")
+    if doc.kind == "DPISP" and status in ("draft", "in_review"):
+        return "Circulate it for review, then have every party sign it."
+    if doc.kind == "DPIA" and status in ("draft", "in_review"):
+        return "Complete the assessment with the people who own the risks, then record the sign-off."
+    return "Keep it under review: confirm the roles and the review date."
+
+
+def _text_block(block: Block, style, tags, indent: str) -> list[str]:
+    out = []
+    if block.purpose:
+        out += textwrap.wrap(block.purpose, width=100, initial_indent=indent, subsequent_indent=indent)
+    if block.who:
+        out.append(f"{indent}{style('Who:', bold=True)} {block.who}")
+    for line in block.state:
+        out.append(f"{indent}- {line}")
+    for diag in block.findings:
+        out.append(f"{indent}{style('!', fg=SEVERITY_COLOURS[diag.severity], bold=True)} {finding_line(diag)}")
+    return out
+
+
+def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
+    out: list[str] = []
+    if not pages:
+        out.append(f"`{shown}`: no DPISP, DPIA or DataExport document that can be walked through.\n")
+    for doc, blocks in pages:
+        out += [f"# {doc.kind} `{doc.id}` ({doc.path})", "",
+                f"{_kind_words(doc.kind)}, checked against `{pack.ref if pack else 'no policy pack'}`.", ""]
+        for number, block in enumerate(blocks, 1):
+            out += [f"## {number}. {block.title}", ""]
+            out += _md_block(block)
+            for child in block.children:
+                out += [f"### **{child.tag}** {child.title}", ""]
+                out += _md_block(child)
+        out += ["## Next steps", ""]
+        steps = next_steps(blocks)
+        for number, (where, what, diag) in enumerate(steps, 1):
+            if diag is not None:
+                what = f"`{diag.rule}` {diag.severity} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
+            out.append(f"{number}. **{where}**: {what}")
+        if not steps:
+            out.append("Nothing left to fix here. " + _done_words(doc))
+        out.append("")
+    if loose:
+        out += ["## Findings about the file itself", ""] + [f"- `{d.rule}` {d.severity} (line {d.line}): {d.message}"
+                                                            for d in loose] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_block(block: Block) -> list[str]:
+    out = []
+    if block.purpose:
+        out += [block.purpose, ""]
+    if block.who:
+        out += [f"**Who:** {block.who}", ""]
+    out += [f"- {line}" for line in block.state]
+    out += [f"- ⚠ `{d.rule}` {d.severity} (line {d.line}): {d.message}{' [fixable]' if d.fix else ''}" for d in block.findings]
+    if block.state or block.findings:
+        out.append("")
+    return out
+

@@ -1,0 +1,156 @@
+"""Inline suppressions: a YAML comment ``# im4cm-lint: disable=RULE[,RULE] -- reason`` on the line
+of the finding (after the value) or alone on the line above it (the next line that is not blank
+or a comment). The reason is mandatory; a suppression that names an unknown rule or suppresses
+nothing is itself a finding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Mapping
+
+from im4cm_lint.decide.common import Reports, rule_problem
+from im4cm_lint.diagnostics import Diagnostic, Location, Suppression
+from im4cm_lint.engine_rules.config import BadSuppression, SuppressionWithoutReason, UnusedSuppression
+
+DIRECTIVE_FORM = "# im4cm-lint: disable=RULE[,RULE] -- reason"
+
+_MARKER = b"im4cm-lint"
+# A comment starts with '#' at the start of a line or after a space (YAML's rule for comments).
+_COMMENT = re.compile(r"(?:^|(?<=\s))#[ \t]*im4cm-lint[ \t]*:(?P<body>.*)")
+_DISABLE = re.compile(
+    r"\s*disable\s*=\s*(?P<rules>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)\s*(?:--(?P<reason>.*))?\Z")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # the line breaks YAML (and our positions) count
+
+
+@dataclass
+class Directive:
+    """One inline suppression comment and the line whose findings it covers."""
+
+    path: str
+    line: int
+    column: int
+    rules: tuple[str, ...]
+    reason: str
+    target: int | None  # None: nothing follows a comment that stands alone
+    used: set[str] = field(default_factory=set)
+
+    def where(self) -> Location:
+        return Location(self.path, self.line, self.column)
+
+
+def _next_content_line(text: str, offset: int, number: int) -> int | None:
+    """The number of the first line at or after ``offset`` (line ``number``) that is neither
+    blank nor a comment: what a comment standing alone on the line above applies to."""
+    while offset <= len(text):
+        end = text.find("\n", offset)
+        end = len(text) if end < 0 else end
+        row = text[offset:end].strip()
+        if row and not row.startswith("#"):
+            return number
+        offset, number = end + 1, number + 1
+    return None
+
+
+def scan_directives(text: str, path: str) -> tuple[list[Directive], list[Diagnostic]]:
+    """The suppression comments of one file, and CONFIG006 for those not written as they must be.
+
+    Only lines holding the word im4cm-lint are looked at (a fast substring search), so the cost
+    on files without suppressions is one scan of their text.
+    """
+    directives: list[Directive] = []
+    problems: list[Diagnostic] = []
+    found = text.find("im4cm-lint")
+    if found < 0:
+        return directives, problems
+    if any(ch in text for ch in "\r\x85\u2028\u2029"):
+        text = _LINE_BREAK.sub("\n", text)  # count lines as YAML (and the loader's positions) do
+        found = text.find("im4cm-lint")
+    number, counted = 1, 0
+    while found >= 0:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.find("\n", found)
+        end = len(text) if end < 0 else end
+        number += text.count("\n", counted, start)
+        counted = start
+        row = text[start:end]
+        match = _COMMENT.search(row)
+        found = text.find("im4cm-lint", end)
+        if match is None:
+            continue
+        column = match.start() + 1
+        form = _DISABLE.match(match.group("body"))
+        if form is None:
+            problems.append(BadSuppression.at(
+                Location(path, number, column),
+                f"this suppression comment is not understood; write it as '{DIRECTIVE_FORM}'"))
+            continue
+        rules = tuple(dict.fromkeys(r.strip() for r in form.group("rules").split(",")))
+        alone = not row[:column - 1].strip()
+        target = _next_content_line(text, end + 1, number + 1) if alone else number
+        directives.append(Directive(path, number, column, rules, (form.group("reason") or "").strip(), target))
+    return directives, problems
+
+
+def read_directives(files: list[tuple[str, str]], wanted: set[str]) -> tuple[list[Directive], list[Diagnostic]]:
+    """Re-read only the files in ``wanted`` (shown paths) that mention im4cm-lint at all; the
+    loader keeps no text, so memory stays flat however large the repository."""
+    directives: list[Directive] = []
+    problems: list[Diagnostic] = []
+    for real, shown in files:
+        if shown not in wanted:
+            continue
+        try:
+            with open(real, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue  # the loader has reported it
+        if _MARKER not in data:
+            continue
+        found, bad = scan_directives(data.decode("utf-8-sig", "replace"), shown)
+        directives += found
+        problems += bad
+    return directives, problems
+
+
+def apply_inline(findings: list[Diagnostic], directives: list[Directive], rules: Mapping[str, object],
+            reports: Reports) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Apply inline suppressions; return the findings and the problems of the directives."""
+    problems: list[Diagnostic] = []
+    by_line: dict[tuple[str, int], list[Directive]] = {}
+    for directive in directives:
+        valid = []
+        for rule_id in directive.rules:
+            bad = rule_problem(rule_id, rules, directive.where())
+            if bad:
+                problems.append(bad)
+            else:
+                valid.append(rule_id)
+        directive.rules = tuple(valid)
+        if valid and not directive.reason:
+            problems.append(SuppressionWithoutReason.at(
+                directive.where(),
+                f"this suppression of {', '.join(valid)} gives no reason, so it does not apply; say why the "
+                f"finding is acceptable after ' -- ': '{DIRECTIVE_FORM}'"))
+        elif valid and directive.target is not None:
+            by_line.setdefault((directive.path, directive.target), []).append(directive)
+    kept = []
+    for diag in findings:
+        for directive in by_line.get((diag.path, diag.line), ()):
+            if diag.rule in directive.rules:
+                directive.used.add(diag.rule)
+                if diag.suppression is None:
+                    diag = replace(diag, suppression=Suppression("inline", directive.reason))
+        kept.append(diag)
+    for directive in directives:
+        if not directive.reason:
+            continue
+        for rule_id in directive.rules:
+            if rule_id in directive.used or not reports(rule_id, directive.path):
+                continue
+            where = (f"on line {directive.target}" if directive.target else "after it")
+            problems.append(UnusedSuppression.at(
+                directive.where(),
+                f"this suppression of {rule_id} suppresses nothing: there is no {rule_id} finding {where}; remove "
+                "it, or put it on the line of the finding or alone on the line above"))
+    return kept, problems

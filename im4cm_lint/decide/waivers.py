@@ -1,0 +1,98 @@
+"""Waivers: reviewed exceptions kept as data in the configuration (rule, document id, YAML path,
+reason, approver, expiry date). A waiver without a reason, expired, or waiving nothing is itself a
+finding, so no exception outlives the situation it was granted for."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+from typing import TYPE_CHECKING, Mapping
+
+from im4cm_lint.config import Config
+from im4cm_lint.decide.common import Reports, rule_problem
+from im4cm_lint.diagnostics import Diagnostic, Suppression
+from im4cm_lint.engine_rules.config import ExpiredWaiver, SuppressionWithoutReason, UnusedSuppression
+from im4cm_lint.yamltree import YMap, locate
+
+if TYPE_CHECKING:
+    from im4cm_lint.model import Project
+
+
+def covers(waiver_path: str, yaml_path: str) -> bool:
+    """A waiver covers its YAML path and everything under it."""
+    return yaml_path == waiver_path or (
+        yaml_path.startswith(waiver_path) and yaml_path[len(waiver_path)] in ".[")
+
+
+def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str, object], project: Project | None,
+                  reported: set[str] | None, reports: Reports,
+                  today: datetime.date) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Apply the configuration's waivers; return the findings and the problems of the waivers.
+    Without the project (documents unknown), a waiver is never judged unused."""
+    problems: list[Diagnostic] = []
+    homes: dict[str, set[str]] = {}  # document id -> the files that hold it
+    for document in project.documents if project else ():
+        homes.setdefault(document.id, set()).add(document.path)
+    whole_config = reported is None or (config.path in reported)
+    for waiver in config.waivers:
+        home = homes.get(waiver["document"], set())
+        seen = reported is None or bool(home & reported)  # its document's findings are in this run
+        if not (whole_config or seen):
+            continue
+        problem = _invalid(waiver, rules, today)
+        if problem is None and not _waive(waiver, findings) and project is not None:
+            problem = _unused(waiver, home, seen, reports)
+        if problem is not None:
+            problems.append(problem)
+    return findings, problems
+
+
+def _invalid(waiver: YMap, rules: Mapping[str, object], today: datetime.date) -> Diagnostic | None:
+    """Why ``waiver`` does not apply at all: an unknown rule, a missing field, a past expiry date."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    bad = rule_problem(rule_id, rules, locate(waiver, "rule"))
+    if bad:
+        return bad
+    missing = [key for key in ("reason", "approved-by", "expires") if not str(waiver.get(key) or "").strip()]
+    if missing:
+        return SuppressionWithoutReason.at(
+            locate(waiver, missing[0]),
+            f"the waiver of {rule_id} for {doc_id} {path} has no {' or '.join(missing)}, so it does not apply; "
+            "a waiver records why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)")
+    expires = datetime.date.fromisoformat(waiver["expires"])
+    if expires < today:
+        return ExpiredWaiver.at(
+            locate(waiver, "expires"),
+            f"the waiver of {rule_id} for {doc_id} {path} expired on {expires.isoformat()} and no longer "
+            "applies; fix the findings, or have the exception reviewed again and set a new date")
+    return None
+
+
+def _waive(waiver: YMap, findings: list[Diagnostic]) -> bool:
+    """Mark the findings ``waiver`` covers as accepted, in place; whether it covers any."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    accepted = Suppression("waiver", waiver["reason"].strip(), waiver["approved-by"].strip(),
+                           datetime.date.fromisoformat(waiver["expires"]).isoformat())
+    used = False
+    for index, diag in enumerate(findings):
+        if diag.rule == rule_id and diag.location.doc_id == doc_id and covers(path, diag.location.yaml_path):
+            used = True
+            if diag.suppression is None:
+                findings[index] = replace(diag, suppression=accepted)
+    return used
+
+
+def _unused(waiver: YMap, home: set[str], seen: bool, reports: Reports) -> Diagnostic | None:
+    """CONFIG007 for a waiver that covers no finding, when this run can tell (its document's
+    findings are part of it)."""
+    rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
+    if home:
+        if not seen or not any(reports(rule_id, p) for p in home):
+            return None  # its findings are not part of this run: it cannot be judged unused here
+        why = f"{rule_id} reports nothing at {path} in {doc_id}"
+    else:
+        why = f"no document with the id '{doc_id}' was linted"
+    return UnusedSuppression.at(
+        locate(waiver, "path"),
+        f"this waiver suppresses nothing: {why}; remove it, or correct 'document' and 'path' (copy the finding's "
+        "'document' and 'yaml_path' from --format json)")

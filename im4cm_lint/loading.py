@@ -1,0 +1,154 @@
+"""Loading the files of a run into documents: parsed, schema-checked (in worker processes when
+there are many, from the cache when unchanged), with their PARSE and SCHEMA findings."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from im4cm_lint import cache as caching
+from im4cm_lint import schemas
+from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.engine_rules.parse import TooManyProblems
+from im4cm_lint.engine_rules.schema import UnknownKey
+from im4cm_lint.loader import MAX_FILE_PROBLEMS, load_data, load_file
+from im4cm_lint.model import Document
+from im4cm_lint.pack import PACK_FILE, load_pack_folder
+
+
+def schema_problems(document: Document) -> list[Diagnostic]:
+    """SCHEMA findings of one document: its header, then its body (a pack is validated as a pack)."""
+    problems = schemas.check_header(document.body)
+    if not problems and document.kind != "PolicyPack":
+        problems = schemas.validate(document.kind, document.body)
+    return problems
+
+
+PARALLEL_MIN_FILES = 50  # measured (bench/): on 2 cores, worker processes pay off from about 40 files
+
+
+def load_one(data: bytes, shown: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Parse and schema-check one file."""
+    loaded = load_data(data, shown)
+    return loaded.documents, check_structure(loaded.documents, loaded.diagnostics)
+
+
+def check_structure(documents: list[Document], parse_problems: list[Diagnostic]) -> list[Diagnostic]:
+    """The file's PARSE findings and its documents' SCHEMA findings, setting ``schema_ok``.
+    Unknown keys do not stop a document from being checked; any other schema or parse problem
+    does (its id still resolves for other documents). After MAX_FILE_PROBLEMS findings the rest
+    of the file is not checked (PARSE011)."""
+    found = list(parse_problems)
+    count = sum(d.rule != TooManyProblems.id for d in found)
+    stopped = count >= MAX_FILE_PROBLEMS  # the loader stopped on problems already
+    for document in documents:
+        if stopped:  # not checked: its structure is unknown, so no check may rely on it
+            document.schema_ok = False
+            continue
+        problems = sorted(schema_problems(document), key=Diagnostic.sort_key)
+        document.schema_ok = all(p.rule == UnknownKey.id for p in problems)
+        room = MAX_FILE_PROBLEMS - count
+        if len(problems) > room:
+            stopped = True
+            problems = [*problems[:room], TooManyProblems.at(problems[room].location,
+                                                             TooManyProblems.stopped(f"{MAX_FILE_PROBLEMS} problems"))]
+        count += len(problems)
+        found.extend(problems)
+    return found
+
+
+def _checked_in_worker(item: tuple[bytes, str]) -> tuple[list[bool], list[Diagnostic]]:
+    """What a worker process sends back for a file: whether each document fits its schema, and
+    the file's findings. Small: the parent parses the file itself (libyaml's share of the work is
+    small) rather than receive and unpickle the trees, which would cost time and keep every
+    string and position twice."""
+    documents, found = load_one(*item)
+    return [document.schema_ok for document in documents], found
+
+
+def _load_in_workers(items: list[caching.FileInput], jobs: int):
+    """Results of _checked_in_worker for ``items``, in order, from ``jobs`` processes (forked
+    where that is safe, so workers start without importing anything)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_checked_in_worker, ((item.data, item.shown) for item in items),
+                             chunksize=max(1, len(items) // (jobs * 8)))
+
+
+@contextmanager
+def _fewer_collections():
+    """Loading builds hundreds of thousands of containers that all stay alive, and the cyclic
+    garbage collector traverses every one of them again and again: a third of the loading time
+    at 5,000 documents. Full collections wait until loading is done."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], 1_000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: caching.Cache | None = None,
+                   jobs: int = 1) -> tuple[list[Document], list[Diagnostic]]:
+    """Documents and PARSE/SCHEMA findings of every file, in order. Schema checks, most of the
+    work, are done once per file content: their outcome comes from the cache when the file is
+    unchanged, else from ``jobs`` processes when there are enough files to be worth it. The
+    documents themselves are always parsed here: libyaml is fast, and parsed trees share their
+    keys, values and positions, where trees unpickled from a cache or from workers would each
+    keep their own copies (at 5,000 documents: 190 MB against 315 MB). Each file's bytes are
+    released once it is loaded."""
+    results: list = [None] * len(inputs)
+    todo: list[int] = []
+
+    def done(number: int, documents: list[Document], found: list[Diagnostic], flags: list[bool] | None = None,
+             fresh: bool = True) -> None:
+        """Record a file: ``flags`` (schema_ok of each document) when the checks ran elsewhere,
+        ``fresh`` when they ran in this run (their outcome is then cached)."""
+        item = inputs[number]
+        if flags is None:
+            flags = [document.schema_ok for document in documents]
+        for document, schema_ok in zip(documents, flags):
+            document.schema_ok = schema_ok
+        if fresh and cache and item.data is not None:
+            cache.store_file_result(item, (flags, found))
+        results[number] = (documents, found)
+        item.data = None
+
+    with _fewer_collections():
+        for number, item in enumerate(inputs):
+            if item.data is None:  # too large, not a regular file, unreadable: the loader says which
+                loaded = load_file(item.path, item.shown, max_file_size)
+                done(number, loaded.documents, loaded.diagnostics, fresh=False)
+                continue
+            stored = cache.file_result(item) if cache else None
+            if stored is not None:
+                done(number, load_data(item.data, item.shown).documents, stored[1], stored[0], fresh=False)
+                continue
+            todo.append(number)
+        jobs = jobs or os.cpu_count() or 1
+        if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            for number, (flags, found) in zip(todo, _load_in_workers([inputs[n] for n in todo], min(jobs, len(todo)))):
+                done(number, load_data(inputs[number].data, inputs[number].shown).documents, found, flags)
+        else:
+            for number in todo:
+                done(number, *load_one(inputs[number].data, inputs[number].shown))
+    documents: list[Document] = []
+    found: list[Diagnostic] = []
+    for file_documents, file_found in results:
+        documents.extend(file_documents)
+        found.extend(file_found)
+    return documents, found
+
+
+def lint_packs(documents: list[Document], available: list[Path]) -> list[Diagnostic]:
+    """Policy packs found among the linted files are loaded and validated as packs."""
+    found: list[Diagnostic] = []
+    for document in documents:
+        if document.kind == "PolicyPack" and Path(document.path).name == PACK_FILE:
+            found.extend(load_pack_folder(Path(document.path).parent, available).diagnostics)
+    return found

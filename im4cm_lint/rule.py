@@ -1,0 +1,79 @@
+"""The rule type: one class per rule, its docstring is its documentation.
+
+A plugin returns rule classes from its ``im4cm_lint_rules`` hook. Each rule has an id (a family
+prefix and three digits), a default severity, a one-line summary and, in its docstring, the
+explanation that ``--explain``, SARIF help and docs/rules.md are all generated from, in sections:
+``## What it checks``, ``## Why it matters``, ``## Example``, ``## How to fix``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import TYPE_CHECKING, ClassVar, Iterable
+
+from im4cm_lint.diagnostics import Diagnostic, Fix, Location, family_of
+
+if TYPE_CHECKING:
+    from im4cm_lint.model import Project
+    from im4cm_lint.pack import Pack
+
+RULE_ID = re.compile(r"[A-Z]{2,10}[0-9]{3}\Z")
+
+FAMILIES = {  # the engine's own families; plugins declare theirs (hook ``im4cm_lint_families``)
+    "PARSE": "the file cannot be read as YAML",
+    "SCHEMA": "the document does not fit its kind",
+    "CONFIG": "the linter's own configuration, suppressions and policy pack",
+    "PLUGIN": "a plugin failed",
+}
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the class attributes and implement ``check``."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, e.g. "missing-required-role"
+    summary: ClassVar[str]  # one line, ends without a full stop
+    severity: ClassVar[str] = "error"
+    fixable: ClassVar[bool] = False
+    plugin: ClassVar[str] = ""  # set by the plugin manager: the plugin that provided the rule
+
+    def check(self, project: Project, pack: Pack) -> Iterable[Diagnostic]:
+        """Yield findings for the whole run. Rules emitted by the engine itself yield nothing."""
+        return ()
+
+    def finding(
+        self, where: Location, message: str, *, severity: str | None = None, fix: Fix | None = None
+    ) -> Diagnostic:
+        return Diagnostic(self.id, severity or self.severity, where, message, fix)
+
+    @property
+    def family(self) -> str:
+        return family_of(self.id)
+
+    @classmethod
+    def explanation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+class EngineRule(Rule):
+    """A rule the engine emits itself (PARSE, SCHEMA, CONFIG, PLUGIN): it has no check, and its
+    findings are built from the rule, never from a bare id."""
+
+    @classmethod
+    def at(cls, where: Location, message: str, *, severity: str | None = None) -> Diagnostic:
+        """This rule's finding at ``where``."""
+        return Diagnostic(cls.id, severity or cls.severity, where, message)
+
+
+def explanation_sections(rule: type[Rule] | Rule) -> dict[str, str]:
+    """The ``## Heading`` sections of a rule's docstring, in order."""
+    sections: dict[str, str] = {}
+    current = None
+    for line in rule.explanation().splitlines():
+        if line.startswith("## "):
+            current = line[3:].strip()
+            sections[current] = ""
+        elif current is not None:
+            sections[current] += line + "\n"
+    return {k: v.strip() for k, v in sections.items()}
