@@ -38,6 +38,7 @@ ignored: the run is then cold, never wrong.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import os
@@ -47,9 +48,11 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from im4cm_lint import __version__, cache_codec
+from im4cm_lint.pack import Pack
+from im4cm_lint.paths import repo_root
 
 ENV_VAR = "IM4CM_LINT_CACHE_DIR"
 _FORMAT = 2  # bump when what is stored changes shape
@@ -355,14 +358,6 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def work_tree(root: Path) -> Path:
-    """The git work tree that holds ``root`` (``root`` itself when there is none)."""
-    for folder in (root, *root.parents):
-        if os.path.lexists(folder / ".git"):
-            return folder
-    return root
-
-
 def _secret(base: _Folder) -> bytes | None:
     """The key that authenticates entries: created once, readable by its owner only."""
     stored = base.read(_KEY_FILE)
@@ -407,7 +402,7 @@ class Cache:
         home = Path(os.path.abspath(home or cache_home()))
         project = Path(os.path.realpath(root))
         with contextlib.suppress(OSError):
-            if _inside(Path(os.path.realpath(home)), work_tree(project)):
+            if _inside(Path(os.path.realpath(home)), repo_root(project) or project):
                 return None  # the repository under review could have written it
         base = _Folder.base(home)
         if base is None:
@@ -519,14 +514,30 @@ class Cache:
                 break  # loading the pack reports it
             lineage.append(parent)
             header = packs.read_header(parent)
-        self.pack_key = digest(repr(ref), str(base_dir), os.getcwd(), *map(str, available), folder_stamp(lineage))
-        stored = self._read("packs", self.pack_key, self.pack_key)
-        if isinstance(stored, packs.PackLoad):
-            return stored
+        self.pack_key = key = digest(repr(ref), str(base_dir), os.getcwd(), *map(str, available), folder_stamp(lineage))
+        stored = self._read("packs", key, key)
+        if isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[4], list):
+            name, version, lineage_refs, overrides, diagnostics = stored
+            body = functools.cache(lambda: self._pack_body(key, folder, available))
+            return packs.PackLoad(StoredPack(body, name, version, folder, lineage_refs, overrides), diagnostics)
         load = packs.load_pack_folder(folder, available)
-        self._write("packs", self.pack_key, self.pack_key, load)
-        self._trim("packs", _KEEP_PACKS)
+        pack = load.pack
+        if pack is not None:
+            self._write("bodies", key, key, pack.body)
+            self._trim("bodies", _KEEP_PACKS)
+            self._write("packs", key, key, (pack.name, pack.version, pack.lineage, pack.overrides, load.diagnostics))
+            self._trim("packs", _KEEP_PACKS)
         return load
+
+    def _pack_body(self, key: str, folder: Path, available: list[Path]) -> Any:
+        """The body of a stored pack, from the cache, or loaded again when its entry is gone."""
+        from im4cm_lint import pack as packs
+        from im4cm_lint.yamltree import YMap
+
+        body = self._read("bodies", key, key)
+        if isinstance(body, YMap):
+            return body
+        return packs.load_pack_folder(folder, available).pack.body
 
     # -- whole runs -----------------------------------------------------------------------------
 
@@ -546,6 +557,34 @@ class Cache:
     def store_results(self, key: str, payload: Any) -> None:
         self._write("results", key, key, payload)
         self._trim("results", _KEEP_RESULTS)
+
+
+class StoredPack(Pack):
+    """A policy pack read back from the cache. Its name, version, folder and lineage come at once;
+    its body, thousands of positioned values, is read from the cache when a check first needs it,
+    which a run answered whole from the cache never does."""
+
+    def __init__(self, body: Callable[[], Any], name: str, version: str, folder: Path, lineage: list[str],
+                 overrides: dict[str, Any] | None = None):  # noqa: D107 - Pack's, with the body deferred
+        self._body = body  # memoized: every copy made by with_overrides reads it once
+        self._name, self._version = name, version
+        self.folder, self.lineage, self.overrides = folder, lineage, dict(overrides or {})
+
+    @property
+    def body(self) -> Any:  # type: ignore[override]
+        return self._body()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def with_overrides(self, overrides: dict[str, Any]) -> StoredPack:
+        return StoredPack(self._body, self._name, self._version, self.folder, self.lineage,
+                          {**self.overrides, **overrides})
 
 
 def _forget_old_projects(base: _Folder, keep: str) -> None:

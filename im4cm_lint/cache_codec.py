@@ -1,4 +1,5 @@
-"""The JSON form of what the cache keeps: findings, policy packs and plain data, and nothing else.
+"""The JSON form of what the cache keeps: findings, positioned YAML (a pack's body) and plain data,
+and nothing else.
 
 Nothing read back can name a type to build or code to run (as unpickling could): each value is
 one of a fixed set of forms, and anything else is refused on the way in (the entry is then not
@@ -82,16 +83,6 @@ class _Writer:
             return {"t": [self.value(v) for v in value]}
         if isinstance(value, Path):
             return {"p": str(value)}
-        return self._pack(value)
-
-    def _pack(self, value: Any) -> Any:
-        from im4cm_lint.pack import Pack, PackLoad
-
-        if isinstance(value, PackLoad):
-            return {"PL": [self.value(value.pack), self.value(value.diagnostics)]}
-        if isinstance(value, Pack):
-            return {"P": [self.value(value.body), str(value.folder), self.value(value.lineage),
-                          self.value(value.overrides)]}
         raise TypeError(f"the cache does not store {type(value).__name__}")
 
 
@@ -210,29 +201,7 @@ def _suppression(reader: _Reader, body: list) -> Suppression:
     return Suppression(*_fields(body, (str, str, _TEXT_OR_NONE, _TEXT_OR_NONE)))
 
 
-def _pack(reader: _Reader, body: list) -> Any:
-    from im4cm_lint.pack import Pack
-
-    if len(body) != 4 or not isinstance(body[1], str):
-        raise Unreadable("a pack of the wrong form")
-    pack_body, lineage, overrides = reader.value(body[0]), reader.value(body[2]), reader.value(body[3])
-    if not isinstance(pack_body, YMap) or not isinstance(lineage, list) or not isinstance(overrides, dict):
-        raise Unreadable("a pack of the wrong form")
-    return Pack(pack_body, Path(body[1]), lineage, overrides)
-
-
-def _pack_load(reader: _Reader, body: list) -> Any:
-    from im4cm_lint.pack import Pack, PackLoad
-
-    if len(body) != 2:
-        raise Unreadable("a pack load of the wrong form")
-    pack, diagnostics = _optional(reader, body[0], Pack), reader.value(body[1])
-    if not isinstance(diagnostics, list) or not all(isinstance(d, Diagnostic) for d in diagnostics):
-        raise Unreadable("a pack load of the wrong form")
-    return PackLoad(pack, diagnostics)
-
-
-_BUILDERS = {"D": _diagnostic, "L": _location, "F": _fix, "S": _suppression, "P": _pack, "PL": _pack_load}
+_BUILDERS = {"D": _diagnostic, "L": _location, "F": _fix, "S": _suppression}
 
 
 def loads(data: bytes) -> Any:

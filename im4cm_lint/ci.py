@@ -39,6 +39,17 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
+# What a terminal or a log reader obeys in a file's own lines: C0 and C1 controls (escapes, carriage
+# returns), line and paragraph separators, and the bidirectional overrides. Tabs and new lines stay.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def file_lines(text: str) -> str:
+    """Lines of a file shown as they are (a diff), but for the characters a terminal obeys, which
+    are written as escapes."""
+    return _CONTROLS.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def json_printable(text: str) -> str:
     """JSON text whose strings carry every non-printable character as a ``\\u`` escape (json.dumps
     with ``ensure_ascii=False`` passes C1 controls, bidirectional overrides and line separators

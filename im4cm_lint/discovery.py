@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from im4cm_lint import sniff
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.engine_rules.parse import SkippedDocument, Unreadable
 from im4cm_lint.paths import shown_path
 
 YAML_SUFFIXES = (".yaml", ".yml")  # matched whatever their case
@@ -39,7 +40,7 @@ class SkippedFolder:
 @dataclass
 class Discovery:
     """What a walk found: the files to lint ((path, shown path), sorted), problems to report,
-    the folders it skipped, and how many files the configuration's ``exclude`` took out."""
+    the folders it skipped, and how many files and folders the configuration's ``exclude`` took out."""
 
     files: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
@@ -99,12 +100,12 @@ class _Walk:
         self.result = Discovery()
         self.budget = SEARCH_BUDGET
 
-    def problem(self, rule: str, shown: str, message: str) -> None:
-        self.result.problems.append(Diagnostic(rule, "error", Location(shown, 1, 1), message))
+    def problem(self, rule: type[Unreadable] | type[SkippedDocument], shown: str, message: str) -> None:
+        self.result.problems.append(rule.at(Location(shown, 1, 1), message))
 
     def unreadable(self, path: str, err: OSError) -> None:
         shown = shown_path(path)
-        self.problem("PARSE008", shown, f"cannot read '{shown}': {err.strerror or err}")
+        self.problem(Unreadable, shown, f"cannot read '{shown}': {err.strerror or err}")
 
     def take(self, full: str) -> None:
         shown = shown_path(full)
@@ -121,14 +122,17 @@ class _Walk:
         with contextlib.suppress(OSError):  # gone or unreadable meanwhile: the walk reports what it can
             data = sniff.head_of(full, 2 * sniff.HEAD)
             if data and sniff.holds_document(data):
-                self.problem("PARSE012", shown,
+                self.problem(SkippedDocument, shown,
                              f"'{shown}' holds an im4cm document but is not a .yaml file, so it is not checked; "
                              "im4cm documents are YAML: rename it to .yaml")
 
     def folder(self, full: str, name: str) -> bool:
         """Whether to enter a folder; a skipped one is named, and searched when it may hide documents."""
         shown = shown_path(full)
-        if name in VCS_DIRS or excluded(shown, self.exclude):
+        if name in VCS_DIRS:
+            return False
+        if excluded(shown, self.exclude):
+            self.result.excluded += 1
             return False
         if os.path.islink(full):
             self.link(full, shown)
@@ -148,7 +152,7 @@ class _Walk:
         self.result.skipped.append(SkippedFolder(shown, "a link to a folder " + ("linted where it is" if inside
                                                                                  else "outside the linted paths")))
         if not inside:
-            self.problem("PARSE008", shown,
+            self.problem(Unreadable, shown,
                          f"'{shown}' is a link to a folder outside the linted paths; links to folders are not "
                          "followed, so the documents there are not checked: lint that folder itself, or "
                          "replace the link by the folder")
@@ -173,15 +177,13 @@ class _Walk:
             data = sniff.head_of(path)
             if data and sniff.holds_document(data):
                 shown = shown_path(path)
-                self.problem("PARSE012", shown,
+                self.problem(SkippedDocument, shown,
                              f"'{shown}' holds an im4cm document inside a folder the linter skips ({why}), so it is "
                              "not checked; move it out of there, or lint it by naming it")
 
     def walk(self, given: str) -> None:
         if os.path.isfile(given):
-            shown = shown_path(given)
-            if not excluded(shown, self.exclude):
-                self.found.setdefault(os.path.abspath(given), shown)
+            self.take(given)
             return
         if not os.path.isdir(given):
             missing = os.path.lexists(given)

@@ -30,6 +30,7 @@ from im4cm_lint.diagnostics import Diagnostic, Fix
 from im4cm_lint.engine import Options, RunResult, run
 from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import LoadedFile, compose_all, parse_text
+from im4cm_lint.paths import repo_root
 from im4cm_lint.words import plural
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
@@ -509,11 +510,9 @@ def _repository(path: str, config_root: Path | None) -> Path:
     """The repository a linted file belongs to, found from where the file is named (not from
     where its links lead): the git work tree around it, else the folder of the configuration
     that governs it, else the working directory or, outside it, the file's own folder."""
-    from im4cm_lint.cache import work_tree
-
     named = Path(os.path.abspath(path))
-    tree = work_tree(named.parent)
-    if os.path.lexists(tree / ".git"):
+    tree = repo_root(named.parent)
+    if tree is not None:
         return tree
     for folder in (config_root, Path.cwd()):
         if folder is not None and Path(os.path.abspath(folder)) in named.parents:

@@ -16,6 +16,8 @@ import os
 import re
 
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.engine_rules.parse import BadEncoding, FileTooLarge
+from im4cm_lint.engine_rules.schema import MisspeltHeader
 
 HEAD = 64 * 1024  # what the loader reads of a file over the size limit
 SCAN_LIMIT = 256 * 1024 * 1024  # a file over the limit is searched this far for a header
@@ -52,15 +54,15 @@ def is_exact(key: bytes, value: bytes) -> bool:
 
 
 def near_misses(data: bytes, shown: str) -> list[Diagnostic]:
-    """SCHEMA010 for each apiVersion line that almost names the contract: a document the loader
+    """MisspeltHeader (SCHEMA010) for each apiVersion line that almost names the contract: a document the loader
     would take for other YAML."""
     found = []
     for line, column, key, value in headers(data):
         if is_exact(key, value):
             continue
         wrote = f"{key.decode('ascii', 'replace')}: {value.decode('ascii', 'replace')}"[:60]
-        found.append(Diagnostic(
-            "SCHEMA010", "error", Location(shown, line, column),
+        found.append(MisspeltHeader.at(
+            Location(shown, line, column),
             f"'{wrote}' looks like the header of an im4cm document but is misspelt, so the document is "
             "not checked; write 'apiVersion: im4cm/v1' (the key and the value are case-sensitive)"))
     return found
@@ -89,14 +91,13 @@ def input_problems(data: bytes, shown: str) -> list[Diagnostic]:
         return []  # the loader reports these
     wide = wide_encoding(data)
     if wide:
-        return [Diagnostic("PARSE003", "error", Location(shown, 1, 1),
-                           f"the file is {wide} encoded without a byte-order mark, so it is not checked; "
-                           "save it as UTF-8")]
+        return [BadEncoding.at(Location(shown, 1, 1), f"the file is {wide} encoded without a byte-order mark, "
+                                                      "so it is not checked; save it as UTF-8")]
     return near_misses(data, shown)
 
 
 def late_header(path: str, shown: str, size: int, limit: int) -> Diagnostic | None:
-    """PARSE007 for a file over the size limit that states an im4cm header (spelt right or
+    """FileTooLarge (PARSE007) for a file over the size limit that states an im4cm header (spelt right or
     nearly) the loader cannot see, that is, not in its first 64 KiB; also for a file too large to
     search (over SCAN_LIMIT) without one in what was searched."""
     with open(path, "rb", buffering=0) as handle:
@@ -117,10 +118,10 @@ def late_header(path: str, shown: str, size: int, limit: int) -> Diagnostic | No
         return None
     what = ("states an im4cm apiVersion the linter does not reach" if found else
             f"is too large to search for one (over {SCAN_LIMIT // 1_048_576} MB)")
-    return Diagnostic("PARSE007", "error", Location(shown, 1, 1),
-                      f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit, and {what}: "
-                      "it may hold an im4cm document that is not checked; split it, move it out of the "
-                      "repository, or raise 'max-file-size' in the configuration")
+    return FileTooLarge.at(Location(shown, 1, 1),
+                           f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit, and {what}: "
+                           "it may hold an im4cm document that is not checked; split it, move it out of the "
+                           "repository, or raise 'max-file-size' in the configuration")
 
 
 def head_of(path: str, size: int = HEAD) -> bytes | None:

@@ -137,9 +137,9 @@ def test_every_option_is_part_of_the_key(country):
 
 def test_a_change_to_the_configuration_is_seen(country):
     assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
-    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nignore: [REF002]\n")
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nignore: [{rule: REF002, reason: agreed at the CMTF review}]\n")
     assert lint_json(".", cwd=country).findings() == []
-    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nper-file-ignores: {'dpisp.yaml': [REF]}\n")
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nper-file-ignores: {'dpisp.yaml': {rules: [REF], reason: agreed at the CMTF review}}\n")
     assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
 
 
@@ -266,3 +266,18 @@ def test_the_schemas_a_run_trusts_pass_cerberus_own_check():
         schemas._validator(schema, trusted=False)  # raises cerberus.SchemaError when a schema is wrong
     with pytest.raises(Exception, match="no-such-type"):
         schemas._validator({"field": {"type": "no-such-type"}}, trusted=False)
+
+
+def test_a_run_answered_from_the_cache_never_reads_the_pack_s_body(country, monkeypatch):
+    """Thousands of positioned values: read back only when a check needs them."""
+    from im4cm_lint.cache import StoredPack
+
+    monkeypatch.chdir(country)
+    options = engine.Options(cache=True)
+    first = engine.run(["."], options)
+    again = engine.run(["."], options)
+    assert isinstance(again.pack, StoredPack) and again.pack.ref == first.pack.ref
+    assert again.pack._body.cache_info().currsize == 0 and again.diagnostics == first.diagnostics
+    (country / "dpisp.yaml").write_text((country / "dpisp.yaml").read_text() + SC, encoding="utf-8")
+    changed = engine.run(["."], options)  # the checks run: they read the body from the cache
+    assert changed.pack._body.cache_info().currsize == 1 and changed.diagnostics == []

@@ -12,6 +12,7 @@ import click
 
 from im4cm_lint.ci import for_log
 from im4cm_lint.reporters import summary
+from im4cm_lint.weakenings import describe
 from im4cm_lint.words import plural
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -51,6 +52,10 @@ def summary_lines(result, style) -> list[str]:
         lines.append(f"{counts['suppressed']} suppressed with a reason (see --format json).")
     if counts["baselined"]:
         lines.append(f"{plural(counts['baselined'], 'finding')} accepted by the baseline not shown.")
+    if result.weakenings:
+        lines.append("Turned off by the configuration: " + "; ".join(map(describe, result.weakenings)) + ".")
+    if result.skipped:
+        lines.append("Skipped: " + ", ".join(f"{folder.shown} ({folder.why})" for folder in result.skipped) + ".")
     if any(d.rule.startswith("PARSE") or d.rule.startswith("SCHEMA") for d in result.diagnostics) or total:
         lines.append("Run 'im4cm-lint --explain RULE' to learn what a rule protects and how to fix it.")
     return lines

@@ -35,7 +35,7 @@ EVIL_DOCUMENT = """
 # The linter's own annotation: its command, then properties whose values hold no ':' (escaped
 # %3A), so the first '::' after the command ends them, as the runner reads it.
 OWN_ANNOTATION = re.compile(r"::(error|warning|notice) file=[^:]*,line=\d+,col=\d+,title=[^:]*::")
-FORMATS = ["text", "json", "github"]
+FORMATS = ["text", "json", "github", "sarif", "markdown"]
 
 
 def assert_carries_no_command(out: str) -> None:
@@ -92,3 +92,28 @@ def test_the_configuration_error_path_escapes_too(repo, output_format, config):
 def test_outside_actions_the_text_is_left_as_it_is(hostile):
     run = lint(".", cwd=hostile)
     assert f"{EVIL_NAME}:1:1: SCHEMA002" in run.out and "\x1b" not in run.out
+
+
+def test_fix_notes_and_diffs_form_no_command(tmp_path):
+    target = tmp_path / "ke"
+    assert lint("init", "--country", "KE", "--operation", "Kakuma", str(target)).code == 0
+    dpisp = target / "dpisp.yaml"
+    text = dpisp.read_text(encoding="utf-8")
+    edited = text.replace("compatible with them. No participant uses it", "compatible with them. A participant may use it")
+    assert edited != text
+    evil = target / "::error file=x::fix ##[group].yaml"
+    evil.write_text(edited.replace("ke-kakuma", "ke-kakuma-2") + "# ::warning::in the diff ##[error]x\n", encoding="utf-8")
+    dpisp.unlink()
+    run = lint("--fix", "--diff", ".", cwd=target, env=CI)
+    assert run.code == 1 and "would fix" in run.err
+    assert_carries_no_command(run.out + run.err)
+
+
+def test_the_walkthrough_forms_no_command(tmp_path):
+    target = tmp_path / "ke"
+    assert lint("init", "--country", "KE", "--operation", "Kakuma", str(target)).code == 0
+    with (target / "dpisp.yaml").open("a", encoding="utf-8") as handle:
+        handle.write('"::error::walk ##[group]x\\u001b[2J": 1\n')
+    run = lint("--explain", "dpisp.yaml", cwd=target, env=CI)
+    assert "walk" in run.out
+    assert_carries_no_command(run.out + run.err)

@@ -157,3 +157,12 @@ def test_nothing_outside_is_read_through_a_fifo(country):
     os.mkfifo(country / "node_modules" / "x.yaml")
     run = lint_json(".", cwd=country)  # returns: nothing blocks on a FIFO
     assert ("PARSE008", "dpia.yaml", 1) in findings(run)
+
+
+@pytest.mark.parametrize("exclude", ['["*"]', '["protocols/"]', '["*/"]', '["**"]'])
+def test_an_exclude_that_takes_out_every_folder_stops_the_run(repo, exclude):
+    plant(repo, "protocols/dpia.yaml", BAD)
+    write(repo, ".im4cm-lint.yaml", f"select: [PARSE, SCHEMA]\nexclude: {exclude}\n")
+    (repo / ".im4cm-lint.yaml").rename(repo / "protocols" / ".im4cm-lint.yaml")  # no YAML file at the top
+    run = lint(".", "--config", "protocols/.im4cm-lint.yaml", cwd=repo)
+    assert run.code == 2 and "leaves nothing to lint" in run.out
