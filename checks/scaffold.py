@@ -405,6 +405,9 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
     """Start a country repository in DIRECTORY from the current policy pack: a draft DPISP, a DPIA
     skeleton, an example export, the linter's configuration and a pre-commit hook."""
     country = country.strip().upper()
+    operation = " ".join(operation.split())  # one line: it is written into the header comment
+    if not operation or not operation.isprintable():
+        raise InitError("--operation must be a name on one line, without control characters")
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InitError(f"--country must be a two-letter ISO code such as ET, not '{country}'")
     for party_id in [*partners, *(p.partition(":")[0] for p in party_ids)]:

@@ -14,6 +14,7 @@ from dataclasses import replace
 import click
 
 from im4cm_lint import __version__
+from im4cm_lint.ci import file_lines, for_log, printable
 from im4cm_lint.diagnostics import SEVERITIES
 from im4cm_lint.exitcodes import RC
 from im4cm_lint.words import plural
@@ -132,11 +133,15 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only, no summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count the findings by rule instead of listing them.")
 @click.option("--no-cache", is_flag=True, envvar="IM4CM_LINT_NO_CACHE",
-              help="Read and check everything again instead of reusing .im4cm-lint-cache/ (also IM4CM_LINT_NO_CACHE=1).")
+              help="Read and check everything again instead of reusing the cache (also IM4CM_LINT_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="IM4CM_LINT_CACHE_DIR",
+              help="Where the cache lives, outside the repository (also IM4CM_LINT_CACHE_DIR; "
+                   "default: ~/.cache/im4cm-lint or $XDG_CACHE_HOME/im4cm-lint).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that load files (0: one per core); used only for large repositories.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, jobs) -> None:
+          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, cache_dir,
+          jobs) -> None:
     """Lint the documents under PATHS (default: the current folder).
 
     Given only files (as pre-commit passes them), im4cm-lint also loads the other documents of the
@@ -148,21 +153,23 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
                       today=today.date() if today else None, baseline=baseline,
-                      write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base)
+                      write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base,
+                      cache_dir=cache_dir)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if explain:
         from im4cm_lint.explain import explain_target
 
-        click.echo(explain_target(explain, output_format, options, colour), nl=False)
+        page = explain_target(explain, output_format, options, colour)
+        click.echo(for_log(page if colour else file_lines(page)), nl=False)  # colour: ours, on a terminal
         return
     if fix or show_diff:
         from im4cm_lint.fix import fix_paths
 
         outcome = fix_paths(list(paths), options, write=not show_diff)
         for note in outcome.notes:
-            click.echo(note, err=True)
+            click.echo(for_log(printable(note)), err=True)
         if show_diff and not outcome.fatal:
-            click.echo(outcome.diff, nl=False)
+            click.echo(for_log(file_lines(outcome.diff)), nl=False)  # the files' own lines: no escape, no command
             sys.exit(RC.FINDINGS if outcome.diff else RC.OK)
         result = outcome.result
     else:
@@ -199,7 +206,7 @@ def main() -> None:
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("IM4CM_LINT_DEBUG"):
             raise
-        click.echo(f"im4cm-lint: internal error: {type(err).__name__}: {err}\n"
-                   "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details).",
+        click.echo(for_log(f"im4cm-lint: internal error: {type(err).__name__}: {printable(str(err))}\n"
+                           "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details)."),
                    err=True)
         sys.exit(RC.FATAL)

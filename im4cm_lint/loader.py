@@ -59,21 +59,28 @@ _SPECIAL = {
 _MAYBE_NOT_STR = set("-+.0123456789~nNtTfF")
 
 
+_LARGEST = 2 ** 63  # no number in an im4cm document needs more; larger ones stay text, never crash a check
+
+
+def _integer(text: str) -> int | str:
+    """A YAML 1.2 integer (decimal, 0o octal, 0x hexadecimal), or the text itself when it is
+    beyond 64 bits: a 4 KB number would overflow the checks' arithmetic and Python's decimal
+    conversion (4,300 digits), so it is kept as text and the schema reports it."""
+    if len(text) > 24:  # beyond 64 bits in any base: decided without converting
+        return text
+    base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
+    value = int(text[2:] if base != 10 else text, base)
+    return value if -_LARGEST <= value < _LARGEST else text
+
+
 def resolve_plain(text: str) -> Any:
     """A plain scalar under the YAML 1.2 core schema: null, bool, int, float, else the string."""
     if text and text[0] not in _MAYBE_NOT_STR:
         return text
     if text in _SPECIAL:
         return _SPECIAL[text]
-    if _INT.match(text):
-        try:
-            return int(text)
-        except ValueError:  # beyond Python's int/str digit limit: keep it as text, never crash
-            return text
-    if _OCT.match(text):
-        return int(text[2:], 8)
-    if _HEX.match(text):
-        return int(text[2:], 16)
+    if _INT.match(text) or _OCT.match(text) or _HEX.match(text):
+        return _integer(text)
     if _FLOAT.match(text):
         return float(text)
     return text

@@ -8,6 +8,7 @@ findings at the exact key or value, with "did you mean" for unknown keys and enu
 from __future__ import annotations
 
 import datetime
+import re
 import itertools
 from typing import Any, Iterator
 
@@ -454,10 +455,10 @@ def _make_validator_class():
             super()._error(*args)
 
         def _check_with_iso_date(self, field: str, value: Any) -> None:
-            try:
-                datetime.date.fromisoformat(value)
-                if len(value) != 10:
+            try:  # YYYY-MM-DD only: Python also reads week dates (2024-W52-7) and other ISO forms
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                     raise ValueError
+                datetime.date.fromisoformat(value)
             except (TypeError, ValueError):
                 self._error(field, "ISO_DATE")
 

@@ -67,7 +67,7 @@ def im4cm_lint_summary_sections(result) -> list[str] | None:
     """The sharing rules and exports with findings that the baseline did not hold."""
     if not result.baselined:
         return None
-    from im4cm_lint.reporters.markdown import cell
+    from im4cm_lint import gfm
     from im4cm_lint.words import plural
 
     from im4cm_lint_checks.report.picture import build
@@ -84,7 +84,7 @@ def im4cm_lint_summary_sections(result) -> list[str] | None:
     for protocol, flow in changed:
         what = "sharing rule" if flow.kind == "rule" else "export"
         rules = ", ".join(sorted({d.rule for d in flow.findings}))
-        scope = f" of `{protocol.dpisp.id}`" if protocol else ""
-        lines.append(f"- {what} `{flow.id}`{scope}: {cell(flow.source)} → {cell(flow.target)}, "
-                     f"`{flow.purpose}`, most sensitive data {flow.sensitivity}: {rules}")
+        scope = f" of {gfm.code(protocol.dpisp.id)}" if protocol else ""  # values of the repository: text only
+        lines.append(f"- {what} {gfm.code(flow.id)}{scope}: {gfm.text(flow.source)} → {gfm.text(flow.target)}, "
+                     f"{gfm.code(flow.purpose)}, most sensitive data {gfm.text(flow.sensitivity)}: {rules}")
     return lines

@@ -6,6 +6,8 @@ import textwrap
 
 import click
 
+from im4cm_lint import gfm
+from im4cm_lint.ci import for_log
 from im4cm_lint_checks.walkthrough.sections import Block
 from im4cm_lint_checks.walkthrough.state import finding_line, next_steps
 
@@ -79,31 +81,35 @@ def _text_block(block: Block, style, tags, indent: str) -> list[str]:
 
 
 def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
+    """The walkthrough as Markdown; every value of the document is literal text (im4cm_lint.gfm),
+    so a name or a key cannot become an image, a link, HTML or a @mention in a wiki or an email."""
     out: list[str] = []
     if not pages:
-        out.append(f"`{shown}`: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
+        out.append(f"{gfm.code(shown)}: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
     for doc, blocks in pages:
-        out += [f"# {doc.kind} `{doc.id}` ({doc.path})", "",
-                f"{_kind_words(doc.kind)}, checked against `{pack.ref if pack else 'no policy pack'}`.", ""]
+        out += [f"# {doc.kind} {gfm.code(doc.id)} ({gfm.text(doc.path)})", "",
+                f"{_kind_words(doc.kind)}, checked against {gfm.code(pack.ref if pack else 'no policy pack')}.", ""]
         for number, block in enumerate(blocks, 1):
-            out += [f"## {number}. {block.title}", ""]
+            out += [f"## {number}. {gfm.text(block.title)}", ""]
             out += _md_block(block)
             for child in block.children:
-                out += [f"### **{child.tag}** {child.title}", ""]
+                out += [f"### **{child.tag}** {gfm.text(child.title)}", ""]
                 out += _md_block(child)
         out += ["## Next steps", ""]
         steps = next_steps(blocks)
         for number, (where, what, diag) in enumerate(steps, 1):
-            if diag is not None:
-                what = f"`{diag.rule}` {diag.severity} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
-            out.append(f"{number}. **{where}**: {what}")
+            what = _md_finding(diag) if diag is not None else gfm.text(what)
+            out.append(f"{number}. **{gfm.text(where)}**: {what}")
         if not steps:
             out.append("Nothing left to fix here. " + _done_words(doc))
         out.append("")
     if loose:
-        out += ["## Findings about the file itself", ""] + [f"- `{d.rule}` {d.severity} (line {d.line}): {d.message}"
-                                                            for d in loose] + [""]
-    return "\n".join(out).rstrip() + "\n"
+        out += ["## Findings about the file itself", ""] + [f"- {_md_finding(d)}" for d in loose] + [""]
+    return for_log("\n".join(out).rstrip() + "\n")
+
+
+def _md_finding(diag) -> str:
+    return f"`{diag.rule}` {diag.severity} (line {diag.line}): {gfm.text(diag.message)}{' [fixable]' if diag.fix else ''}"
 
 
 def _md_block(block: Block) -> list[str]:
@@ -112,8 +118,8 @@ def _md_block(block: Block) -> list[str]:
         out += [block.purpose, ""]
     if block.who:
         out += [f"**Who:** {block.who}", ""]
-    out += [f"- {line}" for line in block.state]
-    out += [f"- ⚠ `{d.rule}` {d.severity} (line {d.line}): {d.message}{' [fixable]' if d.fix else ''}" for d in block.findings]
+    out += [f"- {gfm.text(line)}" for line in block.state]
+    out += [f"- ⚠ {_md_finding(d)}" for d in block.findings]
     if block.state or block.findings:
         out.append("")
     return out
