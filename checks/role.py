@@ -670,7 +670,61 @@ class PersonForTwoAgencies(Rule):
                             severity=by_status(dpisp.status))
 
 
+class ConfirmedBeforeTrained(Rule):
+    """
+    ## What it checks
+    An assignment's `confirmed` date is not earlier than its holder's `trained` date. A holder
+    trained after the assignment was last confirmed is, most often, a new holder whose assignment
+    nobody confirmed. (With a base revision, ROLE011 sees the change of holder itself.)
+
+    ## Why it matters
+    Focal points turn over fast; the confirmation date is what tells the coordination lead that
+    the named person really holds the role now. A new name under an old confirmation looks
+    confirmed and is not. Source: inter-agency DPISP template, focal points annex (assignments
+    confirmed at each review); IASC Operational Guidance on Data Responsibility (2023),
+    accountability.
+
+    ## Example
+    ```yaml
+    roles:
+      process_lead:
+        holder: {name: A. Person, title: CP Officer, party: unhcr}
+        confirmed: 2025-03-01
+        trained: 2025-06-12
+    ```
+    Fixed:
+    ```yaml
+    roles:
+      process_lead:
+        holder: {name: A. Person, title: CP Officer, party: unhcr}
+        confirmed: 2025-06-20
+        trained: 2025-06-12
+    ```
+
+    ## How to fix
+    Confirm the assignment with the holder named now and update `confirmed`.
+    """
+
+    id = "ROLE012"
+    name = "confirmed-before-trained"
+    summary = "An assignment was last confirmed before its holder was trained"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for role, entry in _known(dpisp, pack):
+                confirmed, trained = project.date(entry.get("confirmed")), project.date(entry.get("trained"))
+                if confirmed and trained and trained > confirmed:
+                    yield self.finding(
+                        locate(entry, "confirmed"),
+                        f"the assignment of {role_label(role)}{_for_party(role, entry)} was last confirmed on "
+                        f"{confirmed.isoformat()}, before its holder was trained ({trained.isoformat()}); if the "
+                        "holder changed, confirm the new assignment and update 'confirmed'",
+                        severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [MissingRole, PartyRoleMissing, MissingBackup, BackupFromOtherAgency, StaleConfirmation, Untrained,
-            RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies]
+            RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies,
+            ConfirmedBeforeTrained]
