@@ -380,7 +380,7 @@ class StaleConfirmation(Rule):
                     yield self.finding(
                         locate(entry, "confirmed"),
                         f"{what} has no confirmation date; check that the holder and backup are still in post "
-                        "and record the date in 'confirmed'", severity=severity)
+                        "and write that day in `confirmed: YYYY-MM-DD`", severity=severity)
                 elif (project.today - confirmed).days > limit:
                     yield self.finding(
                         locate(entry, "confirmed"),
@@ -437,7 +437,7 @@ class Untrained(Rule):
                     yield self.finding(
                         locate(entry, "trained"),
                         f"the holder of {role_label(role)}{_for_party(role, entry)} has no IM4CM training "
-                        "recorded; arrange the training and record its date in 'trained'",
+                        "recorded; arrange the training and write its date in `trained: YYYY-MM-DD`",
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
