@@ -227,7 +227,7 @@ def dpisp_text(draft: Draft) -> str:
         out += emit(role_skeleton(role, parties), 4)
     out += ["", "# The protocol's text, clause by clause, in the order of the standard.",
             "# LOCKED clauses are standard legal text: keep them word for word (`im4cm-lint --fix` restores them).",
-            "# ADAPTABLE clauses are templates: replace every [INSERT ...] with what holds in this operation.",
+            "# ADAPTABLE clauses are templates: replace every INSERT placeholder with what holds in this operation.",
             "clauses:"]
     for clause in pack.clauses.values():
         text = current_text(pack, clause)
