@@ -8,6 +8,8 @@ must not combine. The DPISP's ``roles`` map each role id to its assignment(s).
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import replace
 from typing import Iterator
 
@@ -376,6 +378,8 @@ class StaleConfirmation(Rule):
                     continue
                 confirmed = project.date(entry.get("confirmed"))
                 what = f"the assignment of {role_label(role)}{_for_party(role, entry)}"
+                if confirmed is None and _misspelt(entry, "confirmed"):
+                    continue  # a typo of the key is SCHEMA001's, with "did you mean"
                 if confirmed is None:
                     yield self.finding(
                         locate(entry, "confirmed"),
@@ -674,3 +678,9 @@ class PersonForTwoAgencies(Rule):
 def im4cm_lint_rules():
     return [MissingRole, PartyRoleMissing, MissingBackup, BackupFromOtherAgency, StaleConfirmation, Untrained,
             RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies]
+
+
+def _misspelt(entry, key: str) -> bool:
+    """Whether ``entry`` lacks ``key`` but has a key that is a typo of it (``confirmd``)."""
+    return key not in entry and any(
+        isinstance(other, str) and difflib.get_close_matches(other, [key], n=1, cutoff=0.8) for other in entry)
