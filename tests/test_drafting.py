@@ -19,6 +19,9 @@ PLACEHOLDER = re.compile(r"\[(?:INSERT|TBD|TODO)[^\]]*\]")
 # A message names what to write: it gives an instruction, or quotes the choices or the placeholder.
 INSTRUCTION = re.compile(r"\b(write|add|name|replace|set|remove|collect|cite|list|assign|give)\b|\"\[|: [a-z0-9_-]+(, [a-z0-9_-]+)+")
 STRUCTURAL = ("PARSE", "SCHEMA", "REF")
+# What a fresh draft may report: things left to fill, people to name, signatures to collect;
+# nothing init itself got wrong (ANNEXC005, a capacity the UNHCR party does not declare, was one).
+DRAFTING = {"LIFE009", "ROLE009", "CLAUSE006", "ANNEXC003", "LIFE001", "LIFE002"}
 
 
 def init(target: Path) -> None:
@@ -145,7 +148,7 @@ def test_drafting_from_init_reaches_zero_findings_and_every_step_says_what_to_wr
         ("review date and signatures", sign),
     ]
     before = findings(target)
-    assert before
+    assert before and all(f["rule"] in DRAFTING for f in before), {f["rule"] for f in before} - DRAFTING
     assert_each_message_says_what_to_write(target, before)
     for name, step in steps:
         step()
