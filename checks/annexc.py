@@ -340,7 +340,8 @@ class UnhcrRoleUndeclared(Rule):
                     yield self.finding(
                         locate(rule, "unhcr_role"),
                         f"sharing rule '{rule['id']}' names UNHCR's capacity {role}, which the {unhcr} party does not "
-                        f"declare (unhcr_roles: {', '.join(declared) or 'none'}); correct the rule or the party")
+                        f"declare (unhcr_roles: {', '.join(declared) or 'none'}); add {role} to the party's unhcr_roles "
+                        f"or set the rule's unhcr_role to one it declares")
 
     def _unmarked(self, dpisp: DPISP) -> Iterator:
         for party_id, party in dpisp.parties.items():

@@ -352,18 +352,33 @@ class PlaceholderLeft(Rule):
                 if canon is None or canon.get("locked") is True or not isinstance(text, str):
                     continue
                 found = pack.placeholder.finditer(text) if pack.placeholder else ()
-                slots = list(dict.fromkeys(normalise(match.group(0)) for match in found))
+                where = locate(clause, "text")
+                slots = self._slots(found, text, where.line)
                 if not text.strip():
                     problem = "is empty; write the operation's own text, using the pack's template as a guide"
                 elif slots:
-                    shown = ", ".join(f'"{slot}"' for slot in slots[:MAX_CHANGES])
+                    shown = ", ".join(slots[:MAX_CHANGES])
                     more = f" and {len(slots) - MAX_CHANGES} more" if len(slots) > MAX_CHANGES else ""
                     problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {shown}{more}; " \
                               "replace each with the operation's own wording"
                 else:
                     continue
-                yield self.finding(locate(clause, "text"), f"the clause {clause_label(canon)} {problem}",
+                yield self.finding(where, f"the clause {clause_label(canon)} {problem}",
                                    severity=by_status(dpisp.status))
+
+    @staticmethod
+    def _slots(found, text: str, line: int) -> list[str]:
+        """Each placeholder once, quoted as the file has it; one that is only ever broken over lines
+        (which only a literal block keeps) is quoted on one line with the line where it starts."""
+        shown: dict[str, str] = {}
+        for match in found:
+            slot = normalise(match.group(0))
+            if "\n" not in match.group(0):
+                shown[slot] = f'"{slot}"'
+            elif slot not in shown:
+                start = line + 1 + text.count("\n", 0, match.start())
+                shown[slot] = f'"{slot}" (from line {start})'
+        return list(shown.values())
 
 
 def template_releases(pack: Pack) -> tuple[set[str], set[str]]:

@@ -8,6 +8,8 @@ must not combine. The DPISP's ``roles`` map each role id to its assignment(s).
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import replace
 from typing import Iterator
 
@@ -376,11 +378,13 @@ class StaleConfirmation(Rule):
                     continue
                 confirmed = project.date(entry.get("confirmed"))
                 what = f"the assignment of {role_label(role)}{_for_party(role, entry)}"
+                if confirmed is None and _misspelt(entry, "confirmed"):
+                    continue  # a typo of the key is SCHEMA001's, with "did you mean"
                 if confirmed is None:
                     yield self.finding(
                         locate(entry, "confirmed"),
                         f"{what} has no confirmation date; check that the holder and backup are still in post "
-                        "and record the date in 'confirmed'", severity=severity)
+                        "and write that day in `confirmed: YYYY-MM-DD`", severity=severity)
                 elif (project.today - confirmed).days > limit:
                     yield self.finding(
                         locate(entry, "confirmed"),
@@ -437,7 +441,7 @@ class Untrained(Rule):
                     yield self.finding(
                         locate(entry, "trained"),
                         f"the holder of {role_label(role)}{_for_party(role, entry)} has no IM4CM training "
-                        "recorded; arrange the training and record its date in 'trained'",
+                        "recorded; arrange the training and write its date in `trained: YYYY-MM-DD`",
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
@@ -721,6 +725,12 @@ class ConfirmedBeforeTrained(Rule):
                         f"{confirmed.isoformat()}, before its holder was trained ({trained.isoformat()}); if the "
                         "holder changed, confirm the new assignment and update 'confirmed'",
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
+
+
+def _misspelt(entry, key: str) -> bool:
+    """Whether ``entry`` lacks ``key`` but has a key that is a typo of it (``confirmd``)."""
+    return key not in entry and any(
+        isinstance(other, str) and difflib.get_close_matches(other, [key], n=1, cutoff=0.8) for other in entry)
 
 
 @hookimpl

@@ -1172,8 +1172,8 @@ class NoLocalActor(Rule):
             if dpisp.parties and not any(is_local(p) for p in dpisp.parties.values()):
                 yield self.finding(
                     locate(dpisp.body, "parties"),
-                    f"no local NGO or authority is a party of DPISP {dpisp.id}; consider inviting the national "
-                    "counterparts who work with the same children at the next review")
+                    f"no local NGO or authority is a party of DPISP {dpisp.id}; add the national "
+                    "counterparts who work with the same children as parties at the next review")
 
 
 # --- what an export really sends (contract v1.1 5.1, 5.4) ---------------------------------------

@@ -163,7 +163,7 @@ def test_untrained_focal_point(repo):
     assert found == [("ROLE006", 30, 7, "warning")]
     assert run.json["diagnostics"][0]["message"] == (
         "the holder of 'Data protection focal point' (data_protection_focal_point) for party 'unhcr' has no IM4CM "
-        "training recorded; arrange the training and record its date in 'trained'")
+        "training recorded; arrange the training and write its date in `trained: YYYY-MM-DD`")
     # training is optional for signatories and system administrators, who have no `trained` here
     assert roles(repo, BASE)[1] == []
 
