@@ -120,3 +120,45 @@ def test_a_walkthrough_whose_lint_cannot_run_exits_2_with_the_report(repo):
     assert run.out == ""
     assert "CONFIG003 error policy pack 'no-such-pack' not found" in run.err
     assert "Traceback" not in run.err
+
+
+# --- --explain PURPOSE_ID / CATEGORY_ID: the pack's pages, through the plugin hook -----------------
+
+def test_explain_purpose_prints_its_page(tmp_path):
+    run = lint("--explain", "bip.referral", cwd=tmp_path)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == "bip.referral: Referral into UNHCR's Best Interests Procedure"
+    assert "Shares individual records; legitimate bases: consent, best_interests; meant for: unhcr." in lines
+    assert "Needs (list these in the sharing rule's categories):" in lines
+    assert "  - identity.name (high): Name of the child" in lines
+    assert "Never allowed, whatever the justification:" in lines
+
+
+def test_explain_category_prints_its_page_and_json_record(tmp_path):
+    run = lint("--explain", "identity.name", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.out.splitlines()[0].startswith("identity.name: Name of the child (high; identifies a person)")
+    assert re.search(r"^Purposes that need it: .*bip\.referral", run.out, re.M)
+    as_json = lint("--explain", "identity.name", "--format", "json", cwd=tmp_path)
+    assert as_json.code == 0
+    assert as_json.json["categories"] == [{"id": "identity.name", "name": "Name of the child",
+                                              "sensitivity": "high", "identifiable": True}]
+    markdown = lint("--explain", "bip.referral", "--format", "markdown", cwd=tmp_path)
+    assert markdown.out.startswith("# bip.referral: Referral into UNHCR's Best Interests Procedure\n")
+
+
+def test_explain_uses_the_configured_pack(tmp_path):
+    (tmp_path / ".im4cm-lint.yaml").write_text("policy-pack: no-such-pack\n")
+    run = lint("--explain", "bip.referral", cwd=tmp_path)
+    assert run.code == 2
+    assert "no rule, purpose or category 'bip.referral' and no such file." in run.err
+
+
+def test_unknown_explain_target_suggests_rules_purposes_and_categories(tmp_path):
+    run = lint("--explain", "identity.nme", cwd=tmp_path)
+    assert run.code == 2
+    assert ("Error: no rule, purpose or category 'identity.nme' and no such file. Did you mean: "
+            "identity.name, identity.sex, identity.dob_age? 'im4cm-lint rules' lists the rules, "
+            "'im4cm-lint pack purposes categories' the purposes and categories.") in run.err
+    assert "Did you mean: LIFE001" in lint("--explain", "LIFE01", cwd=tmp_path).err
