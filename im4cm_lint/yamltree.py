@@ -57,11 +57,10 @@ class YSeq(list):
 def _segment(container: YMap | YSeq, key: Any) -> str:
     if isinstance(container, YSeq):
         item = container[key] if isinstance(key, int) and 0 <= key < len(container) else None
-        if isinstance(item, YMap) and isinstance(item.get("id"), str):
-            return f"[{item['id']}]"
-        if isinstance(item, str):
-            return f"[{item}]"
-        return f"[{key}]"
+        name = item.get("id") if isinstance(item, YMap) else item
+        if isinstance(name, str) and name and not any(ch in name for ch in "[]"):
+            return f"[{name}]"
+        return f"[{key}]"  # by position: a name with brackets (a placeholder) would not read back
     text = str(key)
     if any(ch in text for ch in ".[]") or not text:
         return f'["{text}"]'
