@@ -449,7 +449,7 @@ def _stop_reading(result: LoadedFile, index: int, node) -> bool:
 def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping: bool) -> None:
     """Build one composed document into ``result``: an im4cm document (or, with ``any_mapping``,
     any mapping) becomes a Document; another value in an im4cm file is PARSE009."""
-    source = Source(result.path, index)
+    source = Source(result.path, index, text=text)
     problems: list[ParseProblem] = []
     try:
         root = _TreeBuilder(source, problems).build(node)
