@@ -15,6 +15,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
+from im4cm_lint_checks.domain.obligations import able_clauses, by_agreement, choices_words
 from im4cm_lint_checks.domain.parties import unhcr_party
 from im4cm_lint_checks.domain.sharing import covering_rules, exports_in_context
 from im4cm_lint_checks.share import PRIMERO_SYSTEMS, blank, category_words, rule_categories
@@ -592,12 +593,9 @@ class AnnexCEvidence(Rule):
 
     @staticmethod
     def _problem(item: YMap, requirement: YMap, present: set, standard: set) -> tuple | None:
-        able = list(requirement.get("met_by") or [])
-        choices = [c for c in able if c in present]
-        offer = (f"clauses of this protocol that can: {', '.join(choices)}" if choices
-                 else f"the standard's clauses that can: {', '.join(able)} (none is in this protocol yet)" if able
-                 else "no clause of the standard can")
-        agreement = requirement.get("agreement") is True
+        able = able_clauses(requirement)
+        offer = choices_words(requirement, present)
+        agreement = by_agreement(requirement)
         clause, document = item.get("clause"), item.get("document")
         words = requirement_words(requirement)
         if isinstance(clause, str):

@@ -57,9 +57,42 @@ class _DefaultToCheck(click.Group):
 
     def parse_args(self, ctx, args):
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
-        if not args or (args[0] not in known and not _may_be_plugin_command(args[0])):
-            args = ["check", *args]
+        first = _first_word(args)
+        if first is None or (first not in known and not _may_be_plugin_command(first)):
+            args, first = ["check", *args], "check"
+        ctx.meta["im4cm_lint.command"] = first
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        """Hand the global options given before the subcommand to it, as the defaults of the
+        subcommand's own options of the same name (given after it, they win); a subcommand
+        without such an option has no use for it and ignores it."""
+        name = ctx.meta.get("im4cm_lint.command")
+        if name:
+            command = self.get_command(ctx, name)
+            given = {flag: value for flag, value in ctx.params.items() if value is not None}
+            if command is not None and given:
+                defaults = {param.name: given[GLOBAL_OPTIONS[opt]] for param in command.params
+                            for opt in getattr(param, "opts", ()) if GLOBAL_OPTIONS.get(opt) in given}
+                ctx.default_map = {**(ctx.default_map or {}), name: defaults}
+        return super().invoke(ctx)
+
+
+# Options that mean the same to every subcommand that has them, and so may come before the
+# subcommand's name (``im4cm-lint --today 2026-01-01 rules``): flag -> parameter of the group.
+GLOBAL_OPTIONS = {"--today": "today", "--config": "config", "--policy-pack": "policy_pack", "--format": "format"}
+
+
+def _first_word(args: list[str]) -> str | None:
+    """The first argument that is not a global option or its value: the subcommand's name, a
+    path, or another option (then the default ``check`` reads everything)."""
+    position = 0
+    while position < len(args):
+        word = args[position]
+        if word.split("=", 1)[0] not in GLOBAL_OPTIONS:
+            return word
+        position += 1 if "=" in word else 2
+    return None
 
 
 _COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -73,7 +106,11 @@ def _may_be_plugin_command(word: str) -> bool:
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="im4cm-lint")
-def cli() -> None:
+@click.option("--today", metavar="YYYY-MM-DD", help="Before a subcommand: its --today.")
+@click.option("--config", metavar="FILE", help="Before a subcommand: its --config.")
+@click.option("--policy-pack", metavar="PACK", help="Before a subcommand: its --policy-pack.")
+@click.option("--format", metavar="FORMAT", help="Before a subcommand: its --format.")
+def cli(today, config, policy_pack, format) -> None:  # noqa: A002 - the option's name
     """Lint child-protection data-sharing protocols (DPISP), DPIAs and data exports against the
     inter-agency standard.
 
@@ -87,6 +124,11 @@ def cli() -> None:
     im4cm-lint schema [KIND]         JSON Schema for editors
     im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
+    im4cm-lint report --format markdown [PATHS] the same picture as Markdown
+    im4cm-lint pack [SECTIONS]       the standard's purposes, categories, roles, clauses...
+
+    Options such as --today, --config, --policy-pack and --format work before or after a
+    subcommand's name (im4cm-lint --today 2026-01-01 rules).
     im4cm-lint import FILE --from FORMAT    DataExports from a system's own files
     im4cm-lint render DPISP_FILE --format docx  the protocol as the parties sign it (or html)
     im4cm-lint verify SIGNED.pdf [DPISP_FILE]   does a signed copy match the repository

@@ -132,15 +132,17 @@ class Scope:
 def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[str] | None]:
     """Pre-commit passes file names, but the documents those files rely on (the DPISP an export
     names) live elsewhere in the repository. When every path is a file, the whole project (the
-    folder of the configuration that governs the first file, else the git root) is loaded too;
-    the second value is then the set of files to report on (shown paths), else None (report on
+    folder of the configuration that governs the first file, else the git root, else, outside
+    any repository, the folder of each file: an export kept beside its DPISP) is loaded too; the
+    second value is then the set of files to report on (shown paths), else None (report on
     everything)."""
     if not paths or not all(os.path.isfile(p) for p in paths):
         return paths or ["."], None
     first = Path(paths[0]).resolve()
     governs = config.path is not None and config.root.resolve() in first.parents
     root = config.root if governs else repo_root(first)
-    return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
+    folders = [str(root)] if root else list(dict.fromkeys(os.path.dirname(p) or "." for p in paths))
+    return [*paths, *folders], {shown_path(p) for p in paths}
 
 
 def affected_files(documents: list[Document], given: set[str]) -> set[str]:

@@ -45,7 +45,7 @@ def check_structure(documents: list[Document], parse_problems: list[Diagnostic])
     count = sum(d.rule != TooManyProblems.id for d in found)
     stopped = count >= MAX_FILE_PROBLEMS  # the loader stopped on problems already
     for document in documents:
-        if stopped:  # not checked: its structure is unknown, so no check may rely on it
+        if stopped or document.partial:  # not checked: its structure is unknown, so no check may rely on it
             document.schema_ok = False
             continue
         problems = sorted(schema_problems(document), key=Diagnostic.sort_key)
