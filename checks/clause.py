@@ -366,22 +366,8 @@ class PlaceholderLeft(Rule):
                               "replace each with the operation's own wording"
                 else:
                     continue
-                yield self.finding(where, f"the clause {clause_label(canon)} {problem}",
+                yield self.finding(locate(clause, "text"), f"the clause {clause_label(canon)} {problem}",
                                    severity=by_status(dpisp.status))
-
-    @staticmethod
-    def _slots(found, text: str, line: int) -> list[str]:
-        """Each placeholder once, quoted as the file has it; one that is only ever broken over lines
-        (which only a literal block keeps) is quoted on one line with the line where it starts."""
-        shown: dict[str, str] = {}
-        for match in found:
-            slot = normalise(match.group(0))
-            if "\n" not in match.group(0):
-                shown[slot] = f'"{slot}"'
-            elif slot not in shown:
-                start = line + 1 + text.count("\n", 0, match.start())
-                shown[slot] = f'"{slot}" (from line {start})'
-        return list(shown.values())
 
 
 def template_releases(pack: Pack) -> tuple[set[str], set[str]]:
