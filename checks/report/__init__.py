@@ -89,6 +89,21 @@ def command(paths, html_path, output_format, config_path, policy_pack, today, ti
         click.echo(render_markdown(result), nl=False)
         sys.exit(RC.FATAL if result.fatal else RC.OK)
     page = render_report(result, as_of=as_of, title=title)
+    if html_path == "-":
+        click.echo(page, nl=False)
+    else:
+        try:
+            with open(html_path, "w", encoding="utf-8", newline="\n") as out:
+                out.write(page)
+        except OSError as err:
+            click.echo(f"im4cm-lint report: cannot write {html_path}: {err.strerror or err}", err=True)
+            sys.exit(RC.FATAL)
+        active = [d for d in result.diagnostics if not d.suppression]
+        click.echo(f"Wrote {html_path}: {len(result.project.dpisps) if result.project else 0} protocol(s), "
+                   f"{len(active)} finding(s).", err=True)
+    sys.exit(RC.FATAL if result.fatal else RC.OK)
+
+
 @hookimpl
 def im4cm_lint_summary_sections(result) -> list[str] | None:
     """The sharing rules and exports with findings that the baseline did not hold."""
