@@ -44,11 +44,11 @@ def assert_each_message_says_what_to_write(target: Path, found: list[dict]) -> N
     for finding in found:
         where = f"{finding['path']}:{finding['line']} {finding['rule']}: {finding['message']}"
         lines = (target / finding["path"]).read_text(encoding="utf-8").splitlines()
-        for quoted, start in re.findall(r'"(\[[^"]*\])"(?: \(from line (\d+)\))?', finding["message"]):
-            if start:  # broken over lines: it starts on that line
-                first = lines[int(start) - 1].rstrip()
-                assert "[" in first and quoted.startswith(first[first.rindex("["):]), where
-                assert quoted in " ".join(row.strip() for row in lines[int(start) - 1:int(start) + 3]), where
+        for quoted, line, column in re.findall(r'"(\[[^"]*\])"(?: \(line (\d+), column (\d+)\))?', finding["message"]):
+            if line:  # broken over lines: the message gives where it starts
+                rest = " ".join(row.strip() for row in lines[int(line) - 1:int(line) + 3])
+                assert lines[int(line) - 1][int(column) - 1:].startswith("["), where
+                assert quoted in " ".join(rest.split()), where
             else:
                 assert quoted in "\n".join(lines), f"{where}: the quoted placeholder is not in the file as it stands"
 
