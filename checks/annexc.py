@@ -16,6 +16,7 @@ from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
+from im4cm_lint_checks.domain.obligations import able_clauses, by_agreement, choices_words
 from im4cm_lint_checks.domain.parties import unhcr_party
 from im4cm_lint_checks.domain.sharing import covering_rules, exports_in_context
 from im4cm_lint_checks.share import PRIMERO_SYSTEMS, blank, category_words, rule_categories
@@ -341,7 +342,8 @@ class UnhcrRoleUndeclared(Rule):
                     yield self.finding(
                         locate(rule, "unhcr_role"),
                         f"sharing rule '{rule['id']}' names UNHCR's capacity {role}, which the {unhcr} party does not "
-                        f"declare (unhcr_roles: {', '.join(declared) or 'none'}); correct the rule or the party")
+                        f"declare (unhcr_roles: {', '.join(declared) or 'none'}); add {role} to the party's unhcr_roles "
+                        f"or set the rule's unhcr_role to one it declares")
 
     def _unmarked(self, dpisp: DPISP) -> Iterator:
         for party_id, party in dpisp.parties.items():
@@ -592,12 +594,9 @@ class AnnexCEvidence(Rule):
 
     @staticmethod
     def _problem(item: YMap, requirement: YMap, present: set, standard: set) -> tuple | None:
-        able = list(requirement.get("met_by") or [])
-        choices = [c for c in able if c in present]
-        offer = (f"clauses of this protocol that can: {', '.join(choices)}" if choices
-                 else f"the standard's clauses that can: {', '.join(able)} (none is in this protocol yet)" if able
-                 else "no clause of the standard can")
-        agreement = requirement.get("agreement") is True
+        able = able_clauses(requirement)
+        offer = choices_words(requirement, present)
+        agreement = by_agreement(requirement)
         clause, document = item.get("clause"), item.get("document")
         words = requirement_words(requirement)
         if isinstance(clause, str):

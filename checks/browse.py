@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from im4cm_lint import hookimpl
 from im4cm_lint.pack import Pack
 
 SECTIONS = ("purposes", "categories", "roles", "clauses", "obligations", "channels")
@@ -123,6 +124,23 @@ def category_page(pack: Pack, category_id: str) -> str | None:
 def explain_pack_id(pack: Pack, target: str) -> str | None:
     """The page of a purpose or category id, or None when the pack has neither."""
     return purpose_page(pack, target) or category_page(pack, target)
+
+
+@hookimpl
+def im4cm_lint_explain_page(target, pack, output_format):
+    """``im4cm-lint --explain ID`` for a purpose or category of the pack: its page as text, as
+    Markdown (a heading, the rest as written) or as the record ``pack --format json`` lists."""
+    page = explain_pack_id(pack, target)
+    if page is None:
+        return None
+    if output_format == "json":
+        section = "purposes" if target in pack.purposes else "categories"
+        entry = next(e for e in section_entries(pack, section) if e["id"] == target)
+        return json.dumps({"pack": pack.ref, section: [entry]}, indent=2, ensure_ascii=False) + "\n"
+    if output_format == "markdown":
+        title, _, rest = page.partition("\n")
+        return f"# {title}\n{rest}"
+    return page
 
 
 @click.command("pack")

@@ -26,9 +26,9 @@ from im4cm_lint_checks.domain.clauses import (
     quote_words,
     released_texts,
     pack_words,
-    quote_placeholder,
     word_diff,
 )
+from im4cm_lint_checks.domain.placeholders import quoted_placeholder
 from im4cm_lint_checks.domain.status import by_status
 
 def clause_label(canon: YMap) -> str:
@@ -354,13 +354,16 @@ class PlaceholderLeft(Rule):
                 if canon is None or canon.get("locked") is True or not isinstance(text, str):
                     continue
                 found = pack.placeholder.finditer(text) if pack.placeholder else ()
-                slots = list(dict.fromkeys(normalise(match.group(0)) for match in found))
+                first: dict[str, str] = {}  # each placeholder once, as it first stands in the text
+                for match in found:
+                    first.setdefault(normalise(match.group(0)), match.group(0))
+                slots = list(first.values())
                 if not text.strip():
                     problem = "is empty; write the operation's own text, using the pack's template as a guide"
                 elif slots:
-                    listed = ", ".join(quote_placeholder(slot, pack) for slot in slots[:MAX_CHANGES])
+                    shown = ", ".join(quoted_placeholder(clause, "text", slot, pack) for slot in slots[:MAX_CHANGES])
                     more = f" and {len(slots) - MAX_CHANGES} more" if len(slots) > MAX_CHANGES else ""
-                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {listed}{more}; " \
+                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {shown}{more}; " \
                               "replace each with the operation's own wording"
                 else:
                     continue

@@ -12,9 +12,9 @@ from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
-from im4cm_lint_checks.domain.clauses import quote_placeholder
 from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.periods import beyond, days_since
+from im4cm_lint_checks.domain.placeholders import quoted_placeholder
 from im4cm_lint_checks.domain.status import ENFORCED, by_status
 from im4cm_lint_checks.role import assignments, data_parties, person_key
 
@@ -511,14 +511,16 @@ class PlaceholderValue(Rule):
             if status is None and document.kind == "DataExport":
                 dpisp = project.dpisp_for(document)
                 status = dpisp.status if dpisp is not None else None
-            for where, found in placeholders(document.body, pattern, self.OWN_RULES):
-                yield self.finding(where, f"{document.kind} {document.id} still has the placeholder {quote_placeholder(found, pack)} "
-                                          "here; write the operation's own words in its place",
+            for container, key, found in placeholders(document.body, pattern, self.OWN_RULES):
+                yield self.finding(locate(container, key),
+                                   f"{document.kind} {document.id} still has the placeholder "
+                                   f"{quoted_placeholder(container, key, found, pack)} "
+                                   "here; write the operation's own words in its place",
                                    severity=by_status(status))
 
 
 def placeholders(node, pattern, skip: tuple, top: bool = True, person: bool = False) -> Iterator:
-    """(location, placeholder text) for every string under ``node`` that holds a placeholder,
+    """(container, key, placeholder text) for every string under ``node`` that holds a placeholder,
     leaving out the top-level sections in ``skip`` and the names of role holders and backups
     (ROLE009 reports those)."""
     items = node.items() if isinstance(node, YMap) else enumerate(node)
@@ -530,7 +532,7 @@ def placeholders(node, pattern, skip: tuple, top: bool = True, person: bool = Fa
         elif isinstance(value, str):
             match = pattern.search(value)
             if match:
-                yield locate(node, key), match.group(0)
+                yield node, key, match.group(0)
 
 
 @hookimpl

@@ -8,6 +8,8 @@ must not combine. The DPISP's ``roles`` map each role id to its assignment(s).
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import replace
 from typing import Iterator
 
@@ -376,11 +378,13 @@ class StaleConfirmation(Rule):
                     continue
                 confirmed = project.date(entry.get("confirmed"))
                 what = f"the assignment of {role_label(role)}{_for_party(role, entry)}"
+                if confirmed is None and _misspelt(entry, "confirmed"):
+                    continue  # a typo of the key is SCHEMA001's, with "did you mean"
                 if confirmed is None:
                     yield self.finding(
                         locate(entry, "confirmed"),
                         f"{what} has no confirmation date; check that the holder and backup are still in post "
-                        "and record the date in 'confirmed'", severity=severity)
+                        "and write that day in `confirmed: YYYY-MM-DD`", severity=severity)
                 elif (project.today - confirmed).days > limit:
                     yield self.finding(
                         locate(entry, "confirmed"),
@@ -437,7 +441,7 @@ class Untrained(Rule):
                     yield self.finding(
                         locate(entry, "trained"),
                         f"the holder of {role_label(role)}{_for_party(role, entry)} has no IM4CM training "
-                        "recorded; arrange the training and record its date in 'trained'",
+                        "recorded; arrange the training and write its date in `trained: YYYY-MM-DD`",
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
@@ -670,7 +674,67 @@ class PersonForTwoAgencies(Rule):
                             severity=by_status(dpisp.status))
 
 
+class ConfirmedBeforeTrained(Rule):
+    """
+    ## What it checks
+    An assignment's `confirmed` date is not earlier than its holder's `trained` date. A holder
+    trained after the assignment was last confirmed is, most often, a new holder whose assignment
+    nobody confirmed. (With a base revision, ROLE011 sees the change of holder itself.)
+
+    ## Why it matters
+    Focal points turn over fast; the confirmation date is what tells the coordination lead that
+    the named person really holds the role now. A new name under an old confirmation looks
+    confirmed and is not. Source: inter-agency DPISP template, focal points annex (assignments
+    confirmed at each review); IASC Operational Guidance on Data Responsibility (2023),
+    accountability.
+
+    ## Example
+    ```yaml
+    roles:
+      process_lead:
+        holder: {name: A. Person, title: CP Officer, party: unhcr}
+        confirmed: 2025-03-01
+        trained: 2025-06-12
+    ```
+    Fixed:
+    ```yaml
+    roles:
+      process_lead:
+        holder: {name: A. Person, title: CP Officer, party: unhcr}
+        confirmed: 2025-06-20
+        trained: 2025-06-12
+    ```
+
+    ## How to fix
+    Confirm the assignment with the holder named now and update `confirmed`.
+    """
+
+    id = "ROLE012"
+    name = "confirmed-before-trained"
+    summary = "An assignment was last confirmed before its holder was trained"
+    severity = "warning"
+
+    def check(self, project: Project, pack: Pack) -> Iterator:
+        for dpisp in project.dpisps.values():
+            for role, entry in _known(dpisp, pack):
+                confirmed, trained = project.date(entry.get("confirmed")), project.date(entry.get("trained"))
+                if confirmed and trained and trained > confirmed:
+                    yield self.finding(
+                        locate(entry, "confirmed"),
+                        f"the assignment of {role_label(role)}{_for_party(role, entry)} was last confirmed on "
+                        f"{confirmed.isoformat()}, before its holder was trained ({trained.isoformat()}); if the "
+                        "holder changed, confirm the new assignment and update 'confirmed'",
+                        severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
+
+
+def _misspelt(entry, key: str) -> bool:
+    """Whether ``entry`` lacks ``key`` but has a key that is a typo of it (``confirmd``)."""
+    return key not in entry and any(
+        isinstance(other, str) and difflib.get_close_matches(other, [key], n=1, cutoff=0.8) for other in entry)
+
+
 @hookimpl
 def im4cm_lint_rules():
     return [MissingRole, PartyRoleMissing, MissingBackup, BackupFromOtherAgency, StaleConfirmation, Untrained,
-            RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies]
+            RolesNotSeparated, WrongAgency, PlaceholderPerson, PersonForTwoAgencies,
+            ConfirmedBeforeTrained]

@@ -70,6 +70,27 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "operation"
 
 
+# Words that describe any operation and so do not tell one from another in a protocol id.
+_GENERIC = {"the", "of", "for", "and", "in", "a", "an", "urban", "camp", "camps", "rural", "refugee", "refugees",
+            "idp", "idps", "host", "community", "communities", "mixed", "response", "operation", "programme",
+            "program", "emergency", "humanitarian", "protection", "child", "children", "case", "management"}
+
+
+def short_id(country: str, operation: str) -> str:
+    """The protocol id ``init`` proposes: the country code and the first word of the operation's name
+    that is not generic (``jo-amman`` for JO, "Amman urban refugee response")."""
+    words = slug(operation).split("-")
+    word = next((w for w in words if w not in _GENERIC), None) or words[0]
+    return f"{country.lower()}-{word}"
+
+
+def split_spec(spec: str, default: str) -> tuple[str, str, bool]:
+    """``ID[:TYPE]`` as given to ``--party`` or ``--implementing-partner``: the id, the type, and
+    whether the type was given (when not, the draft asks the user to check it)."""
+    party_id, _, kind = spec.partition(":")
+    return party_id, kind or default, bool(kind)
+
+
 @dataclass
 class Party:
     id: str
@@ -113,26 +134,31 @@ class Draft:
         return self.parties[1] if len(self.parties) > 1 else self.parties[0]
 
 
+PARTNER_TYPE = "ingo"   # an implementing partner without a type: most UNHCR CP partners listed so far are INGOs
+
+
 def make_parties(setting: str, party_ids: list[str], partners: list[str]) -> list[Party]:
     parties: list[Party] = []
     if setting in ("refugee", "mixed"):
-        roles = ["coordinator", "service_provider"] if setting == "refugee" else ["coordinator"]
+        # In a mixed setting UNHCR still runs the Best Interests Procedure for refugee children.
+        roles = ["coordinator", "service_provider"]
         parties.append(Party(UNHCR, "[INSERT UNHCR country office, e.g. UNHCR Ethiopia]", "un_agency",
                              "leads refugee protection coordination; say in which capacities it takes part",
                              {"unhcr_roles": roles}))
     else:
         parties.append(Party("lead-agency", "[INSERT lead agency, e.g. UNICEF]", "un_agency",
                              "rename the id (e.g. unicef): the agency that leads the CP AoR or sub-cluster"))
-    for party_id in partners:
+    for spec in partners:
+        party_id, kind, given = split_spec(spec, PARTNER_TYPE)
         extra = {"unhcr_partnership": "implementing_partner"} if is_unhcr(parties[0].entry()) else {}
-        parties.append(Party(party_id, f"[INSERT full name of {party_id}]", "ingo",
-                             "UNHCR implementing partner; check the type (ingo or lngo)", extra))
+        parties.append(Party(party_id, f"[INSERT full name of {party_id}]", kind,
+                             "UNHCR implementing partner" + ("" if given else "; set the type: ingo or lngo"), extra))
     for spec in party_ids:
-        party_id, _, kind = spec.partition(":")
+        party_id, kind, given = split_spec(spec, "ingo")
         if party_id in {p.id for p in parties}:
             continue
-        parties.append(Party(party_id, f"[INSERT full name of {party_id}]", kind or "ingo",
-                             "" if kind else "check the type: un_agency, ingo, lngo, authority or service_provider"))
+        parties.append(Party(party_id, f"[INSERT full name of {party_id}]", kind,
+                             "" if given else "set the type: un_agency, ingo, lngo, authority or service_provider"))
     if len(parties) < 2:
         parties.append(Party("partner-1", "[INSERT name of a participating agency]", "ingo",
                              "rename the id (e.g. sc for Save the Children) and add one entry per agency"))
@@ -164,7 +190,7 @@ def dpisp_text(draft: Draft) -> str:
     pack = draft.pack
     out = [f"# yaml-language-server: $schema={SCHEMA_FILE}",
            f"# Data Protection and Information Sharing Protocol for {draft.operation} ({draft.country}).",
-           f"# Drafted from {draft.pack_ref} by im4cm-lint init. Fill every [INSERT ...] placeholder, name the",
+           f"# Drafted from {draft.pack_ref} by im4cm-lint init. Replace every INSERT placeholder, name the",
            "# people in `roles`, and run `im4cm-lint --explain dpisp.yaml` for a section-by-section guide.",
            "apiVersion: " + schemas.API_VERSION,
            "kind: DPISP",
@@ -201,7 +227,7 @@ def dpisp_text(draft: Draft) -> str:
         out += emit(role_skeleton(role, parties), 4)
     out += ["", "# The protocol's text, clause by clause, in the order of the standard.",
             "# LOCKED clauses are standard legal text: keep them word for word (`im4cm-lint --fix` restores them).",
-            "# ADAPTABLE clauses are templates: replace every [INSERT ...] with what holds in this operation.",
+            "# ADAPTABLE clauses are templates: replace every INSERT placeholder with what holds in this operation.",
             "clauses:"]
     for clause in pack.clauses.values():
         text = current_text(pack, clause)
@@ -220,7 +246,7 @@ def dpisp_text(draft: Draft) -> str:
         for item in pack.annex_c.values():
             out.append(f"  {item['id']}:    # {item.get('title')}")
             out.append("    met: false")
-            out.append(f"    reference: {scalar('[INSERT clause or document that shows how this is met]')}")
+            out.append(f"    reference: {scalar(annex_c_placeholder(item))}")
             parameter = item.get("parameter") or {}
             if parameter.get("field") and parameter.get("threshold"):
                 limit = pack.threshold(parameter["threshold"])
@@ -230,6 +256,14 @@ def dpisp_text(draft: Draft) -> str:
     out += ["", "# One entry per party once it has signed: who signed for it and when.",
             "signatures: []", ""]
     return "\n".join(out)
+
+
+def annex_c_placeholder(requirement) -> str:
+    """The placeholder of an Annex C entry: it names the clauses that can meet the obligation, so
+    the people drafting know what to write in ``clause:`` once they set ``met: true``."""
+    able = " or ".join(requirement.get("met_by") or []) or "the clause that meets it"
+    outside = ", or document: the article of the partnership agreement" if requirement.get("agreement") else ""
+    return f"[INSERT how it is met, then set met: true and clause: {able}{outside}]"
 
 
 def example_purpose(draft: Draft):
@@ -394,38 +428,43 @@ class InitError(click.ClickException):
 @click.option("--operation", required=True, help="Name of the operation, e.g. 'Gambella refugee response'.")
 @click.option("--setting", type=click.Choice(schemas.SETTINGS), default="refugee", show_default=True,
               help="Decides which roles are required.")
-@click.option("--implementing-partner", "partners", multiple=True, metavar="ID",
-              help="A UNHCR implementing partner (party id); adds the Annex C section. Repeatable.")
+@click.option("--implementing-partner", "partners", multiple=True, metavar="ID[:TYPE]",
+              help="A UNHCR implementing partner (party id, type ingo unless given, e.g. jrf:lngo); adds the "
+                   "Annex C section. Repeatable.")
 @click.option("--party", "party_ids", multiple=True, metavar="ID[:TYPE]",
               help="Another participating agency (type: un_agency, ingo, lngo, authority, service_provider). Repeatable.")
-@click.option("--id", "dpisp_id", help="Id of the protocol [default: country-operation].")
+@click.option("--id", "dpisp_id", help="Id of the protocol [default: the country code and the operation's first "
+                                       "distinctive word, e.g. jo-amman].")
 @click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder [default: the configured or built-in one].")
 @click.option("--force", is_flag=True, help="Overwrite files that exist already.")
 def init_command(directory, country, operation, setting, partners, party_ids, dpisp_id, policy_pack, force) -> None:
     """Start a country repository in DIRECTORY from the current policy pack: a draft DPISP, a DPIA
     skeleton, an example export, the linter's configuration and a pre-commit hook."""
     country = country.strip().upper()
+    operation = " ".join(operation.split())  # one line: it is written into the header comment
+    if not operation or not operation.isprintable():
+        raise InitError("--operation must be a name on one line, without control characters")
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InitError(f"--country must be a two-letter ISO code such as ET, not '{country}'")
-    for party_id in [*partners, *(p.partition(":")[0] for p in party_ids)]:
+    for party_id in [p.partition(":")[0] for p in (*partners, *party_ids)]:
         if not re.fullmatch(schemas.ID, party_id):
             raise InitError(f"'{party_id}' is not a valid party id: use lowercase letters, digits, '.', '_' or '-'")
-    for spec in party_ids:
+    for spec in (*partners, *party_ids):
         kind = spec.partition(":")[2]
         if kind and kind not in schemas.PARTY_TYPES:
             raise InitError(f"party type '{kind}' is not one of: {', '.join(schemas.PARTY_TYPES)}")
     if partners and setting == "idp":
         raise InitError("--implementing-partner is for UNHCR partners, in refugee or mixed settings")
-    if UNHCR in partners:
+    if UNHCR in (p.partition(":")[0] for p in partners):
         raise InitError("UNHCR is not its own implementing partner: give the id of the partner agency")
-    partners = tuple(dict.fromkeys(partners))
-    dpisp_id = dpisp_id or f"{country.lower()}-{slug(operation)}"
+    partners = tuple({p.partition(":")[0]: p for p in partners}.values())
+    dpisp_id = dpisp_id or short_id(country, operation)
     if not re.fullmatch(schemas.ID, dpisp_id):
         raise InitError(f"--id '{dpisp_id}' is not a valid id: use lowercase letters, digits, '.', '_' or '-'")
     root = Path(directory)
     pack, pack_setting = resolve_for_init(policy_pack, root)
     draft = Draft(pack, pack.ref, country, operation, setting, dpisp_id,
-                  make_parties(setting, list(party_ids), list(partners)), list(partners))
+                  make_parties(setting, list(party_ids), list(partners)), [p.partition(":")[0] for p in partners])
     files = scaffold_files(draft, pack_setting)
     existing = sorted(name for name in files if (root / name).exists())
     if existing and not force:

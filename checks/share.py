@@ -584,6 +584,9 @@ class SevereToAuthorityOrDonor(Rule):
     - UNICEF (a UN agency whose id or name contains "unicef") for a purpose that serves
       aggregate data only, i.e. in its donor or coordinator (CP AoR lead) capacity.
 
+    An export that no sharing rule covers (SHARE006) is held to the same limit field by field:
+    a field that can carry a severe category may not go to such a recipient.
+
     To donors and coordinators it is always an error. To an authority it is an error unless the
     rule records a `justification` (the pack allows some severe categories for
     `authorities.child_protection` with one); then it is a warning, so that the data protection
@@ -654,6 +657,26 @@ class SevereToAuthorityOrDonor(Rule):
                             f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
                             f"{purpose_words(pack, rule.get('purpose'))}; severe data must not go to authorities, "
                             "donors or coordinators: remove it from the rule")
+        yield from self._uncovered_exports(project, pack)
+
+    def _uncovered_exports(self, project: Project, pack: Pack) -> Iterator:
+        """An export that no sharing rule covers (SHARE006) is held to the same limit, field by
+        field, against its recipient and purpose."""
+        for export, dpisp in exports_in_context(project):
+            if "sharing_rule" in export.body or covering_rules(dpisp, export):
+                continue
+            capacity = self._capacity(dpisp, {"to": export.get("recipient"), "purpose": export.get("purpose")}, pack)
+            if capacity is None:
+                continue
+            for item in export_fields(export, pack):
+                severe = [c for c in item.categories if (pack.categories.get(c) or {}).get("sensitivity") == "severe"]
+                if severe:
+                    yield self.finding(
+                        locate(export.body["fields"], item.index),
+                        f"export '{export.id}', which no sharing rule covers, sends "
+                        f"{field_words(pack, item.name, severe[0])} to {capacity} for "
+                        f"{purpose_words(pack, export.get('purpose'))}; severe data must not go to authorities, "
+                        "donors or coordinators: remove the field")
 
     @staticmethod
     def _capacity(dpisp: DPISP, rule: YMap, pack: Pack) -> str | None:
@@ -1150,8 +1173,8 @@ class NoLocalActor(Rule):
             if dpisp.parties and not any(is_local(p) for p in dpisp.parties.values()):
                 yield self.finding(
                     locate(dpisp.body, "parties"),
-                    f"no local NGO or authority is a party of DPISP {dpisp.id}; consider inviting the national "
-                    "counterparts who work with the same children at the next review")
+                    f"no local NGO or authority is a party of DPISP {dpisp.id}; add the national "
+                    "counterparts who work with the same children as parties at the next review")
 
 
 # --- what an export really sends (contract v1.1 5.1, 5.4) ---------------------------------------

@@ -1,48 +1,72 @@
-"""The content-hash cache, as ruff keeps one: ``.im4cm-lint-cache/`` at the project root.
+"""The content-hash cache, kept outside the repository under review, as pre-commit keeps its own.
+
+Where: ``$IM4CM_LINT_CACHE_DIR`` (or ``--cache-dir``), else ``$XDG_CACHE_HOME/im4cm-lint``, else
+``~/.cache/im4cm-lint``; one folder per project in it, named by a hash of the project root's
+path. The repository under review controls every file in it, so nothing of the cache lives there:
+a folder inside the project (or inside its git work tree) is refused, and the run is then cold.
 
 What is cached, and why (measured on 1,000 generated documents, see bench/):
 
 - per file, the outcome of its schema checks (whether each document fits its kind, and the
   file's PARSE/SCHEMA findings), keyed by the hash of the file's bytes (they do not depend on
   the policy pack). Schema validation is most of a cold run. The documents themselves are not
-  kept: unpickling them is 7x faster than parsing them again with libyaml, but unpickled trees
-  share nothing, and at 5,000 documents memory grows from 190 MB to 315 MB; parsing costs
-  about 0.7 ms a file. One small file per entry, under ``files/``, so that a change rewrites
-  one entry.
+  kept: parsing costs about 0.7 ms a file, and parsed trees share their strings where stored
+  ones would not. One small file per entry, under ``files/``, so that a change rewrites one entry.
 - the resolved policy pack, keyed by the hash of its files: loading and validating the standard
-  pack costs ~40 ms on every run, unpickling it ~1 ms.
+  pack costs ~40 ms on every run, reading it back ~2 ms.
 - the findings of a whole run, keyed by the hash of everything that decides them: every file's
   hash, the configuration, the options, the pack, the installed rules and the code of the
   linter and its plugins, and the day the run judges dates at. Nothing changed: only the files
   are read and hashed.
 
+Trust: entries are JSON of a fixed set of forms (:mod:`im4cm_lint.cache_codec`): nothing read
+back is unpickled or run. Each entry carries its key and a keyed hash (BLAKE2b with a random key
+kept in the cache's base folder, readable by its owner only) of its content, recomputed on every
+read: an entry that was edited, moved to another key, truncated or written by anyone without the
+key is a miss, never a result. Per-file entries also name the hash of the bytes they were made
+from, which is recomputed from the bytes read in this run. Every path is opened relative to the
+cache folder's descriptor without following links (``O_NOFOLLOW``), only regular files are read
+(a FIFO or a device is never opened blocking) and no larger than ``_MAX_ENTRY``; temporary files
+are created exclusively and renamed in place, so the cache never writes, reads or deletes
+anything outside its own folder. Platforms without descriptor-relative file calls run cold.
+
 Every key includes the linter's version and a stamp of its own source files, so an upgrade or
 a local edit of a check never reuses stale results. A cache that cannot be read or written is
-ignored: the run is then cold, never wrong. The folder holds a ``.gitignore`` of ``*`` (and a
-``CACHEDIR.TAG``) so it never reaches the repository. Pickles are only read from this folder,
-which only the linter writes; whoever can write it can already change the repository itself.
+ignored: the run is then cold, never wrong.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import hmac
 import os
-import pickle
+import re
 import stat
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from im4cm_lint import __version__
+from im4cm_lint import __version__, cache_codec
+from im4cm_lint.pack import Pack
+from im4cm_lint.paths import repo_root
 
-CACHE_DIR = ".im4cm-lint-cache"
-_FORMAT = 2  # bump when what is stored changes shape (2: whole-run results carry the System sources read)
+ENV_VAR = "IM4CM_LINT_CACHE_DIR"
+_FORMAT = 3  # bump when what is stored changes shape (3: whole-run results carry the System sources read)
 _KEEP_RESULTS = 8  # whole-run results kept (one per recent combination of inputs)
 _KEEP_PACKS = 4
+_KEEP_PROJECTS = 64  # project folders kept in the base folder, the most recently used
+_MAX_ENTRY = 256 * 1024 * 1024  # an entry file larger than this is not read
+_KEY_FILE = "key"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache of im4cm-lint; see https://bford.info/cachedir/\n"
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+SUPPORTED = (hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd and os.unlink in os.supports_dir_fd
+             and os.mkdir in os.supports_dir_fd and os.listdir in os.supports_fd)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -56,30 +80,75 @@ def digest(*parts: bytes | str) -> str:
 @dataclass
 class FileInput:
     """A file of the run: its bytes when it is a regular file under the size limit (else None,
-    and the loader reports why), and the hash that stands for its content in every key."""
+    and the loader reports why), and the hash that stands for its content in every key. The
+    bytes are read once per run: the findings, the suppression comments (``directive_source``)
+    and the cache key all come from them, so a file saved during a run cannot mix two versions."""
 
     path: str
     shown: str
     data: bytes | None
     digest: str
+    directive_source: bytes | None = None  # the bytes, kept when they hold a suppression comment
+    problems: list = field(default_factory=list)  # what the loader would pass over (im4cm_lint.sniff)
+
+
+# What every suppression comment, well or badly written, holds (suppressions.py's _COMMENT).
+DIRECTIVE_MARK = re.compile(rb"#[ \t]*im4cm-lint[ \t]*:")
+
+
+def read_regular(path: str | Path, limit: int) -> tuple[bytes | None, os.stat_result]:
+    """(the bytes, the file's status) of a regular file of at most ``limit`` bytes; (None, status)
+    for anything else. Opened without blocking, so a FIFO or a device is looked at, never read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None, info
+        data = _read_up_to(fd, info.st_size, limit)
+        return (data if len(data) <= limit else None), info
+    finally:
+        os.close(fd)
+
+
+def _read_up_to(fd: int, size: int, limit: int) -> bytes:
+    """The bytes of an open file of ``size`` bytes, read in one call, and at most ``limit`` + 1
+    of them if it grew meanwhile (reading ``limit`` + 1 bytes at once would allocate them all)."""
+    with open(fd, "rb", closefd=False) as handle:
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
+    return data
 
 
 def read_inputs(files: list[tuple[str, str]], max_size: int) -> list[FileInput]:
     """Read and hash every file once; oversized, special and unreadable files are left to the
-    loader (which reads no more than their head) and stand in keys by their size and time."""
+    loader (which reads no more than their head) and stand in keys by their size and time.
+    What the loader would pass over in silence (:mod:`im4cm_lint.sniff`) is found here, from
+    the same bytes, and kept as the input's ``problems``."""
+    from im4cm_lint import sniff
+
     inputs = []
     for path, shown in files:
         try:
-            info = os.stat(path)
-            if stat.S_ISREG(info.st_mode) and info.st_size <= max_size:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                inputs.append(FileInput(path, shown, data, digest(data)))
-                continue
-            inputs.append(FileInput(path, shown, None, f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}"))
+            data, info = read_regular(path, max_size)
         except OSError as err:
             inputs.append(FileInput(path, shown, None, f"unreadable:{err.errno}"))
+            continue
+        if data is None:
+            item = FileInput(path, shown, None, f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}")
+            if stat.S_ISREG(info.st_mode):
+                with contextlib.suppress(OSError):
+                    item.problems = [p for p in [sniff.late_header(path, shown, info.st_size, max_size)] if p]
+        else:
+            item = FileInput(path, shown, data, digest(data), data if DIRECTIVE_MARK.search(data) else None,
+                             sniff.input_problems(data, shown))
+        inputs.append(item)
     return inputs
+
+
+def directive_sources(inputs: list[FileInput]) -> dict[str, bytes]:
+    """The bytes read this run of each file that may hold suppression comments, by shown path."""
+    return {item.shown: item.directive_source for item in inputs if item.directive_source is not None}
 
 
 def code_stamp(module_name: str) -> str | None:
@@ -133,15 +202,25 @@ def rules_stamp(rules: dict[str, Any]) -> str | None:
     return digest(*parts)
 
 
+_MAX_STAMPED = 64 * 1024 * 1024  # a file larger than this stands in a key by its size and time
+
+
+def _content(path: str | Path) -> bytes | str:
+    """What stands for a file's content in a key: its bytes, or, for anything but a regular file
+    of reasonable size (``baseline: /dev/zero``, a FIFO), its kind, size and time."""
+    try:
+        data, info = read_regular(path, _MAX_STAMPED)
+    except OSError:
+        return f"{path}:unreadable"
+    return data if data is not None else f"{path}:other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}"
+
+
 def folder_stamp(folders: Iterable[Path]) -> str:
     """The content of every YAML file under the folders (a policy pack and those it extends)."""
-    parts = []
+    parts: list[bytes | str] = []
     for folder in folders:
         for path in sorted(Path(folder).rglob("*.y*ml")):
-            try:
-                parts += [str(path), path.read_bytes()]
-            except OSError:
-                parts.append(f"{path}:unreadable")
+            parts += [str(path), _content(path)]
     return digest(*parts)
 
 
@@ -149,109 +228,273 @@ def file_stamp(path: str | Path | None) -> str:
     """A file's content as it stands in a key ("-" when there is none)."""
     if not path:
         return "-"
-    try:
-        return digest(str(path), Path(path).read_bytes())
-    except OSError:
-        return f"{path}:unreadable"
+    return digest(str(path), _content(path))
+
+
+class _Folder:
+    """A folder of the cache, held open by descriptor. Every name below it is opened relative to
+    that descriptor with no link followed, so a link planted in the cache leads nowhere."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    @classmethod
+    def base(cls, path: Path) -> _Folder | None:
+        """The base folder (created, for its owner only), which the user chose or the platform
+        names: links above and at it are the user's own and are followed."""
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return None
+        return cls(fd)
+
+    def sub(self, name: str) -> _Folder | None:
+        """The folder ``name`` in this one (created when missing); None when it is anything but
+        a folder of the user's own, a link to one included."""
+        try:
+            os.mkdir(name, 0o700, dir_fd=self.fd)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+        try:
+            fd = os.open(name, _DIR_FLAGS, dir_fd=self.fd)
+        except OSError:
+            return None
+        info = os.fstat(fd)
+        if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+            os.close(fd)
+            return None
+        return _Folder(fd)
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of the regular file ``name``; None for anything else (a link, a FIFO, a
+        device, a folder, a file too large) or when it cannot be read."""
+        try:
+            fd = os.open(name, _READ_FLAGS, dir_fd=self.fd)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_ENTRY:
+                return None
+            data = _read_up_to(fd, info.st_size, _MAX_ENTRY)
+            return data if len(data) <= _MAX_ENTRY else None
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
+    def write(self, name: str, data: bytes) -> bool:
+        """Replace ``name`` with ``data`` atomically: a temporary file created exclusively here,
+        then renamed over the name (a link of that name is replaced, never followed)."""
+        tmp = f".{name}-{os.getpid()}-{threading.get_ident()}.tmp"
+        try:
+            fd = os.open(tmp, _CREATE_FLAGS, 0o600, dir_fd=self.fd)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            os.replace(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+            return True
+        except OSError:  # a full disk or a read-only folder: the next run is cold, never wrong
+            self.remove(tmp)
+            return False
+
+    def names(self) -> list[str]:
+        try:
+            return os.listdir(self.fd)
+        except OSError:
+            return []
+
+    def modified(self, name: str) -> int:
+        try:
+            return os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mtime_ns
+        except OSError:
+            return 0
+
+    def remove(self, name: str) -> None:
+        """Remove the file (or the link itself) ``name`` from this folder."""
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=self.fd)
+
+    def remove_tree(self, name: str) -> None:
+        """Remove the folder ``name`` and what it holds, never leaving this folder through a link."""
+        import shutil
+
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mode):
+                shutil.rmtree(name, dir_fd=self.fd)  # descriptor-based on POSIX: links are removed, not followed
+            else:
+                os.unlink(name, dir_fd=self.fd)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+
+    __del__ = close
+
+
+def cache_home() -> Path:
+    """The base folder of every project's cache: ``$IM4CM_LINT_CACHE_DIR``, else the platform's
+    cache folder for the user."""
+    chosen = os.environ.get(ENV_VAR)
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "im4cm-lint"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "im4cm-lint"
+    return Path.home() / ".cache" / "im4cm-lint"
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _secret(base: _Folder) -> bytes | None:
+    """The key that authenticates entries: created once, readable by its owner only."""
+    stored = base.read(_KEY_FILE)
+    if stored is None:
+        fresh = os.urandom(32).hex().encode("ascii")
+        try:
+            fd = os.open(_KEY_FILE, _CREATE_FLAGS, 0o600, dir_fd=base.fd)
+            try:
+                os.write(fd, fresh)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # another run created it first: read theirs
+        stored = base.read(_KEY_FILE)
+    if stored is None or len(stored) != 64:
+        return None
+    return stored
 
 
 class Cache:
-    """The cache folder of one project. Small parts (packs, whole-run results) are read
-    on first use and written by :meth:`save`; each file's entry is a file of its own, written as
-    soon as the file is parsed, so a large repository's entries never sit in memory all at once.
-    Every write replaces a file atomically: concurrent runs never read half an entry."""
+    """The cache folder of one project. Small parts (the pack, whole-run results) are files of
+    their own under ``packs/`` and ``results/``; each linted file's entry is a file under
+    ``files/``, written as soon as the file is parsed, so a large repository's entries never
+    sit in memory all at once. Every write replaces a file atomically: concurrent runs never read
+    half an entry."""
 
-    def __init__(self, folder: Path, stamp: str):
+    def __init__(self, folder: _Folder, secret: bytes, stamp: str, where: Path):
         self.folder = folder
+        self.where = where  # for messages and tests only: every access goes through ``folder``
+        self.secret = secret
         self.stamp = stamp
-        self._parts: dict[str, dict] = {}
-        self._dirty: set[str] = set()
+        self._subs: dict[str, _Folder | None] = {}
         self._seen: set[str] = set()  # file entries read or written by this run
         self.pack_key = "-"  # set by resolve_pack
 
     @classmethod
-    def open(cls, root: Path) -> Cache | None:
-        """The cache at ``root`` (created with its .gitignore), or None when it cannot be written."""
-        folder = Path(root) / CACHE_DIR
-        try:
-            (folder / "files").mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Automatically created by im4cm-lint.\n*\n", encoding="utf-8")
-                (folder / "CACHEDIR.TAG").write_text(_TAG, encoding="utf-8")
-            if not os.access(folder, os.W_OK):
-                return None
-        except OSError:
+    def open(cls, root: Path, home: Path | None = None) -> Cache | None:
+        """The cache of the project at ``root``, or None when it cannot be used: the platform
+        lacks safe file calls, the folder cannot be written, or it lies inside the project."""
+        if not SUPPORTED:
             return None
-        return cls(folder, engine_stamp())
+        home = Path(os.path.abspath(home or cache_home()))
+        project = Path(os.path.realpath(root))
+        with contextlib.suppress(OSError):
+            if _inside(Path(os.path.realpath(home)), repo_root(project) or project):
+                return None  # the repository under review could have written it
+        base = _Folder.base(home)
+        if base is None:
+            return None
+        try:
+            secret = _secret(base)
+            name = digest("project", str(project))
+            folder = base.sub(name) if secret else None
+            if folder is None or not folder.write("CACHEDIR.TAG", _TAG.encode("ascii")):
+                return None
+            _forget_old_projects(base, keep=name)
+        finally:
+            base.close()
+        return cls(folder, secret, engine_stamp(), home / name)
 
     # -- storage -------------------------------------------------------------------------------
 
-    def _read(self, path: Path) -> Any:
-        """What an entry file holds, if it was written by this linter as it is now, else None."""
+    def _sub(self, name: str) -> _Folder | None:
+        if name not in self._subs:
+            self._subs[name] = self.folder.sub(name)
+        return self._subs[name]
+
+    def _mac(self, kind: str, key: str, payload: bytes) -> bytes:
+        return hmac.new(self.secret, b"\x1f".join([kind.encode(), key.encode(), self.stamp.encode(), payload]),
+                        hashlib.blake2b).hexdigest().encode("ascii")
+
+    def _read(self, kind: str, name: str, key: str) -> Any:
+        """What the entry ``kind/name`` holds for ``key``, if this linter, as it is now, wrote it
+        with this cache's key and nobody changed it since; else None."""
+        folder = self._sub(kind)
+        data = folder.read(name) if folder else None
+        if not data:
+            return None
+        mac, _, payload = data.partition(b"\n")
+        if not hmac.compare_digest(mac, self._mac(kind, key, payload)):
+            return None
         try:
-            with open(path, "rb") as handle:
-                stored = pickle.load(handle)
-            return stored[1] if isinstance(stored, tuple) and stored[0] == self.stamp else None
-        except Exception:  # noqa: BLE001 - a missing, old or damaged entry is no entry
+            return cache_codec.loads(payload)
+        except cache_codec.Unreadable:
             return None
 
-    def _write(self, path: Path, value: Any) -> None:
-        tmp = path.with_name(f".{path.name}-{os.getpid()}-{threading.get_ident()}.tmp")
+    def _write(self, kind: str, name: str, key: str, value: Any) -> None:
+        folder = self._sub(kind)
+        if folder is None:
+            return
         try:
-            with open(tmp, "wb") as handle:
-                pickle.dump((self.stamp, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:  # a full disk or a read-only folder: the next run is cold, never wrong
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            payload = cache_codec.dumps(value)
+        except (TypeError, ValueError, RecursionError):  # a value the cache does not keep: not stored
+            return
+        folder.write(name, self._mac(kind, key, payload) + b"\n" + payload)
 
-    def _part(self, name: str) -> dict:
-        if name not in self._parts:
-            entries = self._read(self.folder / f"{name}.pickle")
-            self._parts[name] = entries if isinstance(entries, dict) else {}
-        return self._parts[name]
-
-    def _put(self, name: str, key: str, value: Any, keep: int | None = None) -> None:
-        entries = self._part(name)
-        entries.pop(key, None)
-        entries[key] = value  # the newest last, so the oldest go first when trimmed
-        if keep is not None:
-            for old in list(entries)[:-keep]:
-                del entries[old]
-        self._dirty.add(name)
+    def _trim(self, kind: str, keep: int) -> None:
+        """Keep the ``keep`` most recently written entries of ``kind``."""
+        folder = self._sub(kind)
+        if folder is None:
+            return
+        names = sorted((n for n in folder.names() if not n.startswith(".")), key=folder.modified)
+        for name in names[:-keep]:
+            folder.remove(name)
 
     def save(self) -> None:
-        """Write the parts that changed."""
-        for name in sorted(self._dirty):
-            self._write(self.folder / f"{name}.pickle", self._parts[name])
-        self._dirty.clear()
+        """Entries are written as they are made; this closes the folders."""
+        for folder in self._subs.values():
+            if folder is not None:
+                folder.close()
+        self._subs.clear()
 
     # -- per file: documents and PARSE/SCHEMA findings ------------------------------------------
 
-    def _entry(self, item: FileInput) -> Path:
+    def _entry(self, item: FileInput) -> str:
         name = digest(os.path.abspath(item.path))
         self._seen.add(name)
-        return self.folder / "files" / name
+        return name
 
     def file_result(self, item: FileInput) -> tuple[list[bool], list] | None:
         """(schema_ok of each document, findings) of a file whose bytes are unchanged, else None."""
-        entry = self._read(self._entry(item))
-        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == item.digest and entry[1] == item.shown:
+        entry = self._read("files", self._entry(item), item.digest)
+        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == item.digest and entry[1] == item.shown \
+                and isinstance(entry[2], list) and isinstance(entry[3], list):
             return entry[2], entry[3]
         return None
 
     def store_file_result(self, item: FileInput, outcome: tuple[list[bool], list]) -> None:
-        self._write(self._entry(item), (item.digest, item.shown, *outcome))
+        self._write("files", self._entry(item), item.digest, (item.digest, item.shown, *outcome))
 
     def prune_files(self) -> None:
         """Drop the entries this run did not use: call it after a run over the whole project,
         when every file that still exists has been read."""
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder / "files"):
-                if entry.name not in self._seen:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        folder = self._sub("files")
+        for name in folder.names() if folder else []:
+            if name not in self._seen:
+                folder.remove(name)
 
     # -- the policy pack ------------------------------------------------------------------------
 
@@ -271,16 +514,30 @@ class Cache:
                 break  # loading the pack reports it
             lineage.append(parent)
             header = packs.read_header(parent)
-        self.pack_key = digest(repr(ref), str(base_dir), os.getcwd(), *map(str, available), folder_stamp(lineage))
-        blob = self._part("packs").get(self.pack_key)
-        try:
-            if blob:
-                return pickle.loads(blob)
-        except Exception:  # noqa: BLE001 - a damaged entry: load the pack again
-            pass
+        self.pack_key = key = digest(repr(ref), str(base_dir), os.getcwd(), *map(str, available), folder_stamp(lineage))
+        stored = self._read("packs", key, key)
+        if isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[4], list):
+            name, version, lineage_refs, overrides, diagnostics = stored
+            body = functools.cache(lambda: self._pack_body(key, folder, available))
+            return packs.PackLoad(StoredPack(body, name, version, folder, lineage_refs, overrides), diagnostics)
         load = packs.load_pack_folder(folder, available)
-        self._put("packs", self.pack_key, pickle.dumps(load, protocol=pickle.HIGHEST_PROTOCOL), keep=_KEEP_PACKS)
+        pack = load.pack
+        if pack is not None:
+            self._write("bodies", key, key, pack.body)
+            self._trim("bodies", _KEEP_PACKS)
+            self._write("packs", key, key, (pack.name, pack.version, pack.lineage, pack.overrides, load.diagnostics))
+            self._trim("packs", _KEEP_PACKS)
         return load
+
+    def _pack_body(self, key: str, folder: Path, available: list[Path]) -> Any:
+        """The body of a stored pack, from the cache, or loaded again when its entry is gone."""
+        from im4cm_lint import pack as packs
+        from im4cm_lint.yamltree import YMap
+
+        body = self._read("bodies", key, key)
+        if isinstance(body, YMap):
+            return body
+        return packs.load_pack_folder(folder, available).pack.body
 
     # -- whole runs -----------------------------------------------------------------------------
 
@@ -295,11 +552,45 @@ class Cache:
                       *(f"{item.shown}\x1e{item.digest}" for item in inputs))
 
     def results(self, key: str) -> Any:
-        blob = self._part("results").get(key)
-        try:
-            return pickle.loads(blob) if blob else None
-        except Exception:  # noqa: BLE001 - damaged entry: run the checks again
-            return None
+        return self._read("results", key, key)
 
     def store_results(self, key: str, payload: Any) -> None:
-        self._put("results", key, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), keep=_KEEP_RESULTS)
+        self._write("results", key, key, payload)
+        self._trim("results", _KEEP_RESULTS)
+
+
+class StoredPack(Pack):
+    """A policy pack read back from the cache. Its name, version, folder and lineage come at once;
+    its body, thousands of positioned values, is read from the cache when a check first needs it,
+    which a run answered whole from the cache never does."""
+
+    def __init__(self, body: Callable[[], Any], name: str, version: str, folder: Path, lineage: list[str],
+                 overrides: dict[str, Any] | None = None):  # noqa: D107 - Pack's, with the body deferred
+        self._body = body  # memoized: every copy made by with_overrides reads it once
+        self._name, self._version = name, version
+        self.folder, self.lineage, self.overrides = folder, lineage, dict(overrides or {})
+
+    @property
+    def body(self) -> Any:  # type: ignore[override]
+        return self._body()
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    def with_overrides(self, overrides: dict[str, Any]) -> StoredPack:
+        return StoredPack(self._body, self._name, self._version, self.folder, self.lineage,
+                          {**self.overrides, **overrides})
+
+
+def _forget_old_projects(base: _Folder, keep: str) -> None:
+    """Keep the base folder small: the caches of the least recently used projects go."""
+    projects = [n for n in base.names() if n != keep and n != _KEY_FILE and not n.startswith(".")]
+    if len(projects) < _KEEP_PROJECTS:
+        return
+    for name in sorted(projects, key=base.modified)[:len(projects) - _KEEP_PROJECTS + 1]:
+        base.remove_tree(name)

@@ -14,6 +14,7 @@ from dataclasses import replace
 import click
 
 from im4cm_lint import __version__
+from im4cm_lint.ci import file_lines, for_log, printable
 from im4cm_lint.diagnostics import SEVERITIES
 from im4cm_lint.exitcodes import RC
 from im4cm_lint.words import plural
@@ -56,9 +57,42 @@ class _DefaultToCheck(click.Group):
 
     def parse_args(self, ctx, args):
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
-        if not args or (args[0] not in known and not _may_be_plugin_command(args[0])):
-            args = ["check", *args]
+        first = _first_word(args)
+        if first is None or (first not in known and not _may_be_plugin_command(first)):
+            args, first = ["check", *args], "check"
+        ctx.meta["im4cm_lint.command"] = first
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        """Hand the global options given before the subcommand to it, as the defaults of the
+        subcommand's own options of the same name (given after it, they win); a subcommand
+        without such an option has no use for it and ignores it."""
+        name = ctx.meta.get("im4cm_lint.command")
+        if name:
+            command = self.get_command(ctx, name)
+            given = {flag: value for flag, value in ctx.params.items() if value is not None}
+            if command is not None and given:
+                defaults = {param.name: given[GLOBAL_OPTIONS[opt]] for param in command.params
+                            for opt in getattr(param, "opts", ()) if GLOBAL_OPTIONS.get(opt) in given}
+                ctx.default_map = {**(ctx.default_map or {}), name: defaults}
+        return super().invoke(ctx)
+
+
+# Options that mean the same to every subcommand that has them, and so may come before the
+# subcommand's name (``im4cm-lint --today 2026-01-01 rules``): flag -> parameter of the group.
+GLOBAL_OPTIONS = {"--today": "today", "--config": "config", "--policy-pack": "policy_pack", "--format": "format"}
+
+
+def _first_word(args: list[str]) -> str | None:
+    """The first argument that is not a global option or its value: the subcommand's name, a
+    path, or another option (then the default ``check`` reads everything)."""
+    position = 0
+    while position < len(args):
+        word = args[position]
+        if word.split("=", 1)[0] not in GLOBAL_OPTIONS:
+            return word
+        position += 1 if "=" in word else 2
+    return None
 
 
 _COMMAND_NAME = re.compile(r"[a-z][a-z0-9-]*")
@@ -72,7 +106,11 @@ def _may_be_plugin_command(word: str) -> bool:
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="im4cm-lint")
-def cli() -> None:
+@click.option("--today", metavar="YYYY-MM-DD", help="Before a subcommand: its --today.")
+@click.option("--config", metavar="FILE", help="Before a subcommand: its --config.")
+@click.option("--policy-pack", metavar="PACK", help="Before a subcommand: its --policy-pack.")
+@click.option("--format", metavar="FORMAT", help="Before a subcommand: its --format.")
+def cli(today, config, policy_pack, format) -> None:  # noqa: A002 - the option's name
     """Lint child-protection data-sharing protocols (DPISP), DPIAs and data exports against the
     inter-agency standard.
 
@@ -86,6 +124,11 @@ def cli() -> None:
     im4cm-lint schema [KIND]         JSON Schema for editors
     im4cm-lint taxonomy              which system fields fall in each data category
     im4cm-lint report --html OUT.html [PATHS]   who shares what with whom, as one offline page
+    im4cm-lint report --format markdown [PATHS] the same picture as Markdown
+    im4cm-lint pack [SECTIONS]       the standard's purposes, categories, roles, clauses...
+
+    Options such as --today, --config, --policy-pack and --format work before or after a
+    subcommand's name (im4cm-lint --today 2026-01-01 rules).
     im4cm-lint import FILE --from FORMAT    DataExports from a system's own files
     im4cm-lint render DPISP_FILE --format docx  the protocol as the parties sign it (or html)
     im4cm-lint verify SIGNED.pdf [DPISP_FILE]   does a signed copy match the repository
@@ -132,15 +175,18 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print the findings only, no summary.")
 @click.option("--statistics", is_flag=True, help="Text format: count the findings by rule instead of listing them.")
 @click.option("--no-cache", is_flag=True, envvar="IM4CM_LINT_NO_CACHE",
-              help="Read and check everything again instead of reusing .im4cm-lint-cache/ (also IM4CM_LINT_NO_CACHE=1).")
+              help="Read and check everything again instead of reusing the cache (also IM4CM_LINT_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), envvar="IM4CM_LINT_CACHE_DIR",
+              help="Where the cache lives, outside the repository (also IM4CM_LINT_CACHE_DIR; "
+                   "default: ~/.cache/im4cm-lint or $XDG_CACHE_HOME/im4cm-lint).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes that load files (0: one per core); used only for large repositories.")
 @click.option("--show-values", is_flag=True,
               help="Text format on a terminal: write out the values (names, free text) that messages show by "
                    "position, for the person drafting. Never in other formats or in CI.")
 def check(paths, output_format, config_path, policy_pack, select, ignore, fail_on, max_file_size, today,
-          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, jobs,
-          show_values) -> None:
+          explain, fix, show_diff, baseline, write_baseline, report_all, base, quiet, statistics, no_cache, cache_dir,
+          jobs, show_values) -> None:
     """Lint the documents under PATHS (default: the current folder).
 
     Given only files (as pre-commit passes them), im4cm-lint also loads the other documents of the
@@ -152,7 +198,8 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     options = Options(config_path=config_path, policy_pack=policy_pack, select=_split(select),
                       ignore=_split(ignore), fail_on=fail_on, max_file_size=max_file_size,
                       today=today.date() if today else None, baseline=baseline,
-                      write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base)
+                      write_baseline=write_baseline, report_all=report_all, jobs=jobs, base=base,
+                      cache_dir=cache_dir)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if show_values and (output_format != "text" or explain or os.environ.get("GITHUB_ACTIONS") == "true"):
         click.echo("im4cm-lint: --show-values applies to the text format outside CI only; values are shown "
@@ -161,16 +208,17 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     if explain:
         from im4cm_lint.explain import explain_target
 
-        click.echo(explain_target(explain, output_format, options, colour), nl=False)
+        page = explain_target(explain, output_format, options, colour)
+        click.echo(for_log(page if colour else file_lines(page)), nl=False)  # colour: ours, on a terminal
         return
     if fix or show_diff:
         from im4cm_lint.fix import fix_paths
 
         outcome = fix_paths(list(paths), options, write=not show_diff)
         for note in outcome.notes:
-            click.echo(note, err=True)
+            click.echo(for_log(printable(note)), err=True)
         if show_diff and not outcome.fatal:
-            click.echo(outcome.diff, nl=False)
+            click.echo(for_log(file_lines(outcome.diff)), nl=False)  # the files' own lines: no escape, no command
             sys.exit(RC.FINDINGS if outcome.diff else RC.OK)
         result = outcome.result
     else:
@@ -207,7 +255,7 @@ def main() -> None:
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("IM4CM_LINT_DEBUG"):
             raise
-        click.echo(f"im4cm-lint: internal error: {type(err).__name__}: {err}\n"
-                   "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details).",
+        click.echo(for_log(f"im4cm-lint: internal error: {type(err).__name__}: {printable(str(err))}\n"
+                           "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details)."),
                    err=True)
         sys.exit(RC.FATAL)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from im4cm_lint import schemas
+from im4cm_lint import schemas, weakenings
 from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loader import DEFAULT_MAX_FILE_SIZE, load_file
@@ -30,7 +30,9 @@ CONFIG_SCHEMA = {
     "thresholds": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"type": "number"}},
     "fail-on": {"type": "string", "allowed": list(SEVERITIES)},
     "max-file-size": {"type": "integer", "min": 1},
-    "check-timeout": {"type": "number", "min": 0},  # seconds a check may run (0: no limit)
+    # seconds a check may run: a limit there must be, since a repository's own pack brings its
+    # own patterns (placeholder_pattern), and a pattern can backtrack for ever
+    "check-timeout": {"type": "number", "min": 0.1, "max": 3600},
     "baseline": {"type": "string"},
     # Reviewed exceptions: reason, approver and expiry are checked by the suppressions step, so a
     # waiver that lacks them is reported next to the findings it would have hidden.
@@ -64,6 +66,7 @@ class Config:
     check_timeout: float = DEFAULT_CHECK_TIMEOUT
     baseline: str | None = None  # relative to the configuration's folder
     waivers: list[YMap] = field(default_factory=list)
+    weakenings: list[weakenings.Weakening] = field(default_factory=list)  # ignore, exclude... with their reasons
 
     def where(self, *keys: Any) -> Location:
         """The position of a setting (or of the file) for a CONFIG finding."""
@@ -155,6 +158,7 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
     config = Config(root=path.parent, path=shown_path(path), body=body)
     if body is None:
         return config, problems
+    body, config.weakenings, problems = weakenings.split(body)
     for diag in schemas.validate_with(CONFIG_SCHEMA, body):
         problems.append(InvalidConfig.at(diag.location, f"configuration: {diag.message}"))
     if not problems:

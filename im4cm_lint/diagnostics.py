@@ -100,8 +100,10 @@ class Diagnostic:
     def printable(self) -> Diagnostic:
         """The finding with control characters in its message and path written as escapes, so a
         crafted key or file name cannot recolour or rewrite a user's terminal or CI log."""
-        message, path = _escape_controls(self.message), _escape_controls(self.location.path)
-        values = tuple((text, _escape_controls(raw)) for text, raw in self.values)
+        from im4cm_lint.ci import printable
+
+        message, path = printable(self.message), printable(self.location.path)
+        values = tuple((text, printable(raw)) for text, raw in self.values)
         if message == self.message and path == self.location.path and values == self.values:
             return self
         return replace(self, message=message, location=replace(self.location, path=path), values=values)
@@ -138,10 +140,4 @@ class Diagnostic:
 def family_of(rule_id: str) -> str:
     """'SHARE' for 'SHARE005': a rule's family is its id without the digits."""
     return rule_id.rstrip("0123456789")
-
-
-def _escape_controls(text: str) -> str:
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 

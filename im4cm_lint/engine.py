@@ -17,7 +17,7 @@ from im4cm_lint.config import Config, find_config, load_config
 from im4cm_lint.decide import apply_exceptions
 from im4cm_lint.decide.selection import Selection, selector_problems
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
-from im4cm_lint.discovery import discover
+from im4cm_lint.discovery import SkippedFolder, walk
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loading import lint_packs, load_documents
 from im4cm_lint.model import Document, Project
@@ -26,6 +26,7 @@ from im4cm_lint.paths import repo_root, shown_path
 from im4cm_lint.plugins import Registry, load_registry
 from im4cm_lint.sources import unchanged
 from im4cm_lint.rule import Rule
+from im4cm_lint.weakenings import Weakening, in_force, without_reason
 
 if TYPE_CHECKING:
     from im4cm_lint.history import Revision
@@ -46,7 +47,8 @@ class Options:
     baseline: str | None = None  # report only findings not in this baseline file
     write_baseline: str | None = None  # record today's findings there (and report as if baselined)
     report_all: bool = False  # with file paths: report on every document loaded, not only those files
-    cache: bool = False  # use .im4cm-lint-cache/ (the CLI's lint; RunResult.project is None on a whole-run hit)
+    cache: bool = False  # use the cache (the CLI's lint; RunResult.project is None on a whole-run hit)
+    cache_dir: str | None = None  # where the cache lives (default: im4cm_lint.cache.cache_home())
     jobs: int = 1  # processes that load files (0: one per core); used from PARALLEL_MIN_FILES files on
     base: str | None = None  # a git revision: checks that judge a change compare with its documents
 
@@ -62,6 +64,8 @@ class RunResult:
     rules: dict[str, Rule] = field(default_factory=dict)
     fatal: bool = False  # the linter could not run as configured (exit status 2)
     baselined: int = 0  # findings absorbed by the baseline
+    skipped: list[SkippedFolder] = field(default_factory=list)  # folders discovery did not enter, named in summaries
+    weakenings: list[Weakening] = field(default_factory=list)  # what the configuration turns off, named in summaries
 
     @property
     def fail_on(self) -> str:
@@ -98,14 +102,27 @@ class Scope:
     files: list[tuple[str, str]]
     found: list[Diagnostic]
     inputs: list[caching.FileInput]
+    skipped: list[SkippedFolder]
+    excluded: int  # files and folders the configuration's exclude took out
 
     @classmethod
     def of(cls, paths: list[str], config: Config, options: Options) -> Scope:
         search, reported = files_given_scope(paths, config)
         if options.report_all or options.write_baseline:
             reported = None
-        files, found = discover(search, config.exclude)
-        return cls(search, reported, files, found, caching.read_inputs(files, config.max_file_size))
+        discovered = walk(search, config.exclude)
+        inputs = caching.read_inputs(discovered.files, config.max_file_size)
+        found = [*discovered.problems, *(problem for item in inputs for problem in item.problems)]
+        return cls(search, reported, discovered.files, found, inputs, discovered.skipped, discovered.excluded)
+
+    def nothing_left(self, config: Config) -> list[Diagnostic]:
+        """InvalidConfig when ``exclude`` took out every file there was to lint: a run that checks
+        nothing must not pass as a clean one."""
+        if self.files or not self.excluded:
+            return []
+        return [InvalidConfig.at(config.where("exclude"),
+                                 "'exclude' leaves nothing to lint: it takes out every YAML file and folder under the "
+                                 "paths given; narrow it to the folders that really hold no documents")]
 
     def keeps(self, diag: Diagnostic) -> bool:
         """Findings outside the reported files are dropped, except the linter's own."""
@@ -115,15 +132,17 @@ class Scope:
 def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[str] | None]:
     """Pre-commit passes file names, but the documents those files rely on (the DPISP an export
     names) live elsewhere in the repository. When every path is a file, the whole project (the
-    folder of the configuration that governs the first file, else the git root) is loaded too;
-    the second value is then the set of files to report on (shown paths), else None (report on
+    folder of the configuration that governs the first file, else the git root, else, outside
+    any repository, the folder of each file: an export kept beside its DPISP) is loaded too; the
+    second value is then the set of files to report on (shown paths), else None (report on
     everything)."""
     if not paths or not all(os.path.isfile(p) for p in paths):
         return paths or ["."], None
     first = Path(paths[0]).resolve()
     governs = config.path is not None and config.root.resolve() in first.parents
     root = config.root if governs else repo_root(first)
-    return [*paths, *([str(root)] if root else [])], {shown_path(p) for p in paths}
+    folders = [str(root)] if root else list(dict.fromkeys(os.path.dirname(p) or "." for p in paths))
+    return [*paths, *folders], {shown_path(p) for p in paths}
 
 
 def affected_files(documents: list[Document], given: set[str]) -> set[str]:
@@ -153,6 +172,10 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     if setup is None:
         return result
     scope = Scope.of(paths, setup.config, options)
+    result.skipped = scope.skipped
+    problems = scope.nothing_left(setup.config)
+    if problems:
+        return result.stopped(problems)
     today = options.today or datetime.date.today()
     key = _results_key(setup, scope, paths, options, today)
     if key and _restored(result, setup.cache, key):
@@ -176,7 +199,8 @@ def _set_up(paths: list[str], options: Options, extra_plugins: tuple) -> tuple[R
         return result.stopped(problems), None
     registry = load_registry(extra_plugins)
     result.rules = registry.rules
-    cache = caching.Cache.open(config.root) if options.cache else None
+    result.weakenings = in_force(config.weakenings, config.severity, registry.rules)
+    cache = caching.Cache.open(config.root, options.cache_dir and Path(options.cache_dir)) if options.cache else None
     pack_load = pack_for(config, registry, resolve=cache.resolve_pack if cache else resolve_pack)
     problems = selector_problems(config, registry.rules, hooks.families)
     if problems or pack_load.pack is None:
@@ -267,9 +291,11 @@ def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[D
             kept.setdefault((diag.rule, diag.location, diag.message), diag)
     outcome = apply_exceptions(
         list(kept.values()), config=result.config, rules=result.rules, selection=selection, files=scope.files,
+        sources=caching.directive_sources(scope.inputs),
         project=result.project, reported=scope.reported, today=result.project.today, baseline=options.baseline,
         write_baseline=options.write_baseline)
-    result.diagnostics = sorted((d.printable() for d in outcome.diagnostics), key=Diagnostic.sort_key)
+    unexplained = [] if outcome.fatal else without_reason(result.weakenings)  # not subject to ignore
+    result.diagnostics = sorted((d.printable() for d in [*outcome.diagnostics, *unexplained]), key=Diagnostic.sort_key)
     result.baselined, result.fatal = outcome.baselined, outcome.fatal
 
 

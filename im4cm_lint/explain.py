@@ -172,16 +172,20 @@ def rules_listing(rules: Iterable[Rule], output_format: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-def find_rule(rules: dict[str, Rule], rule_id: str) -> Rule:
-    """The rule named ``rule_id`` (any case); a usage error with suggestions otherwise."""
+def find_rule(rules: dict[str, Rule], rule_id: str, pack_ids: Iterable[str] = ()) -> Rule:
+    """The rule named ``rule_id`` (any case); a usage error with suggestions otherwise, among the
+    rules and the ids of the pack's purposes and categories (``pack_ids``)."""
     rule = rules.get(rule_id.upper())
     if rule is not None:
         return rule
     import difflib
 
+    pack_ids = list(pack_ids)
     close = difflib.get_close_matches(rule_id.upper(), list(rules), n=3)
-    hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'im4cm-lint rules' to list them."
-    raise click.UsageError(f"no rule '{rule_id}' and no such file.{hint}")
+    close += difflib.get_close_matches(rule_id, pack_ids, n=3)
+    listing = "'im4cm-lint rules' lists the rules, 'im4cm-lint pack purposes categories' the purposes and categories."
+    hint = f" Did you mean: {', '.join(close)}? {listing}" if close else f" {listing}"
+    raise click.UsageError(f"no rule, purpose or category '{rule_id}' and no such file.{hint}")
 
 
 def explain_rule(rules: dict[str, Rule], rule_id: str, output_format: str = "text", colour: bool = False) -> str:
@@ -255,8 +259,22 @@ def walkthrough(target: str, output_format: str, options, colour: bool) -> str:
     return page
 
 
+def _pack_page(target: str, output_format: str, options) -> tuple[str | None, list[str]]:
+    """The page a plugin renders for ``target`` in the configured pack (hook
+    ``im4cm_lint_explain_page``), and the pack's purpose and category ids to suggest otherwise."""
+    from im4cm_lint import hooks
+    from im4cm_lint.pack import configured_pack
+
+    load, _ = configured_pack(options.config_path, options.policy_pack)
+    if load.pack is None:
+        return None, []
+    page = hooks.explain_page(target=target, pack=load.pack, output_format=output_format)
+    return page, [*load.pack.purposes, *load.pack.categories]
+
+
 def explain_target(target: str, output_format: str, options, colour: bool) -> str:
-    """``--explain``: a rule's page, or the walkthrough of a file or folder."""
+    """``--explain``: a rule's page, the walkthrough of a file or folder, or the page a plugin
+    has for another word (a purpose or category of the pack)."""
     from im4cm_lint.plugins import load_registry
 
     rules = load_registry().rules
@@ -267,4 +285,11 @@ def explain_target(target: str, output_format: str, options, colour: bool) -> st
         return walkthrough(target, output_format, options, colour)
     if output_format not in ("text", "markdown", "json"):
         raise click.UsageError("--explain RULE writes text, markdown or json")
+    pack_ids: list[str] = []
+    if not is_rule:
+        page, pack_ids = _pack_page(target, output_format, options)
+        if page is not None:
+            return page
+    if not is_rule:
+        find_rule(rules, target, pack_ids)
     return explain_rule(rules, target, output_format, colour)

@@ -12,9 +12,13 @@ finding. A file that fails any check is left untouched and reported.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
+import os
 import re
+import stat
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,7 @@ from im4cm_lint.diagnostics import Diagnostic, Fix
 from im4cm_lint.engine import Options, RunResult, run
 from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import LoadedFile, compose_all, parse_text
+from im4cm_lint.paths import repo_root
 from im4cm_lint.words import plural
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
@@ -306,28 +311,143 @@ def _schema_problems(loaded: LoadedFile) -> set[str]:
             for document in loaded.documents for d in schema_problems(document)}
 
 
+@dataclass
+class _Lines:
+    """A file's lines as the YAML readers see them (``lines``: CRLF read as LF, the last line
+    given a new line when it has none) and as the file has them (``raw``), so that every line
+    the fixes do not touch is written back with its own ending, CRLF or LF."""
+
+    lines: list[str]
+    raw: list[str]
+    trailing_newline: bool
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        raw = text.splitlines(keepends=True)
+        lines = [line[:-2] + "\n" if line.endswith("\r\n") else line for line in raw]
+        trailing_newline = not lines or lines[-1].endswith("\n")
+        if not trailing_newline:
+            lines[-1] += "\n"
+            raw[-1] += cls._ending(raw, len(raw) - 2)
+        return cls(lines, raw, trailing_newline)
+
+    @staticmethod
+    def _ending(raw: list[str], index: int) -> str:
+        """The ending of line ``index`` (the nearest line before it that has one); LF by default."""
+        for line in reversed(raw[:index + 1]):
+            if line.endswith("\r\n"):
+                return "\r\n"
+            if line.endswith("\n"):
+                return "\n"
+        return "\n"
+
+    def text(self) -> str:
+        """What the YAML readers parse (no new line added at the end)."""
+        joined = "".join(self.lines)
+        return joined if self.trailing_newline else joined[:-1]
+
+    def splice(self, changes: list[_Change]) -> tuple[str, str]:
+        """(the text as the readers see it, the text as it will be written) with ``changes``
+        made; each new line takes the ending of the old line at its place in the node it
+        replaces (of the node's last line beyond it, of the line before an insertion)."""
+        lines: list[str] = []
+        raw: list[str] = []
+        position = 0
+        for change in changes:
+            lines += self.lines[position:change.start]
+            raw += self.raw[position:change.start]
+            lines += change.lines
+            for offset, line in enumerate(change.lines):  # the k-th new line ends as the k-th old one did
+                ending = self._ending(self.raw, min(change.start + offset, change.end - 1) if change.end > change.start
+                                      else change.start - 1)
+                raw.append(line[:-1] + ending if line.endswith("\n") else line)
+            position = change.end
+        lines += self.lines[position:]
+        raw += self.raw[position:]
+        _check_only_inside(self.lines, lines, changes)
+        seen, written = "".join(lines), "".join(raw)
+        if not self.trailing_newline:
+            seen = seen[:-1]
+            written = written[:-2] if written.endswith("\r\n") else written[:-1]
+        return seen, written
+
+
+def _load_for_fixing(work: str):
+    """(ruamel.yaml's round-trip loader, its trees, libyaml's node trees) of the text."""
+    yml = _round_trip(work)
+    try:
+        return yml, list(yml.load_all(work)), list(compose_all(work))
+    except Exception as err:  # noqa: BLE001 - any reader failure means: do not touch the file
+        raise Refused(f"it cannot be read for fixing ({type(err).__name__})") from None
+
+
+def _document_changes(yml, tree: Any, root, fixes: list[Fix], lines: list[str], work: str) -> tuple[list[_Change], list[str]]:
+    """The changes that ``fixes`` make to one document, placed in the original text, and why
+    the fixes that cannot be made were skipped."""
+    skipped: list[str] = []
+    done = []
+    for fix in fixes:
+        try:
+            _apply_to_tree(tree, fix)
+            done.append(fix)
+        except Refused as why:
+            skipped.append(str(why))
+    if not done:
+        return [], skipped
+    buffer = io.StringIO()
+    try:
+        yml.dump(tree, buffer)
+    except Exception as err:  # noqa: BLE001 - a writer failure means: do not touch the file
+        raise Refused(f"the fixed document cannot be written ({type(err).__name__})") from None
+    dump_text = buffer.getvalue()
+    dump = dump_text.splitlines(keepends=True)
+    dump_root = list(compose_all(dump_text))[0]
+    changes = []
+    for fix in done:
+        try:
+            changes.append(_place(fix, root, dump_root, lines, dump, work, dump_text))
+        except Refused as why:
+            skipped.append(str(why))
+    return changes, skipped
+
+
+def _without_overlaps(changes: list[_Change]) -> tuple[list[_Change], list[str]]:
+    """The changes in the order of the text, less those that overlap one kept before them."""
+    kept: list[_Change] = []
+    skipped: list[str] = []
+    for change in sorted(changes, key=lambda c: (c.start, c.end)):
+        if kept and change.start < kept[-1].end:
+            skipped.append(f"{change.fix.yaml_path}: overlaps another fix; run --fix again")
+            continue
+        kept.append(change)
+    return kept, skipped
+
+
+def _verify(before: LoadedFile, result: str, shown: str, applied: list[Fix]) -> None:
+    """Refused unless the fixed text parses, gains no schema problem and holds exactly the data
+    the fixes intend."""
+    after = _documents(result, shown)
+    if any(d.rule.startswith("PARSE") for d in after.diagnostics):
+        raise Refused("the fixed text would not parse")
+    if _schema_problems(after) - _schema_problems(before):
+        raise Refused("the fixed text would not fit the schema")
+    intended = {d.index: to_plain(d.body) for d in before.documents}
+    for fix in applied:
+        _apply_to_tree(intended[fix.doc_index], fix)
+    if {d.index: to_plain(d.body) for d in after.documents} != intended:
+        raise Refused("the fixed text would not hold exactly the intended data")
+
+
 def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
     """The text with ``fixes`` applied, the fixes applied and why the others were not.
 
     Raises :class:`Refused` when the file as a whole cannot be fixed safely."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    work = text.replace("\r\n", "\n")
-    yml = _round_trip(work)
-    try:
-        trees = list(yml.load_all(work))
-        nodes = list(compose_all(work))
-    except Exception as err:  # noqa: BLE001 - any reader failure means: do not touch the file
-        raise Refused(f"it cannot be read for fixing ({type(err).__name__})") from None
+    source = _Lines.of(text)
+    work = source.text()
+    yml, trees, nodes = _load_for_fixing(work)
     before = _documents(work, shown)
     indexes = {d.index for d in before.documents}
-    orig = work.splitlines(keepends=True)
-    if orig and not orig[-1].endswith("\n"):
-        orig[-1] += "\n"
-        trailing_newline = False
-    else:
-        trailing_newline = True
     skipped: list[str] = []
-    applied: list[Fix] = []
     changes: list[_Change] = []
     by_doc: dict[int, list[Fix]] = {}
     for fix in fixes:
@@ -336,57 +456,17 @@ def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], l
         if index >= len(trees) or trees[index] is None or index not in indexes:
             skipped.extend(f"{f.yaml_path}: the document is no longer in the file" for f in doc_fixes)
             continue
-        done = []
-        for fix in doc_fixes:
-            try:
-                _apply_to_tree(trees[index], fix)
-                done.append(fix)
-            except Refused as why:
-                skipped.append(str(why))
-        if not done:
-            continue
-        buffer = io.StringIO()
-        try:
-            yml.dump(trees[index], buffer)
-        except Exception as err:  # noqa: BLE001 - a writer failure means: do not touch the file
-            raise Refused(f"the fixed document cannot be written ({type(err).__name__})") from None
-        dump_text = buffer.getvalue()
-        dump = dump_text.splitlines(keepends=True)
-        dump_root = list(compose_all(dump_text))[0]
-        for fix in done:
-            try:
-                changes.append(_place(fix, nodes[index], dump_root, orig, dump, work, dump_text))
-            except Refused as why:
-                skipped.append(str(why))
-    changes.sort(key=lambda c: (c.start, c.end))
-    kept: list[_Change] = []
-    for change in changes:
-        if kept and change.start < kept[-1].end:
-            skipped.append(f"{change.fix.yaml_path}: overlaps another fix; run --fix again")
-            continue
-        kept.append(change)
+        found, why = _document_changes(yml, trees[index], nodes[index], doc_fixes, source.lines, work)
+        changes += found
+        skipped += why
+    kept, overlapping = _without_overlaps(changes)
+    skipped += overlapping
     if not kept:
         return text, [], skipped
-    new = list(orig)
-    for change in reversed(kept):
-        new[change.start:change.end] = change.lines
-    _check_only_inside(orig, new, kept)
-    result = "".join(new)
-    if not trailing_newline:
-        result = result[:-1]
-    after = _documents(result, shown)
-    if any(d.rule.startswith("PARSE") for d in after.diagnostics):
-        raise Refused("the fixed text would not parse")
-    new_schema = _schema_problems(after) - _schema_problems(before)
-    if new_schema:
-        raise Refused("the fixed text would not fit the schema")
+    seen, written = source.splice(kept)
     applied = [c.fix for c in kept]
-    intended = {d.index: to_plain(d.body) for d in before.documents}
-    for fix in applied:
-        _apply_to_tree(intended[fix.doc_index], fix)
-    if {d.index: to_plain(d.body) for d in after.documents} != intended:
-        raise Refused("the fixed text would not hold exactly the intended data")
-    return result.replace("\n", newline) if newline != "\n" else result, applied, skipped
+    _verify(before, seen, shown, applied)
+    return written, applied, skipped
 
 
 def _check_only_inside(orig: list[str], new: list[str], changes: list[_Change]) -> None:
@@ -426,43 +506,126 @@ def collect(result: RunResult) -> dict[str, list[tuple[Diagnostic, Fix]]]:
     return {path: list(items.values()) for path, items in sorted(by_file.items())}
 
 
+def _repository(path: str, config_root: Path | None) -> Path:
+    """The repository a linted file belongs to, found from where the file is named (not from
+    where its links lead): the git work tree around it, else the folder of the configuration
+    that governs it, else the working directory or, outside it, the file's own folder."""
+    named = Path(os.path.abspath(path))
+    tree = repo_root(named.parent)
+    if tree is not None:
+        return tree
+    for folder in (config_root, Path.cwd()):
+        if folder is not None and Path(os.path.abspath(folder)) in named.parents:
+            return Path(os.path.abspath(folder))
+    return named.parent
+
+
+def _outside(path: str, repository: Path) -> bool:
+    """Whether ``path``, its links followed, leads out of the repository."""
+    real, root = Path(os.path.realpath(path)), Path(os.path.realpath(repository))
+    return not (real == root or root in real.parents)
+
+
+def write_in_place(path: str, expected: bytes, data: bytes) -> None:
+    """Replace the file at ``path`` (its links followed) by ``data``, or leave it as it was.
+
+    ``data`` goes to a temporary file in the same folder, is flushed to disk, and is renamed
+    over the file in one step, so a write cut short (a full disk, a crash, a kill) leaves the
+    original intact. Just before the rename the file is read again: if it is no longer
+    ``expected`` (someone saved an edit meanwhile) nothing is written and Refused says so."""
+    real = os.path.realpath(path)
+    mode = stat.S_IMODE(os.stat(real).st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(real)}.", suffix=".im4cm-lint-fix",
+                               dir=os.path.dirname(real))
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        with open(real, "rb") as handle:
+            if handle.read(len(expected) + 1) != expected:
+                raise Refused("the file changed while it was being fixed (an edit was saved); run --fix again")
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError, AttributeError):  # the rename itself, on disk (POSIX)
+        folder = os.open(os.path.dirname(real), os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+@dataclass
+class _FileFix:
+    """What --fix did, or would do, to one file."""
+
+    applied: list[Fix] = field(default_factory=list)
+    diff: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _fix_file(path: str, fixes: list[Fix], write: bool, config_root: Path | None) -> _FileFix:
+    """Apply (or preview) the fixes of one file; a file that cannot be fixed safely is left as
+    it is, with a note that says why."""
+    done = _FileFix()
+    if _outside(path, _repository(path, config_root)):
+        done.notes.append(f"{path}: not fixed: it is a link to a file outside the repository; "
+                          "nothing was written")
+        return done
+    try:
+        raw = Path(path).read_bytes()
+        bom = raw.startswith(b"\xef\xbb\xbf")
+        text = raw.decode("utf-8-sig")
+        new_text, done.applied, skipped = fix_text(text, path, fixes)
+        new_raw = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+        if write and done.applied:
+            write_in_place(path, raw, new_raw)
+    except (OSError, UnicodeDecodeError) as err:
+        verb = "write" if isinstance(err, OSError) and done.applied else "read"
+        done.applied = []
+        done.notes.append(f"{path}: not fixed: cannot {verb} the file ({err}); it was left as it was")
+        return done
+    except Refused as why:
+        done.applied = []
+        done.notes.append(f"{path}: not fixed: {why}. Nothing was written; apply the fixes by hand "
+                          "(see 'im4cm-lint --explain RULE').")
+        return done
+    done.notes += [f"{path}: one fix skipped: {reason}" for reason in skipped]
+    if done.applied and not write:
+        done.diff = "".join(difflib.unified_diff(
+            text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return done
+
+
 def fix_paths(paths: list[str], options: Options, write: bool = True) -> FixOutcome:
     """Lint, apply the safe fixes (or only show them as a diff), and lint again."""
     first = run(paths, options)
     outcome = FixOutcome(first, fatal=first.fatal)
     if first.fatal:
         return outcome
+    config_root = first.config.root if first.config and first.config.path else None
     diffs: list[str] = []
     fixed_files = 0
     fixed_findings = 0
     for path, items in collect(first).items():
-        try:
-            raw = Path(path).read_bytes()
-            bom = raw.startswith(b"\xef\xbb\xbf")
-            text = raw.decode("utf-8-sig")
-            new_text, applied, skipped = fix_text(text, path, [fix for _, fix in items])
-        except (OSError, UnicodeDecodeError) as err:
-            outcome.notes.append(f"{path}: not fixed: cannot read the file ({err})")
+        done = _fix_file(path, [fix for _, fix in items], write, config_root)
+        outcome.notes += done.notes
+        if not done.applied:
             continue
-        except Refused as why:
-            outcome.notes.append(f"{path}: not fixed: {why}. Nothing was written; apply the fixes by hand "
-                                 "(see 'im4cm-lint --explain RULE').")
-            continue
-        for reason in skipped:
-            outcome.notes.append(f"{path}: one fix skipped: {reason}")
-        if not applied:
-            continue
-        rules = sorted({diag.rule for diag, fix in items if fix in applied})
+        rules = sorted({diag.rule for diag, fix in items if fix in done.applied})
         fixed_files += 1
-        fixed_findings += sum(1 for _, fix in items if fix in applied)
-        if write:
-            Path(path).write_bytes((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
-        else:
-            diffs.append("".join(difflib.unified_diff(
-                text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}")))
+        fixed_findings += sum(1 for _, fix in items if fix in done.applied)
+        diffs.append(done.diff)
         verb = "fixed" if write else "would fix"
-        outcome.notes.append(f"{path}: {verb} {plural(len(applied), 'problem')} ({', '.join(rules)})")
+        outcome.notes.append(f"{path}: {verb} {plural(len(done.applied), 'problem')} ({', '.join(rules)})")
     outcome.diff = "".join(diffs)
     if write and fixed_files:
         outcome.result = run(paths, options)

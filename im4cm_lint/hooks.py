@@ -89,6 +89,12 @@ def walkthrough(**kwargs: Any) -> str | None:
     return manager().hook.im4cm_lint_walkthrough(**kwargs)
 
 
+def explain_page(**kwargs: Any) -> str | None:
+    """The page the first plugin that knows ``target`` renders (see
+    :func:`im4cm_lint.hookspecs.im4cm_lint_explain_page`); its failure is not hidden."""
+    return manager().hook.im4cm_lint_explain_page(**kwargs)
+
+
 def summary_sections(result: RunResult) -> list[list[str]]:
     """The extra sections plugins add to the Markdown summary, each as lines."""
     return [list(section) for section in _each("im4cm_lint_summary_sections", result=result) if section]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from im4cm_lint.diagnostics import Diagnostic
     from im4cm_lint.engine import RunResult
     from im4cm_lint.model import Document
+    from im4cm_lint.pack import Pack
     from im4cm_lint.rule import Rule
 
 PROJECT = "im4cm_lint"
@@ -107,6 +108,20 @@ def im4cm_lint_walkthrough(
     :param colour: whether the text may use terminal colours.
 
     Use in plugins: a standard that teaches how to draft its documents.
+    """
+
+
+@hookspec(firstresult=True)
+def im4cm_lint_explain_page(target: str, pack: Pack, output_format: str) -> str | None:
+    """Return the page of ``im4cm-lint --explain TARGET`` when ``target`` is neither a rule id nor
+    an existing file, e.g. an id of the policy pack's purposes or categories; None when this plugin
+    has no page for it.
+
+    :param target: the word as the user wrote it.
+    :param pack: the policy pack the configuration selects (``--config``, ``--policy-pack``).
+    :param output_format: ``text`` or ``markdown``.
+
+    Use in plugins: a standard whose pack entries have pages of their own.
     """
 
 

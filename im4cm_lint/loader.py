@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.events import CollectionEndEvent, CollectionStartEvent
+from yaml.events import (CollectionEndEvent, CollectionStartEvent, DocumentStartEvent, MappingStartEvent,
+                         ScalarEvent)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from im4cm_lint.diagnostics import Diagnostic, Location
@@ -60,21 +61,28 @@ _SPECIAL = {
 _MAYBE_NOT_STR = set("-+.0123456789~nNtTfF")
 
 
+_LARGEST = 2 ** 63  # no number in an im4cm document needs more; larger ones stay text, never crash a check
+
+
+def _integer(text: str) -> int | str:
+    """A YAML 1.2 integer (decimal, 0o octal, 0x hexadecimal), or the text itself when it is
+    beyond 64 bits: a 4 KB number would overflow the checks' arithmetic and Python's decimal
+    conversion (4,300 digits), so it is kept as text and the schema reports it."""
+    if len(text) > 24:  # beyond 64 bits in any base: decided without converting
+        return text
+    base = 16 if text.startswith("0x") else 8 if text.startswith("0o") else 10
+    value = int(text[2:] if base != 10 else text, base)
+    return value if -_LARGEST <= value < _LARGEST else text
+
+
 def resolve_plain(text: str) -> Any:
     """A plain scalar under the YAML 1.2 core schema: null, bool, int, float, else the string."""
     if text and text[0] not in _MAYBE_NOT_STR:
         return text
     if text in _SPECIAL:
         return _SPECIAL[text]
-    if _INT.match(text):
-        try:
-            return int(text)
-        except ValueError:  # beyond Python's int/str digit limit: keep it as text, never crash
-            return text
-    if _OCT.match(text):
-        return int(text[2:], 8)
-    if _HEX.match(text):
-        return int(text[2:], 16)
+    if _INT.match(text) or _OCT.match(text) or _HEX.match(text):
+        return _integer(text)
     if _FLOAT.match(text):
         return float(text)
     return text
@@ -370,6 +378,7 @@ def parse_text(text: str, result: LoadedFile, any_mapping: bool = False) -> None
     if deep:
         result.add(NestingTooDeep, NestingTooDeep.beyond(MAX_DEPTH), *deep)
         return
+    index = -1
     try:
         for index, node in enumerate(compose_all(text)):
             if _stop_reading(result, index, node):
@@ -378,8 +387,59 @@ def parse_text(text: str, result: LoadedFile, any_mapping: bool = False) -> None
                 _read_document(text, result, index, node, any_mapping)
     except yaml.YAMLError as err:
         result.record(_yaml_problem(text, err))
+        _keep_identity(text, result, index + 1)
     except RecursionError:
         result.add(NestingTooDeep, NestingTooDeep.unreadable)
+
+
+def _keep_identity(text: str, result: LoadedFile, index: int) -> None:
+    """Keep what the document the reader failed on says it is (its kind and id, when they come
+    before the error) as a document that is never checked: other documents that name it then
+    find it, so one syntax error gives one finding, not a REF finding in every file that relies
+    on it."""
+    kind, doc_id, line, column = _identity_before_error(text)
+    if not (kind and doc_id):
+        return
+    source = Source(result.path, index, doc_id)
+    root, meta = YMap(source, line, column), YMap(source, line, column)
+    root["apiVersion"], root["kind"], root["metadata"] = f"{API_PREFIX}v1", kind, meta
+    meta["id"] = doc_id
+    for key in ("apiVersion", "kind", "metadata"):
+        root.key_pos[key] = root.value_pos[key] = (line, column)
+    meta.key_pos["id"] = meta.value_pos["id"] = (line, column)
+    _adopt(meta, root, "metadata")
+    result.documents.append(specialise(Document(result.path, index, root, parse_ok=False, partial=True)))
+
+
+def _identity_before_error(text: str) -> tuple[str, str, int, int]:
+    """(kind, metadata.id, line, column of the document) of the last document the YAML reader
+    started before it failed, from the events it read; empty strings for what it did not reach."""
+    kind = doc_id = ""
+    line = column = 1
+    keys: list[Any] = []  # the key of each open mapping's current entry (None: a key comes next)
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, DocumentStartEvent):
+                kind = doc_id = ""
+                keys = []
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            elif isinstance(event, CollectionStartEvent):
+                keys.append(None if isinstance(event, MappingStartEvent) else "-")
+            elif isinstance(event, CollectionEndEvent):
+                keys.pop()
+                if keys and keys[-1] != "-":
+                    keys[-1] = None
+            elif isinstance(event, ScalarEvent) and keys and keys[-1] is None:
+                keys[-1] = event.value
+            elif isinstance(event, ScalarEvent) and keys and keys[-1] != "-":
+                if keys == ["kind"]:
+                    kind = event.value
+                elif keys == ["metadata", "id"]:
+                    doc_id = event.value
+                keys[-1] = None
+    except yaml.YAMLError:
+        pass
+    return kind, doc_id, line, column
 
 
 def _stop_reading(result: LoadedFile, index: int, node) -> bool:
@@ -397,7 +457,7 @@ def _stop_reading(result: LoadedFile, index: int, node) -> bool:
 def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping: bool) -> None:
     """Build one composed document into ``result``: an im4cm document (or, with ``any_mapping``,
     any mapping) becomes a Document; another value in an im4cm file is PARSE009."""
-    source = Source(result.path, index)
+    source = Source(result.path, index, text=text)
     problems: list[ParseProblem] = []
     try:
         root = _TreeBuilder(source, problems).build(node)
@@ -433,6 +493,31 @@ def _document_id(root: YMap) -> str:
     return doc_id if isinstance(doc_id, str) else ""
 
 
+# What the parser's context names, in the words of someone who typed it: the construct whose
+# opening is where the mistake is, although the parser only notices it lines later.
+_OPENED = {
+    "parsing a flow sequence": "the list '[' (flow sequence)",
+    "parsing a flow mapping": "the mapping '{' (flow mapping)",
+    "scanning a quoted scalar": "the quoted value",
+}
+
+
+def _apostrophe_in_single_quotes(text: str, line: int, column: int) -> int | None:
+    """The column of an apostrophe that closed a single-quoted value too early (``'Children's``),
+    when the parser gave up right after it on the same line; None otherwise."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    before = lines[line - 1][:column - 1]
+    quote = before.rfind("'")
+    if quote <= 0 or quote != len(before) - 1 and not before[quote + 1:].replace("_", "").isalnum():
+        return None
+    opening = before[:quote].rfind("'")
+    if opening < 0 or before[:opening].rstrip()[-1:] not in (":", "-", "[", ",", "{"):
+        return None
+    return quote + 1
+
+
 def _yaml_problem(text: str, err: yaml.YAMLError) -> ParseProblem:
     """The PARSE finding for an error of the YAML reader."""
     if isinstance(err, yaml.MarkedYAMLError):
@@ -441,6 +526,20 @@ def _yaml_problem(text: str, err: yaml.YAMLError) -> ParseProblem:
         what = err.problem or "invalid YAML"
         if "nesting depth" in what:  # newer libyaml builds stop deep nesting themselves
             return ParseProblem(NestingTooDeep, NestingTooDeep.beyond(MAX_DEPTH), line, column)
+        apostrophe = _apostrophe_in_single_quotes(text, line, column)
+        if apostrophe:
+            return ParseProblem(
+                YamlSyntaxError, "YAML syntax error: an apostrophe inside a single-quoted value ends the value "
+                "early; write the apostrophe twice (''), or quote the value with double quotes "
+                f"(the parser gave up at line {line}, column {column}: {what})", line, apostrophe)
+        opened = err.context_mark if err.problem_mark else None
+        if opened is not None and err.context and opened.line + 1 < line:
+            construct = _OPENED.get(err.context.removeprefix("while ").strip())
+            if construct:
+                return ParseProblem(
+                    YamlSyntaxError, f"YAML syntax error: {construct} opened here is never closed "
+                    f"(the parser gave up at line {line}, column {column}: {what})",
+                    opened.line + 1, opened.column + 1)
         context = f" ({err.context})" if err.context else ""
         return ParseProblem(YamlSyntaxError, f"YAML syntax error: {what}{context}", line, column)
     if isinstance(err, yaml.reader.ReaderError):

@@ -45,7 +45,7 @@ def check_structure(documents: list[Document], parse_problems: list[Diagnostic])
     count = sum(d.rule != TooManyProblems.id for d in found)
     stopped = count >= MAX_FILE_PROBLEMS  # the loader stopped on problems already
     for document in documents:
-        if stopped:  # not checked: its structure is unknown, so no check may rely on it
+        if stopped or document.partial:  # not checked: its structure is unknown, so no check may rely on it
             document.schema_ok = False
             continue
         problems = sorted(schema_problems(document), key=Diagnostic.sort_key)
@@ -148,7 +148,8 @@ def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: c
 def lint_packs(documents: list[Document], available: list[Path]) -> list[Diagnostic]:
     """Policy packs found among the linted files are loaded and validated as packs."""
     found: list[Diagnostic] = []
+    loaded: dict = {}  # a pack the others extend is loaded once
     for document in documents:
         if document.kind == "PolicyPack" and Path(document.path).name == PACK_FILE:
-            found.extend(load_pack_folder(Path(document.path).parent, available).diagnostics)
+            found.extend(load_pack_folder(Path(document.path).parent, available, loaded=loaded).diagnostics)
     return found

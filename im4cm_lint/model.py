@@ -30,11 +30,12 @@ class Document:
     does not cascade into REF findings elsewhere.
     """
 
-    __slots__ = ("path", "index", "body", "parse_ok", "schema_ok", "__dict__")
+    __slots__ = ("path", "index", "body", "parse_ok", "schema_ok", "partial", "__dict__")
 
-    def __init__(self, path: str, index: int, body: YMap, parse_ok: bool = True):
+    def __init__(self, path: str, index: int, body: YMap, parse_ok: bool = True, partial: bool = False):
         self.path, self.index, self.body, self.parse_ok = path, index, body, parse_ok
         self.schema_ok = True
+        self.partial = partial  # only the kind and id read before a syntax error: never checked
 
     @property
     def kind(self) -> str:
@@ -153,7 +154,7 @@ def specialise(document: Document) -> Document:
     cls = _CLASSES.get(document.kind)
     if cls is None or type(document) is cls:
         return document
-    typed = cls(document.path, document.index, document.body, document.parse_ok)
+    typed = cls(document.path, document.index, document.body, document.parse_ok, document.partial)
     typed.schema_ok = document.schema_ok
     return typed
 

@@ -135,8 +135,22 @@ def read_header(folder: Path) -> YMap | None:
     return None
 
 
-def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple = ()) -> PackLoad:
-    """Load, merge (with what it extends) and validate the pack in ``folder``."""
+def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple = (),
+                     loaded: dict[Path, PackLoad] | None = None) -> PackLoad:
+    """Load, merge (with what it extends) and validate the pack in ``folder``. ``loaded`` keeps
+    the packs already loaded in this run, so that a chain of packs that extend one another is
+    loaded once, not once per pack of the chain (40 chained packs: 40 loads, not 820). Merging
+    never changes the pack merged from, so a loaded pack can serve every pack that extends it."""
+    key = folder.resolve()
+    if loaded is not None and key in loaded:
+        return loaded[key]
+    load = _load_pack_folder(folder, available, _seen, loaded)
+    if loaded is not None:
+        loaded[key] = load
+    return load
+
+
+def _load_pack_folder(folder: Path, available: Iterable[Path], _seen: tuple, memo: dict | None) -> PackLoad:
     pack_file = folder / PACK_FILE
     loaded = load_file(str(pack_file), shown_path(pack_file))
     problems = list(loaded.diagnostics)
@@ -147,7 +161,7 @@ def load_pack_folder(folder: Path, available: Iterable[Path] = (), _seen: tuple 
                 Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
         return PackLoad(None, problems)
     merged = _with_parts(header.body, folder, problems)
-    lineage = _with_parent(merged, folder, available, _seen, problems)
+    lineage = _with_parent(merged, folder, available, _seen, problems, memo)
     for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
         problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
     if any(d.severity == "error" for d in problems):
@@ -184,7 +198,7 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
 
 
 def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tuple,
-                 problems: list[Diagnostic]) -> list[str]:
+                 problems: list[Diagnostic], loaded: dict | None = None) -> list[str]:
     """Merge the pack ``merged`` extends under it, in place; its lineage (this pack's ref first)."""
     meta = merged.get("metadata")
     parent_ref = meta.get("extends") if isinstance(meta, YMap) else None
@@ -196,7 +210,7 @@ def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tu
         what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
         problems.append(PolicyPackNotFound.at(locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
         return lineage
-    parent = load_pack_folder(parent_folder, available, (*seen, folder.resolve()))
+    parent = load_pack_folder(parent_folder, available, (*seen, folder.resolve()), loaded)
     problems.extend(parent.diagnostics)
     if parent.pack is not None:
         problems.extend(_extend(merged, parent.pack.body))

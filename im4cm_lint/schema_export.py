@@ -63,7 +63,17 @@ def convert(rules: dict) -> dict:
     """The JSON Schema of one cerberus field definition."""
     out: dict[str, Any] = {}
     kind = rules.get("type")
-    if kind:
+    if rules.get("check_with") == "field_map_entry":  # checked by one function in the linter (schemas.py)
+        return {"anyOf": [{"type": "string", "pattern": _anchored(schemas.ID)},
+                          {"type": "object", "required": ["category"], "additionalProperties": False,
+                           "properties": {"category": {"type": "string", "pattern": _anchored(schemas.ID)},
+                                          "values": {"type": "object",
+                                                     "additionalProperties": {"type": "string",
+                                                                              "pattern": _anchored(schemas.ID)}},
+                                          "note": {"type": "string"}}}]}
+    if isinstance(kind, list):
+        out["type"] = [_TYPES[k] for k in kind]
+    elif kind:
         json_type = _TYPES[kind]
         out["type"] = [json_type, "null"] if rules.get("nullable") else json_type
     if "allowed" in rules:

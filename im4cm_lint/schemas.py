@@ -8,6 +8,7 @@ findings at the exact key or value, with "did you mean" for unknown keys and enu
 from __future__ import annotations
 
 import datetime
+import re
 import itertools
 from typing import Any, Iterator
 
@@ -326,14 +327,10 @@ POLICY_PACK = {
         "type": "dict",
         # field name -> category id, or {category, values: {option: category}} for a lookup field
         # whose options carry categories of their own (contract 5.4)
-        "valuesrules": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": {"anyof": [
-            {"type": "string", "regex": ID},
-            {"type": "dict", "schema": {
-                "category": {"type": "string", "regex": ID, "required": True},
-                "values": {"type": "dict", "keysrules": {"type": "string"},
-                           "valuesrules": {"type": "string", "regex": ID}},
-                "note": _text()}},
-        ]}},
+        # (checked by one function, not a cerberus `anyof`: thousands of entries would cost
+        # seconds on every run that loads the pack)
+        "valuesrules": {"type": "dict", "keysrules": {"type": "string"},
+                        "valuesrules": {"type": ["string", "dict"], "check_with": "field_map_entry"}},
     },
     "quasi_identifiers": _CATEGORY_IDS,  # categories that single a child out in combination
     "forbidden_channels": _list_of(  # channels that must never carry personal data
@@ -455,12 +452,25 @@ def _make_validator_class():
             super()._error(*args)
 
         def _check_with_iso_date(self, field: str, value: Any) -> None:
-            try:
-                datetime.date.fromisoformat(value)
-                if len(value) != 10:
+            try:  # YYYY-MM-DD only: Python also reads week dates (2024-W52-7) and other ISO forms
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                     raise ValueError
+                datetime.date.fromisoformat(value)
             except (TypeError, ValueError):
                 self._error(field, "ISO_DATE")
+
+        def _check_with_field_map_entry(self, field: str, value: Any) -> None:
+            """A category id, or {category, values: {option: category}, note} (contract 5.4)."""
+            if isinstance(value, str):
+                ok = re.fullmatch(ID, value) is not None
+            else:
+                values = value.get("values", {})
+                ok = (set(value) <= {"category", "values", "note"}
+                      and isinstance(value.get("category"), str) and re.fullmatch(ID, value["category"]) is not None
+                      and isinstance(values, dict)
+                      and all(isinstance(k, str) and isinstance(v, str) and re.fullmatch(ID, v) for k, v in values.items()))
+            if not ok:
+                self._error(field, "FIELD_MAP_ENTRY")
 
     class TrustedSchema(cerberus.schema.DefinitionSchema):
         def validate(self, schema=None) -> None:
@@ -614,6 +624,9 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
         allowed = [str(a) for a in error.constraint]
         hint = did_you_mean(error.value, allowed, listing=0)
         return NotAllowedValue.at(at(), f"{_where(path)} is {shown(error.value)}, which is not one of: {', '.join(allowed)}{hint}")
+    if code == E.CUSTOM.code and error.info and error.info[0] == "FIELD_MAP_ENTRY":
+        return BadValue.at(at(), f"{_where(path)} must be a category id, or {{category: <id>, values: {{<option>: "
+                                 "<category id>}}}} for a lookup field whose options carry categories of their own")
     if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
         return BadDate.at(at(), f"{_where(path)} is {shown(error.value)}, not a date; write it as YYYY-MM-DD (ISO 8601)")
     if code == E.REGEX_MISMATCH.code and error.constraint in (ID, SYSTEM_ID):

@@ -17,14 +17,16 @@ _MISSING = object()
 
 
 class Source:
-    """The document a container belongs to: file path as shown to users, index in the file, id."""
+    """The document a container belongs to: file path as shown to users, index in the file, id,
+    and the file's text (to find where words of a value stand, see :func:`position_in_value`)."""
 
-    __slots__ = ("path", "doc_index", "doc_id")
+    __slots__ = ("path", "doc_index", "doc_id", "text")
 
-    def __init__(self, path: str, doc_index: int = 0, doc_id: str = ""):
+    def __init__(self, path: str, doc_index: int = 0, doc_id: str = "", text: str = ""):
         self.path = path
         self.doc_index = doc_index
         self.doc_id = doc_id
+        self.text = text
 
 
 class YMap(dict):
@@ -57,11 +59,10 @@ class YSeq(list):
 def _segment(container: YMap | YSeq, key: Any) -> str:
     if isinstance(container, YSeq):
         item = container[key] if isinstance(key, int) and 0 <= key < len(container) else None
-        if isinstance(item, YMap) and isinstance(item.get("id"), str):
-            return f"[{item['id']}]"
-        if isinstance(item, str):
-            return f"[{item}]"
-        return f"[{key}]"
+        name = item.get("id") if isinstance(item, YMap) else item
+        if isinstance(name, str) and name and not any(ch in name for ch in "[]"):
+            return f"[{name}]"
+        return f"[{key}]"  # by position: a name with brackets (a placeholder) would not read back
     text = str(key)
     if any(ch in text for ch in ".[]") or not text:
         return f'["{text}"]'
@@ -157,6 +158,30 @@ def locate(container: YMap | YSeq, key: Any = _MISSING, *, on_key: bool = False)
             line, column = container.item_pos[key]
     source = container.source
     return Location(source.path, line, column, source.doc_id, yaml_path(container, key))
+
+
+def position_in_value(container: YMap | YSeq, key: Any, words: str) -> tuple[int, int] | None:
+    """(line, column) in the file where ``words``, found in the string value at ``key``, start:
+    a value written over several lines (a block or folded scalar) holds them with its line breaks
+    and indentation in place of spaces, so a message can say where to look. None when the file's
+    text is not known or does not show them."""
+    location = locate(container, key)
+    text = container.source.text
+    parts = words.split()
+    if not text or not parts:
+        return None
+    lines = text.split("\n")
+    if not 0 < location.line <= len(lines):
+        return None
+    start = sum(len(line) + 1 for line in lines[:location.line - 1]) + location.column - 1
+    value = container[key] if isinstance(container, (YMap, YSeq)) else ""
+    span = (len(value) if isinstance(value, str) else 0) * 2 + 200
+    pattern = re.compile(r"\s+".join(re.escape(part) for part in parts))
+    found = pattern.search(text, start, start + span)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
 
 
 def to_plain(value: Any) -> Any:

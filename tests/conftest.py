@@ -23,6 +23,9 @@ from click.testing import CliRunner
 from im4cm_lint.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+# The linter's cache lives in the user's cache folder: tests keep theirs in a folder of the session
+# (the tests of the cache and the attacks on it choose their own).
+os.environ["IM4CM_LINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="im4cm-lint-test-cache-")
 EXAMPLES = REPO / "examples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

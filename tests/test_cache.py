@@ -1,16 +1,15 @@
-"""The content-hash cache (.im4cm-lint-cache/), parallel loading and lazy imports: a warm run
-reports exactly what a cold run does, whatever input changed (a document another one relies
+"""The content-hash cache (in the user's cache folder), parallel loading and lazy imports: a warm
+run reports exactly what a cold run does, whatever input changed (a document another one relies
 on, the configuration, an option, the date, a plugin's code); ``--no-cache`` neither reads nor
-writes it; a damaged or unwritable cache only makes a run cold; ``--jobs`` changes nothing but
-the time; a plain lint imports no reporter, explanation, report or fixer it does not use."""
+writes it; a damaged, forged or unwritable cache only makes a run cold; ``--jobs`` changes
+nothing but the time; a plain lint imports no reporter, explanation, report or fixer it does not
+use. The attacks on the cache are in tests/attacks/test_attack_cache.py."""
 
 from __future__ import annotations
 
 import importlib
 import json
 import os
-import pickle
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -22,11 +21,22 @@ from conftest import lint, lint_json, write
 from country_docs import DRAFT_DPISP as DPISP
 from country_docs import draft_export
 from im4cm_lint import engine, loading
-from im4cm_lint.cache import CACHE_DIR
+from im4cm_lint.cache import ENV_VAR, digest
 
 EXPORT = draft_export("sc")
 
 SC = "  - {id: sc, name: Save the Children, type: ingo}\n"
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory, monkeypatch) -> Path:
+    home = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv(ENV_VAR, str(home))
+    return home
+
+
+def project_cache(home: Path, root: Path) -> Path:
+    return home / digest("project", os.path.realpath(root))
 
 
 @pytest.fixture
@@ -37,22 +47,36 @@ def country(repo: Path) -> Path:
     return repo
 
 
-def entries(root: Path) -> list[str]:
-    return sorted(os.listdir(root / CACHE_DIR / "files"))
+def entries(home: Path, root: Path) -> list[str]:
+    return sorted(os.listdir(project_cache(home, root) / "files"))
 
 
-def test_the_cache_lives_at_the_project_root_and_ignores_itself(country):
+def test_the_cache_lives_outside_the_repository(country, cache_home):
+    before = sorted(p.name for p in country.rglob("*"))
     lint_json(".", cwd=country / "exports")  # the configuration one folder up decides the root
-    assert not (country / "exports" / CACHE_DIR).exists()
-    cache = country / CACHE_DIR
-    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert sorted(p.name for p in country.rglob("*")) == before
+    cache = project_cache(cache_home, country)
     assert (cache / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    if shutil.which("git"):
-        shutil.rmtree(country / ".git")
-        subprocess.run(["git", "init", "-q"], cwd=country, check=True)
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=country,
-                                capture_output=True, text=True, check=True).stdout
-        assert CACHE_DIR not in status and "dpisp.yaml" in status
+    assert oct((cache_home / "key").stat().st_mode & 0o777) == "0o600"
+    assert len(os.listdir(cache / "files")) == 1  # the one file linted
+
+
+def test_without_a_setting_the_cache_is_in_the_user_s_cache_folder(country, tmp_path_factory, monkeypatch):
+    tmp_path = tmp_path_factory.mktemp("user")
+    monkeypatch.delenv(ENV_VAR)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    lint_json(".", cwd=country)
+    assert (project_cache(tmp_path / "xdg" / "im4cm-lint", country) / "CACHEDIR.TAG").is_file()
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    lint_json(".", cwd=country)
+    assert (project_cache(tmp_path / "home" / ".cache" / "im4cm-lint", country) / "CACHEDIR.TAG").is_file()
+
+
+def test_a_cache_folder_inside_the_repository_is_not_used(country, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(country / "sub" / ".cache"))
+    assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
+    assert not (country / "sub").exists()
 
 
 def test_a_warm_run_reports_exactly_what_a_cold_run_does(country):
@@ -113,9 +137,9 @@ def test_every_option_is_part_of_the_key(country):
 
 def test_a_change_to_the_configuration_is_seen(country):
     assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
-    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nignore: [REF002]\n")
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nignore: [{rule: REF002, reason: agreed at the CMTF review}]\n")
     assert lint_json(".", cwd=country).findings() == []
-    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nper-file-ignores: {'dpisp.yaml': [REF]}\n")
+    write(country, ".im4cm-lint.yaml", "select: [REF, PARSE, SCHEMA, PLUGIN]\nper-file-ignores: {'dpisp.yaml': {rules: [REF], reason: agreed at the CMTF review}}\n")
     assert lint_json(".", cwd=country).findings() == [("REF002", "exports/export.yaml", 6)]
 
 
@@ -148,45 +172,48 @@ def test_a_change_to_a_plugin_s_code_is_seen(country, tmp_path, monkeypatch):
     sys.modules.pop("im4cm_lint_says", None)
 
 
-def test_no_cache_neither_reads_nor_writes_the_cache(country):
+def test_no_cache_neither_reads_nor_writes_the_cache(country, cache_home):
     lint_json("--no-cache", ".", cwd=country)
-    assert not (country / CACHE_DIR).exists()
+    assert os.listdir(cache_home) == []
     assert lint("--format", "json", ".", cwd=country, env={"IM4CM_LINT_NO_CACHE": "1"}).code == 1
-    assert not (country / CACHE_DIR).exists()
+    assert os.listdir(cache_home) == []
+
+
+def test_an_entry_changed_by_anyone_but_the_linter_is_a_miss(country, cache_home):
     real = lint_json(".", cwd=country)
-    results = country / CACHE_DIR / "results.pickle"
-    stamp, stored = pickle.loads(results.read_bytes())
-    forged = {key: pickle.dumps(([], 2, 2, 0, False, {})) for key in stored}  # a cache that lies
-    results.write_bytes(pickle.dumps((stamp, forged)))
-    assert lint_json(".", cwd=country).findings() == []  # the forged results are what a warm run shows...
-    assert lint_json("--no-cache", ".", cwd=country).out == real.out  # ...and --no-cache never reads them
+    (result,) = (project_cache(cache_home, country) / "results").iterdir()
+    mac, _, payload = result.read_bytes().partition(b"\n")
+    stored = json.loads(payload)
+    stored["value"]["t"][0]["l"] = []  # a cache that lies: no findings
+    result.write_bytes(mac + b"\n" + json.dumps(stored).encode())
+    assert lint_json(".", cwd=country).out == real.out
 
 
-def test_a_damaged_cache_only_makes_the_run_cold(country):
+def test_a_damaged_cache_only_makes_the_run_cold(country, cache_home):
     expected = lint_json("--no-cache", ".", cwd=country).out
     lint_json(".", cwd=country)
-    for folder, _, names in os.walk(country / CACHE_DIR):
+    for folder, _, names in os.walk(project_cache(cache_home, country)):
         for name in names:
             Path(folder, name).write_bytes(b"\x80\x04garbage")
     assert lint_json(".", cwd=country).out == expected
     assert lint_json(".", cwd=country).out == expected  # and the run wrote a good cache again
 
 
-def test_a_cache_that_cannot_be_written_is_skipped(country):
-    (country / CACHE_DIR).write_text("not a folder", encoding="utf-8")
+def test_a_cache_that_cannot_be_written_is_skipped(country, cache_home):
+    project_cache(cache_home, country).write_text("not a folder", encoding="utf-8")
     run = lint_json(".", cwd=country)
     assert run.findings() == [("REF002", "exports/export.yaml", 6)] and run.err == ""
 
 
-def test_entries_of_removed_files_are_dropped(country):
+def test_entries_of_removed_files_are_dropped(country, cache_home):
     lint_json(".", cwd=country)
-    assert len(entries(country)) == 3  # the configuration is a YAML file too
+    assert len(entries(cache_home, country)) == 3  # the configuration is a YAML file too
     (country / "exports" / "export.yaml").unlink()
     lint_json("dpisp.yaml", cwd=country)  # a file given alone: the whole project is read too
-    assert len(entries(country)) == 2
+    assert len(entries(cache_home, country)) == 2
     write(country, "exports/other.yaml", EXPORT)
     lint_json("exports", cwd=country)  # part of the project only: nothing is dropped
-    assert len(entries(country)) == 3
+    assert len(entries(cache_home, country)) == 3
 
 
 def test_parallel_loading_changes_nothing_but_the_time(country, monkeypatch):
@@ -239,3 +266,18 @@ def test_the_schemas_a_run_trusts_pass_cerberus_own_check():
         schemas._validator(schema, trusted=False)  # raises cerberus.SchemaError when a schema is wrong
     with pytest.raises(Exception, match="no-such-type"):
         schemas._validator({"field": {"type": "no-such-type"}}, trusted=False)
+
+
+def test_a_run_answered_from_the_cache_never_reads_the_pack_s_body(country, monkeypatch):
+    """Thousands of positioned values: read back only when a check needs them."""
+    from im4cm_lint.cache import StoredPack
+
+    monkeypatch.chdir(country)
+    options = engine.Options(cache=True)
+    first = engine.run(["."], options)
+    again = engine.run(["."], options)
+    assert isinstance(again.pack, StoredPack) and again.pack.ref == first.pack.ref
+    assert again.pack._body.cache_info().currsize == 0 and again.diagnostics == first.diagnostics
+    (country / "dpisp.yaml").write_text((country / "dpisp.yaml").read_text() + SC, encoding="utf-8")
+    changed = engine.run(["."], options)  # the checks run: they read the body from the cache
+    assert changed.pack._body.cache_info().currsize == 1 and changed.diagnostics == []

@@ -18,14 +18,14 @@ def test_ignore_a_whole_family(repo):
     country(repo, config=None)
     before = lint_json(*TODAY, cwd=repo)
     assert {"LIFE", "REF"} <= _families(before)
-    write(repo, ".im4cm-lint.yaml", "ignore: [LIFE]\n")
+    write(repo, ".im4cm-lint.yaml", "ignore: [{rule: LIFE, reason: agreed at the CMTF review}]\n")
     after = lint_json(*TODAY, cwd=repo)
     assert "LIFE" not in _families(after)
     assert after.rules() == before.rules() - {r for r in before.rules() if r.startswith("LIFE")}
 
 
 def test_select_by_family_and_ignore_by_rule_id(repo):
-    country(repo, config="select: [LIFE, REF]\nignore: [LIFE002]\n")
+    country(repo, config="select: [LIFE, REF]\nignore: [{rule: LIFE002, reason: agreed at the CMTF review}]\n")
     run = lint_json(*TODAY, cwd=repo)
     assert _families(run) == {"LIFE", "REF"}
     assert "LIFE001" in run.rules() and "LIFE002" not in run.rules()
@@ -38,23 +38,23 @@ def test_command_line_select_overrides_the_configuration(repo):
 
 
 def test_per_file_ignores(repo):
-    country(repo, config=REF_ONLY + "per-file-ignores:\n  'export*.yaml': [REF004]\n")
+    country(repo, config=REF_ONLY + "per-file-ignores:\n  'export*.yaml': {rules: [REF004], reason: agreed at the CMTF review}\n")
     run = lint_json(cwd=repo)
     assert run.findings() == [] and run.code == 0
 
 
 def test_severity_override_and_fail_on(repo):
-    country(repo, config=REF_ONLY + "severity: {REF004: warning}\n")
+    country(repo, config=REF_ONLY + "severity: {REF004: {level: warning, reason: agreed at the CMTF review}}\n")
     run = lint_json(cwd=repo)
     assert [(d["rule"], d["severity"]) for d in run.json["diagnostics"]] == [("REF004", "warning")]
     assert run.code == 0  # a warning does not fail by default
     assert lint_json("--fail-on", "warning", cwd=repo).code == 1
-    write(repo, ".im4cm-lint.yaml", REF_ONLY + "severity: {REF004: warning}\nfail-on: warning\n")
+    write(repo, ".im4cm-lint.yaml", REF_ONLY + "severity: {REF004: {level: warning, reason: agreed at the CMTF review}}\nfail-on: warning\n")
     assert lint_json(cwd=repo).code == 1
 
 
 def test_exclude(repo):
-    country(repo, config=REF_ONLY + "exclude: [export.yaml]\n")
+    country(repo, config=REF_ONLY + "exclude: [{path: export.yaml, reason: agreed at the CMTF review}]\n")
     run = lint_json(cwd=repo)
     assert run.findings() == [] and run.json["summary"]["documents"] == 1
 

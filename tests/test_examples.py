@@ -1,4 +1,4 @@
-"""The example country repositories: the clean Gambella protocol lints without a single finding,
+"""The example country repositories: the clean Gambella and Irbid protocols lint without a single finding,
 and the Kakuma draft shows every rule family exactly as its README lists it.
 
 The README's listing is the real output of the linter. When checks change, regenerate it with
@@ -16,6 +16,7 @@ from conftest import EXAMPLES, REPO, lint, lint_json
 
 TODAY = "2026-11-24"
 CLEAN = "examples/et-gambella"
+SECOND_CLEAN = "examples/jo-irbid"
 DRAFT = "examples/ke-kakuma-draft"
 DRAFT_README = EXAMPLES / "ke-kakuma-draft" / "README.md"
 FAMILIES = ("PARSE", "SCHEMA", "REF", "ROLE", "CLAUSE", "LIFE", "DPIA", "SHARE", "ANNEXC", "SYSTEM")
@@ -44,6 +45,14 @@ def test_clean_example_has_no_findings_at_all():
     assert run.json["diagnostics"] == []
     assert run.code == 0
     assert run.json["summary"]["documents"] == 12
+
+
+def test_second_clean_example_has_no_findings_at_all():
+    """examples/jo-irbid, the mixed refugee and host-community protocol drafted from init."""
+    run = lint_json("--today", "2026-11-27", "--fail-on", "info", SECOND_CLEAN)
+    assert run.json["diagnostics"] == []
+    assert run.code == 0
+    assert run.json["summary"]["documents"] == 4
 
 
 def test_clean_example_passes_with_info_as_failing_severity():

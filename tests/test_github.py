@@ -43,7 +43,7 @@ def test_an_annotation_per_finding(repo):
 
 
 def test_severities_map_to_error_warning_notice(repo):
-    country(repo, config="select: [REF]\nseverity: {REF002: warning, REF004: info}\n")
+    country(repo, config="select: [REF]\nseverity: {REF002: {level: warning, reason: agreed at the CMTF review}, REF004: {level: info, reason: agreed at the CMTF review}}\n")
     write(repo, "dpisp.yaml", DPISP.replace("to: unhcr", "to: unhcr-kakuma"))
     levels = {(n["title"].split()[0], n["level"]) for n in annotations(lint("--format", "github", cwd=repo).out)}
     assert levels == {("REF002", "warning"), ("REF004", "notice")}

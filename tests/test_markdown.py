@@ -11,7 +11,8 @@ import subprocess
 import yaml
 from conftest import FIXTURES, REPO, lint, lint_json
 
-from im4cm_lint.reporters.markdown import TOP, cell
+from im4cm_lint import gfm
+from im4cm_lint.reporters.markdown import TOP
 
 SMALL = FIXTURES / "countries" / "riverside"
 TODAY = "2026-10-01"
@@ -64,7 +65,9 @@ def test_clean_run_says_so(repo):
 
 
 def test_table_cells_are_safe():
-    assert cell("a | b <c>\n d `x<y>|z`") == "a \\| b &lt;c&gt; d `x<y>\\|z`"
+    assert gfm.text("a | b <c> d `x<y>|z`") == "a \\| b \\<c\\> d \\`x\\<y\\>\\|z\\`"
+    assert gfm.text("![p](https://evil.example/p.png) @someone www.x.org") == (
+        "!\\[p\\](https:\u2060//evil.example/p.png) @\u2060someone www\u2060.x.org")
 
 
 def test_what_changed_in_sharing_since_the_baseline(repo):

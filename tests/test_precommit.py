@@ -43,6 +43,18 @@ def test_the_project_is_the_configuration_folder(tmp_path):
     assert lint_json("ke/export.yaml", cwd=tmp_path).findings() == [("REF004", "ke/export.yaml", RULE_LINE)]
 
 
+def test_without_repository_or_configuration_the_project_is_the_files_folder(tmp_path):
+    """An export linted alone in a folder with no .git and no configuration is checked against
+    the DPISP beside it (REF004 for the rule it misnames, not REF003), and only it is reported."""
+    country(tmp_path / "ke", config=None)
+    write(tmp_path / "ke", "dpisp.yaml", BROKEN_DPISP)
+    assert not any((folder / ".git").exists() for folder in (tmp_path, *tmp_path.parents))
+    run = lint_json("--select", "REF", "ke/export.yaml", cwd=tmp_path)
+    assert run.findings() == [("REF004", "ke/export.yaml", RULE_LINE)]  # the DPISP's REF002 is not reported
+    inside = lint_json("--select", "REF", "export.yaml", cwd=tmp_path / "ke")
+    assert inside.findings() == [("REF004", "export.yaml", RULE_LINE)]
+
+
 def test_with_a_configuration_outside_the_documents_the_project_is_the_git_root(repo):
     country(repo / "ke", config=None)
     write(repo, "ci/lint.yaml", REF_ONLY)

@@ -4,6 +4,7 @@ above a finding, suppressions with their justification, and byte-identical outpu
 
 from __future__ import annotations
 
+import datetime
 import json
 import textwrap
 
@@ -13,6 +14,10 @@ from conftest import REPO, lint, write
 from country_docs import BAD_RULE, DPISP, GOOD_RULE, RULE_LINE, country, export
 
 SCHEMA_PATH = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+# A waiver may run at most a year: this one expires 300 days from the day the tests run.
+EXPIRES = (datetime.date.today() + datetime.timedelta(days=300)).isoformat()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,8 @@ def _valid(validator, log: dict) -> None:
 
 
 def test_sarif_validates_and_describes_the_finding(validator, repo):
-    country(repo, config="select: [PARSE, SCHEMA, REF, CONFIG]\nseverity: {REF002: info}\n")
+    country(repo, config="select: [PARSE, SCHEMA, REF, CONFIG]\n"
+                          "severity: {REF002: {level: info, reason: the partner joins at the next round}}\n")
     write(repo, "dpisp.yaml", DPISP.replace("to: unhcr", "to: unhcr-kakuma"))
     code, log, _ = sarif(cwd=repo)
     _valid(validator, log)
@@ -79,11 +85,11 @@ def test_suppressions_are_listed_with_their_justification(validator, repo):
     lines = textwrap.dedent(export()).lstrip().splitlines()
     lines.insert(RULE_LINE - 1, "# im4cm-lint: disable=REF004 -- the rule is renamed this week")
     write(repo, "export.yaml", "\n".join(lines) + "\n")
-    write(repo, ".im4cm-lint.yaml", """
+    write(repo, ".im4cm-lint.yaml", f"""
         select: [PARSE, SCHEMA, REF, CONFIG]
         waivers:
-          - {rule: REF002, document: ke-kakuma, path: sharing, reason: joins at the next round,
-             approved-by: A. Person, expires: 2099-01-31}
+          - {{rule: REF002, document: ke-kakuma, path: sharing, reason: joins at the next round,
+             approved-by: A. Person, expires: {EXPIRES}}}
         """)
     code, log, _ = sarif(cwd=repo)
     _valid(validator, log)
@@ -93,7 +99,7 @@ def test_suppressions_are_listed_with_their_justification(validator, repo):
         {"kind": "inSource", "status": "accepted", "justification": "the rule is renamed this week"}]
     [waived] = by_rule["REF002"]["suppressions"]
     assert waived["kind"] == "external"
-    assert waived["justification"] == "joins at the next round (waiver approved by A. Person, expires 2099-01-31)"
+    assert waived["justification"] == f"joins at the next round (waiver approved by A. Person, expires {EXPIRES})"
 
 
 def test_fingerprints_do_not_move_with_lines(repo):

@@ -128,7 +128,9 @@ def test_each_input_alone_ends_cleanly(alone, suite):
     assert len(alone) == 3 * len(suite)
     for shown, (code, payload) in alone.items():
         assert code in (0, 1), shown
-        assert payload["version"] == 1 and payload["summary"]["files"] == 1, shown
+        # a file alone in a folder without a repository is linted with the documents beside it
+        # (issue 15), so the run may read more files; it reports on that file only (below)
+        assert payload["version"] == 1 and payload["summary"]["files"] >= 1, shown
         assert {d["path"] for d in payload["diagnostics"]} <= {shown}, shown
         assert code == (1 if payload["summary"]["failed"] else 0), shown
 

@@ -65,14 +65,6 @@ def pack_words(pack: Pack) -> frozenset[str]:
     return words
 
 
-def quote_placeholder(slot: str, pack: Pack) -> str:
-    """A placeholder left in a text, in double quotes when the pack's own words make it (as its
-    templates write them), else by position and length."""
-    known = {word.strip("[](),.;:") for word in pack_words(pack)}
-    words = [word.strip("[](),.;:") for word in slot.split()]
-    return f'"{slot}"' if all(not word or word in known or quotable(word) for word in words) else shown(slot)
-
-
 def word_diff(old: str, new: str, known: frozenset[str] = frozenset()) -> str:
     """What changed from ``old`` (the pack's text) to ``new``, word by word, in a few short phrases.
     Words of ``new`` that neither ``old`` nor ``known`` contain are shown by count, not quoted."""

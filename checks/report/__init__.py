@@ -1,4 +1,4 @@
-"""``im4cm-lint report --html OUT.html [PATHS]``: the sharing picture for people who do not read
+"""``im4cm-lint report --html OUT.html [PATHS]`` (or ``--format markdown``): the sharing picture for people who do not read
 YAML or lint output (coordinators, agency heads, UNHCR colleagues): one self-contained page they
 can open offline, print for a coordination meeting or attach to an email.
 
@@ -26,26 +26,68 @@ def render_report(result, as_of=None, title: str | None = None) -> str:
     return render(result, build(result), as_of=as_of, title=title)
 
 
+def render_markdown(result) -> str:
+    """The sharing picture as Markdown (``report --format markdown``): the lint's summary, as the
+    job summary shows it, then every sharing rule and export of each protocol."""
+    from im4cm_lint.reporters.markdown import render
+    from im4cm_lint.words import plural
+
+    from im4cm_lint_checks.report.picture import build
+
+    picture = build(result)
+    lines = [render(result).rstrip("\n")]
+    for protocol in picture.protocols:
+        lines += ["", f"#### Who shares what with whom under `{protocol.dpisp.id}`", "",
+                  f"{plural(len(protocol.parties), 'party', 'parties')}, "
+                  f"{plural(len(protocol.flows), 'flow')} (sharing rules and exports)", ""]
+        lines += [_flow_line(None, flow) for flow in protocol.flows] or ["No sharing rule yet."]
+    if picture.loose_exports:
+        lines += ["", "#### Exports whose protocol is not among the documents", ""]
+        lines += [_flow_line(None, flow) for flow in picture.loose_exports]
+    return "\n".join(lines) + "\n"
+
+
+def _flow_line(protocol, flow) -> str:
+    """One sharing rule or export as a Markdown list item, with the rules of its findings."""
+    from im4cm_lint import gfm
+
+    what = "sharing rule" if flow.kind == "rule" else "export"
+    scope = f" of {gfm.code(protocol.dpisp.id)}" if protocol else ""  # values of the repository: text only
+    rules = ", ".join(sorted({d.rule for d in flow.findings}))
+    return (f"- {what} {gfm.code(flow.id)}{scope}: {gfm.text(flow.source)} → {gfm.text(flow.target)}, "
+            f"{gfm.code(flow.purpose)}, most sensitive data {gfm.text(flow.sensitivity)}" + (f": {rules}" if rules else ""))
+
+
 @click.command("report")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--html", "html_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Write the HTML report to this file ('-' for standard output).")
+@click.option("--format", "output_format", type=click.Choice(["html", "markdown"]), default="html", show_default=True,
+              help="markdown: the sharing picture as Markdown on standard output (for a pull request or a wiki).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: .im4cm-lint.yaml or pyproject.toml found upward).")
 @click.option("--policy-pack", help="Policy pack: NAME, NAME@VERSION or a folder.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Judge dates (reviews, confirmations) as of this day instead of today; shown on the page.")
 @click.option("--title", help="Heading of the page (default: the operations' names).")
-def command(paths, html_path, config_path, policy_pack, today, title) -> None:
-    """Write a self-contained HTML report of who shares what with whom under PATHS.
+def command(paths, html_path, output_format, config_path, policy_pack, today, title) -> None:
+    """Write a self-contained HTML report of who shares what with whom under PATHS (--html OUT.html),
+    or its Markdown summary (--format markdown).
 
     Exit status 0 when the report is written (whatever it finds: use 'im4cm-lint' to gate), 2 when
     the linter could not run as configured (the report then lists why) or the file cannot be written.
     """
     from im4cm_lint.engine import Options, run
 
+    if output_format == "markdown" and html_path:
+        raise click.UsageError("--html writes the HTML page; --format markdown writes Markdown to standard output")
+    if output_format == "html" and not html_path:
+        raise click.UsageError("give --html OUT.html (or '-' for standard output), or --format markdown")
     as_of = today.date() if today else None
     result = run(list(paths), Options(config_path=config_path, policy_pack=policy_pack, today=as_of))
+    if output_format == "markdown":
+        click.echo(render_markdown(result), nl=False)
+        sys.exit(RC.FATAL if result.fatal else RC.OK)
     page = render_report(result, as_of=as_of, title=title)
     if html_path == "-":
         click.echo(page, nl=False)
@@ -67,7 +109,7 @@ def im4cm_lint_summary_sections(result) -> list[str] | None:
     """The sharing rules and exports with findings that the baseline did not hold."""
     if not result.baselined:
         return None
-    from im4cm_lint.reporters.markdown import cell
+    from im4cm_lint import gfm
     from im4cm_lint.words import plural
 
     from im4cm_lint_checks.report.picture import build
@@ -81,10 +123,5 @@ def im4cm_lint_summary_sections(result) -> list[str] | None:
     if not changed:
         return [*lines, "No sharing rule and no export has a new finding."]
     lines.append("")
-    for protocol, flow in changed:
-        what = "sharing rule" if flow.kind == "rule" else "export"
-        rules = ", ".join(sorted({d.rule for d in flow.findings}))
-        scope = f" of `{protocol.dpisp.id}`" if protocol else ""
-        lines.append(f"- {what} `{flow.id}`{scope}: {cell(flow.source)} → {cell(flow.target)}, "
-                     f"`{flow.purpose}`, most sensitive data {flow.sensitivity}: {rules}")
+    lines += [_flow_line(protocol, flow) for protocol, flow in changed]
     return lines

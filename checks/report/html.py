@@ -8,6 +8,8 @@ that comes from a document is escaped. Same input, same bytes: no timestamp unle
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 from collections import defaultdict
@@ -37,8 +39,15 @@ _PATTERN_WORDS = {"low": "solid line", "moderate": "dashed line", "high": "dotte
                   "severe": "thick dash-dot line", UNKNOWN: "sparse dots"}
 
 
+# Characters that reorder the text around them (overrides, embeddings, isolates): a party name
+# holding one could make a row read as something else. Shown as a visible mark instead.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Text from a document, safe in HTML text and attributes; directional controls made visible
+    (the cells that show names also isolate their text: see ``unicode-bidi`` in the CSS)."""
+    return html.escape(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value)), quote=True)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -61,7 +70,8 @@ h3 { font-size: 16px; margin: 24px 0 8px; }
 h4 { font-size: 14px; margin: 16px 0 6px; }
 nav.toc ul { columns: 2; margin: 6px 0; padding-left: 18px; }
 table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; unicode-bidi: isolate; }
+li, h2, h3, text, code { unicode-bidi: isolate; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
@@ -203,8 +213,11 @@ SCRIPT = """
 })();
 """
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'none'")
+# Only the page's own script runs, by its hash: nothing injected into the page could run even if
+# it escaped the escaping. Styles may be inline (a style runs no code, and nothing may be fetched).
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; "
+       f"script-src 'sha256-{base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()}'; "
+       "img-src data:; base-uri 'none'; form-action 'none'")
 
 
 def _swatch(sensitivity: str, flagged: bool = False) -> str:
@@ -820,7 +833,12 @@ def _summary(result, picture: Picture) -> str:
              + fams + "</tbody></table>") if fams else ""
     verdict = (_mark(f"fails: findings at or above '{counts['fail_on']}'") if counts["failed"]
                else _mark(f"passes: nothing at or above '{counts['fail_on']}'", "ok"))
-    return f'<section id="summary"><h2>Summary</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}</section>'
+    weakened = "".join(f"<li><code>{e(w.setting)}</code> {e(w.what)}: {e(w.reason) if w.reason else _mark('no reason given')}"
+                       "</li>" for w in result.weakenings)
+    if weakened:
+        weakened = f"<h3>Turned off by the configuration</h3><ul>{weakened}</ul>"
+    return (f'<section id="summary"><h2>Summary</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}'
+            f"{weakened}</section>")
 
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S)

@@ -6,15 +6,45 @@ import textwrap
 
 import click
 
+from im4cm_lint import gfm
+from im4cm_lint.ci import for_log
 from im4cm_lint_checks.walkthrough.sections import Block
 from im4cm_lint_checks.walkthrough.state import finding_line, next_steps
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
+SEVERITY_RANK_ORDER = ("error", "warning", "info")
 
 
 def _kind_words(kind: str) -> str:
     return {"DPISP": "Data Protection and Information Sharing Protocol", "DPIA": "Data Protection Impact Assessment",
             "DataExport": "data export definition", "System": "a system's own configuration"}.get(kind, kind)
+
+
+SHOWN_WHEN_CLEAN = 3  # state lines of a section with nothing to fix; the rest are counted
+
+
+def _step_numbers(steps) -> dict[int, int]:
+    """Next-step number of each finding (by identity): a section points at its steps, so every
+    finding is written out once, in the next steps, errors first."""
+    return {id(diag): number for number, (_, _, diag) in enumerate(steps, 1) if diag is not None}
+
+
+def _pointer(findings, numbers: dict[int, int]) -> str:
+    """Where a section's findings are explained: their next steps, and which rules they are."""
+    steps = sorted(numbers[id(d)] for d in findings)
+    runs: list[list[int]] = []
+    for step in steps:
+        if runs and step == runs[-1][-1] + 1:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    spans = [str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
+    rules = sorted({d.rule for d in findings})
+    return f"next step{'s' if len(steps) > 1 else ''} {', '.join(spans)} ({', '.join(rules)})"
+
+
+def _clean(block: Block) -> bool:
+    return not block.findings and not block.todo and not any(c.findings or c.todo for c in block.children)
 
 
 def render_text(shown, pages, loose, pack, colour: bool) -> str:
@@ -26,17 +56,24 @@ def render_text(shown, pages, loose, pack, colour: bool) -> str:
     if not pages:
         out.append(f"{shown}: no DPISP, DPIA, DataExport or System document that can be walked through.")
     for doc, blocks in pages:
+        steps = next_steps(blocks)
+        numbers = _step_numbers(steps)
         out += [style(f"{doc.path}: {doc.kind} '{doc.id}', {_kind_words(doc.kind)}", bold=True),
                 f"Checked against {pack.ref if pack else 'no policy pack'}.", ""]
         for number, block in enumerate(blocks, 1):
             out.append(style(f"{number}. {block.title}", bold=True, underline=True))
-            out += _text_block(block, style, tags, "   ")
+            if _clean(block):
+                out += _clean_lines(block, "   ")
+                continue
+            out += _text_block(block, style, numbers, "   ")
             for child in block.children:
                 tag = style(f"[{child.tag}]", **tags.get(child.tag, {}))
+                if _clean(child):
+                    out.append(f"   {tag} {child.title}: {'; '.join(child.state)}")
+                    continue
                 out.append(f"   {tag} {style(child.title, bold=True)}")
-                out += _text_block(child, style, tags, "      ")
+                out += _text_block(child, style, numbers, "      ")
             out.append("")
-        steps = next_steps(blocks)
         out.append(style("Next steps", bold=True, underline=True))
         for number, (where, what, diag) in enumerate(steps, 1):
             if diag is not None:
@@ -56,6 +93,20 @@ def render_text(shown, pages, loose, pack, colour: bool) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _clean_lines(block: Block, indent: str) -> list[str]:
+    """A section with nothing to fix, in a few lines: what it holds (the first lines of it), its
+    clauses counted by kind. The full page is ``--format markdown``."""
+    lines = list(block.state)
+    if block.children:
+        kinds = {tag: sum(1 for c in block.children if c.tag == tag) for tag in ("LOCKED", "ADAPTABLE")}
+        lines.append(f"{len(block.children)} clauses ({kinds['LOCKED']} locked, {kinds['ADAPTABLE']} adaptable), "
+                     "all as the standard expects")
+    shown = [f"{indent}- {line}" for line in lines[:SHOWN_WHEN_CLEAN]]
+    if len(lines) > SHOWN_WHEN_CLEAN:
+        shown.append(f"{indent}- and {len(lines) - SHOWN_WHEN_CLEAN} more (--format markdown lists them all)")
+    return shown + [""]
+
+
 def _done_words(doc) -> str:
     status = doc.metadata.get("status")
     if doc.kind == "DPISP" and status in ("draft", "in_review"):
@@ -65,7 +116,7 @@ def _done_words(doc) -> str:
     return "Keep it under review: confirm the roles and the review date."
 
 
-def _text_block(block: Block, style, tags, indent: str) -> list[str]:
+def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> list[str]:
     out = []
     if block.purpose:
         out += textwrap.wrap(block.purpose, width=100, initial_indent=indent, subsequent_indent=indent)
@@ -73,48 +124,54 @@ def _text_block(block: Block, style, tags, indent: str) -> list[str]:
         out.append(f"{indent}{style('Who:', bold=True)} {block.who}")
     for line in block.state:
         out.append(f"{indent}- {line}")
-    for diag in block.findings:
-        out.append(f"{indent}{style('!', fg=SEVERITY_COLOURS[diag.severity], bold=True)} {finding_line(diag)}")
+    if block.findings:
+        worst = min(block.findings, key=lambda d: SEVERITY_RANK_ORDER.index(d.severity)).severity
+        out.append(f"{indent}{style('!', fg=SEVERITY_COLOURS[worst], bold=True)} {_pointer(block.findings, numbers)}")
     return out
 
 
 def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
+    """The walkthrough as Markdown; every value of the document is literal text (im4cm_lint.gfm),
+    so a name or a key cannot become an image, a link, HTML or a @mention in a wiki or an email."""
     out: list[str] = []
     if not pages:
-        out.append(f"`{shown}`: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
+        out.append(f"{gfm.code(shown)}: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
     for doc, blocks in pages:
-        out += [f"# {doc.kind} `{doc.id}` ({doc.path})", "",
-                f"{_kind_words(doc.kind)}, checked against `{pack.ref if pack else 'no policy pack'}`.", ""]
-        for number, block in enumerate(blocks, 1):
-            out += [f"## {number}. {block.title}", ""]
-            out += _md_block(block)
-            for child in block.children:
-                out += [f"### **{child.tag}** {child.title}", ""]
-                out += _md_block(child)
-        out += ["## Next steps", ""]
         steps = next_steps(blocks)
+        numbers = _step_numbers(steps)
+        out += [f"# {doc.kind} {gfm.code(doc.id)} ({gfm.text(doc.path)})", "",
+                f"{_kind_words(doc.kind)}, checked against {gfm.code(pack.ref if pack else 'no policy pack')}.", ""]
+        for number, block in enumerate(blocks, 1):
+            out += [f"## {number}. {gfm.text(block.title)}", ""]
+            out += _md_block(block, numbers)
+            for child in block.children:
+                out += [f"### **{child.tag}** {gfm.text(child.title)}", ""]
+                out += _md_block(child, numbers)
+        out += ["## Next steps", ""]
         for number, (where, what, diag) in enumerate(steps, 1):
-            if diag is not None:
-                what = f"`{diag.rule}` {diag.severity} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
-            out.append(f"{number}. **{where}**: {what}")
+            what = _md_finding(diag) if diag is not None else gfm.text(what)
+            out.append(f"{number}. **{gfm.text(where)}**: {what}")
         if not steps:
             out.append("Nothing left to fix here. " + _done_words(doc))
         out.append("")
     if loose:
-        out += ["## Findings about the file itself", ""] + [f"- `{d.rule}` {d.severity} (line {d.line}): {d.message}"
-                                                            for d in loose] + [""]
-    return "\n".join(out).rstrip() + "\n"
+        out += ["## Findings about the file itself", ""] + [f"- {_md_finding(d)}" for d in loose] + [""]
+    return for_log("\n".join(out).rstrip() + "\n")
 
 
-def _md_block(block: Block) -> list[str]:
+def _md_finding(diag) -> str:
+    return f"`{diag.rule}` {diag.severity} (line {diag.line}): {gfm.text(diag.message)}{' [fixable]' if diag.fix else ''}"
+
+
+def _md_block(block: Block, numbers: dict[int, int]) -> list[str]:
     out = []
     if block.purpose:
         out += [block.purpose, ""]
     if block.who:
         out += [f"**Who:** {block.who}", ""]
-    out += [f"- {line}" for line in block.state]
-    out += [f"- ⚠ `{d.rule}` {d.severity} (line {d.line}): {d.message}{' [fixable]' if d.fix else ''}" for d in block.findings]
+    out += [f"- {gfm.text(line)}" for line in block.state]
+    if block.findings:
+        out.append(f"- ⚠ {_pointer(block.findings, numbers)}")
     if block.state or block.findings:
         out.append("")
     return out
-

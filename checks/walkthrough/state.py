@@ -14,6 +14,7 @@ from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
 from im4cm_lint.words import plural
 
 from im4cm_lint_checks.domain.clauses import matching_release, released_texts
+from im4cm_lint_checks.domain.obligations import by_agreement, choices_words, meeting_clauses
 from im4cm_lint_checks.domain.parties import is_unhcr
 from im4cm_lint_checks.domain.roles import required_roles
 from im4cm_lint_checks.walkthrough.sections import SPECS, Block, role_words, section_of
@@ -158,10 +159,18 @@ def _annex_c(doc, pack, block: Block) -> None:
     missing = [i for i in pack.annex_c if i not in items]
     unmet = [i for i in pack.annex_c if isinstance(items.get(i), dict) and not items[i].get("met")]
     block.state.append(f"{len(pack.annex_c) - len(missing) - len(unmet)} of {len(pack.annex_c)} obligations met")
-    if unmet:
-        block.state.append("not met yet: " + ", ".join(unmet))
-    if missing:
-        block.state.append("not addressed: " + ", ".join(missing))
+    for words, open_ids in (("not met yet", unmet), ("not addressed", missing)):
+        for requirement_id in open_ids:
+            block.state.append(f"{words}: {requirement_id}; {_meeting(pack.annex_c[requirement_id], doc)}")
+
+
+def _meeting(requirement, doc) -> str:
+    """Where an obligation can be met: the clauses of this protocol that already meet it."""
+    clauses = meeting_clauses(requirement, doc.clauses)
+    where = (f"clause{'s' if len(clauses) > 1 else ''} of this protocol that meet{'' if len(clauses) > 1 else 's'} it: "
+             f"{', '.join(clauses)}"
+             if clauses else choices_words(requirement, doc.clauses))
+    return where + (" (or the partnership agreement)" if by_agreement(requirement) else "")
 
 
 def _signatures(doc, pack, block: Block) -> None:

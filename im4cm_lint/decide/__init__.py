@@ -34,18 +34,21 @@ class Outcome:
 
 
 def apply_exceptions(findings: list[Diagnostic], *, config: Config, rules: Mapping[str, object],
-                     selection: Selection, files: list[tuple[str, str]], project: Project | None,
+                     selection: Selection, files: list[tuple[str, str]], sources: Mapping[str, bytes],
+                     project: Project | None,
                      reported: set[str] | None, today: datetime.date, baseline: str | None = None,
                      write_baseline: str | None = None) -> Outcome:
     """Inline suppressions, then waivers, then the baseline, applied to the kept findings.
 
     ``reported`` holds the files the run reports on (pre-commit's file names; None: all), so an
-    exception is judged only where its findings are visible. The problems found with exceptions
+    exception is judged only where its findings are visible. ``sources`` holds the bytes, read
+    once by the run, of the files that hold suppression comments (by shown path): the comments
+    and the findings come from the same version of each file. The problems found with exceptions
     pass through ``selection`` like any finding (so ``ignore: [CONFIG007]`` works).
     """
     holding = {document.path for document in project.documents} if project else {shown for _, shown in files}
     wanted = holding if reported is None else holding & reported
-    directives, problems = read_directives(files, wanted)
+    directives, problems = read_directives(sources, wanted)
     findings, inline_problems = apply_inline(findings, directives, rules, selection.reports)
     findings, waiver_problems = apply_waivers(findings, config, rules, project, reported, selection.reports, today)
     for diag in problems + inline_problems + waiver_problems:

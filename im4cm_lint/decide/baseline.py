@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from im4cm_lint.cache import read_regular
 from im4cm_lint.config import Config
 from im4cm_lint.decide.common import NOT_SUPPRESSIBLE
 from im4cm_lint.diagnostics import Diagnostic, Location
@@ -14,6 +15,7 @@ from im4cm_lint.paths import shown_path
 from im4cm_lint.values import safe_path
 
 BASELINE_VERSION = 1
+MAX_BASELINE = 64 * 1024 * 1024  # a baseline of 100,000 findings is about 10 MB
 
 
 class Baseline:
@@ -34,7 +36,11 @@ class Baseline:
             return None, [InvalidConfig.at(Location(shown, line, column), f"baseline {shown}: {message}")]
 
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw, _ = read_regular(path, MAX_BASELINE)
+            if raw is None:  # /dev/zero, a FIFO, a folder, a file of gigabytes
+                return problem(f"not a regular file of at most {MAX_BASELINE // 1_048_576} MB; give the file "
+                               "--write-baseline wrote")
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             return problem("the file does not exist; create it with --write-baseline")
         except (OSError, UnicodeDecodeError) as err:

@@ -92,20 +92,14 @@ def scan_directives(text: str, path: str) -> tuple[list[Directive], list[Diagnos
     return directives, problems
 
 
-def read_directives(files: list[tuple[str, str]], wanted: set[str]) -> tuple[list[Directive], list[Diagnostic]]:
-    """Re-read only the files in ``wanted`` (shown paths) that mention im4cm-lint at all; the
-    loader keeps no text, so memory stays flat however large the repository."""
+def read_directives(sources: Mapping[str, bytes], wanted: set[str]) -> tuple[list[Directive], list[Diagnostic]]:
+    """The suppression comments of the files in ``wanted`` (shown paths), from the bytes the run
+    read (``sources``: only files that hold a comment are kept, so memory stays flat however
+    large the repository)."""
     directives: list[Directive] = []
     problems: list[Diagnostic] = []
-    for real, shown in files:
-        if shown not in wanted:
-            continue
-        try:
-            with open(real, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue  # the loader has reported it
-        if _MARKER not in data:
+    for shown, data in sources.items():
+        if shown not in wanted or _MARKER not in data:
             continue
         found, bad = scan_directives(data.decode("utf-8-sig", "replace"), shown)
         directives += found

@@ -47,6 +47,9 @@ def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str
     return findings, problems
 
 
+MAX_WAIVER_DAYS = 366  # a waiver is reviewed at least yearly (the standard's review cycle)
+
+
 def _invalid(waiver: YMap, rules: Mapping[str, object], today: datetime.date) -> Diagnostic | None:
     """Why ``waiver`` does not apply at all: an unknown rule, a missing field, a past expiry date."""
     rule_id, doc_id, path = waiver["rule"], waiver["document"], waiver["path"]
@@ -60,6 +63,12 @@ def _invalid(waiver: YMap, rules: Mapping[str, object], today: datetime.date) ->
             f"the waiver of {rule_id} for {doc_id} {path} has no {' or '.join(missing)}, so it does not apply; "
             "a waiver records why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)")
     expires = datetime.date.fromisoformat(waiver["expires"])
+    if expires > today + datetime.timedelta(days=MAX_WAIVER_DAYS):
+        return SuppressionWithoutReason.at(
+            locate(waiver, "expires"),
+            f"the waiver of {rule_id} for {doc_id} {path} expires on {expires.isoformat()}, more than a year from "
+            f"now, so it does not apply; a waiver lasts until the next review at most: set a date before "
+            f"{(today + datetime.timedelta(days=MAX_WAIVER_DAYS + 1)).isoformat()}")
     if expires < today:
         return ExpiredWaiver.at(
             locate(waiver, "expires"),

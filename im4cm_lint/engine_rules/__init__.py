@@ -15,20 +15,20 @@ from im4cm_lint.engine_rules.config import (
 )
 from im4cm_lint.engine_rules.parse import (
     AliasBomb, BadEncoding, DuplicateKey, FileTooLarge, ForbiddenTag, NestingTooDeep, NotAMapping,
-    TooManyProblems, Unreadable, UnsupportedKey, YamlSyntaxError,
+    SkippedDocument, TooManyProblems, Unreadable, UnsupportedKey, YamlSyntaxError,
 )
 from im4cm_lint.engine_rules.plugin import BadRule, CheckFailed, CheckTimedOut, MalformedFinding, PluginLoadFailed
 from im4cm_lint.engine_rules.schema import (
-    BadDate, BadId, BadValue, MissingKey, NotAllowedValue, UnknownKey, UnknownKind, UnsupportedApiVersion,
-    WrongType,
+    BadDate, BadId, BadValue, MisspeltHeader, MissingKey, NotAllowedValue, UnknownKey, UnknownKind,
+    UnsupportedApiVersion, WrongType,
 )
 from im4cm_lint.hookspecs import hookimpl
 
 ENGINE_RULES = [
     YamlSyntaxError, DuplicateKey, BadEncoding, ForbiddenTag, AliasBomb, NestingTooDeep,
-    FileTooLarge, Unreadable, NotAMapping, UnsupportedKey, TooManyProblems,
+    FileTooLarge, Unreadable, NotAMapping, UnsupportedKey, TooManyProblems, SkippedDocument,
     UnknownKey, MissingKey, WrongType, NotAllowedValue, BadDate, BadId, BadValue,
-    UnsupportedApiVersion, UnknownKind,
+    UnsupportedApiVersion, UnknownKind, MisspeltHeader,
     InvalidConfig, UnknownRuleInConfig, PolicyPackNotFound, InvalidPolicyPack,
     SuppressionWithoutReason, BadSuppression, UnusedSuppression, ExpiredWaiver,
     CheckFailed, PluginLoadFailed, BadRule, MalformedFinding, CheckTimedOut,

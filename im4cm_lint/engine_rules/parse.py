@@ -327,3 +327,27 @@ class TooManyProblems(EngineRule):
     def stopped(what: str) -> str:
         """The message: where the linter gave up on a file, and what to do."""
         return f"stopped reading the file after {what}; fix what is reported above (or split the file) and run again"
+
+
+class SkippedDocument(EngineRule):
+    """
+    ## What it checks
+    No file that holds an im4cm document is left out of the lint: not one saved as `.json`, and
+    not one inside a folder the linter skips (`node_modules`, a virtualenv, a tool's cache).
+
+    ## Why it matters
+    The linter is a gate on pull requests: a protocol moved where the linter does not look would
+    pass unchecked, with exit status 0. Whoever opens a pull request controls every file in it,
+    folder names included. Source: im4cm-lint security model (README).
+
+    ## Example
+    `node_modules/protocols/dpisp.yaml`, or `dpisp.json`, holding `apiVersion: im4cm/v1`.
+
+    ## How to fix
+    Keep im4cm documents as `.yaml` files outside tools' folders; name a file on the command line
+    to lint it wherever it is.
+    """
+
+    id = "PARSE012"
+    name = "skipped-document"
+    summary = "An im4cm document lies where the linter does not read"

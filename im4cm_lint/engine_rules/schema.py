@@ -262,3 +262,33 @@ class UnknownKind(EngineRule):
     id = "SCHEMA009"
     name = "unknown-kind"
     summary = "kind is not a known document kind"
+
+
+class MisspeltHeader(EngineRule):
+    """
+    ## What it checks
+    A line that states an `apiVersion` naming im4cm is spelt exactly `apiVersion: im4cm/...`.
+
+    ## Why it matters
+    The linter reads a document only when its header is exactly right, so that it can run over a
+    whole repository and ignore other YAML. A header with `apiversion:` or `IM4CM/v1` would make a
+    protocol invisible to the gate, and the pull request would pass unchecked. Source: FORMAT.md §1.
+
+    ## Example
+    ```yaml
+    apiversion: IM4CM/v1
+    kind: DPISP
+    ```
+    Fixed:
+    ```yaml
+    apiVersion: im4cm/v1
+    kind: DPISP
+    ```
+
+    ## How to fix
+    Write the header as `apiVersion: im4cm/v1`: the key and the value are case-sensitive.
+    """
+
+    id = "SCHEMA010"
+    name = "misspelt-header"
+    summary = "A document's apiVersion is misspelt, so it is not read"

@@ -38,4 +38,5 @@ def summary(result: "RunResult") -> dict:
         "policy_pack": result.pack.ref if result.pack else None,
         "fail_on": result.fail_on,
         "failed": result.failed(),
+        "weakenings": [{"setting": w.setting, "what": w.what, "reason": w.reason} for w in result.weakenings],
     }

@@ -1,9 +1,12 @@
-"""The machine-readable format of the contract (FORMAT.md section 4)."""
+"""The machine-readable format of the contract (FORMAT.md section 4). Under GitHub Actions a
+``##[`` in any value is written ``##\\u005b``, which decodes to the same text but is no workflow
+command in the log (:mod:`im4cm_lint.ci`)."""
 
 from __future__ import annotations
 
 import json
 
+from im4cm_lint.ci import for_log, json_printable
 from im4cm_lint.reporters import summary
 from im4cm_lint.values import safe_path
 
@@ -43,7 +46,7 @@ def diagnostic_dict(diag) -> dict:
 def render(result) -> str:
     payload = {
         "version": 1,
-        "diagnostics": [diagnostic_dict(d) for d in result.diagnostics],
+        "diagnostics": [diagnostic_dict(d.printable()) for d in result.diagnostics],
         "summary": summary(result),
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return for_log(json_printable(json.dumps(payload, indent=2, ensure_ascii=False)) + "\n", json=True)

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from im4cm_lint import __url__, __version__
+from im4cm_lint.ci import for_log, json_printable
 from im4cm_lint.reporters.github import workspace_path
 from im4cm_lint.rule import explanation_sections
 from im4cm_lint.values import safe_path
@@ -111,10 +112,13 @@ def sarif_log(result) -> dict:
         "properties": {
             "policyPack": result.pack.ref if result.pack else None,
             "baselined": result.baselined,
+            "weakenings": [{"setting": w.setting, "what": w.what, "reason": w.reason} for w in result.weakenings],
         },
     }
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def render(result) -> str:
-    return json.dumps(sarif_log(result), indent=2, ensure_ascii=False) + "\n"
+    """The log as JSON; values from the repository carry no control character and, under
+    GitHub Actions, no workflow command (:mod:`im4cm_lint.ci`)."""
+    return for_log(json_printable(json.dumps(sarif_log(result), indent=2, ensure_ascii=False)) + "\n", json=True)
