@@ -50,6 +50,15 @@ class Suppression:
     approved_by: str | None = None
     expires: str | None = None  # ISO date
 
+    @property
+    def reason_for_output(self) -> str:
+        """The reason as json and SARIF carry it. An inline reason is free text in a document, so it
+        is shown by length (contract 5.5; the pull request's diff shows it to the reviewer); a
+        waiver's reason is the reviewed configuration's own record and is shown as written."""
+        from im4cm_lint.values import placeholder
+
+        return placeholder("", self.reason) if self.kind == "inline" else self.reason
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -66,7 +75,10 @@ class Diagnostic:
     def __post_init__(self) -> None:
         from im4cm_lint.values import split
 
-        message, values = split(self.message, f"{self.location.line}:{self.location.column}")
+        if not isinstance(self.message, str):
+            return  # a plugin's malformed finding, named by the engine's checks of findings
+        where = self.location if isinstance(self.location, Location) else None
+        message, values = split(self.message, f"{where.line}:{where.column}" if where else "")
         if values or message != self.message:
             object.__setattr__(self, "message", message)
             object.__setattr__(self, "values", self.values + values)

@@ -669,14 +669,18 @@ def _bad_value(path: tuple, error) -> str:
     return f"{_where(path)}: {error.rule} {error.constraint!r} not met"
 
 
+_API_VERSION_LIKE = re.compile(r"[A-Za-z0-9.-]{1,40}/v[0-9]{1,4}[A-Za-z0-9]{0,10}")
+
+
 def check_header(body: YMap) -> list[Diagnostic]:
     """SCHEMA findings for the apiVersion and kind that every document starts with."""
     found: list[Diagnostic] = []
     api = body.get("apiVersion")
     if api != API_VERSION:
+        version_like = isinstance(api, str) and _API_VERSION_LIKE.fullmatch(api)  # an identifier, not free text
         found.append(UnsupportedApiVersion.at(
             locate(body, "apiVersion"),
-            f"apiVersion {shown(api)} is not supported by this version of im4cm-lint; use '{API_VERSION}'",
+            f"apiVersion {shown(api, vocabulary=[api] if version_like else ())} is not supported by this version of im4cm-lint; use '{API_VERSION}'",
         ))
     kind = body.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or mapping is not even hashable

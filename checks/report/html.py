@@ -765,6 +765,14 @@ def _families(findings: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
     return [(family, groups[family]) for family in order]
 
 
+def _accepted_because(suppression) -> str:
+    """An exception's reason as the report shows it: a waiver's as the configuration records it, an
+    inline comment's by length (free text in a document, contract 5.5)."""
+    if suppression.kind == "waiver":
+        return f"waiver: {suppression.reason} (approved by {suppression.approved_by}, until {suppression.expires})"
+    return f"comment in the document: {suppression.reason_for_output}"
+
+
 def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
     if not picture.findings:
         out = ["<p>" + _mark("No findings: every checked document follows the standard.", "ok") + "</p>"]
@@ -788,7 +796,7 @@ def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
                    + "".join(rows) + "</tbody></table></div>")
     if picture.suppressed:
         rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{e(d.message)}</td>"
-                       f"<td>{e(d.suppression)}</td></tr>" for d in picture.suppressed)
+                       f"<td>{e(_accepted_because(d.suppression))}</td></tr>" for d in picture.suppressed)
         out.append(f"<h3>Accepted exceptions ({len(picture.suppressed)})</h3><p>Findings suppressed in the documents, "
                    "with the reason given there.</p><table><thead><tr><th>Rule</th><th>Where</th><th>Finding</th>"
                    f"<th>Reason</th></tr></thead><tbody>{rows}</tbody></table>")

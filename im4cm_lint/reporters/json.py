@@ -14,7 +14,7 @@ from im4cm_lint.values import safe_path
 def suppression_dict(suppression) -> dict:
     """How a finding was accepted: ``inline`` (a comment with a reason) or ``waiver`` (reviewed
     data in the configuration, with approver and expiry)."""
-    item = {"kind": suppression.kind, "reason": suppression.reason}
+    item = {"kind": suppression.kind, "reason": suppression.reason_for_output}
     if suppression.approved_by is not None:
         item["approved_by"] = suppression.approved_by
     if suppression.expires is not None:

@@ -62,7 +62,7 @@ def _suppression(suppression) -> dict:
                              f"expires {suppression.expires})",
             "properties": {"approvedBy": suppression.approved_by, "expires": suppression.expires},
         }
-    return {"kind": "inSource", "status": "accepted", "justification": suppression.reason}
+    return {"kind": "inSource", "status": "accepted", "justification": suppression.reason_for_output}
 
 
 def sarif_result(diag, index: int | None) -> dict:

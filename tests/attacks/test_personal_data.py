@@ -3,19 +3,19 @@
 A canary name stands in every kind of value a repository can hold (a party's name, a role holder's
 name and title, a signatory, free-text justification and mitigations, an unknown key, an unmapped
 export field, words added to a locked clause, a channel, a DPIA risk, a YAML syntax error, a System
-description), next to findings on each. No output meant for CI, pull requests or e-mail may carry
+description, the reason of an inline suppression), next to findings on each. No output meant for CI, pull requests or e-mail may carry
 it; only the text format with --show-values, for the person drafting, writes it out.
 """
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from im4cm_lint.cache_codec import dumps
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.values import shown
 from conftest import EXAMPLES, lint
@@ -52,7 +52,8 @@ def _plant(root: Path) -> None:
           ("reference: clause legitimate-basis}", f"reference: {CANARY}}}"))
     _edit(root / "dpia.yaml",
           ("      The integration does not carry", f"      {CANARY}: the integration does not carry"),
-          ("    owner: interoperability_focal_point\n    residual: low", "    owner: nobody-here\n    residual: high"),
+          ("    owner: interoperability_focal_point\n    residual: low",
+           f"    owner: nobody-here  # im4cm-lint: disable=REF007 -- {CANARY} agreed\n    residual: high"),
           ("      - SOP GMB-CP-IO-01 section 4, manual propagation", f"      - {CANARY} propagates"))
     _edit(root / "exports" / "unhcr-csv.yaml",
           ("  - individual_progress_id\n", f"  - individual_progress_id\n  - {CANARY}\n  - {{name: x, {CANARY}: 1}}\n"),
@@ -84,6 +85,7 @@ def test_the_planted_repository_has_findings_near_every_canary(planted):
     run = lint("--format", "json", "--no-cache", ".", cwd=planted)
     assert run.code == 1
     rules = run.rules()
+    assert any(d["rule"] == "REF007" and d.get("suppressed") for d in run.json["diagnostics"])
     for family in ("PARSE", "SCHEMA", "REF", "ROLE", "CLAUSE", "SHARE", "DPIA", "LIFE", "SYSTEM"):
         assert any(rule.startswith(family) for rule in rules), family
 
@@ -115,7 +117,7 @@ def test_cached_results_keep_no_value(planted):
     lint("--format", "json", ".", cwd=planted)  # fills the cache
     diag = Diagnostic("SCHEMA001", "error", Location("a.yaml", 3, 4), f"unknown key {shown(CANARY)}")
     assert diag.values and CANARY not in diag.message
-    assert CANARY.encode() not in pickle.dumps(diag)
+    assert CANARY.encode() not in dumps(diag)
     assert CANARY in lint("--show-values", ".", cwd=planted).out
 
 
