@@ -25,6 +25,13 @@ def im4cm_lint_policy_packs():
     return sorted({pack.parent for folder in policies_folders() for pack in folder.glob("*/pack.yaml")})
 
 
+@hookimpl
+def im4cm_lint_catalogs():
+    return [(CATALOG, Path(__file__).resolve().parent / "locale")]
+
+
+CATALOG = "im4cm_lint_checks"
+
 # The standard's rule families, in the order outputs list them (after PARSE and SCHEMA).
 FAMILIES = {
     "REF": "a reference does not resolve",

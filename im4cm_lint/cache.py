@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from im4cm_lint import __version__, cache_codec
+from im4cm_lint import __version__, cache_codec, i18n
 from im4cm_lint.pack import Pack
 from im4cm_lint.paths import repo_root
 
@@ -173,7 +173,8 @@ def code_stamp(module_name: str) -> str | None:
 
 def engine_stamp() -> str:
     """The linter's version and code, Python's, and the versions of the YAML reader and of
-    cerberus: what decides how a file is parsed and schema-checked."""
+    cerberus, and the language of the messages: what decides how a file is parsed and
+    schema-checked, and what its findings say."""
     import importlib.util
 
     import yaml
@@ -184,7 +185,7 @@ def engine_stamp() -> str:
     return digest(str(_FORMAT), __version__, sys.version, yaml.__version__, str(getattr(yaml, "__with_libyaml__", "")),
                   file_stamp(cerberus.origin if cerberus else None),
                   str((loader.MAX_DEPTH, loader.MAX_NODES, loader.MAX_DOCUMENTS, loader.MAX_FILE_PROBLEMS, schemas.MAX_ERRORS)),
-                  code_stamp("im4cm_lint") or "-")
+                  code_stamp("im4cm_lint") or "-", i18n.stamp())
 
 
 def rules_stamp(rules: dict[str, Any]) -> str | None:

@@ -36,12 +36,20 @@ def printable(text: str) -> str:
     nothing to a terminal."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+    return "".join(ch if ch.isprintable() or ch in _PASS else ascii(ch)[1:-1] for ch in text)
+
+
+# A space, and the first-strong isolate and its pop (FSI, PDI), which the messages of a right-to-left
+# language put around ids and dates (im4cm_lint.i18n). They force no direction (unlike the overrides,
+# embeddings and LRI/RLI, which are escaped): what they enclose reads as its own letters say, as plain
+# Arabic text in a value would anyway.
+_PASS = " \u2068\u2069"
 
 
 # What a terminal or a log reader obeys in a file's own lines: C0 and C1 controls (escapes, carriage
-# returns), line and paragraph separators, and the bidirectional overrides. Tabs and new lines stay.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# returns), line and paragraph separators, and the bidirectional overrides, embeddings and LRI/RLI.
+# Tabs and new lines stay, and FSI/PDI (see _PASS).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066\u2067]")
 
 
 def file_lines(text: str) -> str:

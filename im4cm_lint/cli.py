@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import click
 
-from im4cm_lint import __version__
+from im4cm_lint import __version__, i18n
 from im4cm_lint.ci import file_lines, for_log, printable
 from im4cm_lint.diagnostics import SEVERITIES
 from im4cm_lint.exitcodes import RC
@@ -56,6 +56,11 @@ class _DefaultToCheck(click.Group):
         return super().get_command(ctx, name)
 
     def parse_args(self, ctx, args):
+        args, requested = _take_language(args)
+        try:
+            i18n.activate(i18n.choose(requested))
+        except i18n.UnknownLanguage as err:
+            raise click.UsageError(str(err), ctx) from None
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
         first = _first_word(args)
         if first is None or (first not in known and not _may_be_plugin_command(first)):
@@ -81,6 +86,25 @@ class _DefaultToCheck(click.Group):
 # Options that mean the same to every subcommand that has them, and so may come before the
 # subcommand's name (``im4cm-lint --today 2026-01-01 rules``): flag -> parameter of the group.
 GLOBAL_OPTIONS = {"--today": "today", "--config": "config", "--policy-pack": "policy_pack", "--format": "format"}
+
+
+def _take_language(args: list[str]) -> tuple[list[str], str | None]:
+    """The arguments without ``--lang X`` (or ``--lang=X``), wherever it stands, and X: the
+    language is chosen before anything is printed, for every subcommand alike."""
+    rest: list[str] = []
+    requested = None
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+            break
+        if word == "--lang":
+            requested = next(words, "")
+        elif word.startswith("--lang="):
+            requested = word.partition("=")[2]
+        else:
+            rest.append(word)
+    return rest, requested
 
 
 def _first_word(args: list[str]) -> str | None:
@@ -110,6 +134,9 @@ def _may_be_plugin_command(word: str) -> bool:
 @click.option("--config", metavar="FILE", help="Before a subcommand: its --config.")
 @click.option("--policy-pack", metavar="PACK", help="Before a subcommand: its --policy-pack.")
 @click.option("--format", metavar="FORMAT", help="Before a subcommand: its --format.")
+@click.option("--lang", metavar="LANG", expose_value=False,
+              help="Language of messages and pages: en, ar, fr or es (default: the locale, LANG/LC_MESSAGES). "
+                   "Rule ids, keys and ids never change.")
 def cli(today, config, policy_pack, format) -> None:  # noqa: A002 - the option's name
     """Lint child-protection data-sharing protocols (DPISP), DPIAs and data exports against the
     inter-agency standard.

@@ -20,57 +20,60 @@ from im4cm_lint.decide.common import NOT_SUPPRESSIBLE
 from im4cm_lint.exitcodes import RC
 from im4cm_lint.hooks import families
 from im4cm_lint.paths import repo_root, shown_path
+from im4cm_lint.i18n import N_, _, translated_markdown
 from im4cm_lint.rule import Rule, explanation_sections
 
-SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix")
+SECTIONS = (N_("What it checks"), N_("Why it matters"), N_("Example"), N_("How to fix"))
+FIX_SECTION, SUPPRESS_SECTION = N_("Automatic fix"), N_("How to suppress, with a reason")
 REGENERATE_DOCS = "im4cm-lint rules --format markdown > docs/rules.md"
 
 def fix_text(rule: Rule) -> str:
     if rule.fixable:
-        return ("`im4cm-lint --fix` repairs this safely: it changes only the node the finding points at and "
-                "keeps comments and layout. Preview the change first with `im4cm-lint --fix --diff`.")
-    return "No automatic fix: what to write here is a decision for the people responsible for the document."
+        return _("`im4cm-lint --fix` repairs this safely: it changes only the node the finding points at and "
+                 "keeps comments and layout. Preview the change first with `im4cm-lint --fix --diff`.")
+    return _("No automatic fix: what to write here is a decision for the people responsible for the document.")
 
 
 def suppression_text(rule: Rule) -> str:
     """How to suppress the rule with a reason (Markdown), the same wording for every rule."""
     family = rule.family
     if family in NOT_SUPPRESSIBLE:
-        return (f"This finding cannot be suppressed inline: {NOT_SUPPRESSIBLE[family]}. Fix it. If a file is not "
-                "meant to be checked, exclude it in `.im4cm-lint.yaml`:\n\n"
+        return (_("This finding cannot be suppressed inline: {why}. Fix it. If a file is not meant to be checked, "
+                  "exclude it in `.im4cm-lint.yaml`:", why=_(NOT_SUPPRESSIBLE[family])) + "\n\n"
                 "```yaml\nexclude: [drafts/old-notes.yaml]\n```")
     return (
-        "Only when the finding is a deliberate, reviewed exception. Say why on the offending line or on "
-        "the line above; a suppression without a reason is itself reported:\n\n"
-        f"```yaml\n# im4cm-lint: disable={rule.id} -- reason why this is acceptable\n```\n\n"
-        "For an exception that a reviewer approves and that must not outlive the review cycle, record a "
-        "waiver in `.im4cm-lint.yaml` instead (the path is the `yaml_path` of the finding in "
-        "`--format json`):\n\n"
+        _("Only when the finding is a deliberate, reviewed exception. Say why on the offending line or on "
+          "the line above; a suppression without a reason is itself reported:") + "\n\n"
+        f"```yaml\n# im4cm-lint: disable={rule.id} -- {_('reason why this is acceptable')}\n```\n\n"
+        + _("For an exception that a reviewer approves and that must not outlive the review cycle, record a "
+            "waiver in `.im4cm-lint.yaml` instead (the path is the `yaml_path` of the finding in "
+            "`--format json`):") + "\n\n"
         f"```yaml\nwaivers:\n  - rule: {rule.id}\n    document: et-gambella\n"
-        "    path: sharing[sc-to-unhcr-bip].categories\n    reason: why this is acceptable\n"
-        "    approved-by: name and role of the approver\n    expires: 2026-03-01\n```\n\n"
-        f"To turn the rule off for some files, use `per-file-ignores`; everywhere, `ignore: [{rule.id}]`.")
+        f"    path: sharing[sc-to-unhcr-bip].categories\n    reason: {_('why this is acceptable')}\n"
+        f"    approved-by: {_('name and role of the approver')}\n    expires: 2026-03-01\n```\n\n"
+        + _("To turn the rule off for some files, use `per-file-ignores`; everywhere, `ignore: [{rule}]`.",
+            rule=rule.id))
 
 
 def page_sections(rule: Rule) -> dict[str, str]:
     """The sections of a rule's page, in order, as Markdown."""
-    own = explanation_sections(rule)
+    own = {name: translated_markdown(text) for name, text in explanation_sections(rule).items()}
     sections = {name: own.get(name, "") for name in SECTIONS}
     for name, text in own.items():
         sections.setdefault(name, text)
     example = sections.get("Example", "")
     if example.startswith("```"):
-        sections["Example"] = "This fails:\n" + example
-    sections["Automatic fix"] = fix_text(rule)
-    sections["How to suppress, with a reason"] = suppression_text(rule)
+        sections["Example"] = _("This fails:") + "\n" + example
+    sections[FIX_SECTION] = fix_text(rule)
+    sections[SUPPRESS_SECTION] = suppression_text(rule)
     return {name: text for name, text in sections.items() if text}
 
 
 def _header(rule: Rule) -> dict[str, str]:
     return {
-        "family": f"{rule.family} ({families().get(rule.family, 'plugin rule')})",
+        "family": f"{rule.family} ({_(families().get(rule.family, N_('plugin rule')))})",
         "severity": rule.severity,
-        "fix": "yes (--fix)" if rule.fixable else "no",
+        "fix": _("yes (--fix)") if rule.fixable else _("no"),
     }
 
 
@@ -78,10 +81,10 @@ def rule_markdown(rule: Rule, level: int = 2) -> str:
     head = "#" * level
     info = _header(rule)
     lines = [f"{head} {rule.id} {rule.name}", "",
-             f"{rule.summary}.", "",
-             f"Family: {info['family']} · default severity: {info['severity']} · automatic fix: {info['fix']}", ""]
+             f"{_(rule.summary)}.", "",
+             _("Family: {family} · default severity: {severity} · automatic fix: {fix}", **info), ""]
     for name, text in page_sections(rule).items():
-        lines += [f"{head}# {name}", "", text, ""]
+        lines += [f"{head}# {_(name)}", "", text, ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -105,10 +108,10 @@ def rule_text(rule: Rule, colour: bool = False) -> str:
         return click.style(text, **kw) if colour else text
 
     info = _header(rule)
-    lines = [style(f"{rule.id} {rule.name}", bold=True) + f"  {rule.summary}",
-             f"family {info['family']}; default severity {info['severity']}; automatic fix: {info['fix']}", ""]
+    lines = [style(f"{rule.id} {rule.name}", bold=True) + f"  {_(rule.summary)}",
+             _("family {family}; default severity {severity}; automatic fix: {fix}", **info), ""]
     for name, text in page_sections(rule).items():
-        lines.append(style(name, bold=True, underline=True))
+        lines.append(style(_(name), bold=True, underline=True))
         lines += _terminal_block(text, style)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -8,6 +8,7 @@ nothing, and the lint itself reports the plugin when it cannot be loaded (PLUGIN
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from im4cm_lint.rule import FAMILIES
@@ -53,6 +54,12 @@ def families() -> dict[str, str]:
     ordered.update((f, w) for f, w in declared.items() if f not in engine)
     ordered.update((family, engine[family]) for family in LINTER_FAMILIES)
     return ordered
+
+
+def catalogs() -> list[tuple[str, Path]]:
+    """The plugins' gettext catalogs: (domain, locale folder)."""
+    return [(str(domain), Path(folder)) for contribution in _each("im4cm_lint_catalogs")
+            for domain, folder in contribution]
 
 
 def family_order(family: str) -> tuple[int, str]:

@@ -74,6 +74,18 @@ def im4cm_lint_families() -> dict[str, str]:
 
 
 @hookspec
+def im4cm_lint_catalogs() -> list[tuple[str, Path]]:
+    """Return the gettext catalogs of this plugin's messages and pages: (domain, locale folder)
+    pairs, the folder holding ``<lang>/LC_MESSAGES/<domain>.mo`` (built with Babel's
+    ``pybabel compile``). ``im4cm_lint.i18n._`` looks every message up in the engine's catalog
+    and in each plugin's, so a rule's message, its ``--explain`` page (docstring paragraphs and
+    ``summary``) and a command's words are translated wherever they are shown.
+
+    Use in plugins: a plugin whose messages are translated (the standard ships ar, fr and es).
+    """
+
+
+@hookspec
 def im4cm_lint_commands() -> dict[str, str | click.Command]:
     """Return the subcommands this plugin adds to ``im4cm-lint``: name -> ``"module:attribute"`` of a
     click command (imported only when the command runs or ``--help`` lists it, so plugins never

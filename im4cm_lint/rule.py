@@ -68,9 +68,14 @@ class EngineRule(Rule):
 
 def explanation_sections(rule: type[Rule] | Rule) -> dict[str, str]:
     """The ``## Heading`` sections of a rule's docstring, in order."""
+    return markdown_sections(rule.explanation())
+
+
+def markdown_sections(text: str) -> dict[str, str]:
+    """``## Heading`` -> the section's text, in order (what comes before the first heading is left out)."""
     sections: dict[str, str] = {}
     current = None
-    for line in rule.explanation().splitlines():
+    for line in text.splitlines():
         if line.startswith("## "):
             current = line[3:].strip()
             sections[current] = ""

@@ -48,7 +48,12 @@ class Run:
 
 
 # Under GitHub Actions the text format adds annotations; tests see what a terminal user sees.
-CLEAN_ENV = {"GITHUB_ACTIONS": None, "GITHUB_WORKSPACE": None}
+CLEAN_ENV = {"GITHUB_ACTIONS": None, "GITHUB_WORKSPACE": None,
+             # English whatever the developer's locale; --lang or these variables choose another
+             "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"}
+for _name, _value in CLEAN_ENV.items():  # and in the processes tests start
+    if _name.startswith(("LANG", "LC_")):
+        os.environ.pop(_name, None) if _value is None else os.environ.__setitem__(_name, _value)
 
 
 def lint(*args: str, cwd: Path | str | None = None, env: dict | None = None) -> Run:

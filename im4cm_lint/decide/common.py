@@ -7,16 +7,17 @@ from typing import Callable, Mapping
 
 from im4cm_lint.diagnostics import Diagnostic, Location, family_of
 from im4cm_lint.engine_rules.config import BadSuppression
+from im4cm_lint.i18n import N_
 from im4cm_lint.words import did_you_mean
 
 # Families whose findings say a document or the linter itself cannot be used: they are fixed,
 # never suppressed, waived or baselined (a suppressed PARSE error would be a document nobody checks).
-NOT_SUPPRESSIBLE = {
-    "PARSE": "a file that cannot be read is not checked at all",
-    "SCHEMA": "a document that does not fit its kind is not checked by the other rules",
-    "CONFIG": "it reports a mistake in the linter's own configuration or suppressions, which a suppression "
-              "cannot vouch for",
-    "PLUGIN": "it reports that a check did not run",
+NOT_SUPPRESSIBLE = {  # each reason is shown through _() on the rule's page
+    "PARSE": N_("a file that cannot be read is not checked at all"),
+    "SCHEMA": N_("a document that does not fit its kind is not checked by the other rules"),
+    "CONFIG": N_("it reports a mistake in the linter's own configuration or suppressions, which a suppression "
+                 "cannot vouch for"),
+    "PLUGIN": N_("it reports that a check did not run"),
 }
 Reports = Callable[[str, str], bool]  # (rule id, shown path) -> would such a finding be reported?
 
