@@ -121,7 +121,9 @@ def stamp() -> str:
 
 
 def _isolated(value: Any) -> Any:
-    return f"{FSI}{value}{PDI}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+        return value
+    return f"{FSI}{value}{PDI}"
 
 
 def _format(translated: str, english: str, values: dict[str, Any]) -> str:
