@@ -973,7 +973,8 @@ class ConsentFieldMissing(Rule):
     recipient (for Primero/CPIMS+: `consent_info_sharing`, `disclosure_other_orgs`,
     `unhcr_export_opt_in`...) and which of them record consent for each purpose. Checked for
     individual-level exports of systems whose consent fields the pack knows (an aggregate export
-    carries no per-case flag: consent is applied before counting).
+    carries no per-case flag: consent is applied before counting); for a system whose consent
+    fields the pack does not know, such as proGres v4, SHARE023 says so.
 
     ## Why it matters
     Consent recorded in the sending system but not sent with the data cannot be honoured by the
@@ -1505,18 +1506,46 @@ class BreakdownsRecoverable(Rule):
                 "complementary cells and set `secondary_suppression: true`, or publish one breakdown")
 
 
+def declared_consent(export: DataExport, pack: Pack) -> tuple[list[str], list[tuple[str, str]]]:
+    """The fields `records.consent` selects the export's records by, for a system whose consent
+    fields the pack does not know: (names that count, (name, category) the pack maps to something
+    other than consent to share). An unmapped name counts: it is the operation's own word for the
+    field its system sets (contract 5.1)."""
+    records = export.get("records")
+    named = records.get("consent") if isinstance(records, YMap) else None
+    counted, wrong = [], []
+    for name in named if isinstance(named, YSeq) else []:
+        if not isinstance(name, str) or blank(name):
+            continue
+        category = map_entry(pack, export.get("system"), name)[0]
+        if category in (None, "consent.sharing"):
+            counted.append(name)
+        else:
+            wrong.append((name, category))
+    return counted, wrong
+
+
 class ConsentNotJudged(Rule):
     """
     ## What it checks
     Says so when a consent-based individual export comes from a system whose consent fields the
-    pack does not know, so that SHARE013 cannot judge it, and the export neither sends a field of
-    category `consent.sharing` nor says how consent is verified instead (`consent_verified:`).
+    pack does not know, so that SHARE013 cannot judge it, and the export declares neither the
+    field its records are selected by (`records.consent`, or a field of category
+    `consent.sharing` under `fields`) nor how consent is verified instead (`consent_verified:`).
+    The message quotes the pack's reason for the system (`no_consent_fields`). A `records.consent`
+    entry that the pack maps to another category (a registration id, a name) does not count.
 
     ## Why it matters
-    A check that cannot run must not look like a check that passed. A reviewer then knows that
-    consent for this flow is verified by other means (the system's own workflow, a signed form).
-    Source: im4cm-lint principle "nothing is skipped in silence"; UNHCR Data Protection Policy
-    (2015) §2.2 (consent).
+    A check that cannot run must not look like a check that passed. For UNHCR proGres v4 no
+    consent field is public: the interoperability referral that the OpenFn job receives carries
+    none, and the CPIMS+ case it creates sets none, although the integration's documentation lists
+    "consent of the child" among the details shared. Consent is recorded by the UNHCR caseworker
+    before the referral and a withdrawal travels by a manual procedure, so a reviewer must see how
+    this operation checks it. Source: OpenFn/primero-progres@58e0a4d0
+    `jobs/PROD/f1-1.sendReferralsToPrimero.js` (the case body, lines 167-214) and `README.md`
+    (consent withdrawal not communicated); OpenFn/ping-primero@55e03ff0 spec (Flow1-1 case body);
+    UNHCR Data Protection Policy (2015) §2.2 (consent); im4cm-lint principle "nothing is skipped
+    in silence".
 
     ## Example
     ```yaml
@@ -1533,8 +1562,11 @@ class ConsentNotJudged(Rule):
     ```
 
     ## How to fix
-    Say in `consent_verified:` how consent is verified for this flow, or add the system's consent
-    fields to a country pack's `consent_fields` so that SHARE013 checks them.
+    Name in `records.consent` the field the sending system sets when consent is given, if your
+    configuration has one (the export then sends only those records), or say in
+    `consent_verified:` how consent is verified for this flow (who records it, where, before
+    what). A country pack may add the system's consent fields to `consent_fields`; SHARE013 then
+    checks them.
     """
 
     id = "SHARE023"
@@ -1545,13 +1577,23 @@ class ConsentNotJudged(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = consent_rules(dpisp, export, pack)
-            if rules and export.get("level") != "aggregate" and not consent_fields(pack, export.get("system")) \
-                    and blank(export.get("consent_verified")) and not carries_consent(export, pack):
-                yield self.finding(
-                    locate(export.body, "system"),
-                    f"export '{export.id}' relies on consent ({rules}), but the pack lists no consent "
-                    f"field of {export.get('system')}, so consent cannot be checked here; say how it is verified in "
-                    "`consent_verified:`")
+            if not rules or export.get("level") == "aggregate" or consent_fields(pack, export.get("system")) \
+                    or not blank(export.get("consent_verified")) or carries_consent(export, pack):
+                continue
+            counted, wrong = declared_consent(export, pack)
+            if counted:
+                continue
+            system = export.get("system")
+            reason = (pack.systems.get(system) or {}).get("no_consent_fields")
+            why = f" ({' '.join(reason.split())})" if not blank(reason) else ""
+            misnamed = "".join(f"; `records.consent` names '{name}', which the pack maps to {category}, "
+                               "not to consent" for name, category in wrong)
+            yield self.finding(
+                locate(export.body, "system"),
+                f"export '{export.id}' relies on consent ({rules}), but the pack lists no consent "
+                f"field of {system}{why}, so consent cannot be checked here{misnamed}; name the field "
+                "that records consent in `records.consent`, or say how consent is verified in "
+                "`consent_verified:`")
 
 
 @hookimpl
