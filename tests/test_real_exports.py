@@ -175,7 +175,7 @@ def test_the_progres_referral_carries_no_consent_field_and_says_so(repo):
     # a field of the referral is not a consent flag because an export says so
     misnamed = PROGRES_REFERRAL.replace("    fields:\n", "    records:\n      consent: [individuals.progres_id]\n    fields:\n")
     found, run = lint(repo, misnamed, "SHARE013,SHARE023")
-    assert found == [("SHARE023", 4, 9)] and "maps to identity.registration_id" in run.json["diagnostics"][0]["message"]
+    assert found == [("SHARE023", 4, 9)] and "identity.registration_id in the pack, not consent" in run.json["diagnostics"][0]["message"]
 
 
 BIP_REFERRAL = """
