@@ -1549,9 +1549,8 @@ class ConsentNotJudged(Rule):
     consent field is public: the interoperability referral that the OpenFn job receives carries
     none, and the CPIMS+ case it creates sets none, although the integration's documentation
     (OpenFn/ping-primero README, section 8) lists "consent of the child" among the details
-    shared. Consent is recorded by the UNHCR caseworker
-    before the referral and a withdrawal travels by a manual procedure, so a reviewer must see how
-    this operation checks it. Source: OpenFn/primero-progres@58e0a4d0
+    shared. Consent is recorded by the UNHCR caseworker before the referral and a withdrawal
+    travels by a manual procedure, so a reviewer must see how this operation checks it. Source: OpenFn/primero-progres@58e0a4d0
     `jobs/PROD/f1-1.sendReferralsToPrimero.js` (the case body, lines 167-214) and `README.md`
     (consent withdrawal not communicated); OpenFn/ping-primero@55e03ff0 spec (Flow1-1 case body);
     UNHCR Data Protection Policy (2015) §2.2 (consent); im4cm-lint principle "nothing is skipped
