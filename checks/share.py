@@ -1526,11 +1526,11 @@ def declared_consent(dpisp: DPISP, export: DataExport, pack: Pack) -> tuple[list
     for name in dict.fromkeys(names):
         category = map_entry(pack, system, name)[0]
         if name in known and kind not in (known[name].get("covers") or []):
-            wrong.append(f"'{name}' does not cover {recipient}")
+            wrong.append(f"{shown(name)} does not cover {recipient}")
         elif name in known or category in (None, "consent.sharing"):
             counted.append(name)
         else:
-            wrong.append(f"'{name}' is {category} in the pack, not consent")
+            wrong.append(f"{shown(name)} is {category} in the pack, not consent")
     return counted, wrong
 
 
