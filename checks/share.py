@@ -932,10 +932,16 @@ def consent_rules(dpisp: DPISP, export: DataExport, pack: Pack) -> str | None:
     return None
 
 
-def carries_consent(export: DataExport, pack: Pack) -> bool:
-    """An export of a system without standard names that sends a field it states as consent to
-    share (category consent.sharing): the consent travels with each record."""
-    return any("consent.sharing" in item.categories for item in export_fields(export, pack))
+def covering_consent_fields(dpisp: DPISP, export: DataExport, pack: Pack) -> list[YMap]:
+    """The pack's consent fields of the export's system that cover its recipient and, where its
+    purpose names them, record consent for that purpose. Empty: consent cannot be judged."""
+    kind = recipient_kind(dpisp, export.get("recipient"))
+    purpose = pack.purposes.get(export.get("purpose")) or {}
+    for_purpose = set(purpose.get("consent_fields") or [])
+    candidates = [e for e in consent_fields(pack, export.get("system")) if kind in (e.get("covers") or [])]
+    if for_purpose:
+        candidates = [e for e in candidates if {e["field"], e.get("superseded_by")} & for_purpose]
+    return candidates
 
 
 def record_fields(export: DataExport) -> set[str]:
@@ -974,7 +980,8 @@ class ConsentFieldMissing(Rule):
     recipient (for Primero/CPIMS+: `consent_info_sharing`, `disclosure_other_orgs`,
     `unhcr_export_opt_in`...) and which of them record consent for each purpose. Checked for
     individual-level exports of systems whose consent fields the pack knows (an aggregate export
-    carries no per-case flag: consent is applied before counting).
+    carries no per-case flag: consent is applied before counting); where the pack knows no consent
+    field of the system for the purpose and recipient (proGres v4 has none), SHARE023 says so.
 
     ## Why it matters
     Consent recorded in the sending system but not sent with the data cannot be honoured by the
@@ -1010,13 +1017,8 @@ class ConsentFieldMissing(Rule):
             rules = consent_rules(dpisp, export, pack)
             if not rules or export.get("level") == "aggregate":
                 continue
-            kind = recipient_kind(dpisp, export.get("recipient"))
-            purpose = pack.purposes.get(export.get("purpose")) or {}
-            for_purpose = set(purpose.get("consent_fields") or [])
-            candidates = [e for e in consent_fields(pack, export.get("system")) if kind in (e.get("covers") or [])]
-            if for_purpose:
-                candidates = [e for e in candidates if {e["field"], e.get("superseded_by")} & for_purpose]
-            if not candidates:
+            candidates = covering_consent_fields(dpisp, export, pack)
+            if not candidates:  # SHARE023 says so
                 continue
             if record_fields(export) & {e["field"] for e in candidates}:
                 continue
@@ -1506,18 +1508,55 @@ class BreakdownsRecoverable(Rule):
                 "complementary cells and set `secondary_suppression: true`, or publish one breakdown")
 
 
+def declared_consent(dpisp: DPISP, export: DataExport, pack: Pack) -> tuple[list[str], list[str]]:
+    """The consent fields an export declares where SHARE013 cannot judge it: the fields that
+    select its records (`records.consent`) and the fields it sends as consent to share (category
+    `consent.sharing`). Returns the names that count and, for those that do not, why: a consent
+    field of the pack that does not cover the recipient, or a name the pack maps to another
+    category. A name the pack does not know counts: it is the operation's word for the field its
+    system sets (contract 5.1)."""
+    system, recipient = export.get("system"), export.get("recipient")
+    kind = recipient_kind(dpisp, recipient)
+    known = {e["field"]: e for e in consent_fields(pack, system)}
+    records = export.get("records")
+    named = records.get("consent") if isinstance(records, YMap) else None
+    names = [n for n in (named if isinstance(named, YSeq) else []) if isinstance(n, str) and not blank(n)]
+    names += [item.name for item in export_fields(export, pack) if "consent.sharing" in item.categories]
+    counted, wrong = [], []
+    for name in dict.fromkeys(names):
+        category = map_entry(pack, system, name)[0]
+        if name in known and kind not in (known[name].get("covers") or []):
+            wrong.append(f"{shown(name)} does not cover {recipient}")
+        elif name in known or category in (None, "consent.sharing"):
+            counted.append(name)
+        else:
+            wrong.append(f"{shown(name)} is {category} in the pack, not consent")
+    return counted, wrong
+
+
 class ConsentNotJudged(Rule):
     """
     ## What it checks
-    Says so when a consent-based individual export comes from a system whose consent fields the
-    pack does not know, so that SHARE013 cannot judge it, and the export neither sends a field of
-    category `consent.sharing` nor says how consent is verified instead (`consent_verified:`).
+    Says so when SHARE013 cannot judge a consent-based individual export: the pack knows no
+    consent field of its system (the message quotes the pack's reason, `no_consent_fields`), or
+    none that records consent for its purpose and covers its recipient; and the export declares
+    neither the field its records are selected by (`records.consent`, or a field of category
+    `consent.sharing` under `fields`) nor how consent is verified instead (`consent_verified:`).
+    A declared field does not count when the pack maps it to another category (a registration
+    id, a name) or knows it as a consent field that does not cover the recipient.
 
     ## Why it matters
-    A check that cannot run must not look like a check that passed. A reviewer then knows that
-    consent for this flow is verified by other means (the system's own workflow, a signed form).
-    Source: im4cm-lint principle "nothing is skipped in silence"; UNHCR Data Protection Policy
-    (2015) §2.2 (consent).
+    A check that cannot run must not look like a check that passed. For UNHCR proGres v4 no
+    consent field is public: the interoperability referral that the OpenFn job receives carries
+    none, and the CPIMS+ case it creates sets none, although the integration's documentation
+    (OpenFn/ping-primero README, section 8) lists "consent of the child" among the details
+    shared. Consent is recorded by the UNHCR caseworker before the referral and a withdrawal
+    travels by a manual procedure, so a reviewer must see how this operation checks it. Source: OpenFn/primero-progres@58e0a4d0
+    `jobs/PROD/f1-1.sendReferralsToPrimero.js` (the case body, lines 167-214) and `README.md`
+    (consent withdrawal not communicated); OpenFn/ping-primero@55e03ff0 spec (Flow1-1 case body);
+    UNHCR Data Protection Policy (2015) §2.2 (consent); im4cm-lint principle "nothing is skipped
+    in silence". Likewise a CPIMS+ service referral to UNHCR: the consent fields Primero records
+    for referrals cover other organisations, not UNHCR.
 
     ## Example
     ```yaml
@@ -1534,25 +1573,41 @@ class ConsentNotJudged(Rule):
     ```
 
     ## How to fix
-    Say in `consent_verified:` how consent is verified for this flow, or add the system's consent
-    fields to a country pack's `consent_fields` so that SHARE013 checks them.
+    Name in `records.consent` the field the sending system sets when consent is given, if your
+    configuration has one (the export then sends only those records), or say in
+    `consent_verified:` how consent is verified for this flow (who records it, where, before
+    what). A country pack may add the system's consent fields to `consent_fields`; SHARE013 then
+    checks them.
     """
 
     id = "SHARE023"
     name = "consent-not-judged"
-    summary = "Consent of an export cannot be checked: the pack knows no consent field of its system"
+    summary = "Consent of an export cannot be checked: the pack knows no consent field of its system for it"
     severity = "info"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
             rules = consent_rules(dpisp, export, pack)
-            if rules and export.get("level") != "aggregate" and not consent_fields(pack, export.get("system")) \
-                    and blank(export.get("consent_verified")) and not carries_consent(export, pack):
-                yield self.finding(
-                    locate(export.body, "system"),
-                    f"export '{export.id}' relies on consent ({rules}), but the pack lists no consent "
-                    f"field of {export.get('system')}, so consent cannot be checked here; say how it is verified in "
-                    "`consent_verified:`")
+            if not rules or export.get("level") == "aggregate" or covering_consent_fields(dpisp, export, pack) \
+                    or not blank(export.get("consent_verified")):
+                continue
+            counted, wrong = declared_consent(dpisp, export, pack)
+            if counted:
+                continue
+            system = export.get("system")
+            if consent_fields(pack, system):
+                unknown = (f"none of the consent fields the pack lists for {system} records consent for "
+                           f"{purpose_words(pack, export.get('purpose'))} and covers {export.get('recipient')}")
+            else:
+                reason = (pack.systems.get(system) or {}).get("no_consent_fields")
+                why = f" ({' '.join(reason.split())})" if not blank(reason) else ""
+                unknown = f"the pack lists no consent field of {system}{why}"
+            misnamed = "".join(f"; {why}" for why in wrong)
+            yield self.finding(
+                locate(export.body, "system"),
+                f"export '{export.id}' relies on consent ({rules}), but {unknown}, so consent cannot be "
+                f"checked here{misnamed}; name the field that records consent in `records.consent`, or say "
+                "how consent is verified in `consent_verified:`")
 
 
 @hookimpl

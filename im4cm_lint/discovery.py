@@ -15,11 +15,12 @@ import contextlib
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from im4cm_lint import sniff
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.parse import SkippedDocument, Unreadable
-from im4cm_lint.paths import shown_path
+from im4cm_lint.paths import repo_root, shown_path
 
 YAML_SUFFIXES = (".yaml", ".yml")  # matched whatever their case
 OTHER_SUFFIXES = (".json",)  # read only to report an im4cm document saved under another name
@@ -108,6 +109,9 @@ class _Walk:
         self.problem(Unreadable, shown, f"cannot read '{shown}': {err.strerror or err}")
 
     def take(self, full: str) -> None:
+        if os.path.islink(full):
+            self.linked_file(full)
+            return
         shown = shown_path(full)
         if excluded(shown, self.exclude):
             self.result.excluded += 1
@@ -156,6 +160,23 @@ class _Walk:
                          f"'{shown}' is a link to a folder outside the linted paths; links to folders are not "
                          "followed, so the documents there are not checked: lint that folder itself, or "
                          "replace the link by the folder")
+
+    def linked_file(self, full: str) -> None:
+        """A link to a file is never read through: one to a file inside the linted paths or the
+        repository stands for that file (linted once, where it is); one that leaves them is a
+        finding, since whoever opens a pull request chooses where a link points."""
+        shown, target = shown_path(full), os.path.realpath(full)
+        home = repo_root(Path(os.path.abspath(full)))
+        folders = [*self.roots, *([os.path.realpath(home)] if home else [])]
+        if any(target.startswith(folder + os.sep) for folder in folders) and os.path.isfile(target):
+            skipped = SkippedFolder(shown, f"a link to {shown_path(target)}, linted there")
+            if skipped not in self.result.skipped:  # files given and their folder walk the link twice
+                self.result.skipped.append(skipped)
+            self.take(target)
+            return
+        self.problem(Unreadable, shown,
+                     f"'{shown}' is a link to a file outside the repository (or to no file); links that leave the "
+                     "repository are not followed, so it is not checked: put the document itself in the repository")
 
     def search(self, full: str, shown: str, why: str) -> None:
         """Name a skipped folder and report the im4cm documents in it (as far as the budget goes)."""

@@ -142,7 +142,8 @@ def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[
     governs = config.path is not None and config.root.resolve() in first.parents
     root = config.root if governs else repo_root(first)
     folders = [str(root)] if root else list(dict.fromkeys(os.path.dirname(p) or "." for p in paths))
-    return [*paths, *folders], {shown_path(p) for p in paths}
+    linked = {shown_path(os.path.realpath(p)) for p in paths if os.path.islink(p)}  # a link stands for its file
+    return [*paths, *folders], {shown_path(p) for p in paths} | linked
 
 
 def affected_files(documents: list[Document], given: set[str]) -> set[str]:

@@ -321,6 +321,8 @@ POLICY_PACK = {
             "id": {"type": "string", "regex": SYSTEM_ID, "required": True},
             "name": _text(True),
             "field_map": {"type": "string", "nullable": True},
+            # why `consent_fields` lists none for the system (quoted where consent cannot be judged)
+            "no_consent_fields": _text(),
         }
     ),
     "field_maps": {

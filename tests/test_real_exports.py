@@ -9,7 +9,10 @@ Field and option names are copied from:
   UNHCR export"), db/configuration/lookups/lookups.rb (lookup-unhcr-needs-codes options);
 - OpenFn/primero-progres@58e0a4d0bf6819a812946e2b4ba16b68af4169fd: jobs/PROD/f1-1.sendReferralsToPrimero.js
   (address_current merged from individuals.progres_coalocationlevel1-6),
-  jobs/PROD/f2-2.sendReferralToDTP.js (request_type: 'ReceiveIncomingReferral', a constant).
+  jobs/PROD/f2-2.sendReferralToDTP.js (request_type: 'ReceiveIncomingReferral', a constant);
+  no consent field on the proGres side: none in any of the repository's 685 commits (jobs, sampleData,
+  FetchXML), and the CPIMS+ case f1-1 creates (body, lines 167-214) sets none; likewise
+  OpenFn/ping-primero@55e03ff00bd11bad21f007b866a484920b218934 (spec.yaml Flow1-1, lines 576-595).
 """
 
 from __future__ import annotations
@@ -157,6 +160,22 @@ def test_a_merged_address_carries_its_most_precise_level(repo):
     with_transform = PROGRES_REFERRAL.replace("category: location.admin_area",
                                               "category: location.admin_area, transform: levels 1-2 only")
     assert lint(repo, with_transform, "SHARE004,SHARE005,SHARE019")[0] == []
+
+
+def test_the_progres_referral_carries_no_consent_field_and_says_so(repo):
+    found, run = lint(repo, PROGRES_REFERRAL, "SHARE013,SHARE023")
+    assert found == [("SHARE023", 4, 9)]  # `system: progres-v4`: consent is not judged, and why
+    finding = run.json["diagnostics"][0]
+    assert finding["severity"] == "info"
+    assert "no proGres v4 consent field is public" in finding["message"]
+    assert "`records.consent`" in finding["message"] and "`consent_verified:`" in finding["message"]
+    declared = PROGRES_REFERRAL.replace(
+        "transport:", "consent_verified: recorded in proGres v4 by the UNHCR caseworker\n    transport:")
+    assert lint(repo, declared, "SHARE013,SHARE023")[0] == []
+    # a field of the referral is not a consent flag because an export says so
+    misnamed = PROGRES_REFERRAL.replace("    fields:\n", "    records:\n      consent: [individuals.progres_id]\n    fields:\n")
+    found, run = lint(repo, misnamed, "SHARE013,SHARE023")
+    assert found == [("SHARE023", 4, 9)] and "identity.registration_id in the pack, not consent" in run.json["diagnostics"][0]["message"]
 
 
 BIP_REFERRAL = """

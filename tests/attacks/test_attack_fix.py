@@ -100,7 +100,7 @@ def test_a_link_to_a_file_outside_the_repository_is_not_written(drafted, tmp_pat
     (target / "dpisp.yaml").symlink_to(victim)
     run = lint("--fix", cwd=target)
     assert victim.read_text(encoding="utf-8") == edited
-    assert "dpisp.yaml: not fixed: it is a link to a file outside the repository" in run.err
+    assert "dpisp.yaml:1:1: PARSE008 error 'dpisp.yaml' is a link to a file outside the repository" in run.out
     assert run.code == 1
 
 

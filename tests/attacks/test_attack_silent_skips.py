@@ -116,6 +116,27 @@ def test_a_link_to_a_folder_inside_is_not_a_finding_and_its_documents_are_linted
     assert {(r, p) for r, p, _ in findings(run)} == {("SCHEMA002", "protocols/dpia.yaml")}
 
 
+def test_a_linked_file_that_leaves_the_repository_is_reported_not_read(country, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")
+    plant(outside, "dpia.yaml", BAD)
+    (country / "dpia.yaml").symlink_to(outside / "dpia.yaml")
+    (country / "hosts.yaml").symlink_to("/etc/hostname")
+    (country / "gone.yaml").symlink_to(outside / "no-such-file.yaml")
+    run = lint_json(".", cwd=country)
+    assert findings(run) == [("PARSE008", "dpia.yaml", 1), ("PARSE008", "gone.yaml", 1), ("PARSE008", "hosts.yaml", 1)]
+    assert run.code == 1  # and the outside document's SCHEMA002 is absent: it was not read
+
+
+def test_a_linked_file_inside_is_linted_once_where_it_is(country):
+    plant(country, "protocols/dpia.yaml", BAD)
+    (country / "dpia.yaml").symlink_to(Path("protocols") / "dpia.yaml")
+    run = lint_json(".", cwd=country)
+    assert {(r, p) for r, p, _ in findings(run)} == {("SCHEMA002", "protocols/dpia.yaml")}
+    given = lint_json("dpia.yaml", cwd=country)  # as pre-commit passes it
+    assert {(r, p) for r, p, _ in findings(given)} == {("SCHEMA002", "protocols/dpia.yaml")}
+    assert "dpia.yaml (a link to protocols/dpia.yaml, linted there)" in lint(".", cwd=country).out
+
+
 def test_a_large_file_with_its_header_after_64_kib_is_reported(country):
     padding = "# padding\n" * 7_000  # 70 KB of comments first
     plant(country, "big.yaml", padding + BAD)
