@@ -274,7 +274,7 @@ class AnnexCRequirementWeaker(Rule):
             return
         holds, words = COMPARE[parameter["compare"]]
         value = item.get(key)
-        said = dict(requirement=requirement_words(requirement), key=key, bound=_(words), limit=f"{limit:g}",
+        said = dict(requirement=requirement_words(requirement), key=key, bound=_(words), limit=format(limit, "g"),
                     threshold=parameter["threshold"])
         if not isinstance(value, (int, float)):
             yield self.finding(
@@ -285,7 +285,7 @@ class AnnexCRequirementWeaker(Rule):
             yield self.finding(
                 locate(item, key),
                 _("annex_c entry {requirement} sets {key}: {value}, weaker than the standard ({bound} {limit}, "
-                  "{threshold}); agree {bound} {limit} {key} with UNHCR", value=f"{value:g}", **said))
+                  "{threshold}); agree {bound} {limit} {key} with UNHCR", value=format(value, "g"), **said))
 
 
 class UnhcrRoleUndeclared(Rule):

@@ -840,13 +840,13 @@ class SmallCells(Rule):
                     locate(export.body, "level"),
                     _("aggregate export '{export}' sets no min_cell_size, so counts of 1 or 2 children can be "
                       "published; add `min_cell_size: {threshold}` (or more) and suppress smaller counts",
-                      export=export.id, threshold=f"{threshold:g}"))
+                      export=export.id, threshold=format(threshold, "g")))
             elif size < threshold:
                 yield self.finding(
                     locate(export.body, "min_cell_size"),
                     _("aggregate export '{export}' publishes counts from {size}, below the minimum cell size of "
                       "{threshold}; small counts can identify a child: set min_cell_size to at least {threshold}",
-                      export=export.id, size=size, threshold=f"{threshold:g}"))
+                      export=export.id, size=size, threshold=format(threshold, "g")))
 
 
 class UnencryptedTransport(Rule):
@@ -1492,7 +1492,7 @@ class QuasiIdentifiersSingleOut(Rule):
                        "than {limit}; together they single a child out: send fewer or coarser ones, or counts",
                        "export '{export}' sends no names but {n} quasi-identifier categories ({categories}), more "
                        "than {limit}; together they single a child out: send fewer or coarser ones, or counts",
-                       len(carried), export=export.id, categories=", ".join(carried), limit=f"{limit:g}"))
+                       len(carried), export=export.id, categories=", ".join(carried), limit=format(limit, "g")))
 
 
 DIRECT_IDENTIFIERS = ("identity.name", "identity.registration_id", "identity.photo_biometric", "id.national_other")
