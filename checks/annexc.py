@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.values import shown
@@ -22,8 +23,8 @@ from im4cm_lint_checks.domain.sharing import covering_rules, exports_in_context
 from im4cm_lint_checks.share import PRIMERO_SYSTEMS, blank, category_words, rule_categories
 
 BREACH_NOTIFICATION = "breach-notification"  # the pack's requirement that must also say whom to notify
-COMPARE = {"at_most": (lambda value, limit: value <= limit, "at most"),
-           "at_least": (lambda value, limit: value >= limit, "at least")}
+COMPARE = {"at_most": (lambda value, limit: value <= limit, N_("at most")),
+           "at_least": (lambda value, limit: value >= limit, N_("at least"))}
 
 
 def implementing_partners(dpisp: DPISP) -> list[str]:
@@ -79,13 +80,15 @@ class AnnexCMissing(Rule):
         for dpisp in project.dpisps.values():
             partners = implementing_partners(dpisp)
             if partners and annex_of(dpisp) is None:
-                listed = ", ".join(partners)
-                are = "is a UNHCR implementing partner" if len(partners) == 1 else "are UNHCR implementing partners"
                 yield self.finding(
                     locate(dpisp.parties[partners[0]], "unhcr_partnership"),
-                    f"{listed} {are}, but DPISP {dpisp.id} has no annex_c section showing how it meets UNHCR's "
-                    f"partner data protection obligations; add `annex_c:` with `applies_to: [{listed}]` and one "
-                    "entry per requirement")
+                    _n("{parties} is a UNHCR implementing partner, but DPISP {dpisp} has no annex_c section showing "
+                       "how it meets UNHCR's partner data protection obligations; add `annex_c:` with "
+                       "`applies_to: [{parties}]` and one entry per requirement",
+                       "{parties} are UNHCR implementing partners, but DPISP {dpisp} has no annex_c section showing "
+                       "how it meets UNHCR's partner data protection obligations; add `annex_c:` with "
+                       "`applies_to: [{parties}]` and one entry per requirement",
+                       len(partners), parties=", ".join(partners), dpisp=dpisp.id))
 
 
 class AnnexCAppliesTo(Rule):
@@ -136,15 +139,16 @@ class AnnexCAppliesTo(Rule):
                 if partner not in applies:
                     yield self.finding(
                         locate(annex, "applies_to"),
-                        f"{partner} is a UNHCR implementing partner but annex_c.applies_to does not list it; add it")
+                        _("{party} is a UNHCR implementing partner but annex_c.applies_to does not list it; add it",
+                          party=partner))
             for index, party_id in enumerate(applies):
                 party = dpisp.parties.get(party_id)
                 if party is not None and party_id not in partners:
-                    status = party.get("unhcr_partnership") or "no UNHCR partnership"
+                    status = party.get("unhcr_partnership") or _("no UNHCR partnership")
                     yield self.finding(
                         locate(applies, index),
-                        f"annex_c.applies_to lists {party_id}, which is not a UNHCR implementing partner ({status}); "
-                        "remove it, or correct its unhcr_partnership")
+                        _("annex_c.applies_to lists {party}, which is not a UNHCR implementing partner ({status}); "
+                          "remove it, or correct its unhcr_partnership", party=party_id, status=status))
 
 
 class AnnexCRequirementMissing(Rule):
@@ -196,15 +200,16 @@ class AnnexCRequirementMissing(Rule):
                 if not isinstance(item, YMap):
                     yield self.finding(
                         locate(annex, requirement_id),
-                        f"annex_c does not cover Annex C requirement {requirement_words(requirement)} for "
-                        f"{', '.join(partners)}; add `{requirement_id}: {{met: true, reference: ...}}` saying where "
-                        f"the protocol meets it{did_you_mean(requirement_id, unknown) if unknown else ''}")
+                        _("annex_c does not cover Annex C requirement {requirement} for {parties}; add "
+                          "`{key}: {{met: true, reference: ...}}` saying where the protocol meets it{hint}",
+                          requirement=requirement_words(requirement), parties=", ".join(partners), key=requirement_id,
+                          hint=did_you_mean(requirement_id, unknown) if unknown else ""))
                 elif item.get("met") is False:
                     yield self.finding(
                         locate(item, "met"),
-                        f"annex_c marks Annex C requirement {requirement_words(requirement)} as not met for "
-                        f"{', '.join(partners)}; implementing partners must meet it: agree how, write it in the "
-                        "protocol and set `met: true` with a reference")
+                        _("annex_c marks Annex C requirement {requirement} as not met for {parties}; implementing "
+                          "partners must meet it: agree how, write it in the protocol and set `met: true` with a "
+                          "reference", requirement=requirement_words(requirement), parties=", ".join(partners)))
 
 
 class AnnexCRequirementWeaker(Rule):
@@ -255,8 +260,9 @@ class AnnexCRequirementWeaker(Rule):
                 if requirement_id == BREACH_NOTIFICATION and blank(item.get("notify")):
                     yield self.finding(
                         locate(item, "notify"),
-                        f"annex_c entry {requirement_words(requirement)} does not say whom to notify; add "
-                        "`notify:` with the UNHCR function (e.g. UNHCR data protection focal point)")
+                        _("annex_c entry {requirement} does not say whom to notify; add `notify:` with the UNHCR "
+                          "function (e.g. UNHCR data protection focal point)",
+                          requirement=requirement_words(requirement)))
 
     def _parameter(self, item: YMap, requirement: YMap, pack: Pack) -> Iterator:
         parameter = requirement.get("parameter")
@@ -268,16 +274,18 @@ class AnnexCRequirementWeaker(Rule):
             return
         holds, words = COMPARE[parameter["compare"]]
         value = item.get(key)
+        said = dict(requirement=requirement_words(requirement), key=key, bound=_(words), limit=format(limit, "g"),
+                    threshold=parameter["threshold"])
         if not isinstance(value, (int, float)):
             yield self.finding(
                 locate(item, key),
-                f"annex_c entry {requirement_words(requirement)} does not state its {key}; add `{key}:` "
-                f"({words} {limit:g}, the standard's {parameter['threshold']})")
+                _("annex_c entry {requirement} does not state its {key}; add `{key}:` ({bound} {limit}, the "
+                  "standard's {threshold})", **said))
         elif not holds(value, limit):
             yield self.finding(
                 locate(item, key),
-                f"annex_c entry {requirement_words(requirement)} sets {key}: {value:g}, weaker than the standard "
-                f"({words} {limit:g}, {parameter['threshold']}); agree {words} {limit:g} {key} with UNHCR")
+                _("annex_c entry {requirement} sets {key}: {value}, weaker than the standard ({bound} {limit}, "
+                  "{threshold}); agree {bound} {limit} {key} with UNHCR", value=format(value, "g"), **said))
 
 
 class UnhcrRoleUndeclared(Rule):
@@ -333,25 +341,26 @@ class UnhcrRoleUndeclared(Rule):
                     continue
                 role = rule.get("unhcr_role")
                 if role is None:
-                    choices = ", ".join(declared) or "donor, coordinator, service_provider or data_controller"
+                    choices = ", ".join(declared) or _("donor, coordinator, service_provider or data_controller")
                     yield self.finding(
                         locate(rule, "unhcr_role"),
-                        f"sharing rule '{rule['id']}' is with {unhcr} but does not say in which capacity UNHCR takes "
-                        f"part; add `unhcr_role:` ({choices})")
+                        _("sharing rule '{rule}' is with {party} but does not say in which capacity UNHCR takes part; "
+                          "add `unhcr_role:` ({choices})", rule=rule["id"], party=unhcr, choices=choices))
                 elif role not in declared:
                     yield self.finding(
                         locate(rule, "unhcr_role"),
-                        f"sharing rule '{rule['id']}' names UNHCR's capacity {role}, which the {unhcr} party does not "
-                        f"declare (unhcr_roles: {', '.join(declared) or 'none'}); add {role} to the party's unhcr_roles "
-                        f"or set the rule's unhcr_role to one it declares")
+                        _("sharing rule '{rule}' names UNHCR's capacity {capacity}, which the {party} party does not "
+                          "declare (unhcr_roles: {declared}); add {capacity} to the party's unhcr_roles or set the "
+                          "rule's unhcr_role to one it declares", rule=rule["id"], capacity=role, party=unhcr,
+                          declared=", ".join(declared) or _("none")))
 
     def _unmarked(self, dpisp: DPISP) -> Iterator:
         for party_id, party in dpisp.parties.items():
             if party.get("type") == "un_agency" and "unhcr" in f"{party_id} {party.get('name', '')}".lower():
                 yield self.finding(
                     locate(party, "unhcr_roles"),
-                    f"party {party_id} appears to be UNHCR but declares no `unhcr_roles`; list the capacities in which "
-                    "it takes part (donor, coordinator, service_provider, data_controller)")
+                    _("party {party} appears to be UNHCR but declares no `unhcr_roles`; list the capacities in "
+                      "which it takes part (donor, coordinator, service_provider, data_controller)", party=party_id))
 
 
 class CaseDataToUnhcrNonService(Rule):
@@ -405,17 +414,18 @@ class CaseDataToUnhcrNonService(Rule):
                 role = rule.get("unhcr_role")
                 if unhcr is None or rule.get("to") != unhcr or role in (None, "service_provider"):
                     continue
-                identifiable = [c for _, _, c in rule_categories(rule, pack)
+                identifiable = [c for _seq, _index, c in rule_categories(rule, pack)
                                 if pack.categories[c].get("identifiable") is True]
                 if not identifiable and rule.get("level") != "individual":
                     continue
-                what = (f"identifiable categories {', '.join(category_words(pack, c) for c in identifiable)}"
-                        if identifiable else "individual records (level: individual)")
+                what = (_("identifiable categories {categories}",
+                          categories=", ".join(category_words(pack, c) for c in identifiable))
+                        if identifiable else _("individual records (level: individual)"))
                 yield self.finding(
                     locate(rule, "unhcr_role"),
-                    f"sharing rule '{rule['id']}' sends {what} to {unhcr} as {role}; UNHCR receives case-level "
-                    "data only as service provider: share aggregate data, or set `unhcr_role: service_provider` "
-                    "if UNHCR acts on these cases")
+                    _("sharing rule '{rule}' sends {what} to {party} as {capacity}; UNHCR receives case-level data "
+                      "only as service provider: share aggregate data, or set `unhcr_role: service_provider` if "
+                      "UNHCR acts on these cases", rule=rule["id"], what=what, party=unhcr, capacity=role))
 
 
 def interoperability(export: DataExport, dpisp: DPISP) -> str | None:
@@ -427,13 +437,13 @@ def interoperability(export: DataExport, dpisp: DPISP) -> str | None:
     if unhcr is None:
         return None
     if system == "progres-v4" and owner == unhcr and recipient != unhcr:
-        return f"proGres v4 to {recipient}"
+        return _("proGres v4 to {party}", party=recipient)
     if system in PRIMERO_SYSTEMS and recipient == unhcr:
         transport = export.get("transport")
         channels = [transport.get("method") if isinstance(transport, YMap) else None,
                     *(rule.get("channel") for rule in covering_rules(dpisp, export))]
         if any(isinstance(c, str) and "progres" in c.lower() for c in channels):
-            return f"{system} to proGres v4"
+            return _("{system} to proGres v4", system=system)
     return None
 
 
@@ -485,9 +495,10 @@ class InteroperabilityOneWay(Rule):
                 continue
             yield self.finding(
                 locate(export.body, "recipient"),
-                f"export '{export.id}' is interoperability from {flow}, which also returns decisions and updates "
-                f"from {recipient} to {owner}, but DPISP {dpisp.id} has no sharing rule from {recipient} to {owner}; "
-                "add one for what comes back")
+                _("export '{export}' is interoperability from {flow}, which also returns decisions and updates from "
+                  "{recipient} to {owner}, but DPISP {dpisp} has no sharing rule from {recipient} to {owner}; add one "
+                  "for what comes back", export=export.id, flow=flow, recipient=recipient, owner=owner,
+                  dpisp=dpisp.id))
 
 
 class ConsentWithdrawalNotPropagated(Rule):
@@ -538,9 +549,9 @@ class ConsentWithdrawalNotPropagated(Rule):
             if all(blank(s) for s in stated):
                 yield self.finding(
                     locate(export.body, "system"),
-                    f"export '{export.id}' is interoperability from {flow}, but neither it nor its sharing rule says "
-                    "how a withdrawal of consent reaches the other system; add `consent_withdrawal:` naming the "
-                    "field or the SOP that propagates it")
+                    _("export '{export}' is interoperability from {flow}, but neither it nor its sharing rule says "
+                      "how a withdrawal of consent reaches the other system; add `consent_withdrawal:` naming the "
+                      "field or the SOP that propagates it", export=export.id, flow=flow))
 
 
 class AnnexCEvidence(Rule):
@@ -602,22 +613,24 @@ class AnnexCEvidence(Rule):
         if isinstance(clause, str):
             if clause not in present and clause in standard:  # (a clause of neither is REF008)
                 return (locate(item, "clause"),
-                        f"annex_c entry {words} cites clause {shown(clause)}, which this protocol does not contain; "
-                        f"add the clause, or cite one the protocol has ({offer})")
+                        _("annex_c entry {requirement} cites clause {clause}, which this protocol does not contain; "
+                          "add the clause, or cite one the protocol has ({choices})",
+                          requirement=words, clause=shown(clause), choices=offer))
             if clause in present and able and clause not in able:
                 return (locate(item, "clause"),
-                        f"annex_c entry {words} cites clause {shown(clause)}, which does not meet that obligation; "
-                        f"name one that does ({offer})")
+                        _("annex_c entry {requirement} cites clause {clause}, which does not meet that obligation; "
+                          "name one that does ({choices})", requirement=words, clause=shown(clause), choices=offer))
             return None
         if not blank(document):
             if agreement:
                 return None
             return (locate(item, "document"),
-                    f"annex_c entry {words} is met by an outside document, but the standard expects this protocol "
-                    f"to meet it; cite a clause ({offer})")
-        alternative = " or the article of the partnership agreement in `document:`" if agreement else ""
+                    _("annex_c entry {requirement} is met by an outside document, but the standard expects this "
+                      "protocol to meet it; cite a clause ({choices})", requirement=words, choices=offer))
+        alternative = _(" or the article of the partnership agreement in `document:`") if agreement else ""
         return (locate(item, "met"),
-                f"annex_c entry {words} says `met: true` but shows nowhere: add `clause:` ({offer}){alternative}")
+                _("annex_c entry {requirement} says `met: true` but shows nowhere: add `clause:` ({choices}){or_else}",
+                  requirement=words, choices=offer, or_else=alternative))
 
 
 @hookimpl

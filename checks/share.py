@@ -12,6 +12,7 @@ import re
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import DPISP, DataExport, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.values import shown
@@ -29,7 +30,7 @@ from im4cm_lint_checks.domain.sharing import (
 )
 
 LOCAL_TYPES = ("lngo", "authority")  # national counterparts, unless a party says `local: false`
-LOCAL_WORDS = {"lngo": "local NGOs", "authority": "authorities"}
+LOCAL_WORDS = {"lngo": N_("local NGOs"), "authority": N_("authorities")}
 PRIMERO_SYSTEMS = ("cpims+", "primero")
 
 
@@ -71,12 +72,15 @@ def field_words(pack: Pack, name: str, category_id: str) -> str:
     """An export field with its category, e.g. field 'sex' (category identity.sex, low)."""
     category = pack.categories.get(category_id)
     level = category.get("sensitivity") if category else None
-    return f"field {shown(name)} (category {category_id}, {level})" if level else f"field {shown(name)} (category {category_id})"
+    if level:
+        return _("field {field} (category {category}, {sensitivity})", field=shown(name), category=category_id,
+                 sensitivity=level)
+    return _("field {field} (category {category})", field=shown(name), category=category_id)
 
 
 def rule_names(rules: list[YMap]) -> str:
     names = ", ".join(f"'{rule['id']}'" for rule in rules)
-    return f"sharing rule {names}" if len(rules) == 1 else f"sharing rules {names}"
+    return _n("sharing rule {rules}", "sharing rules {rules}", len(rules), rules=names)
 
 
 def rule_categories(rule: YMap, pack: Pack) -> Iterator[tuple[YSeq, int, str]]:
@@ -141,15 +145,16 @@ class CategoryNeverAllowed(Rule):
     id, name, summary = "SHARE001", "category-never-allowed", "A sharing rule lists a category its purpose never allows"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for _, rule, purpose in rules_with_purpose(project, pack):
+        for _dpisp, rule, purpose in rules_with_purpose(project, pack):
             never = set(purpose.get("never") or [])
             for seq, index, category in rule_categories(rule, pack):
                 if category in never:
                     yield self.finding(
                         locate(seq, index),
-                        f"sharing rule '{rule['id']}' sends category {category_words(pack, category)} "
-                        f"to {rule.get('to')} for {purpose_words(pack, rule['purpose'])}, which never allows it, "
-                        "whatever the justification; remove it from the rule and from its exports")
+                        _("sharing rule '{rule}' sends category {category} to {recipient} for {purpose}, which never "
+                          "allows it, whatever the justification; remove it from the rule and from its exports",
+                          rule=rule["id"], category=category_words(pack, category), recipient=rule.get("to"),
+                          purpose=purpose_words(pack, rule["purpose"])))
 
 
 class CategoryBeyondPurpose(Rule):
@@ -200,16 +205,18 @@ class CategoryBeyondPurpose(Rule):
                          "A sharing rule lists a category its purpose does not need")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for _, rule, purpose in rules_with_purpose(project, pack):
+        for _dpisp, rule, purpose in rules_with_purpose(project, pack):
             allowed = {*(purpose.get("need_to_know") or []), *(purpose.get("with_justification") or []),
                        *(purpose.get("never") or [])}
             for seq, index, category in rule_categories(rule, pack):
                 if category not in allowed:
                     yield self.finding(
                         locate(seq, index),
-                        f"sharing rule '{rule['id']}' sends category {category_words(pack, category)} "
-                        f"to {rule.get('to')} for {purpose_words(pack, rule['purpose'])}, which neither needs it "
-                        "nor allows it with a justification; remove it, or share it under a purpose that needs it")
+                        _("sharing rule '{rule}' sends category {category} to {recipient} for {purpose}, which "
+                          "neither needs it nor allows it with a justification; remove it, or share it under a "
+                          "purpose that needs it",
+                          rule=rule["id"], category=category_words(pack, category), recipient=rule.get("to"),
+                          purpose=purpose_words(pack, rule["purpose"])))
 
 
 class JustificationMissing(Rule):
@@ -263,9 +270,9 @@ class JustificationMissing(Rule):
                          "A sharing rule lists categories that need a justification, without one")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for _, rule, purpose in rules_with_purpose(project, pack):
+        for _dpisp, rule, purpose in rules_with_purpose(project, pack):
             needing = set(purpose.get("with_justification") or [])
-            listed = [category for _, _, category in rule_categories(rule, pack) if category in needing]
+            listed = [category for _seq, _index, category in rule_categories(rule, pack) if category in needing]
             if not listed:
                 continue
             given = rule.get("justification")
@@ -275,22 +282,28 @@ class JustificationMissing(Rule):
                     if blank(given.get(category)):
                         yield self.finding(
                             locate(rule, "justification"),
-                            f"sharing rule '{rule['id']}' sends {category_words(pack, category)} to {to} for {why}, "
-                            f"which allows it only with a justification, and `justification` gives none for it; "
-                            f"add `{category}: <why {to} needs it>` under `justification`, or remove the category")
+                            _("sharing rule '{rule}' sends {category_words} to {recipient} for {purpose}, which "
+                              "allows it only with a justification, and `justification` gives none for it; add "
+                              "`{category}: <why {recipient} needs it>` under `justification`, or remove the category",
+                              rule=rule["id"], category_words=category_words(pack, category), recipient=to,
+                              purpose=why, category=category))
             elif blank(given):
                 named = ", ".join(category_words(pack, c) for c in listed)
                 yield self.finding(
                     locate(rule, "justification"),
-                    f"sharing rule '{rule['id']}' sends {named} to {to} for {why}, which allows them only with a "
-                    "justification, and the rule has none; add `justification:` saying why the recipient needs them, "
-                    "or remove them")
+                    _("sharing rule '{rule}' sends {categories} to {recipient} for {purpose}, which allows them "
+                      "only with a justification, and the rule has none; add `justification:` saying why the "
+                      "recipient needs them, or remove them",
+                      rule=rule["id"], categories=named, recipient=to, purpose=why))
             elif len(listed) > 1:
                 yield self.finding(
                     locate(rule, "justification"),
-                    f"sharing rule '{rule['id']}' gives one justification for {len(listed)} categories that each need "
-                    f"one ({', '.join(listed)}); write one reason per category: "
-                    f"`justification: {{{listed[0]}: ..., {listed[1]}: ...}}`")
+                    _n("sharing rule '{rule}' gives one justification for {n} category that each need one "
+                       "({categories}); write one reason per category: `justification: {{{first}: ..., {second}: ...}}`",
+                       "sharing rule '{rule}' gives one justification for {n} categories that each need one "
+                       "({categories}); write one reason per category: `justification: {{{first}: ..., {second}: ...}}`",
+                       len(listed), rule=rule["id"], categories=", ".join(listed), first=listed[0],
+                       second=listed[1]))
 
 
 def justified(rule: YMap, category: str) -> bool:
@@ -344,14 +357,15 @@ class UnmappedExportField(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
             system = export.get("system")
-            why = (f"{system} has no standard field names" if pack.field_map(system) is None
-                   else f"the pack's field map for {system} does not list it")
+            why = (_("{system} has no standard field names", system=system) if pack.field_map(system) is None
+                   else _("the pack's field map for {system} does not list it", system=system))
             for item in export_fields(export, pack):
                 if item.unknown:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"field {shown(item.name)} of export '{export.id}' has no data category ({why}); write it as "
-                        f"`{{name: {shown(item.name, quote=False)}, category: <category id>}}` with the category of what it holds")
+                        _("field {field} of export '{export}' has no data category ({why}); write it as "
+                          "`{{name: {name}, category: <category id>}}` with the category of what it holds",
+                          field=shown(item.name), export=export.id, why=why, name=shown(item.name, quote=False)))
 
 
 class ExportFieldNotPermitted(Rule):
@@ -404,7 +418,7 @@ class ExportFieldNotPermitted(Rule):
             elif purpose is not None and "sharing_rule" not in export.body:
                 # no rule covers it (SHARE006): hold its fields against what the purpose allows at all
                 permitted = {*(purpose.get("need_to_know") or []), *(purpose.get("with_justification") or [])}
-                allowed_by = f"the purpose {purpose_words(pack, export.get('purpose'))}"
+                allowed_by = _("the purpose {purpose}", purpose=purpose_words(pack, export.get("purpose")))
             else:
                 continue
             for item in export_fields(export, pack):
@@ -415,26 +429,34 @@ class ExportFieldNotPermitted(Rule):
 
     @staticmethod
     def _message(pack, export, item, beyond, allowed_by, rules, purpose) -> str:
-        named = ", ".join(category_words(pack, c) for c in beyond)
-        carries = (f"field {shown(item.name)} carries {named}; it" if len(beyond) > 1 or beyond[0] != item.category
-                   else field_words(pack, item.name, beyond[0]))
-        verb = "does" if len(rules) == 1 else "do"
-        text = (f"{carries} is sent to {export.get('recipient')} for "
-                f"{purpose_words(pack, export.get('purpose'))}, but {allowed_by} {verb} not permit "
-                f"{'that category' if len(beyond) == 1 else 'those categories'}; ")
+        flow = dict(recipient=export.get("recipient"), purpose=purpose_words(pack, export.get("purpose")),
+                    permitters=allowed_by, which=_n("that category", "those categories", len(beyond)))
+        if len(beyond) > 1 or beyond[0] != item.category:
+            text = _n("field {field} carries {categories}; it is sent to {recipient} for {purpose}, but "
+                      "{permitters} does not permit {which}; ",
+                      "field {field} carries {categories}; it is sent to {recipient} for {purpose}, but "
+                      "{permitters} do not permit {which}; ",
+                      len(rules), field=shown(item.name), categories=", ".join(category_words(pack, c) for c in beyond),
+                      **flow)
+        else:
+            text = _n("{field} is sent to {recipient} for {purpose}, but {permitters} does not permit {which}; ",
+                      "{field} is sent to {recipient} for {purpose}, but {permitters} do not permit {which}; ",
+                      len(rules), field=field_words(pack, item.name, beyond[0]), **flow)
         options = map_entry(pack, export.get("system"), item.name)[1]
         unallowed = [c for c in beyond if purpose is not None and c not in (purpose.get("need_to_know") or [])
                      and c not in (purpose.get("with_justification") or [])]
         if options and any(c in options.values() for c in beyond):
-            text += "send only the options the recipient needs (`values: [...]`) or remove the field"
+            text += _("send only the options the recipient needs (`values: [...]`) or remove the field")
         elif unallowed:
-            text += "remove the field from the export"
+            text += _("remove the field from the export")
         else:
-            return text + "remove the field from the export or add the category to the rule with a justification"
+            return text + _("remove the field from the export or add the category to the rule with a justification")
         if unallowed:
             others = purposes_allowing(pack, unallowed[0])
-            text += (f" ({purpose_words(pack, export.get('purpose'))} does not allow {unallowed[0]} even with a "
-                     f"justification; {'purposes that allow it: ' + ', '.join(others) if others else 'no purpose allows it'})")
+            said = dict(purpose=flow["purpose"], category=unallowed[0])
+            text += (_(" ({purpose} does not allow {category} even with a justification; purposes that allow it: "
+                       "{purposes})", purposes=", ".join(others), **said) if others else
+                     _(" ({purpose} does not allow {category} even with a justification; no purpose allows it)", **said))
         return text
 
 
@@ -511,12 +533,14 @@ class ExportWithoutRule(Rule):
             if dpisp.rules_between(owner, recipient, purpose):
                 continue
             others = sorted({r.get("purpose") for r in dpisp.rules_between(owner, recipient)})
-            hint = f" (it has rules from {owner} to {recipient} for {', '.join(others)})" if others else ""
+            hint = _(" (it has rules from {owner} to {recipient} for {purposes})", owner=owner, recipient=recipient,
+                     purposes=", ".join(others)) if others else ""
             yield self.finding(
                 locate(export.body, "purpose"),
-                f"export '{export.id}' sends {owner}'s data to {recipient} for {purpose_words(pack, purpose)}, but "
-                f"DPISP {dpisp.id} has no sharing rule from {owner} to {recipient} for that purpose{hint}; agree a "
-                "rule in the DPISP or stop the export")
+                _("export '{export}' sends {owner}'s data to {recipient} for {purpose}, but DPISP {dpisp} has no "
+                  "sharing rule from {owner} to {recipient} for that purpose{hint}; agree a rule in the DPISP or stop "
+                  "the export", export=export.id, owner=owner, recipient=recipient,
+                  purpose=purpose_words(pack, purpose), dpisp=dpisp.id, hint=hint))
 
 
 class ExportRuleMismatch(Rule):
@@ -563,13 +587,15 @@ class ExportRuleMismatch(Rule):
             if (rule.get("from"), rule.get("to"), rule.get("purpose")) == flow:
                 continue
             matching = dpisp.rules_between(*flow)
-            hint = f"{rule_names(matching)} covers this flow: name it instead" if matching else (
-                "no rule of the DPISP covers this flow: agree one, or correct the export")
+            hint = _("{rules} covers this flow: name it instead", rules=rule_names(matching)) if matching else (
+                _("no rule of the DPISP covers this flow: agree one, or correct the export"))
             yield self.finding(
                 locate(export.body, "sharing_rule"),
-                f"export '{export.id}' sends {flow[0]}'s data to {flow[1]} for {purpose_words(pack, flow[2])}, but the "
-                f"sharing rule it names, '{rule['id']}', is from {rule.get('from')} to {rule.get('to')} for "
-                f"{purpose_words(pack, rule.get('purpose'))}; {hint}")
+                _("export '{export}' sends {owner}'s data to {recipient} for {purpose}, but the sharing rule it "
+                  "names, '{rule}', is from {rule_owner} to {rule_recipient} for {rule_purpose}; {hint}",
+                  export=export.id, owner=flow[0], recipient=flow[1], purpose=purpose_words(pack, flow[2]),
+                  rule=rule["id"], rule_owner=rule.get("from"), rule_recipient=rule.get("to"),
+                  rule_purpose=purpose_words(pack, rule.get("purpose")), hint=hint))
 
 
 # --- sensitive data to the wrong places ---------------------------------------------------------
@@ -637,26 +663,29 @@ class SevereToAuthorityOrDonor(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
             for rule in dpisp.sharing_rules.values():
-                capacity = self._capacity(dpisp, rule, pack)
-                if capacity is None:
+                found = self._capacity(dpisp, rule, pack)
+                if found is None:
                     continue
+                capacity, authority = found
                 for seq, index, category in rule_categories(rule, pack):
                     if pack.categories[category].get("sensitivity") != "severe":
                         continue
-                    if capacity.endswith("(an authority)") and justified(rule, category):
+                    said = dict(rule=rule["id"], category=category, recipient=capacity,
+                                purpose=purpose_words(pack, rule.get("purpose")))
+                    if authority and justified(rule, category):
                         yield self.finding(
                             locate(seq, index),
-                            f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
-                            f"{purpose_words(pack, rule.get('purpose'))} on the strength of its justification; "
-                            f"remove the category, or have the data protection focal point of {rule.get('from')} "
-                            "and the coordination lead decide: their approval goes in a waiver of the "
-                            "configuration (`waivers:` with `approved-by` and `expires`)", severity="warning")
+                            _("sharing rule '{rule}' sends category {category} (severe) to {recipient} for {purpose} "
+                              "on the strength of its justification; remove the category, or have the data "
+                              "protection focal point of {owner} and the coordination lead decide: their approval "
+                              "goes in a waiver of the configuration (`waivers:` with `approved-by` and `expires`)",
+                              owner=rule.get("from"), **said), severity="warning")
                     else:
                         yield self.finding(
                             locate(seq, index),
-                            f"sharing rule '{rule['id']}' sends category {category} (severe) to {capacity} for "
-                            f"{purpose_words(pack, rule.get('purpose'))}; severe data must not go to authorities, "
-                            "donors or coordinators: remove it from the rule")
+                            _("sharing rule '{rule}' sends category {category} (severe) to {recipient} for {purpose}; "
+                              "severe data must not go to authorities, donors or coordinators: remove it from the "
+                              "rule", **said))
         yield from self._uncovered_exports(project, pack)
 
     def _uncovered_exports(self, project: Project, pack: Pack) -> Iterator:
@@ -665,33 +694,34 @@ class SevereToAuthorityOrDonor(Rule):
         for export, dpisp in exports_in_context(project):
             if "sharing_rule" in export.body or covering_rules(dpisp, export):
                 continue
-            capacity = self._capacity(dpisp, {"to": export.get("recipient"), "purpose": export.get("purpose")}, pack)
-            if capacity is None:
+            found = self._capacity(dpisp, {"to": export.get("recipient"), "purpose": export.get("purpose")}, pack)
+            if found is None:
                 continue
             for item in export_fields(export, pack):
                 severe = [c for c in item.categories if (pack.categories.get(c) or {}).get("sensitivity") == "severe"]
                 if severe:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"export '{export.id}', which no sharing rule covers, sends "
-                        f"{field_words(pack, item.name, severe[0])} to {capacity} for "
-                        f"{purpose_words(pack, export.get('purpose'))}; severe data must not go to authorities, "
-                        "donors or coordinators: remove the field")
+                        _("export '{export}', which no sharing rule covers, sends {field} to {recipient} for "
+                          "{purpose}; severe data must not go to authorities, donors or coordinators: remove the field",
+                          export=export.id, field=field_words(pack, item.name, severe[0]), recipient=found[0],
+                          purpose=purpose_words(pack, export.get("purpose"))))
 
     @staticmethod
-    def _capacity(dpisp: DPISP, rule: YMap, pack: Pack) -> str | None:
-        """The words for a recipient that must not get severe data, or None."""
+    def _capacity(dpisp: DPISP, rule: YMap, pack: Pack) -> tuple[str, bool] | None:
+        """The words for a recipient that must not get severe data, and whether it is an authority;
+        None for any other recipient."""
         to = rule.get("to")
         party = dpisp.parties.get(to)
         if party is None:
             return None
         if party.get("type") == "authority":
-            return f"{to} (an authority)"
+            return _("{party} (an authority)", party=to), True
         if to == unhcr_party(dpisp.parties.values()) and rule.get("unhcr_role") in ("donor", "coordinator"):
-            return f"{to} as {rule['unhcr_role']}"
+            return _("{party} as {capacity}", party=to, capacity=rule["unhcr_role"]), False
         purpose = pack.purposes.get(rule.get("purpose"))
         if is_unicef(to, party) and purpose is not None and purpose.get("individual_level") is False:
-            return f"{to} as donor or coordinator"
+            return _("{party} as donor or coordinator", party=to), False
         return None
 
 
@@ -737,22 +767,22 @@ class IdentifiableWhereAggregateServes(Rule):
                          "Individual or identifiable data is shared for a purpose that needs only aggregates")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for _, rule, purpose in rules_with_purpose(project, pack):
+        for _dpisp, rule, purpose in rules_with_purpose(project, pack):
             if rule.get("level") == "individual" and purpose.get("individual_level") is False:
                 yield self.finding(
                     locate(rule, "level"),
-                    f"sharing rule '{rule['id']}' shares individual records for "
-                    f"{purpose_words(pack, rule['purpose'])}, which needs only aggregate data; share counts "
-                    "instead (level: aggregate) or use a purpose that needs individual records")
+                    _("sharing rule '{rule}' shares individual records for {purpose}, which needs only aggregate "
+                      "data; share counts instead (level: aggregate) or use a purpose that needs individual records",
+                      rule=rule["id"], purpose=purpose_words(pack, rule["purpose"])))
         for export in project.exports:
             purpose = pack.purposes.get(export.get("purpose"))
             level = export.get("level")
             if level == "individual" and purpose is not None and purpose.get("individual_level") is False:
                 yield self.finding(
                     locate(export.body, "level"),
-                    f"export '{export.id}' sends individual records for "
-                    f"{purpose_words(pack, export.get('purpose'))}, which needs only aggregate data; export "
-                    "counts instead (level: aggregate) without identifying fields")
+                    _("export '{export}' sends individual records for {purpose}, which needs only aggregate data; "
+                      "export counts instead (level: aggregate) without identifying fields",
+                      export=export.id, purpose=purpose_words(pack, export.get("purpose"))))
             if level != "aggregate":
                 continue
             for item in export_fields(export, pack):
@@ -760,9 +790,8 @@ class IdentifiableWhereAggregateServes(Rule):
                 if identifying:
                     yield self.finding(
                         locate(export.body["fields"], item.index),
-                        f"aggregate export '{export.id}' sends {field_words(pack, item.name, identifying[0])}, "
-                        "which identifies a person; remove it "
-                        "and send counts only")
+                        _("aggregate export '{export}' sends {field}, which identifies a person; remove it and "
+                          "send counts only", export=export.id, field=field_words(pack, item.name, identifying[0])))
 
 
 class SmallCells(Rule):
@@ -809,13 +838,15 @@ class SmallCells(Rule):
             if size is None:
                 yield self.finding(
                     locate(export.body, "level"),
-                    f"aggregate export '{export.id}' sets no min_cell_size, so counts of 1 or 2 children can be "
-                    f"published; add `min_cell_size: {threshold:g}` (or more) and suppress smaller counts")
+                    _("aggregate export '{export}' sets no min_cell_size, so counts of 1 or 2 children can be "
+                      "published; add `min_cell_size: {threshold}` (or more) and suppress smaller counts",
+                      export=export.id, threshold=format(threshold, "g")))
             elif size < threshold:
                 yield self.finding(
                     locate(export.body, "min_cell_size"),
-                    f"aggregate export '{export.id}' publishes counts from {size}, below the minimum cell size of "
-                    f"{threshold:g}; small counts can identify a child: set min_cell_size to at least {threshold:g}")
+                    _("aggregate export '{export}' publishes counts from {size}, below the minimum cell size of "
+                      "{threshold}; small counts can identify a child: set min_cell_size to at least {threshold}",
+                      export=export.id, size=size, threshold=format(threshold, "g")))
 
 
 class UnencryptedTransport(Rule):
@@ -862,9 +893,11 @@ class UnencryptedTransport(Rule):
             worst = max(above)[2]
             yield self.finding(
                 locate(transport, "encrypted"),
-                f"export '{export.id}' sends {len(above)} field(s) above low sensitivity unencrypted, such as "
-                f"{field_words(pack, worst.name, worst.category)}; use an encrypted channel and "
-                "set `encrypted: true`, or send only low-sensitivity fields")
+                _n("export '{export}' sends {n} field(s) above low sensitivity unencrypted, such as {field}; use "
+                   "an encrypted channel and set `encrypted: true`, or send only low-sensitivity fields",
+                   "export '{export}' sends {n} field(s) above low sensitivity unencrypted, such as {field}; use "
+                   "an encrypted channel and set `encrypted: true`, or send only low-sensitivity fields",
+                   len(above), export=export.id, field=field_words(pack, worst.name, worst.category)))
 
 
 class OnwardSharingUnnamed(Rule):
@@ -906,8 +939,9 @@ class OnwardSharingUnnamed(Rule):
                 if rule.get("onward_sharing") is True and not rule.get("onward_recipients"):
                     yield self.finding(
                         locate(rule, "onward_sharing"),
-                        f"sharing rule '{rule['id']}' lets {rule.get('to')} share the data onward but names no "
-                        "onward recipient; list them in `onward_recipients`, or set `onward_sharing: false`")
+                        _("sharing rule '{rule}' lets {recipient} share the data onward but names no onward "
+                          "recipient; list them in `onward_recipients`, or set `onward_sharing: false`",
+                          rule=rule["id"], recipient=rule.get("to")))
 
 
 # --- consent --------------------------------------------------------------------------------------
@@ -928,7 +962,8 @@ def consent_rules(dpisp: DPISP, export: DataExport, pack: Pack) -> str | None:
         return rule_names(consent)
     purpose = pack.purposes.get(export.get("purpose")) or {}
     if not covering and "sharing_rule" not in export.body and list(purpose.get("bases") or []) == ["consent"]:
-        return f"no rule covers it, and {purpose_words(pack, export.get('purpose'))} rests on consent only"
+        return _("no rule covers it, and {purpose} rests on consent only",
+                 purpose=purpose_words(pack, export.get("purpose")))
     return None
 
 
@@ -1025,9 +1060,11 @@ class ConsentFieldMissing(Rule):
             current = sorted(e["field"] for e in candidates if not e.get("superseded_by"))
             yield self.finding(
                 locate(export.body, "fields"),
-                f"export '{export.id}' relies on consent ({rules}) but carries no consent field that "
-                f"covers {export.get('recipient')} for {purpose_words(pack, export.get('purpose'))}; add "
-                f"{' or '.join(repr(n) for n in current)} and export only cases where consent is given")
+                _("export '{export}' relies on consent ({rules}) but carries no consent field that covers "
+                  "{recipient} for {purpose}; add {fields} and export only cases where consent is given",
+                  export=export.id, rules=rules, recipient=export.get("recipient"),
+                  purpose=purpose_words(pack, export.get("purpose")),
+                  fields=_(" or ").join(repr(n) for n in current)))
 
 
 class SupersededConsentFlag(Rule):
@@ -1068,9 +1105,10 @@ class SupersededConsentFlag(Rule):
                 if flag in superseded:
                     yield self.finding(
                         where,
-                        f"export '{export.id}' relies on consent flag '{flag}', which '{superseded[flag]}' "
-                        f"has replaced; cases recorded with the new flag only are not filtered by the old one, so "
-                        f"nobody is opted out: export and filter on '{superseded[flag]}' instead")
+                        _("export '{export}' relies on consent flag '{flag}', which '{current}' has replaced; "
+                          "cases recorded with the new flag only are not filtered by the old one, so nobody is "
+                          "opted out: export and filter on '{current}' instead",
+                          export=export.id, flag=flag, current=superseded[flag]))
 
 
 # --- national counterparts ---------------------------------------------------------------------
@@ -1126,12 +1164,14 @@ class LocalActorNotParty(Rule):
             party = dpisp.parties.get(rule.get("to"))
             if not kinds or not kinds <= set(LOCAL_TYPES) or party is None or is_local(party):
                 continue
-            users = " and ".join(LOCAL_WORDS[kind] for kind in sorted(kinds))
+            words = [_(LOCAL_WORDS[kind]) for kind in sorted(kinds)]
+            users = words[0] if len(words) == 1 else _("{first} and {second}", first=words[0], second=words[1])
             yield self.finding(
                 locate(rule, "to"),
-                f"sharing rule '{rule['id']}' sends data for {purpose_words(pack, rule['purpose'])}, a purpose of "
-                f"{users}, but goes to {rule['to']} ({party.get('type')}): the {users} that use the data are not "
-                "parties of the DPISP; add them as parties and share with them directly")
+                _("sharing rule '{rule}' sends data for {purpose}, a purpose of {users}, but goes to {recipient} "
+                  "({type}): the {users} that use the data are not parties of the DPISP; add them as parties and "
+                  "share with them directly", rule=rule["id"], purpose=purpose_words(pack, rule["purpose"]),
+                  users=users, recipient=rule["to"], type=party.get("type")))
 
 
 class NoLocalActor(Rule):
@@ -1175,8 +1215,8 @@ class NoLocalActor(Rule):
             if dpisp.parties and not any(is_local(p) for p in dpisp.parties.values()):
                 yield self.finding(
                     locate(dpisp.body, "parties"),
-                    f"no local NGO or authority is a party of DPISP {dpisp.id}; add the national "
-                    "counterparts who work with the same children as parties at the next review")
+                    _("no local NGO or authority is a party of DPISP {dpisp}; add the national counterparts who "
+                      "work with the same children as parties at the next review", dpisp=dpisp.id))
 
 
 # --- what an export really sends (contract v1.1 5.1, 5.4) ---------------------------------------
@@ -1223,9 +1263,11 @@ class CategoryRelabelled(Rule):
                 if item.stated and item.mapped and item.stated != item.mapped:
                     yield self.finding(
                         locate(export.body["fields"][item.index], "category"),
-                        f"field {shown(item.name)} of export '{export.id}' is {category_words(pack, item.mapped)} in the "
-                        f"pack's field map for {export.get('system')}; the export cannot re-classify it as "
-                        f"{item.stated}: remove `category:` here, or extend the field map in a country pack")
+                        _("field {field} of export '{export}' is {category} in the pack's field map for {system}; "
+                          "the export cannot re-classify it as {stated}: remove `category:` here, or extend the "
+                          "field map in a country pack", field=shown(item.name), export=export.id,
+                          category=category_words(pack, item.mapped), system=export.get("system"),
+                          stated=item.stated))
 
 
 class DuplicateExportField(Rule):
@@ -1263,8 +1305,9 @@ class DuplicateExportField(Rule):
                 if first != item.index:
                     where = locate(export.body["fields"], item.index)
                     line = locate(export.body["fields"], first).line
-                    yield self.finding(where, f"field {shown(item.name)} is listed twice in export '{export.id}' (first on "
-                                              f"line {line}); keep one entry")
+                    yield self.finding(where, _("field {field} is listed twice in export '{export}' (first on line "
+                                                "{line}); keep one entry", field=shown(item.name), export=export.id,
+                                                line=line))
 
 
 class DerivedFieldUnderstated(Rule):
@@ -1311,10 +1354,10 @@ class DerivedFieldUnderstated(Rule):
                 if item.category and sensitivity(pack, item.stated) < sensitivity(pack, item.category):
                     yield self.finding(
                         locate(export.body["fields"][item.index], "category"),
-                        f"field {shown(item.name)} of export '{export.id}' is derived from "
-                        f"{', '.join(item.sources)}, which carry {category_words(pack, item.category)}, but states "
-                        f"{category_words(pack, item.stated)}; say how it is made coarser in `transform:`, or remove "
-                        "the stated category")
+                        _("field {field} of export '{export}' is derived from {sources}, which carry {category}, "
+                          "but states {stated}; say how it is made coarser in `transform:`, or remove the stated "
+                          "category", field=shown(item.name), export=export.id, sources=", ".join(item.sources),
+                          category=category_words(pack, item.category), stated=category_words(pack, item.stated)))
 
 
 class ForbiddenChannel(Rule):
@@ -1359,9 +1402,9 @@ class ForbiddenChannel(Rule):
                 if hit:
                     yield self.finding(
                         locate(transport, "method"),
-                        f"export '{export.id}' travels by a channel that matches '{hit['id']}' in the pack's forbidden "
-                        f"channels ({hit['reason']}); encryption does not make it acceptable: use a channel the "
-                        "agencies control")
+                        _("export '{export}' travels by a channel that matches '{channel}' in the pack's forbidden "
+                          "channels ({reason}); encryption does not make it acceptable: use a channel the agencies "
+                          "control", export=export.id, channel=hit["id"], reason=hit["reason"]))
         for dpisp in project.dpisps.values():
             for rule in dpisp.sharing_rules.values():
                 if isinstance(rule.get("channel"), str):
@@ -1369,8 +1412,9 @@ class ForbiddenChannel(Rule):
                     if hit:
                         yield self.finding(
                             locate(rule, "channel"),
-                            f"sharing rule '{rule['id']}' names a channel that matches '{hit['id']}' in the pack's "
-                            f"forbidden channels ({hit['reason']}); agree a channel the agencies control")
+                            _("sharing rule '{rule}' names a channel that matches '{channel}' in the pack's "
+                              "forbidden channels ({reason}); agree a channel the agencies control",
+                              rule=rule["id"], channel=hit["id"], reason=hit["reason"]))
 
 
 def forbidden_channels(pack: Pack) -> list[tuple[re.Pattern, YMap]]:
@@ -1446,9 +1490,11 @@ class QuasiIdentifiersSingleOut(Rule):
             if len(carried) > limit:
                 yield self.finding(
                     locate(export.body, "fields"),
-                    f"export '{export.id}' sends no names but {len(carried)} quasi-identifier categories "
-                    f"({', '.join(carried)}), more than {limit:g}; together they single a child out: send fewer or "
-                    "coarser ones, or counts")
+                    _n("export '{export}' sends no names but {n} quasi-identifier category ({categories}), more "
+                       "than {limit}; together they single a child out: send fewer or coarser ones, or counts",
+                       "export '{export}' sends no names but {n} quasi-identifier categories ({categories}), more "
+                       "than {limit}; together they single a child out: send fewer or coarser ones, or counts",
+                       len(carried), export=export.id, categories=", ".join(carried), limit=format(limit, "g")))
 
 
 DIRECT_IDENTIFIERS = ("identity.name", "identity.registration_id", "identity.photo_biometric", "id.national_other")
@@ -1503,9 +1549,13 @@ class BreakdownsRecoverable(Rule):
                 continue
             yield self.finding(
                 locate(export.body, "breakdowns"),
-                f"aggregate export '{export.id}' publishes {len(breakdowns)} breakdowns of the same totals without "
-                "secondary suppression, so a suppressed cell can be recovered by subtraction; suppress "
-                "complementary cells and set `secondary_suppression: true`, or publish one breakdown")
+                _n("aggregate export '{export}' publishes {n} breakdown of the same totals without secondary "
+                   "suppression, so a suppressed cell can be recovered by subtraction; suppress complementary "
+                   "cells and set `secondary_suppression: true`, or publish one breakdown",
+                   "aggregate export '{export}' publishes {n} breakdowns of the same totals without secondary "
+                   "suppression, so a suppressed cell can be recovered by subtraction; suppress complementary "
+                   "cells and set `secondary_suppression: true`, or publish one breakdown",
+                   len(breakdowns), export=export.id))
 
 
 def declared_consent(dpisp: DPISP, export: DataExport, pack: Pack) -> tuple[list[str], list[str]]:
@@ -1526,11 +1576,11 @@ def declared_consent(dpisp: DPISP, export: DataExport, pack: Pack) -> tuple[list
     for name in dict.fromkeys(names):
         category = map_entry(pack, system, name)[0]
         if name in known and kind not in (known[name].get("covers") or []):
-            wrong.append(f"{shown(name)} does not cover {recipient}")
+            wrong.append(_("{field} does not cover {recipient}", field=shown(name), recipient=recipient))
         elif name in known or category in (None, "consent.sharing"):
             counted.append(name)
         else:
-            wrong.append(f"{shown(name)} is {category} in the pack, not consent")
+            wrong.append(_("{field} is {category} in the pack, not consent", field=shown(name), category=category))
     return counted, wrong
 
 
@@ -1596,18 +1646,20 @@ class ConsentNotJudged(Rule):
                 continue
             system = export.get("system")
             if consent_fields(pack, system):
-                unknown = (f"none of the consent fields the pack lists for {system} records consent for "
-                           f"{purpose_words(pack, export.get('purpose'))} and covers {export.get('recipient')}")
+                unknown = _("none of the consent fields the pack lists for {system} records consent for {purpose} "
+                            "and covers {recipient}", system=system,
+                            purpose=purpose_words(pack, export.get("purpose")), recipient=export.get("recipient"))
             else:
                 reason = (pack.systems.get(system) or {}).get("no_consent_fields")
                 why = f" ({' '.join(reason.split())})" if not blank(reason) else ""
-                unknown = f"the pack lists no consent field of {system}{why}"
+                unknown = _("the pack lists no consent field of {system}{why}", system=system, why=why)
             misnamed = "".join(f"; {why}" for why in wrong)
             yield self.finding(
                 locate(export.body, "system"),
-                f"export '{export.id}' relies on consent ({rules}), but {unknown}, so consent cannot be "
-                f"checked here{misnamed}; name the field that records consent in `records.consent`, or say "
-                "how consent is verified in `consent_verified:`")
+                _("export '{export}' relies on consent ({rules}), but {unknown}, so consent cannot be checked "
+                  "here{misnamed}; name the field that records consent in `records.consent`, or say how consent is "
+                  "verified in `consent_verified:`", export=export.id, rules=rules, unknown=unknown,
+                  misnamed=misnamed))
 
 
 @hookimpl
