@@ -4,6 +4,7 @@ what already meets each obligation), so both say the same."""
 
 from __future__ import annotations
 
+from im4cm_lint.i18n import _
 from im4cm_lint.yamltree import YMap
 
 
@@ -26,7 +27,7 @@ def choices_words(requirement: YMap, present) -> str:
     """The clauses to choose from, in words: this protocol's own, else the standard's."""
     able, choices = able_clauses(requirement), meeting_clauses(requirement, present)
     if choices:
-        return f"clauses of this protocol that can: {', '.join(choices)}"
+        return _("clauses of this protocol that can: {clauses}", clauses=", ".join(choices))
     if able:
-        return f"the standard's clauses that can: {', '.join(able)} (none is in this protocol yet)"
-    return "no clause of the standard can"
+        return _("the standard's clauses that can: {clauses} (none is in this protocol yet)", clauses=", ".join(able))
+    return _("no clause of the standard can")
