@@ -16,11 +16,12 @@ import re
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, locate
 
-from im4cm_lint_checks.domain.status import by_status
+from im4cm_lint_checks.domain.status import by_status, status_words
 from im4cm_lint_checks.diff import Change, compare, quoted as _quoted, unmark
 from im4cm_lint_checks.share import category_words
 
@@ -72,12 +73,12 @@ def amendment(base: DPISP, head: DPISP) -> tuple[bool, bool]:
 
 
 def _missing(new_version: bool, renewed: bool, head: DPISP) -> str:
-    parts = []
+    version = quoted(head.metadata.get("version"))
+    if not new_version and not renewed:
+        return _("keeps version {version} and no party has signed it again", version=version)
     if not new_version:
-        parts.append(f"keeps version {quoted(head.metadata.get('version'))}")
-    if not renewed:
-        parts.append("no party has signed it again")
-    return " and ".join(parts)
+        return _("keeps version {version}", version=version)
+    return _("no party has signed it again") if not renewed else ""
 
 
 def _relied_on(project: Project, change: Change) -> tuple[DPISP, DPISP] | None:
@@ -102,8 +103,8 @@ def _unsigned(project: Project, change: Change) -> tuple[DPISP, str] | None:
     return pair[1], _missing(new_version, renewed, pair[1])
 
 
-_AMEND = ("set 'status: in_review' while the parties discuss it, then raise 'version' and have every "
-          "party sign again (new dates under 'signatures') before it is in force again")
+_AMEND = N_("set 'status: in_review' while the parties discuss it, then raise 'version' and have every party sign "
+            "again (new dates under 'signatures') before it is in force again")
 
 
 class HolderChangedUnconfirmed(Rule):
@@ -160,10 +161,16 @@ class HolderChangedUnconfirmed(Rule):
             if head is None or not isinstance(entry, YMap):
                 continue
             where = locate(entry, "confirmed") if "confirmed" in entry else locate(entry, "holder")
-            when = f"still says {quoted(entry.get('confirmed'))}" if "confirmed" in entry else "has no 'confirmed' date"
+            what = unmark(change.words).split(": ")[0]
+            if "confirmed" in entry:
+                message = _("{what} has a new holder since the base revision but still says {date}; confirm the "
+                            "assignment with the new holder and set 'confirmed' to that day", what=what,
+                            date=quoted(entry.get("confirmed")))
+            else:
+                message = _("{what} has a new holder since the base revision but has no 'confirmed' date; confirm "
+                            "the assignment with the new holder and set 'confirmed' to that day", what=what)
             yield self.finding(
-                where, f"{unmark(change.words).split(': ')[0]} has a new holder since the base revision but {when}; "
-                "confirm the assignment with the new holder and set 'confirmed' to that day",
+                where, message,
                 severity=by_status(head.status))
 
 
@@ -218,14 +225,17 @@ class UnsignedAmendment(Rule):
             if unsigned is None or where is None:
                 continue
             head, missing = unsigned
+            values = {"rule": quoted(change.subject), "status": status_words(head.status), "missing": missing,
+                      "amend": _(_AMEND)}
             if change.action == "widened":
                 carried = ", ".join(category_words(pack, c) for c in change.details.get("categories", []))
-                what = f"sharing rule {quoted(change.subject)} now also carries {carried}"
+                message = _("sharing rule {rule} now also carries {categories}, but the protocol, {status} at the "
+                            "base revision, {missing}: an amendment nobody signed; {amend}", categories=carried,
+                            **values)
             else:
-                what = f"sharing rule {quoted(change.subject)} was added"
-            yield self.finding(
-                where, f"{what}, but the protocol, {head.status.replace('_', ' ')} at the base revision, {missing}: "
-                f"an amendment nobody signed; {_AMEND}")
+                message = _("sharing rule {rule} was added, but the protocol, {status} at the base revision, "
+                            "{missing}: an amendment nobody signed; {amend}", **values)
+            yield self.finding(where, message)
 
 
 class LockedClauseAmended(Rule):
@@ -270,7 +280,9 @@ class LockedClauseAmended(Rule):
         for change in changes_since_base(project, pack):
             if change.section != "clause" or not change.details.get("locked"):
                 continue
-            yield from _in_force_finding(self, project, change, "the locked clause")
+            yield from _in_force_finding(self, project, change, N_(
+                "the locked clause {subject} changed in a protocol in force ({detail}), but the protocol {missing}: "
+                "restore it as signed, or {amend}"))
 
 
 class AnnexCAmended(Rule):
@@ -311,10 +323,12 @@ class AnnexCAmended(Rule):
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
             if change.section == "annex_c":
-                yield from _in_force_finding(self, project, change, "the Annex C entry")
+                yield from _in_force_finding(self, project, change, N_(
+                    "the Annex C entry {subject} changed in a protocol in force ({detail}), but the protocol "
+                    "{missing}: restore it as signed, or {amend}"))
 
 
-def _in_force_finding(rule: Rule, project: Project, change: Change, what: str) -> Iterator:
+def _in_force_finding(rule: Rule, project: Project, change: Change, message: str) -> Iterator:
     pair = _relied_on(project, change)
     if pair is None or pair[0].status != "in_force" or pair[1].status != "in_force":
         return
@@ -325,8 +339,8 @@ def _in_force_finding(rule: Rule, project: Project, change: Change, what: str) -
     words = unmark(change.words)
     detail = words.split(": ", 1)[-1] if ": " in words else change.action
     yield rule.finding(
-        where, f"{what} {quoted(change.subject)} changed in a protocol in force ({detail}), but the protocol "
-        f"{_missing(new_version, renewed, pair[1])}: restore it as signed, or {_AMEND}")
+        where, _(message, subject=quoted(change.subject), detail=detail,
+                 missing=_missing(new_version, renewed, pair[1]), amend=_(_AMEND)))
 
 
 class VersionBackwards(Rule):
@@ -373,8 +387,9 @@ class VersionBackwards(Rule):
                 continue
             yield self.finding(
                 locate(dpisp.metadata, "version"),
-                f"version {quoted(dpisp.metadata.get('version'))} is lower than {quoted(before.metadata.get('version'))} "
-                "at the base revision; give the protocol a higher version than any it had",
+                _("version {version} is lower than {before} at the base revision; give the protocol a higher "
+                  "version than any it had", version=quoted(dpisp.metadata.get("version")),
+                  before=quoted(before.metadata.get("version"))),
                 severity=by_status(dpisp.status))
 
 

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.words import did_you_mean
@@ -95,16 +96,20 @@ class LockedTextChanged(Rule):
             closest_ref, closest = max(
                 texts, key=lambda item: difflib.SequenceMatcher(None, item[1].split(), words, autojunk=False).ratio())
             if closest_ref == current_ref:
-                changes = f"differs from the standard text of {current_ref}: {word_diff(current, mine, pack_words(pack))}"
+                message = _("the locked clause {clause} differs from the standard text of {release}: {changes}. "
+                            "Locked text must stay word for word: restore the text of {release} and put local "
+                            "details in an adaptable clause or an annex", clause=clause_label(canon),
+                            release=current_ref, changes=word_diff(current, mine, pack_words(pack)))
             else:
-                changes = (f"differs from every released text; it is closest to the older {closest_ref}, from which "
-                           f"it {word_diff(closest, mine, pack_words(pack))}")
+                message = _("the locked clause {clause} differs from every released text; it is closest to the "
+                            "older {older}, from which it {changes}. Locked text must stay word for word: restore "
+                            "the text of {release} and put local details in an adaptable clause or an annex",
+                            clause=clause_label(canon), older=closest_ref,
+                            changes=word_diff(closest, mine, pack_words(pack)), release=current_ref)
             where = locate(clause, "text")
             yield self.finding(
-                where,
-                f"the locked clause {clause_label(canon)} {changes}. Locked text must stay word for word: restore "
-                f"the text of {current_ref} and put local details in an adaptable clause or an annex",
-                fix=Fix(f"restore the text of {current_ref}", where.yaml_path, current, dpisp.index))
+                where, message,
+                fix=Fix(_("restore the text of {release}", release=current_ref), where.yaml_path, current, dpisp.index))
 
 
 class OutdatedClause(Rule):
@@ -160,9 +165,11 @@ class OutdatedClause(Rule):
             where = locate(clause, "text")
             yield self.finding(
                 where,
-                f"the locked clause {clause_label(canon)} has the text of {older[0]}, an older release; the current "
-                f"{current_ref} {word_diff(older[1], current, pack_words(pack))}. Update it to the text of {current_ref}",
-                fix=Fix(f"upgrade to the text of {current_ref}", where.yaml_path, current, dpisp.index))
+                _("the locked clause {clause} has the text of {older}, an older release; the current {release} "
+                  "{changes}. Update it to the text of {release}", clause=clause_label(canon), older=older[0],
+                  release=current_ref, changes=word_diff(older[1], current, pack_words(pack))),
+                fix=Fix(_("upgrade to the text of {release}", release=current_ref), where.yaml_path, current,
+                        dpisp.index))
 
 
 class UnlockedLegalClause(Rule):
@@ -210,9 +217,9 @@ class UnlockedLegalClause(Rule):
                 where = locate(clause, "locked")
                 yield self.finding(
                     where,
-                    f"the clause {clause_label(canon)} is legal text that the standard locks; 'locked: false' cannot "
-                    "unlock it and is ignored. Set 'locked: true' and keep the standard text",
-                    fix=Fix("lock the clause again", where.yaml_path, True, dpisp.index))
+                    _("the clause {clause} is legal text that the standard locks; 'locked: false' cannot unlock it "
+                      "and is ignored. Set 'locked: true' and keep the standard text", clause=clause_label(canon)),
+                    fix=Fix(_("lock the clause again"), where.yaml_path, True, dpisp.index))
 
 
 class MissingLockedClause(Rule):
@@ -261,10 +268,11 @@ class MissingLockedClause(Rule):
                 if canon.get("locked") is not True or clause_id in dpisp.clauses:
                     continue
                 texts = released_texts(pack, canon)
-                source = f" with the text of {texts[0][0]}, word for word" if texts else ""
+                source = _(" with the text of {release}, word for word", release=texts[0][0]) if texts else ""
                 yield self.finding(
                     replace(anchor, yaml_path=f"clauses[{clause_id}]"),
-                    f"the locked clause {clause_label(canon)} is missing; add it{source}",
+                    _("the locked clause {clause} is missing; add it{source}", clause=clause_label(canon),
+                      source=source),
                     severity=by_status(dpisp.status))
 
 
@@ -306,8 +314,8 @@ class UnknownClause(Rule):
                 if clause_id not in pack.clauses:
                     yield self.finding(
                         locate(clause, "id"),
-                        f"clause '{clause_id}' is not a clause of the policy pack {pack.ref}"
-                        f"{did_you_mean(clause_id, pack.clauses)}")
+                        _("clause '{clause}' is not a clause of the policy pack {pack}{hint}", clause=clause_id,
+                          pack=pack.ref, hint=did_you_mean(clause_id, pack.clauses)))
 
 
 class PlaceholderLeft(Rule):
@@ -359,16 +367,19 @@ class PlaceholderLeft(Rule):
                     first.setdefault(normalise(match.group(0)), match.group(0))
                 slots = list(first.values())
                 if not text.strip():
-                    problem = "is empty; write the operation's own text, using the pack's template as a guide"
+                    message = _("the clause {clause} is empty; write the operation's own text, using the pack's "
+                                "template as a guide", clause=clause_label(canon))
                 elif slots:
-                    shown = ", ".join(quoted_placeholder(clause, "text", slot, pack) for slot in slots[:MAX_CHANGES])
-                    more = f" and {len(slots) - MAX_CHANGES} more" if len(slots) > MAX_CHANGES else ""
-                    problem = f"still has the placeholder{'s' if len(slots) > 1 else ''} {shown}{more}; " \
-                              "replace each with the operation's own wording"
+                    listed = ", ".join(quoted_placeholder(clause, "text", slot, pack) for slot in slots[:MAX_CHANGES])
+                    more = _(" and {count} more", count=len(slots) - MAX_CHANGES) if len(slots) > MAX_CHANGES else ""
+                    message = _n("the clause {clause} still has the placeholder {placeholders}{more}; replace each "
+                                 "with the operation's own wording",
+                                 "the clause {clause} still has the placeholders {placeholders}{more}; replace each "
+                                 "with the operation's own wording", len(slots), clause=clause_label(canon),
+                                 placeholders=listed, more=more)
                 else:
                     continue
-                yield self.finding(locate(clause, "text"), f"the clause {clause_label(canon)} {problem}",
-                                   severity=by_status(dpisp.status))
+                yield self.finding(locate(clause, "text"), message, severity=by_status(dpisp.status))
 
 
 def template_releases(pack: Pack) -> tuple[set[str], set[str]]:
@@ -380,7 +391,7 @@ def template_releases(pack: Pack) -> tuple[set[str], set[str]]:
     older = {f"{pack.name}@{version}" for version in pack.supersedes}
     keys = {key for clause in pack.clauses.values() for key in (clause.get("versions") or {})}
     for ref in pack.lineage:
-        name, _, version = ref.rpartition("@")
+        name, _at, version = ref.rpartition("@")
         if version in keys:
             older |= {f"{name}@{key}" for key in keys}
     return current, older - current
@@ -425,8 +436,9 @@ class UnknownTemplate(Rule):
                 continue
             yield self.finding(
                 locate(dpisp.metadata, "template"),
-                f"template '{template}' is not a released version of the policy pack in use ({pack.ref})"
-                f"{did_you_mean(template, current | older)}; name the version the protocol was drafted from")
+                _("template '{template}' is not a released version of the policy pack in use ({pack}){hint}; "
+                  "name the version the protocol was drafted from", template=template, pack=pack.ref,
+                  hint=did_you_mean(template, current | older)))
 
 
 class SupersededTemplate(Rule):
@@ -469,8 +481,8 @@ class SupersededTemplate(Rule):
             newer = next((ref for ref in pack.lineage if ref.rpartition("@")[0] == name), pack.ref)
             yield self.finding(
                 locate(dpisp.metadata, "template"),
-                f"the protocol was drafted from {template}, which {newer} supersedes; bring its clauses to "
-                f"{newer} and set template to '{newer}'")
+                _("the protocol was drafted from {template}, which {newer} supersedes; bring its clauses to "
+                  "{newer} and set template to '{newer}'", template=template, newer=newer))
 
 
 class TemplateWordingChanged(Rule):
@@ -530,9 +542,10 @@ class TemplateWordingChanged(Rule):
                 if texts and all(missing):
                     yield self.finding(
                         locate(clause, "text"),
-                        f"the clause {clause_label(canon)} changed the fixed wording of the template of "
-                        f"{texts[0][0]}: {quote_words(missing[0].split())} is no longer there as written; keep the "
-                        "template's words and write the operation's own only in its [INSERT ...] slots",
+                        _("the clause {clause} changed the fixed wording of the template of {release}: {words} is "
+                          "no longer there as written; keep the template's words and write the operation's own only "
+                          "in its [INSERT ...] slots", clause=clause_label(canon), release=texts[0][0],
+                          words=quote_words(missing[0].split())),
                         severity=by_status(dpisp.status))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import _
 from im4cm_lint.model import DPIA, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
@@ -80,10 +81,12 @@ class RiskWithoutOwner(Rule):
             owner = risk.get("owner")
             dpisp = project.dpisp_for(dpia)
             if owner is None:
-                message = f"risk '{risk.get('id')}' has no owner; name the role that mitigates and watches it in 'owner'"
+                message = _("risk '{risk}' has no owner; name the role that mitigates and watches it in 'owner'",
+                            risk=risk.get("id"))
             elif dpisp is not None and owner in pack.roles and not dpisp.roles.get(owner):
-                message = (f"risk '{risk.get('id')}' is owned by the role {role_label(pack.roles[owner])}, which no one "
-                           f"holds in protocol {dpisp.id}; assign the role there or choose a role that is held")
+                message = _("risk '{risk}' is owned by the role {role}, which no one holds in protocol {dpisp}; "
+                            "assign the role there or choose a role that is held", risk=risk.get("id"),
+                            role=role_label(pack.roles[owner]), dpisp=dpisp.id)
             else:
                 continue
             yield self.finding(locate(risk, "owner"), message, severity=_severity(project, dpia))
@@ -128,7 +131,8 @@ class RiskWithoutMitigation(Rule):
             if not any(isinstance(m, str) and m.strip() for m in mitigations or []):
                 yield self.finding(
                     locate(risk, "mitigations"),
-                    f"risk '{risk.get('id')}' has no mitigation; list what reduces its likelihood or impact",
+                    _("risk '{risk}' has no mitigation; list what reduces its likelihood or impact",
+                      risk=risk.get("id")),
                     severity=_severity(project, dpia))
 
 
@@ -174,8 +178,8 @@ class HighResidualWithoutDecision(Rule):
             if risk.get("residual") == "high" and not (isinstance(decision, str) and decision.strip()):
                 yield self.finding(
                     locate(risk, "decision"),
-                    f"risk '{risk.get('id')}' stays high after mitigation and no decision is recorded; write in "
-                    "'decision' who accepted it and why, or do not go ahead with the processing",
+                    _("risk '{risk}' stays high after mitigation and no decision is recorded; write in 'decision' "
+                      "who accepted it and why, or do not go ahead with the processing", risk=risk.get("id")),
                     severity=_severity(project, dpia))
 
 
@@ -218,12 +222,14 @@ class DpiaReviewDate(Rule):
             review_by = project.date(dpia.metadata.get("review_by"))
             where = locate(dpia.metadata, "review_by")
             if review_by is None and status == "completed":
-                yield self.finding(where, f"DPIA {dpia.id} is completed but has no review date; add 'review_by'",
+                yield self.finding(where, _("DPIA {dpia} is completed but has no review date; add 'review_by'",
+                                            dpia=dpia.id),
                                    severity=_severity(project, dpia))
             elif review_by is not None and review_by < project.today:
                 yield self.finding(
-                    where, f"DPIA {dpia.id} was due for review on {review_by.isoformat()} "
-                           f"({(project.today - review_by).days} days ago); review its risks and set the next date",
+                    where, _("DPIA {dpia} was due for review on {date} ({days} days ago); review its risks and set "
+                             "the next date", dpia=dpia.id, date=review_by.isoformat(),
+                             days=(project.today - review_by).days),
                     severity=_severity(project, dpia))
 
 
@@ -271,8 +277,9 @@ class ProcessingOutsideDpisp(Rule):
                     if system in pack.systems and system not in run:
                         yield self.finding(
                             locate(systems, index),
-                            f"processing '{activity.get('id')}' uses system '{system}', which no party of protocol "
-                            f"{dpisp.id} runs; add it to the 'systems' of the party that runs it, or correct the DPIA",
+                            _("processing '{processing}' uses system '{system}', which no party of protocol {dpisp} "
+                              "runs; add it to the 'systems' of the party that runs it, or correct the DPIA",
+                              processing=activity.get("id"), system=system, dpisp=dpisp.id),
                             severity=_severity(project, dpia))
 
 
@@ -311,8 +318,8 @@ class DpiaReviewPeriodTooLong(Rule):
                 d.metadata.get("completed"), d.metadata.get("review_by"))):
             yield self.finding(
                 locate(dpia.metadata, "review_by"),
-                f"DPIA {dpia.id} is reviewed {days} days after completion; the standard "
-                f"allows at most {limit:g} days, so set an earlier review date")
+                _("DPIA {dpia} is reviewed {days} days after completion; the standard allows at most {limit} days, "
+                  "so set an earlier review date", dpia=dpia.id, days=days, limit=f"{limit:g}"))
 
 
 @hookimpl

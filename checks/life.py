@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import _
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
@@ -15,7 +16,7 @@ from im4cm_lint.yamltree import YMap, YSeq, locate
 from im4cm_lint_checks.domain.parties import signatures
 from im4cm_lint_checks.domain.periods import beyond, days_since
 from im4cm_lint_checks.domain.placeholders import quoted_placeholder
-from im4cm_lint_checks.domain.status import ENFORCED, by_status
+from im4cm_lint_checks.domain.status import ENFORCED, by_status, status_words
 from im4cm_lint_checks.role import assignments, data_parties, person_key
 
 
@@ -65,16 +66,16 @@ class ReviewDate(Rule):
             where = locate(dpisp.metadata, "review_by")
             if review_by is None:
                 limit = pack.threshold("review_period_days")
-                within = f" (at most {limit:g} days after 'effective')" if limit is not None else ""
+                within = _(" (at most {limit} days after 'effective')", limit=f"{limit:g}") if limit is not None else ""
                 yield self.finding(
-                    where, f"protocol {dpisp.id} has no review date; add 'review_by'{within} so that someone is "
-                           "due to review it",
+                    where, _("protocol {dpisp} has no review date; add 'review_by'{within} so that someone is due to "
+                             "review it", dpisp=dpisp.id, within=within),
                     severity=by_status(dpisp.status, otherwise="info"))
             elif review_by < project.today:
                 yield self.finding(
-                    where, f"protocol {dpisp.id} was due for review on {review_by.isoformat()} "
-                           f"({(project.today - review_by).days} days ago); review it with the parties and set "
-                           "the next review date, or mark it expired",
+                    where, _("protocol {dpisp} was due for review on {date} ({days} days ago); review it with the "
+                             "parties and set the next review date, or mark it expired", dpisp=dpisp.id,
+                             date=review_by.isoformat(), days=(project.today - review_by).days),
                     severity=by_status(dpisp.status))
 
 
@@ -129,9 +130,11 @@ class UnsignedParty(Rule):
                 index = next(i for i, p in enumerate(parties) if p is dpisp.parties[party_id])
                 yield self.finding(
                     locate(parties, index),
-                    f"party '{party_id}' shares or receives data under protocol {dpisp.id} but has not signed it; "
-                    "collect its signature and add it under 'signatures'"
-                    + (", and stop sharing with it until then" if dpisp.status in ENFORCED else ""),
+                    _("party '{party}' shares or receives data under protocol {dpisp} but has not signed it; "
+                      "collect its signature and add it under 'signatures', and stop sharing with it until then",
+                      party=party_id, dpisp=dpisp.id) if dpisp.status in ENFORCED else
+                    _("party '{party}' shares or receives data under protocol {dpisp} but has not signed it; "
+                      "collect its signature and add it under 'signatures'", party=party_id, dpisp=dpisp.id),
                     severity="info" if receives_counts_only(dpisp, pack, party_id) else by_status(dpisp.status, otherwise="info"))
 
 
@@ -181,8 +184,9 @@ class EffectiveAfterReview(Rule):
             if effective and review_by and effective > review_by:
                 yield self.finding(
                     locate(dpisp.metadata, "review_by"),
-                    f"protocol {dpisp.id} takes effect on {effective.isoformat()}, after its review date "
-                    f"{review_by.isoformat()}; correct whichever date is wrong")
+                    _("protocol {dpisp} takes effect on {effective}, after its review date {review_by}; correct "
+                      "whichever date is wrong", dpisp=dpisp.id, effective=effective.isoformat(),
+                      review_by=review_by.isoformat()))
 
 
 class StaleDraft(Rule):
@@ -228,9 +232,10 @@ class StaleDraft(Rule):
             drafted = project.date(dpisp.metadata.get("drafted"))
             yield self.finding(
                 locate(dpisp.metadata, "status"),
-                f"protocol {dpisp.id} has been {dpisp.status.replace('_', ' ')} since {drafted.isoformat()}, "
-                f"{days} days (the limit is {limit:g}); finish the review and collect the signatures, "
-                "or ask the coordination lead to record why it is on hold")
+                _("protocol {dpisp} has been {status} since {date}, {days} days (the limit is {limit}); finish the "
+                  "review and collect the signatures, or ask the coordination lead to record why it is on hold",
+                  dpisp=dpisp.id, status=status_words(dpisp.status), date=drafted.isoformat(), days=days,
+                  limit=f"{limit:g}"))
 
 
 class ReviewPeriodTooLong(Rule):
@@ -270,8 +275,8 @@ class ReviewPeriodTooLong(Rule):
                 d.metadata.get("effective"), d.metadata.get("review_by"))):
             yield self.finding(
                 locate(dpisp.metadata, "review_by"),
-                f"protocol {dpisp.id} is reviewed {days} days after it takes effect; "
-                f"the standard allows at most {limit:g} days, so set an earlier review date")
+                _("protocol {dpisp} is reviewed {days} days after it takes effect; the standard allows at most "
+                  "{limit} days, so set an earlier review date", dpisp=dpisp.id, days=days, limit=f"{limit:g}"))
 
 
 class InForceWithoutDpia(Rule):
@@ -315,13 +320,14 @@ class InForceWithoutDpia(Rule):
             if not dpias:
                 yield self.finding(
                     locate(dpisp.metadata, "status"),
-                    f"protocol {dpisp.id} is {dpisp.status.replace('_', ' ')} but no DPIA assesses it; complete one "
-                    f"(metadata.dpisp: {dpisp.id}) and lint it with the protocol")
+                    _("protocol {dpisp} is {status} but no DPIA assesses it; complete one (metadata.dpisp: {dpisp}) "
+                      "and lint it with the protocol", dpisp=dpisp.id, status=status_words(dpisp.status)))
             elif not any(d.metadata.get("status") == "completed" for d in dpias):
                 yield self.finding(
                     locate(dpisp.metadata, "status"),
-                    f"protocol {dpisp.id} is {dpisp.status.replace('_', ' ')} but its DPIA "
-                    f"'{dpias[0].id}' is not completed; complete the assessment and record it", severity="warning")
+                    _("protocol {dpisp} is {status} but its DPIA '{dpia}' is not completed; complete the assessment "
+                      "and record it", dpisp=dpisp.id, status=status_words(dpisp.status), dpia=dpias[0].id),
+                    severity="warning")
 
 
 class StatusBeforeEffective(Rule):
@@ -360,10 +366,10 @@ class StatusBeforeEffective(Rule):
                 continue
             effective = project.date(dpisp.metadata.get("effective"))
             if effective is None:
-                message = f"protocol {dpisp.id} is in force but has no effective date; add 'effective'"
+                message = _("protocol {dpisp} is in force but has no effective date; add 'effective'", dpisp=dpisp.id)
             elif effective > project.today:
-                message = (f"protocol {dpisp.id} is marked in force, but takes effect only on {effective.isoformat()}; "
-                           "set the status to 'signed' until then")
+                message = _("protocol {dpisp} is marked in force, but takes effect only on {effective}; set the "
+                            "status to 'signed' until then", dpisp=dpisp.id, effective=effective.isoformat())
             else:
                 continue
             yield self.finding(locate(dpisp.metadata, "effective"), message)
@@ -434,28 +440,31 @@ class SignatureNotValid(Rule):
         party = signature.get("party")
         first = seen.setdefault(party, where.line)
         if first != where.line:
-            yield self.finding(where, f"party '{party}' signs protocol {dpisp.id} twice (first on line {first}); "
-                                      "keep the signature that counts")
+            yield self.finding(where, _("party '{party}' signs protocol {dpisp} twice (first on line {line}); keep "
+                                        "the signature that counts", party=party, dpisp=dpisp.id, line=first))
             return
         by = signature.get("by")
         name = by.get("name") if isinstance(by, YMap) else None
         if party in signers and name is not None and person_key(name) != signers[party]:
             yield self.finding(
                 locate(by, "name"),
-                f"the signature of party '{party}' is not given by the holder of its signatory role "
-                "(roles.signatory); have the signatory sign, or update roles.signatory if the holder changed",
+                _("the signature of party '{party}' is not given by the holder of its signatory role "
+                  "(roles.signatory); have the signatory sign, or update roles.signatory if the holder changed",
+                  party=party),
                 severity="warning")
         if signed and drafted and signed < drafted:
             yield self.finding(
                 locate(signature, "signed"),
-                f"party '{party}' signed on {signed.isoformat()}, before this version ({dpisp.metadata.get('version')}) was drafted "
-                f"({drafted.isoformat()}); it signed an earlier text: collect its signature of this version")
+                _("party '{party}' signed on {date}, before this version ({version}) was drafted ({drafted}); it "
+                  "signed an earlier text: collect its signature of this version", party=party,
+                  date=signed.isoformat(), version=dpisp.metadata.get("version"), drafted=drafted.isoformat()))
         elif signed and effective and signed > effective and party in senders:
             yield self.finding(
                 locate(signature, "signed"),
-                f"party '{party}' signed on {signed.isoformat()}, after protocol {dpisp.id} took effect "
-                f"({effective.isoformat()}), and it sends data under it: it shared before it agreed; move "
-                "'effective' after the last signature, or record why sharing started earlier")
+                _("party '{party}' signed on {date}, after protocol {dpisp} took effect ({effective}), and it sends "
+                  "data under it: it shared before it agreed; move 'effective' after the last signature, or record "
+                  "why sharing started earlier", party=party, date=signed.isoformat(), dpisp=dpisp.id,
+                  effective=effective.isoformat()))
 
 
 SIGNATORY = "signatory"  # the pack's role of the person who signs for an agency
@@ -513,9 +522,9 @@ class PlaceholderValue(Rule):
                 status = dpisp.status if dpisp is not None else None
             for container, key, found in placeholders(document.body, pattern, self.OWN_RULES):
                 yield self.finding(locate(container, key),
-                                   f"{document.kind} {document.id} still has the placeholder "
-                                   f"{quoted_placeholder(container, key, found, pack)} "
-                                   "here; write the operation's own words in its place",
+                                   _("{kind} {id} still has the placeholder {placeholder} here; write the "
+                                     "operation's own words in its place", kind=document.kind, id=document.id,
+                                     placeholder=quoted_placeholder(container, key, found, pack)),
                                    severity=by_status(status))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.model import DPISP, Document, Project
 from im4cm_lint.values import shown
 from im4cm_lint.words import did_you_mean
@@ -54,8 +55,8 @@ class DuplicateId(Rule):
                 other = first_doc[key]
                 yield self.finding(
                     locate(document.metadata, "id"),
-                    f"another {document.kind} already has the id '{document.id}' ({other.path}); "
-                    "give each document its own id")
+                    _("another {kind} already has the id '{id}' ({path}); give each document its own id",
+                      kind=document.kind, id=document.id, path=other.path))
             else:
                 first_doc[key] = document
         for document in project.documents:
@@ -74,8 +75,8 @@ class DuplicateId(Rule):
                         line = items.item_pos[seen[item_id]][0]
                         yield self.finding(
                             locate(item, "id"),
-                            f"'{section}' has two entries with the id '{item_id}' (the first on line {line}); "
-                            "references to it are ambiguous")
+                            _("'{section}' has two entries with the id '{id}' (the first on line {line}); "
+                              "references to it are ambiguous", section=section, id=item_id, line=line))
                     else:
                         seen[item_id] = index
 
@@ -85,22 +86,22 @@ def _party_refs(dpisp: DPISP) -> Iterator[tuple[YMap | YSeq, object, str]]:
     roles = dpisp.roles
     for role_id, assignment in roles.items():
         for entry in assignment if isinstance(assignment, YSeq) else [assignment]:
-            for who in ("holder", "backup"):
+            for who, words in (("holder", N_("the holder of role '{role}'")), ("backup", N_("the backup of role '{role}'"))):
                 person = entry.get(who)
                 if isinstance(person, YMap) and "party" in person:
-                    yield person, "party", f"the {who} of role '{role_id}'"
+                    yield person, "party", _(words, role=role_id)
     for rule in dpisp.sharing_rules.values():
         for end in ("from", "to"):
-            yield rule, end, f"sharing rule '{rule['id']}' ('{end}')"
+            yield rule, end, _("sharing rule '{rule}' ('{end}')", rule=rule["id"], end=end)
         onward = rule.get("onward_recipients")
-        for index, _ in enumerate(onward if isinstance(onward, YSeq) else []):
-            yield onward, index, f"the onward recipients of sharing rule '{rule['id']}'"
+        for index, _item in enumerate(onward if isinstance(onward, YSeq) else []):
+            yield onward, index, _("the onward recipients of sharing rule '{rule}'", rule=rule["id"])
     signatures = dpisp.get("signatures")
     for signature in signatures if isinstance(signatures, YSeq) else []:
-        yield signature, "party", "a signature"
+        yield signature, "party", _("a signature")
     annex = dpisp.get("annex_c")
     applies = annex.get("applies_to") if isinstance(annex, YMap) else None
-    for index, _ in enumerate(applies if isinstance(applies, YSeq) else []):
+    for index, _item in enumerate(applies if isinstance(applies, YSeq) else []):
         yield applies, index, "annex_c.applies_to"
 
 
@@ -146,26 +147,29 @@ class UnknownParty(Rule):
                 if isinstance(value, str) and value not in parties:
                     yield self.finding(
                         locate(container, key),
-                        f"{what} names {shown(value)}, which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
+                        _("{what} names {value}, which is not a party of {dpisp}{hint}", what=what, value=shown(value),
+                          dpisp=dpisp.id, hint=did_you_mean(value, parties)))
         for document in [*project.exports, *project.dpias]:
             dpisp = project.dpisp_for(document)
             if dpisp is None:
                 continue
             parties = dpisp.parties
             if document.kind == "DataExport":
-                places = [(document.body, key, f"the export's {key}") for key in ("owner", "recipient")]
+                places = [(document.body, "owner", _("the export's owner")),
+                          (document.body, "recipient", _("the export's recipient"))]
             else:
                 places = []
                 for activity in document.get("processing") or []:
                     listed = activity.get("parties")
-                    for index, _ in enumerate(listed if isinstance(listed, YSeq) else []):
-                        places.append((listed, index, f"processing '{activity.get('id')}'"))
+                    for index, _item in enumerate(listed if isinstance(listed, YSeq) else []):
+                        places.append((listed, index, _("processing '{processing}'", processing=activity.get("id"))))
             for container, key, what in places:
                 value = container[key] if isinstance(container, YSeq) else container.get(key)
                 if isinstance(value, str) and value not in parties:
                     yield self.finding(
                         locate(container, key),
-                        f"{what} names {shown(value)}, which is not a party of {dpisp.id}{did_you_mean(value, parties)}")
+                        _("{what} names {value}, which is not a party of {dpisp}{hint}", what=what, value=shown(value),
+                          dpisp=dpisp.id, hint=did_you_mean(value, parties)))
 
 
 class UnknownDpisp(Rule):
@@ -201,8 +205,8 @@ class UnknownDpisp(Rule):
             if isinstance(dpisp_id, str) and dpisp_id not in known:
                 yield self.finding(
                     locate(document.metadata, "dpisp"),
-                    f"{document.kind} '{document.id}' relies on DPISP '{dpisp_id}', which is not among the "
-                    f"linted documents{did_you_mean(dpisp_id, known)}")
+                    _("{kind} '{id}' relies on DPISP '{dpisp}', which is not among the linted documents{hint}",
+                      kind=document.kind, id=document.id, dpisp=dpisp_id, hint=did_you_mean(dpisp_id, known)))
 
 
 class UnknownSharingRule(Rule):
@@ -239,13 +243,14 @@ class UnknownSharingRule(Rule):
             if rule_id not in dpisp.sharing_rules:
                 yield self.finding(
                     locate(export.body, "sharing_rule"),
-                    f"sharing rule '{rule_id}' is not in DPISP {dpisp.id}{did_you_mean(rule_id, dpisp.sharing_rules)}")
+                    _("sharing rule '{rule}' is not in DPISP {dpisp}{hint}", rule=rule_id, dpisp=dpisp.id,
+                      hint=did_you_mean(rule_id, dpisp.sharing_rules)))
 
 
 def _items(container: object, key: str) -> Iterator[tuple[YSeq, int]]:
     """(list, index) for every item of the list ``container[key]``, when it is one."""
     values = container.get(key) if isinstance(container, YMap) else None
-    for index, _ in enumerate(values if isinstance(values, YSeq) else []):
+    for index, _item in enumerate(values if isinstance(values, YSeq) else []):
         yield values, index
 
 
@@ -264,6 +269,7 @@ class _PackIdRule(Rule):
     """A reference to an id that only the policy pack defines (purpose, category, role, system)."""
 
     what = ""  # the kind of id, in the users' words
+    message = ""  # the finding, with {named}, {value}, {pack}, {hint} and {listing}
 
     def places(self, project: Project, pack) -> Iterator[tuple[YMap | YSeq, object, str, bool]]:
         """(container, key, where it is named, point at the key) for every reference."""
@@ -276,7 +282,7 @@ class _PackIdRule(Rule):
     def listing(self) -> str:
         """Where the user finds every id the pack defines."""
         section = {"purpose": "purposes", "data category": "categories", "role": "roles"}.get(self.what)
-        return f" (`im4cm-lint pack {section}` lists them)" if section else ""
+        return _(" (`im4cm-lint pack {section}` lists them)", section=section) if section else ""
 
     def check(self, project: Project, pack) -> Iterator:
         known = self.known(pack)
@@ -285,8 +291,8 @@ class _PackIdRule(Rule):
             if isinstance(value, str) and value not in known:
                 yield self.finding(
                     locate(container, key, on_key=on_key),
-                    f"{named} names the {self.what} {shown(value)}, which the policy pack {pack.ref} does not define"
-                    f"{did_you_mean(value, known)}{self.listing}")
+                    _(self.message, named=named, value=shown(value), pack=pack.ref, hint=did_you_mean(value, known),
+                      listing=self.listing))
 
 
 class UnknownPurpose(_PackIdRule):
@@ -319,6 +325,7 @@ class UnknownPurpose(_PackIdRule):
 
     id, name, summary = "REF005", "unknown-purpose", "A purpose is not defined by the policy pack"
     what = "purpose"
+    message = N_("{named} names the purpose {value}, which the policy pack {pack} does not define{hint}{listing}")
 
     def known(self, pack) -> dict:
         return pack.purposes
@@ -326,13 +333,13 @@ class UnknownPurpose(_PackIdRule):
     def places(self, project: Project, pack) -> Iterator:
         for dpisp in project.dpisps.values():
             for rule in dpisp.sharing_rules.values():
-                yield rule, "purpose", f"sharing rule '{rule['id']}'", False
+                yield rule, "purpose", _("sharing rule '{rule}'", rule=rule["id"]), False
         for export in project.exports:
-            yield export.body, "purpose", f"export '{export.id}'", False
+            yield export.body, "purpose", _("export '{export}'", export=export.id), False
         for dpia in project.dpias:
             for activity in _entries(dpia, "processing"):
                 for listed, index in _items(activity, "purposes"):
-                    yield listed, index, f"processing '{activity.get('id')}'", False
+                    yield listed, index, _("processing '{processing}'", processing=activity.get("id")), False
 
 
 class UnknownCategory(_PackIdRule):
@@ -365,6 +372,7 @@ class UnknownCategory(_PackIdRule):
 
     id, name, summary = "REF006", "unknown-category", "A data category is not in the pack's taxonomy"
     what = "data category"
+    message = N_("{named} names the data category {value}, which the policy pack {pack} does not define{hint}{listing}")
 
     def known(self, pack) -> dict:
         return pack.categories
@@ -373,10 +381,10 @@ class UnknownCategory(_PackIdRule):
         for dpisp in project.dpisps.values():
             for rule in dpisp.sharing_rules.values():
                 for listed, index in _items(rule, "categories"):
-                    yield listed, index, f"sharing rule '{rule['id']}'", False
+                    yield listed, index, _("sharing rule '{rule}'", rule=rule["id"]), False
         for export in project.exports:
             for field in _entries(export, "fields"):
-                yield field, "category", f"export field {shown(field.get('name'))}", False
+                yield field, "category", _("export field {field}", field=shown(field.get("name"))), False
 
 
 class UnknownRole(_PackIdRule):
@@ -411,6 +419,7 @@ class UnknownRole(_PackIdRule):
 
     id, name, summary = "REF007", "unknown-role", "A role id is not defined by the policy pack"
     what = "role"
+    message = N_("{named} names the role {value}, which the policy pack {pack} does not define{hint}{listing}")
 
     def known(self, pack) -> dict:
         return pack.roles
@@ -422,9 +431,9 @@ class UnknownRole(_PackIdRule):
                 yield roles, role_id, "'roles'", True
         for dpia in project.dpias:
             for risk in _entries(dpia, "risks"):
-                yield risk, "owner", f"risk '{risk.get('id')}'", False
+                yield risk, "owner", _("risk '{risk}'", risk=risk.get("id")), False
             for signoff in _entries(dpia, "signoff"):
-                yield signoff, "role", "a sign-off", False
+                yield signoff, "role", _("a sign-off"), False
 
 
 class UnknownClauseReference(Rule):
@@ -467,8 +476,9 @@ class UnknownClauseReference(Rule):
                 if isinstance(clause_id, str) and clause_id not in known:
                     yield self.finding(
                         locate(entry, "clause"),
-                        f"Annex C entry '{requirement}' cites clause '{clause_id}', which is neither a clause of "
-                        f"{dpisp.id} nor of the policy pack{did_you_mean(clause_id, known)}")
+                        _("Annex C entry '{requirement}' cites clause '{clause}', which is neither a clause of "
+                          "{dpisp} nor of the policy pack{hint}", requirement=requirement, clause=clause_id,
+                          dpisp=dpisp.id, hint=did_you_mean(clause_id, known)))
 
 
 class UnknownSystem(_PackIdRule):
@@ -501,6 +511,7 @@ class UnknownSystem(_PackIdRule):
 
     id, name, summary = "REF009", "unknown-system", "An information system is not defined by the policy pack"
     what = "system"
+    message = N_("{named} names the system {value}, which the policy pack {pack} does not define{hint}{listing}")
 
     def known(self, pack) -> dict:
         return pack.systems
@@ -509,13 +520,13 @@ class UnknownSystem(_PackIdRule):
         for dpisp in project.dpisps.values():
             for party in dpisp.parties.values():
                 for listed, index in _items(party, "systems"):
-                    yield listed, index, f"party '{party['id']}'", False
+                    yield listed, index, _("party '{party}'", party=party["id"]), False
         for dpia in project.dpias:
             for activity in _entries(dpia, "processing"):
                 for listed, index in _items(activity, "systems"):
-                    yield listed, index, f"processing '{activity.get('id')}'", False
+                    yield listed, index, _("processing '{processing}'", processing=activity.get("id")), False
         for export in project.exports:
-            yield export.body, "system", f"export '{export.id}'", False
+            yield export.body, "system", _("export '{export}'", export=export.id), False
 
 
 @hookimpl

@@ -15,6 +15,7 @@ from typing import Iterator
 
 from im4cm_lint import Rule, hookimpl
 from im4cm_lint.diagnostics import Fix, Location
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, locate
@@ -33,9 +34,9 @@ def skeleton_fix(role, dpisp) -> Fix | None:
     if not isinstance(dpisp.body.get("roles"), dict):
         if "roles" in dpisp.body:
             return None
-        return Fix(f"add the roles section with a skeleton of '{role['id']}' to fill in", "roles",
+        return Fix(_("add the roles section with a skeleton of '{role}' to fill in", role=role["id"]), "roles",
                    {role["id"]: skeleton}, dpisp.index, "add")
-    return Fix(f"add a skeleton of role '{role['id']}' to fill in", f"roles.{role['id']}", skeleton,
+    return Fix(_("add a skeleton of role '{role}' to fill in", role=role["id"]), f"roles.{role['id']}", skeleton,
                dpisp.index, "add")
 
 
@@ -61,7 +62,7 @@ def is_placeholder(pack: Pack, name: object) -> bool:
 
 def _for_party(role: YMap, entry: YMap) -> str:
     party = entry["holder"].get("party")
-    return f" for party '{party}'" if role.get("scope") == "party" and party else ""
+    return _(" for party '{party}'", party=party) if role.get("scope") == "party" and party else ""
 
 
 def _role_location(dpisp: DPISP, role_id: str) -> Location:
@@ -84,8 +85,9 @@ def _known(dpisp: DPISP, pack: Pack) -> Iterator[tuple[YMap, YMap]]:
 
 
 def _backup_words(role: YMap) -> str:
-    return {"required": " and a backup", "same_party": " and a backup from the same agency"}.get(
-        role.get("backup") or "", "")
+    words = {"required": N_(" and a backup"), "same_party": N_(" and a backup from the same agency")}.get(
+        role.get("backup") or "")
+    return _(words) if words else ""
 
 
 class MissingRole(Rule):
@@ -137,11 +139,12 @@ class MissingRole(Rule):
                 value = dpisp.roles.get(role["id"])
                 if role.get("scope") == "party" or (value is not None and value != []):
                     continue
-                holder = " from the UNHCR party" if role.get("unhcr_only") else ""
+                holder = _(" from the UNHCR party") if role.get("unhcr_only") else ""
                 yield self.finding(
                     _role_location(dpisp, role["id"]),
-                    f"no one holds the role {role_label(role)}, which a {dpisp.setting} protocol requires; "
-                    f"name a holder{holder}{_backup_words(role)} under 'roles'",
+                    _("no one holds the role {role}, which a {setting} protocol requires; "
+                      "name a holder{holder}{backup} under 'roles'", role=role_label(role), setting=dpisp.setting,
+                      holder=holder, backup=_backup_words(role)),
                     severity=by_status(dpisp.status), fix=skeleton_fix(role, dpisp))
 
 
@@ -206,14 +209,16 @@ class PartyRoleMissing(Rule):
                 if not missing:
                     continue
                 quoted = [f"'{p}'" for p in missing]
-                names = quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-                which = "parties" if len(missing) > 1 else "party"
-                verb = "share or receive" if len(missing) > 1 else "shares or receives"
+                names = quoted[0] if len(quoted) == 1 else _("{parties} and {last}", parties=", ".join(quoted[:-1]),
+                                                             last=quoted[-1])
                 where = locate(dpisp.roles, role["id"]) if value is not None else _role_location(dpisp, role["id"])
                 yield self.finding(
                     where,
-                    f"no one holds the role {role_label(role)} for {which} {names}, which {verb} data; "
-                    f"name a holder{_backup_words(role)} for each agency",
+                    _n("no one holds the role {role} for party {parties}, which shares or receives data; "
+                       "name a holder{backup} for each agency",
+                       "no one holds the role {role} for parties {parties}, which share or receive data; "
+                       "name a holder{backup} for each agency", len(missing), role=role_label(role), parties=names,
+                       backup=_backup_words(role)),
                     severity=by_status(dpisp.status), fix=skeleton_fix(role, dpisp) if value is None else None)
 
 
@@ -259,17 +264,18 @@ class MissingBackup(Rule):
                     continue
                 backup = entry.get("backup")
                 if not isinstance(backup, YMap):
-                    problem = "has no backup"
+                    message = N_("the role {role}{party} has no backup; name another person{agency} as backup")
                     where = locate(entry, "backup")
                 elif person_key(backup.get("name")) == person_key(entry["holder"].get("name")):
-                    problem = "names the holder as their own backup"
+                    message = N_("the role {role}{party} names the holder as their own backup; name another "
+                                 "person{agency} as backup")
                     where = locate(backup, "name")
                 else:
                     continue
                 yield self.finding(
                     where,
-                    f"the role {role_label(role)}{_for_party(role, entry)} {problem}; name another person"
-                    f"{' from the same agency' if role.get('backup') == 'same_party' else ''} as backup",
+                    _(message, role=role_label(role), party=_for_party(role, entry),
+                      agency=_(" from the same agency") if role.get("backup") == "same_party" else ""),
                     severity=by_status(dpisp.status))
 
 
@@ -322,8 +328,9 @@ class BackupFromOtherAgency(Rule):
                 if isinstance(mine, str) and isinstance(theirs, str) and mine != theirs:
                     yield self.finding(
                         locate(backup, "party"),
-                        f"the backup for the role {role_label(role)}{_for_party(role, entry)} is from party "
-                        f"'{theirs}', not from the holder's agency '{mine}'; name a backup from '{mine}'",
+                        _("the backup for the role {role}{party} is from party '{other}', not from the holder's "
+                          "agency '{agency}'; name a backup from '{agency}'", role=role_label(role),
+                          party=_for_party(role, entry), other=theirs, agency=mine),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
@@ -377,20 +384,22 @@ class StaleConfirmation(Rule):
                 if is_placeholder(pack, entry["holder"].get("name")):
                     continue
                 confirmed = project.date(entry.get("confirmed"))
-                what = f"the assignment of {role_label(role)}{_for_party(role, entry)}"
+                label, party = role_label(role), _for_party(role, entry)
                 if confirmed is None and _misspelt(entry, "confirmed"):
                     continue  # a typo of the key is SCHEMA001's, with "did you mean"
                 if confirmed is None:
                     yield self.finding(
                         locate(entry, "confirmed"),
-                        f"{what} has no confirmation date; check that the holder and backup are still in post "
-                        "and write that day in `confirmed: YYYY-MM-DD`", severity=severity)
+                        _("the assignment of {role}{party} has no confirmation date; check that the holder and "
+                          "backup are still in post and write that day in `confirmed: YYYY-MM-DD`", role=label,
+                          party=party), severity=severity)
                 elif (project.today - confirmed).days > limit:
                     yield self.finding(
                         locate(entry, "confirmed"),
-                        f"{what} was last confirmed on {confirmed.isoformat()}, "
-                        f"{(project.today - confirmed).days} days ago (the limit is {limit:g} days); check that "
-                        "the holder and backup are still in post and update 'confirmed'", severity=severity)
+                        _("the assignment of {role}{party} was last confirmed on {date}, {days} days ago (the "
+                          "limit is {limit} days); check that the holder and backup are still in post and update "
+                          "'confirmed'", role=label, party=party, date=confirmed.isoformat(),
+                          days=(project.today - confirmed).days, limit=f"{limit:g}"), severity=severity)
 
 
 class Untrained(Rule):
@@ -440,8 +449,8 @@ class Untrained(Rule):
                 if project.date(entry.get("trained")) is None:
                     yield self.finding(
                         locate(entry, "trained"),
-                        f"the holder of {role_label(role)}{_for_party(role, entry)} has no IM4CM training "
-                        "recorded; arrange the training and write its date in `trained: YYYY-MM-DD`",
+                        _("the holder of {role}{party} has no IM4CM training recorded; arrange the training and "
+                          "write its date in `trained: YYYY-MM-DD`", role=role_label(role), party=_for_party(role, entry)),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
@@ -494,7 +503,7 @@ class RolesNotSeparated(Rule):
                 person = person_key(holder.get("name"))
                 if is_placeholder(pack, holder.get("name")):
                     continue
-                for other_person, other, _ in seen:
+                for other_person, other, _holder in seen:
                     pair = tuple(sorted((role["id"], other["id"])))
                     key = (person, *pair)
                     if other_person != person or other is role or key in reported:
@@ -505,9 +514,9 @@ class RolesNotSeparated(Rule):
                         party = holder.get("party")
                         yield self.finding(
                             locate(holder, "name"),
-                            f"the same person holds {role_label(other)} and {role_label(role)}"
-                            f"{f' in party {party!r}' if party else ''}; the standard requires different people "
-                            "for these roles, so name another holder for one of them",
+                            _("the same person holds {role} and {other}{party}; the standard requires different "
+                              "people for these roles, so name another holder for one of them", role=role_label(other),
+                              other=role_label(role), party=_(" in party {party}", party=repr(party)) if party else ""),
                             severity=by_status(dpisp.status))
                 seen.append((person, role, holder))
 
@@ -557,15 +566,17 @@ class WrongAgency(Rule):
                     continue  # an unknown party is REF002
                 types = role.get("party_types") or []
                 if role.get("unhcr_only") and not is_unhcr(party):
-                    problem = "is a UNHCR role; give it to a person of the UNHCR party"
+                    message = _("the role {role} is held at party '{party}', but it is a UNHCR role; give it to a "
+                                "person of the UNHCR party", role=role_label(role), party=party["id"])
                 elif role.get("scope") != "party" and types and party.get("type") not in types:
-                    problem = f"may be held only by a party of type {' or '.join(types)}, and '{party['id']}' is " \
-                              f"of type {party.get('type')}; give it to a person of such a party"
+                    message = _("the role {role} is held at party '{party}', but it may be held only by a party of "
+                                "type {types}, and '{party}' is of type {type}; give it to a person of such a party",
+                                role=role_label(role), party=party["id"], types=_(" or ").join(types),
+                                type=party.get("type"))
                 else:
                     continue
                 yield self.finding(
-                    locate(holder, "party"),
-                    f"the role {role_label(role)} is held at party '{party['id']}', but it {problem}",
+                    locate(holder, "party"), message,
                     severity=by_status(dpisp.status))
 
 
@@ -607,13 +618,14 @@ class PlaceholderPerson(Rule):
             for role_id, entry in assignments(dpisp):
                 role = pack.roles.get(role_id)
                 label = role_label(role) + _for_party(role, entry) if role else f"'{role_id}'"
-                for who in ("holder", "backup"):
+                for who, message in (("holder", N_("the holder of the role {role} is still a placeholder; write "
+                                                   "the name of the person who is the holder")),
+                                     ("backup", N_("the backup of the role {role} is still a placeholder; write "
+                                                   "the name of the person who is the backup"))):
                     person = entry.get(who)
                     if isinstance(person, YMap) and is_placeholder(pack, person.get("name")):
                         yield self.finding(
-                            locate(person, "name"),
-                            f"the {who} of the role {label} is still a "
-                            f"placeholder; write the name of the person who is the {who}",
+                            locate(person, "name"), _(message, role=label),
                             severity=by_status(dpisp.status))
 
 
@@ -652,6 +664,13 @@ class PersonForTwoAgencies(Rule):
     name = "person-for-two-agencies"
     summary = "One person holds a per-agency role for two parties"
 
+    MESSAGES = {
+        "holder": N_("the holder of {role} for party '{party}' is the same person as for party '{other}' "
+                     "(line {line}); name the person of '{party}' who holds it"),
+        "backup": N_("the backup of {role} for party '{party}' is the same person as for party '{other}' "
+                     "(line {line}); name the person of '{party}' who holds it"),
+    }
+
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
             seen: dict[tuple[str, str], tuple[str, int]] = {}
@@ -669,8 +688,8 @@ class PersonForTwoAgencies(Rule):
                     if first_party != party:
                         yield self.finding(
                             locate(person, "name"),
-                            f"the {who} of {role_label(role)} for party '{party}' is the same person as for party "
-                            f"'{first_party}' (line {first_line}); name the person of '{party}' who holds it",
+                            _(self.MESSAGES[who], role=role_label(role), party=party, other=first_party,
+                              line=first_line),
                             severity=by_status(dpisp.status))
 
 
@@ -721,9 +740,10 @@ class ConfirmedBeforeTrained(Rule):
                 if confirmed and trained and trained > confirmed:
                     yield self.finding(
                         locate(entry, "confirmed"),
-                        f"the assignment of {role_label(role)}{_for_party(role, entry)} was last confirmed on "
-                        f"{confirmed.isoformat()}, before its holder was trained ({trained.isoformat()}); if the "
-                        "holder changed, confirm the new assignment and update 'confirmed'",
+                        _("the assignment of {role}{party} was last confirmed on {date}, before its holder was "
+                          "trained ({trained}); if the holder changed, confirm the new assignment and update "
+                          "'confirmed'", role=role_label(role), party=_for_party(role, entry),
+                          date=confirmed.isoformat(), trained=trained.isoformat()),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 

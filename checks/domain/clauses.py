@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.pack import Pack
 from im4cm_lint.values import quotable, shown
-from im4cm_lint.words import plural
 from im4cm_lint.yamltree import YMap
 
 MAX_CHANGES = 3  # changes quoted in a message; never the whole clause
@@ -35,7 +35,7 @@ def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:
         return []
     name, version = pack.lineage[-1].rpartition("@")[0], keys[0]
     for ref in pack.lineage:
-        ref_name, _, ref_version = ref.rpartition("@")
+        ref_name, _at, ref_version = ref.rpartition("@")
         if ref_version in versions:
             name, version = ref_name, ref_version
             break
@@ -48,7 +48,8 @@ def quote_words(words: list[str], known: frozenset[str] | None = None) -> str:
     text = " ".join(words[:MAX_WORDS])
     if known is not None and not all(word in known or quotable(word) for word in words):
         size = sum(len(word) for word in words) + len(words) - 1
-        return shown(" ".join(words), label=f"{plural(len(words), 'word')} ({plural(size, 'character')})")
+        count, length = _n("{n} word", "{n} words", len(words)), _n("{n} character", "{n} characters", size)
+        return shown(" ".join(words), label=f"{count} ({length})")
     return f'"{text} ..."' if len(words) > MAX_WORDS else f'"{text}"'
 
 
@@ -74,15 +75,16 @@ def word_diff(old: str, new: str, known: frozenset[str] = frozenset()) -> str:
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:MAX_CHANGES]:
         if tag == "replace":
-            phrases.append(f"changed {quote_words(a[i1:i2])} to {quote_words(b[j1:j2], known)}")
+            phrases.append(_("changed {old} to {new}", old=quote_words(a[i1:i2]), new=quote_words(b[j1:j2], known)))
         elif tag == "delete":
-            phrases.append(f"removed {quote_words(a[i1:i2])}")
+            phrases.append(_("removed {old}", old=quote_words(a[i1:i2])))
+        elif i1:
+            phrases.append(_("added {new} after {old}", new=quote_words(b[j1:j2], known),
+                             old=quote_words(a[max(i1 - 3, 0):i1])))
         else:
-            after = f" after {quote_words(a[max(i1 - 3, 0):i1])}" if i1 else " at the start"
-            phrases.append(f"added {quote_words(b[j1:j2], known)}{after}")
+            phrases.append(_("added {new} at the start", new=quote_words(b[j1:j2], known)))
     if len(changes) > MAX_CHANGES:
-        more = len(changes) - MAX_CHANGES
-        phrases.append(f"and {more} more change{'s' if more > 1 else ''}")
+        phrases.append(_n("and {n} more change", "and {n} more changes", len(changes) - MAX_CHANGES))
     return "; ".join(phrases)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from im4cm_lint.i18n import _
 from im4cm_lint.pack import Pack
 from im4cm_lint.values import quotable, shown
 from im4cm_lint.yamltree import YMap, YSeq, locate, position_in_value
@@ -24,4 +25,4 @@ def quoted_placeholder(container: YMap | YSeq, key: Any, placeholder: str, pack:
     start = position_in_value(container, key, placeholder)
     if start is None or start[0] == locate(container, key).line:
         return quoted
-    return f'{quoted} (line {start[0]}, column {start[1]})'
+    return _("{placeholder} (line {line}, column {column})", placeholder=quoted, line=start[0], column=start[1])
