@@ -81,7 +81,7 @@ def _docx_lines(path: str) -> list[str]:
         unpacked = sum(entry.file_size for entry in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
         raise Unusable(_("{path} unpacks to {size} MB, more than a signed protocol can hold", path=path,
-                         size=f"{unpacked / 1_048_576:.0f}"))
+                         size=format(unpacked / 1_048_576, ".0f")))
     document = Document(path)
     lines = [p.text for section in document.sections for p in section.header.paragraphs]
     for block in document.iter_inner_content():
@@ -128,7 +128,7 @@ def read_copy(path: str) -> Copy:
         raise Unusable(_("cannot read {path}: {error}", path=path, error=err.strerror or err)) from None
     if size > MAX_COPY_BYTES:
         raise Unusable(_("{path} is {size} MB, larger than a signed protocol can be", path=path,
-                         size=f"{size / 1_048_576:.0f}"))
+                         size=format(size / 1_048_576, ".0f")))
     if magic.startswith(b"%PDF"):
         kind, reader = "PDF", _pdf_lines
     elif magic.startswith(b"PK"):
@@ -143,8 +143,8 @@ def read_copy(path: str) -> Copy:
     except Unusable:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged file can fail anywhere inside the parser
-        raise Unusable(_("cannot read {path} as {kind}: {error}", path=path, kind=kind,
-                         error=f"{type(err).__name__}: {err}")[:400]) from None
+        error = f"{type(err).__name__}: {err}"
+        raise Unusable(_("cannot read {path} as {kind}: {error}", path=path, kind=kind, error=error)[:400]) from None
     finally:
         quiet.setLevel(level)
     text = "\n".join(lines)

@@ -196,7 +196,7 @@ def read_forms(data: bytes, shown: str) -> Facts:
             if not isinstance(unique_id, str) or not unique_id.strip():
                 facts.problem(Pos(shown, 1, 1, f"{sheet.title}!A1"),
                               _("{cell} must hold the form's id, as Primero's forms export writes it",
-                                cell=f"{sheet.title}!A1"))
+                                cell=sheet.title + "!A1"))
                 continue
             form = Form(unique_id.strip(), Pos(shown, 1, 1, f"{sheet.title}!A1"))
             for number, row in enumerate(rows, start=3):

@@ -752,7 +752,7 @@ class UnboundedUserFetch(Rule):
                 for found in job.unbounded_fetches:
                     yield self.finding(bound.at(found.pos),
                                        _("job {job} fetches up to {count} users at once; fetch only the users it needs",
-                                         job=shown(job.name), count=f"{int(found.what):,}"))
+                                         job=shown(job.name), count=format(int(found.what), ",")))
 
 
 class ExportDrift(Rule):

@@ -34,7 +34,7 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
     for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS:
             facts.problem(Pos(facts.path, number, 1, cell_name(sheet.title, number, 1)),
-                          _("the survey sheet has more than {count} rows; the rest is not read", count=f"{MAX_ROWS:,}"))
+                          _("the survey sheet has more than {count} rows; the rest is not read", count=format(MAX_ROWS, ",")))
             return
         kind = row[kind_at] if kind_at < len(row) else None
         name = row[name_at] if name_at < len(row) else None

@@ -39,11 +39,11 @@ def _refusal(data: bytes) -> tuple[str, str] | None:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
             return "workbook", _("the workbook has {count} parts, more than the {limit} that are read",
-                                  count=f"{len(parts):,}", limit=f"{MAX_PARTS:,}")
+                                  count=format(len(parts), ","), limit=format(MAX_PARTS, ","))
         total = sum(part.file_size for part in parts)
         if total > MAX_UNCOMPRESSED:
             return "workbook", _("the workbook would unpack to {size} bytes, more than the {limit} that are read (a zip "
-                                "bomb, or not a form)", size=f"{total:,}", limit=f"{MAX_UNCOMPRESSED:,}")
+                                "bomb, or not a form)", size=format(total, ","), limit=format(MAX_UNCOMPRESSED, ","))
         for part in parts:
             if part.filename.endswith((".xml", ".rels", ".vml")):
                 try:
