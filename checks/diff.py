@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from im4cm_lint.diagnostics import Location
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap, YSeq, locate
@@ -84,10 +85,10 @@ def quoted(value: Any) -> str:
     if isinstance(value, str) and _QUOTABLE.match(value):
         return f"{Q}{value}{Q}"
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, str):
-        return f"a text of {len(value)} characters"
-    return "a value"
+        return _n("a text of {n} characters", "a text of {n} characters", len(value))
+    return _("a value")
 
 
 def unmark(words: str) -> str:
@@ -145,12 +146,16 @@ class _Document:
         for key in keys:
             before, after = plain(old.get(key)), plain(new.get(key))
             if before != after:
-                self.add(section, "changed", subject, f"{label}: {key} {quoted(before)} → {quoted(after)}", new, key,
+                self.add(section, "changed", subject,
+                         _("{label}: {key} {before} → {after}", label=label, key=key, before=quoted(before),
+                           after=quoted(after)), new, key,
                          key=key, before=before if _shown(before) else None, after=after if _shown(after) else None)
         for key in free:
             if plain(old.get(key)) != plain(new.get(key)):
-                what = "removed" if key not in new else "added" if key not in old else "changed"
-                self.add(section, "changed", subject, f"{label}: {key} {what} (free text, not shown)", new, key, key=key)
+                words = (_("{label}: {key} removed (free text, not shown)", label=label, key=key) if key not in new
+                         else _("{label}: {key} added (free text, not shown)", label=label, key=key) if key not in old
+                         else _("{label}: {key} changed (free text, not shown)", label=label, key=key))
+                self.add(section, "changed", subject, words, new, key, key=key)
 
 
 def _shown(value: Any) -> bool:
@@ -187,7 +192,7 @@ def _renames(old: dict[str, YMap], new: dict[str, YMap], old_content=_without_id
 
 def _dpisp(doc: _Document) -> None:
     base, head = doc.base, doc.head
-    doc.values("metadata", "", "protocol", base.metadata, head.metadata,
+    doc.values("metadata", "", _("protocol"), base.metadata, head.metadata,
                ("version", "status", "template", "setting", "effective", "review_by"), free=("operation",))
     renamed_parties = _parties(doc)
     _roles(doc, renamed_parties)
@@ -201,27 +206,31 @@ def _parties(doc: _Document) -> dict[str, str]:
     old, new = doc.base.parties, doc.head.parties
     renamed = _renames(old, new)
     for old_id, new_id in renamed.items():
-        doc.add("party", "renamed", new_id, f"party {quoted(old_id)} renamed to {quoted(new_id)} (nothing else changed)",
+        doc.add("party", "renamed", new_id, _("party {old} renamed to {new} (nothing else changed)", old=quoted(old_id), new=quoted(new_id)),
                 new[new_id], "id", before=old_id)
     for party_id, party in new.items():
         if party_id not in old and party_id not in renamed.values():
-            doc.add("party", "added", party_id, f"party {quoted(party_id)} added ({party.get('type')})", party, type=party.get("type"))
+            doc.add("party", "added", party_id, _("party {party} added ({type})", party=quoted(party_id), type=party.get("type")),
+                    party, type=party.get("type"))
     for party_id, party in old.items():
         if party_id not in new and party_id not in renamed:
-            doc.add("party", "removed", party_id, f"party {quoted(party_id)} removed ({party.get('type')})", doc.head.body.get("parties") or doc.head.body,
+            doc.add("party", "removed", party_id, _("party {party} removed ({type})", party=quoted(party_id), type=party.get("type")),
+                    doc.head.body.get("parties") or doc.head.body,
                     type=party.get("type"))
     for party_id in old.keys() & new.keys():
         before, after = old[party_id], new[party_id]
-        label = f"party {quoted(party_id)}"
+        label = _("party {party}", party=quoted(party_id))
         roles_before, roles_after = _list(before.get("unhcr_roles")), _list(after.get("unhcr_roles"))
         if roles_before != roles_after:
             doc.add("party", "changed", party_id,
-                    f"{label}: UNHCR capacities {_listing(roles_before)} → {_listing(roles_after)}", after, "unhcr_roles",
+                    _("{label}: UNHCR capacities {before} → {after}", label=label, before=_listing(roles_before),
+                      after=_listing(roles_after)), after, "unhcr_roles",
                     added=sorted(set(roles_after) - set(roles_before)), removed=sorted(set(roles_before) - set(roles_after)))
         doc.values("party", party_id, label, before, after, ("type", "unhcr_partnership", "local"), free=("name",))
         systems_before, systems_after = _list(before.get("systems")), _list(after.get("systems"))
         if systems_before != systems_after:
-            doc.add("party", "changed", party_id, f"{label}: systems {_listing(systems_before)} → {_listing(systems_after)}",
+            doc.add("party", "changed", party_id, _("{label}: systems {before} → {after}", label=label, before=_listing(systems_before),
+                      after=_listing(systems_after)),
                     after, "systems")
     return renamed
 
@@ -231,12 +240,21 @@ def _list(value: Any) -> list:
 
 
 def _listing(items: list) -> str:
-    return "[" + ", ".join(quoted(item) for item in items) + "]" if items else "none"
+    return "[" + ", ".join(quoted(item) for item in items) + "]" if items else _("none")
 
 
 def _role_name(doc: _Document, role_id: str) -> str:
     role = doc.pack.roles.get(role_id) if doc.pack else None
-    return f"role {quoted(role_id)} ({role.get('name')})" if role and role.get("name") else f"role {quoted(role_id)}"
+    if role and role.get("name"):
+        return _("role {role} ({name})", role=quoted(role_id), name=role.get("name"))
+    return _("role {role}", role=quoted(role_id))
+
+
+def _role_label(doc: _Document, dpisp, role_id: str, party: str) -> str:
+    """A role, with the party it is assigned for when the role is one per agency."""
+    if _per_agency(dpisp, role_id):
+        return _("{role} for {party}", role=_role_name(doc, role_id), party=quoted(party))
+    return _role_name(doc, role_id)
 
 
 def _assignments(dpisp) -> dict[tuple[str, str], YMap]:
@@ -253,18 +271,24 @@ def _person_change(before: Any, after: Any, renamed: dict[str, str]) -> str | No
     if not isinstance(before, YMap) and not isinstance(after, YMap):
         return None
     if not isinstance(before, YMap):
-        return f"added (at {quoted(after.get('party'))})"
+        return _("added (at {party})", party=quoted(after.get("party")))
     if not isinstance(after, YMap):
-        return f"removed (was at {quoted(before.get('party'))})"
+        return _("removed (was at {party})", party=quoted(before.get("party")))
     party_before, party_after = renamed.get(before.get("party"), before.get("party")), after.get("party")
     person = person_key(before.get("name")) != person_key(after.get("name"))
     title = plain(before.get("title")) != plain(after.get("title"))
     if party_before != party_after:
-        return f"{'another person' if person else 'the same person'} now at {quoted(party_after)} (was at {quoted(before.get('party'))})"
+        if person:
+            return _("another person now at {party} (was at {before})", party=quoted(party_after),
+                     before=quoted(before.get("party")))
+        return _("the same person now at {party} (was at {before})", party=quoted(party_after),
+                 before=quoted(before.get("party")))
     if person:
-        return f"another person (at {quoted(party_after)}){', another position' if title else ''}"
+        if title:
+            return _("another person (at {party}), another position", party=quoted(party_after))
+        return _("another person (at {party})", party=quoted(party_after))
     if title:
-        return f"the same person, another position (at {quoted(party_after)})"
+        return _("the same person, another position (at {party})", party=quoted(party_after))
     return None
 
 
@@ -273,12 +297,13 @@ def _roles(doc: _Document, renamed: dict[str, str]) -> None:
     old = {(role_id, renamed.get(party, party)): entry for (role_id, party), entry in old.items()}
     for key, entry in new.items():
         role_id, party = key
-        label = _role_name(doc, role_id) + (f" for {quoted(party)}" if _per_agency(doc.head, role_id) else "")
+        label = _role_label(doc, doc.head, role_id, party)
         before = old.get(key)
         if before is None and not _per_agency(doc.head, role_id):  # a role of the process moved to another agency
             before = next((e for (r, _), e in old.items() if r == role_id), None)
         if before is None:
-            doc.add("role", "added", role_id, f"{label} assigned (holder at {quoted(party)})", entry, "holder")
+            doc.add("role", "added", role_id, _("{role} assigned (holder at {party})", role=label, party=quoted(party)),
+                    entry, "holder")
         else:
             _assignment(doc, role_id, label, before, entry, renamed)
     new_roles = {role_id for role_id, _ in new}
@@ -286,8 +311,9 @@ def _roles(doc: _Document, renamed: dict[str, str]) -> None:
         role_id, party = key
         if key in new or (role_id in new_roles and not _per_agency(doc.base, role_id)):
             continue
-        label = _role_name(doc, role_id) + (f" for {quoted(party)}" if _per_agency(doc.base, role_id) else "")
-        doc.add("role", "removed", role_id, f"{label} no longer assigned (holder was at {quoted(party)})",
+        label = _role_label(doc, doc.base, role_id, party)
+        doc.add("role", "removed", role_id,
+                _("{role} no longer assigned (holder was at {party})", role=label, party=quoted(party)),
                 doc.head.body.get("roles") or doc.head.body)
 
 
@@ -295,15 +321,18 @@ def _assignment(doc: _Document, role_id: str, label: str, before: YMap, entry: Y
     """A holder or backup who changed (by agency), and the confirmation date."""
     holder = _person_change(before["holder"], entry["holder"], renamed)
     if holder:
-        doc.add("role", "changed", role_id, f"{label}: holder changed: {holder}; {_confirmed(before, entry)}", entry, "holder",
+        doc.add("role", "changed", role_id, _("{role}: holder changed: {change}; {confirmed}", role=label, change=holder,
+                                              confirmed=_confirmed(before, entry)), entry, "holder",
                 holder_changed=True, confirmed_before=plain(before.get("confirmed")),
                 confirmed_after=plain(entry.get("confirmed")))
     backup = _person_change(before.get("backup"), entry.get("backup"), renamed)
     if backup:
-        doc.add("role", "changed", role_id, f"{label}: backup changed: {backup}", entry, "backup")
+        doc.add("role", "changed", role_id, _("{role}: backup changed: {change}", role=label, change=backup), entry,
+                "backup")
     if not holder and plain(before.get("confirmed")) != plain(entry.get("confirmed")):
         doc.add("role", "changed", role_id,
-                f"{label}: confirmed {quoted(plain(before.get('confirmed')))} → {quoted(plain(entry.get('confirmed')))}",
+                _("{role}: confirmed {before} → {after}", role=label, before=quoted(plain(before.get("confirmed"))),
+                  after=quoted(plain(entry.get("confirmed")))),
                 entry, "confirmed")
 
 
@@ -314,8 +343,8 @@ def _per_agency(dpisp, role_id: str) -> bool:
 def _confirmed(before: YMap, after: YMap) -> str:
     old, new = plain(before.get("confirmed")), plain(after.get("confirmed"))
     if old == new:
-        return f"confirmed not updated ({quoted(new)})"
-    return f"confirmed {quoted(old)} → {quoted(new)}"
+        return _("confirmed not updated ({date})", date=quoted(new))
+    return _("confirmed {before} → {after}", before=quoted(old), after=quoted(new))
 
 
 def _clause_locked(doc: _Document, clause_id: str, clause: YMap) -> bool:
@@ -326,26 +355,34 @@ def _clause_locked(doc: _Document, clause_id: str, clause: YMap) -> bool:
 def _clauses(doc: _Document) -> None:
     old, new = doc.base.clauses, doc.head.clauses
     for clause_id, clause in new.items():
-        kind = "locked clause" if _clause_locked(doc, clause_id, clause) else "clause"
+        locked = _clause_locked(doc, clause_id, clause)
+        label = _clause_label(clause_id, locked)
         if clause_id not in old:
-            doc.add("clause", "added", clause_id, f"{kind} {quoted(clause_id)} added", clause, locked=kind == "locked clause")
+            doc.add("clause", "added", clause_id, _("{clause} added", clause=label), clause, locked=locked)
             continue
         before = old[clause_id]
         if normalise(before.get("text")) != normalise(clause.get("text")):
             words = _word_counts(before.get("text"), clause.get("text"))
-            doc.add("clause", "changed", clause_id, f"{kind} {quoted(clause_id)}: text changed ({words})", clause, "text",
-                    locked=kind == "locked clause")
+            doc.add("clause", "changed", clause_id, _("{clause}: text changed ({words})", clause=label, words=words),
+                    clause, "text", locked=locked)
         if plain(before.get("locked")) != plain(clause.get("locked")):
             doc.add("clause", "changed", clause_id,
-                    f"{kind} {quoted(clause_id)}: locked {quoted(plain(before.get('locked')))} → {quoted(plain(clause.get('locked')))}",
+                    _("{clause}: locked {before} → {after}", clause=label, before=quoted(plain(before.get("locked"))),
+                      after=quoted(plain(clause.get("locked")))),
                     clause, "locked")
         if plain(before.get("title")) != plain(clause.get("title")):
-            doc.add("clause", "changed", clause_id, f"{kind} {quoted(clause_id)}: title changed", clause, "title")
+            doc.add("clause", "changed", clause_id, _("{clause}: title changed", clause=label), clause, "title")
     for clause_id, clause in old.items():
         if clause_id not in new:
-            kind = "locked clause" if _clause_locked(doc, clause_id, clause) else "clause"
-            doc.add("clause", "removed", clause_id, f"{kind} {quoted(clause_id)} removed", doc.head.body.get("clauses") or doc.head.body,
-                    locked=kind == "locked clause")
+            locked = _clause_locked(doc, clause_id, clause)
+            doc.add("clause", "removed", clause_id, _("{clause} removed", clause=_clause_label(clause_id, locked)),
+                    doc.head.body.get("clauses") or doc.head.body, locked=locked)
+
+
+def _clause_label(clause_id: str, locked: bool) -> str:
+    if locked:
+        return _("locked clause {clause}", clause=quoted(clause_id))
+    return _("clause {clause}", clause=quoted(clause_id))
 
 
 def _word_counts(old: Any, new: Any) -> str:
@@ -358,7 +395,7 @@ def _word_counts(old: Any, new: Any) -> str:
             removed += i2 - i1
         if tag in ("replace", "insert"):
             added += j2 - j1
-    return f"{added} word{'s' * (added != 1)} added, {removed} removed"
+    return _n("{n} word added, {removed} removed", "{n} words added, {removed} removed", added, removed=removed)
 
 
 def _rule_content(renamed: dict[str, str]):
@@ -372,7 +409,8 @@ def _rule_content(renamed: dict[str, str]):
 
 
 def _flow(rule: YMap) -> str:
-    return f"{quoted(rule.get('from'))} → {quoted(rule.get('to'))}, purpose {quoted(rule.get('purpose'))}"
+    return _("{sender} → {recipient}, purpose {purpose}", sender=quoted(rule.get("from")),
+             recipient=quoted(rule.get("to")), purpose=quoted(rule.get("purpose")))
 
 
 def _sharing(doc: _Document, renamed_parties: dict[str, str]) -> None:
@@ -380,7 +418,8 @@ def _sharing(doc: _Document, renamed_parties: dict[str, str]) -> None:
     content = _rule_content(renamed_parties)
     renamed = _renames(old, new, old_content=content)
     for old_id, new_id in renamed.items():
-        doc.add("sharing", "renamed", new_id, f"sharing rule {quoted(old_id)} renamed to {quoted(new_id)} (nothing else changed)",
+        doc.add("sharing", "renamed", new_id, _("sharing rule {old} renamed to {new} (nothing else changed)", old=quoted(old_id),
+                  new=quoted(new_id)),
                 new[new_id], "id", before=old_id)
     for rule_id, rule in new.items():
         if rule_id in old or rule_id in renamed.values():
@@ -388,20 +427,21 @@ def _sharing(doc: _Document, renamed_parties: dict[str, str]) -> None:
         categories = [c for c in _list(rule.get("categories")) if isinstance(c, str)]
         most = doc.most_sensitive(categories)
         doc.add("sharing", "added", rule_id,
-                f"sharing rule {quoted(rule_id)} added: {_flow(rule)}"
-                + (f", UNHCR as {quoted(rule.get('unhcr_role'))}" if rule.get("unhcr_role") else "")
-                + f", categories {doc.categories(categories) or 'none'}", rule,
+                _("sharing rule {rule} added: {flow}", rule=quoted(rule_id), flow=_flow(rule))
+                + (_(", UNHCR as {role}", role=quoted(rule.get("unhcr_role"))) if rule.get("unhcr_role") else "")
+                + _(", categories {categories}", categories=doc.categories(categories) or _("none")), rule,
                 categories=categories, most_sensitive=most)
     for rule_id, rule in old.items():
         if rule_id not in new and rule_id not in renamed:
-            doc.add("sharing", "removed", rule_id, f"sharing rule {quoted(rule_id)} removed ({_flow(rule)})",
+            doc.add("sharing", "removed", rule_id,
+                    _("sharing rule {rule} removed ({flow})", rule=quoted(rule_id), flow=_flow(rule)),
                     doc.head.body.get("sharing") or doc.head.body)
     for rule_id in old.keys() & new.keys():
         _rule(doc, rule_id, old[rule_id], new[rule_id], renamed_parties)
 
 
 def _rule(doc: _Document, rule_id: str, before: YMap, after: YMap, renamed: dict[str, str]) -> None:
-    label = f"sharing rule {quoted(rule_id)}"
+    label = _("sharing rule {rule}", rule=quoted(rule_id))
     cats_before = [c for c in _list(before.get("categories")) if isinstance(c, str)]
     cats_after = [c for c in _list(after.get("categories")) if isinstance(c, str)]
     gained = [c for c in cats_after if c not in cats_before]
@@ -409,19 +449,23 @@ def _rule(doc: _Document, rule_id: str, before: YMap, after: YMap, renamed: dict
     if gained:
         listed = after.get("categories")
         node, at = (listed, cats_after.index(gained[0])) if isinstance(listed, YSeq) else (after, "categories")
-        doc.add("sharing", "widened", rule_id, f"{label} widened: now also {doc.categories(gained)} ({_flow(after)})",
+        doc.add("sharing", "widened", rule_id, _("{rule} widened: now also {categories} ({flow})", rule=label,
+                                                 categories=doc.categories(gained), flow=_flow(after)),
                 node, at, categories=gained, most_sensitive=doc.most_sensitive(gained))
     if lost:
-        doc.add("sharing", "narrowed", rule_id, f"{label} narrowed: no longer {doc.categories(lost)}",
+        doc.add("sharing", "narrowed", rule_id, _("{rule} narrowed: no longer {categories}", rule=label,
+                                                  categories=doc.categories(lost)),
                 after, "categories", categories=lost)
-    for key, what in (("to", "recipient"), ("from", "sender")):
+    for key, words in (("to", N_("{label}: recipient {before} → {after}")), ("from", N_("{label}: sender {before} → {after}"))):
         old_party, new_party = renamed.get(before.get(key), before.get(key)), after.get(key)
         if old_party != new_party:
-            doc.add("sharing", "changed", rule_id, f"{label}: {what} {quoted(before.get(key))} → {quoted(new_party)}",
+            doc.add("sharing", "changed", rule_id,
+                    _(words, label=label, before=quoted(before.get(key)), after=quoted(new_party)),
                     after, key, key=key, before=plain(before.get(key)), after=plain(new_party))
     if plain(before.get("unhcr_role")) != plain(after.get("unhcr_role")):
         doc.add("sharing", "changed", rule_id,
-                f"{label}: UNHCR capacity {quoted(plain(before.get('unhcr_role')))} → {quoted(plain(after.get('unhcr_role')))}",
+                _("{label}: UNHCR capacity {before} → {after}", label=label,
+                  before=quoted(plain(before.get("unhcr_role"))), after=quoted(plain(after.get("unhcr_role")))),
                 after, "unhcr_role", before=plain(before.get("unhcr_role")), after=plain(after.get("unhcr_role")))
     doc.values("sharing", rule_id, label, before, after, ("purpose", "basis", "level", "onward_sharing"),
                free=("channel", "justification", "consent_withdrawal", "onward_recipients"))
@@ -437,36 +481,39 @@ def _annex_c(doc: _Document) -> None:
     partners_before, partners_after = _list(old.get("applies_to")), _list(new_map.get("applies_to"))
     if partners_before != partners_after:
         doc.add("annex_c", "changed", "applies_to",
-                f"Annex C applies to {_listing(partners_before)} → {_listing(partners_after)}", where, "applies_to")
+                _("Annex C applies to {before} → {after}", before=_listing(partners_before),
+                  after=_listing(partners_after)), where, "applies_to")
     for key in [k for k in new_map if k != "applies_to"]:
         requirement = _requirement(doc, key)
         after = new_map[key]
         if key not in old:
-            doc.add("annex_c", "added", key, f"Annex C entry {requirement} added ({_met(after)})", where, key)
+            doc.add("annex_c", "added", key, _("Annex C entry {entry} added ({met})", entry=requirement, met=_met(after)),
+                    where, key)
             continue
         before = old[key]
         if plain(before) == plain(after):
             continue
-        doc.add("annex_c", "changed", key, f"Annex C entry {requirement}: " + "; ".join(_entry_changes(before, after)),
+        doc.add("annex_c", "changed", key,
+                _("Annex C entry {entry}: {changes}", entry=requirement, changes="; ".join(_entry_changes(before, after))),
                 where, key)
     for key in [k for k in old if k != "applies_to" and k not in new_map]:
-        doc.add("annex_c", "removed", key, f"Annex C entry {_requirement(doc, key)} removed", where)
+        doc.add("annex_c", "removed", key, _("Annex C entry {entry} removed", entry=_requirement(doc, key)), where)
 
 
 def _entry_changes(before: Any, after: Any) -> list[str]:
     """What changed in an Annex C entry, key by key ('hours 72 → 96'); free text by key only."""
     if not (isinstance(before, YMap) and isinstance(after, YMap)):
-        return ["changed"]
+        return [_("changed")]
     parts = []
     for item in sorted(set(before) | set(after), key=str):
         old, new = plain(before.get(item)), plain(after.get(item))
         if old == new:
             continue
-        name = item if isinstance(item, str) and _QUOTABLE.match(item) else "a key"
+        name = item if isinstance(item, str) and _QUOTABLE.match(item) else _("a key")
         if _shown(old) and _shown(new):
-            parts.append(f"{name} {quoted(old)} → {quoted(new)}")
+            parts.append(_("{key} {before} → {after}", key=name, before=quoted(old), after=quoted(new)))
         else:
-            parts.append(f"{name} changed (free text, not shown)")
+            parts.append(_("{key} changed (free text, not shown)", key=name))
     return parts
 
 
@@ -477,7 +524,7 @@ def _requirement(doc: _Document, key: Any) -> str:
 
 def _met(entry: Any) -> str:
     met = entry.get("met") if isinstance(entry, YMap) else None
-    return "met" if met is True else "not met" if met is False else "met not stated"
+    return _("met") if met is True else _("not met") if met is False else _("met not stated")
 
 
 def _signatures(doc: _Document, renamed: dict[str, str]) -> None:
@@ -493,39 +540,54 @@ def _signatures(doc: _Document, renamed: dict[str, str]) -> None:
     where = doc.head.body.get("signatures") or doc.head.body
     for party, item in new.items():
         if party not in old:
-            doc.add("signature", "added", party, f"signature of {quoted(party)} added (signed {quoted(plain(item.get('signed')))})",
+            doc.add("signature", "added", party, _("signature of {party} added (signed {date})", party=quoted(party),
+                      date=quoted(plain(item.get("signed")))),
                     item, signed=plain(item.get("signed")))
             continue
         before = old[party]
         signer = _person_change(before.get("by"), item.get("by"), renamed)
         dates = plain(before.get("signed")), plain(item.get("signed"))
         if dates[0] != dates[1] or signer:
-            what = f"signed {quoted(dates[0])} → {quoted(dates[1])}" if dates[0] != dates[1] else f"signed {quoted(dates[1])}"
-            who = "; signed by another person" if signer and "another person" in signer else ""
-            doc.add("signature", "changed", party, f"signature of {quoted(party)}: {what}{who}", item, "signed",
+            what = (_("signed {before} → {after}", before=quoted(dates[0]), after=quoted(dates[1]))
+                    if dates[0] != dates[1] else _("signed {date}", date=quoted(dates[1])))
+            who = _("; signed by another person") if _another_person(before.get("by"), item.get("by")) else ""
+            doc.add("signature", "changed", party,
+                    _("signature of {party}: {what}{who}", party=quoted(party), what=what, who=who), item, "signed",
                     before=dates[0], after=dates[1])
     for party in old.keys() - new.keys():
         doc.add("signature", "removed", party,
-                f"signature of {quoted(party)} removed (was signed {quoted(plain(old[party].get('signed')))})", where)
+                _("signature of {party} removed (was signed {date})", party=quoted(party),
+                  date=quoted(plain(old[party].get("signed")))), where)
+
+
+def _another_person(before: Any, after: Any) -> bool:
+    """Whether a signer (both sides given) is another person now."""
+    return (isinstance(before, YMap) and isinstance(after, YMap)
+            and person_key(before.get("name")) != person_key(after.get("name")))
 
 
 # --- DataExport -----------------------------------------------------------------------------------
 
 def _field_words(doc: _Document, item) -> str:
     name = item.name if isinstance(item.name, str) and _QUOTABLE.match(item.name) else None
-    shown = f"field {quoted(name)}" if name else f"field {item.index + 1} of the list"
+    shown = _("field {field}", field=quoted(name)) if name else _("field {number} of the list", number=item.index + 1)
     if item.category:
         level = _level(doc, item.category)
-        return f"{shown} (category {quoted(item.category)}{', ' + level if level else ''})"
-    return f"{shown} (no category known)"
+        if level:
+            return _("{field} (category {category}, {sensitivity})", field=shown, category=quoted(item.category),
+                     sensitivity=level)
+        return _("{field} (category {category})", field=shown, category=quoted(item.category))
+    return _("{field} (no category known)", field=shown)
 
 
 def _export(doc: _Document) -> None:
     base, head = doc.base, doc.head
-    label = "export"
-    for key, what in (("owner", "sender"), ("recipient", "recipient")):
+    label = _("export")
+    for key, words in (("owner", N_("{label}: sender {before} → {after}")),
+                       ("recipient", N_("{label}: recipient {before} → {after}"))):
         if plain(base.get(key)) != plain(head.get(key)):
-            doc.add("export", "changed", key, f"{label}: {what} {quoted(plain(base.get(key)))} → {quoted(plain(head.get(key)))}",
+            doc.add("export", "changed", key,
+                    _(words, label=label, before=quoted(plain(base.get(key))), after=quoted(plain(head.get(key)))),
                     head.body, key, key=key, before=plain(base.get(key)), after=plain(head.get(key)))
     doc.values("export", "", label, base.body, head.body,
                ("system", "purpose", "sharing_rule", "level", "min_cell_size", "schedule"))
@@ -533,7 +595,8 @@ def _export(doc: _Document) -> None:
     encrypted = [plain(d.get("transport", {}).get("encrypted")) if isinstance(d.get("transport"), YMap) else None
                  for d in (base, head)]
     if encrypted[0] != encrypted[1]:
-        doc.add("export", "changed", "transport", f"{label}: transport encrypted {quoted(encrypted[0])} → {quoted(encrypted[1])}",
+        doc.add("export", "changed", "transport", _("{label}: transport encrypted {before} → {after}", label=label,
+                                                        before=quoted(encrypted[0]), after=quoted(encrypted[1])),
                 head.body, "transport")
     _fields(doc, label)
 
@@ -548,16 +611,17 @@ def _fields(doc: _Document, label: str) -> None:
     lost = [f for key, f in fields_before.items() if key not in fields_after]
     for item in gained:
         doc.add("field", "added", str(item.name) if _shown(item.name) else "",
-                f"{label} gains {_field_words(doc, item)}", node if not isinstance(node, YSeq) else _item(node, item.index),
+                _("{label} gains {field}", label=label, field=_field_words(doc, item)), node if not isinstance(node, YSeq) else _item(node, item.index),
                 category=item.category, sensitivity=_level(doc, item.category))
     for item in lost:
         doc.add("field", "removed", str(item.name) if _shown(item.name) else "",
-                f"{label} no longer sends {_field_words(doc, item)}", node, category=item.category)
+                _("{label} no longer sends {field}", label=label, field=_field_words(doc, item)), node, category=item.category)
     for key in fields_before.keys() & fields_after.keys():
         before, after = fields_before[key], fields_after[key]
         if before.category != after.category:
             doc.add("field", "changed", key if _shown(key) else "",
-                    f"{label}: {_field_words(doc, after)} was {before.category or 'without a category'}",
+                    _("{label}: {field} was {category}", label=label, field=_field_words(doc, after),
+                      category=before.category or _("without a category")),
                     _item(node, after.index) if isinstance(node, YSeq) else node, before=before.category, after=after.category)
 
 
@@ -580,37 +644,41 @@ def _level(doc: _Document, category: str | None) -> str | None:
 # --- DPIA and System ------------------------------------------------------------------------------
 
 def _dpia(doc: _Document) -> None:
-    doc.values("metadata", "", "DPIA", doc.base.metadata, doc.head.metadata, ("version", "status", "dpisp", "review_by"))
+    doc.values("metadata", "", _("DPIA"), doc.base.metadata, doc.head.metadata, ("version", "status", "dpisp", "review_by"))
     old, new = _by_id(doc.base.get("risks")), _by_id(doc.head.get("risks"))
     for risk_id, risk in new.items():
         if risk_id not in old:
-            doc.add("risk", "added", risk_id, f"risk {quoted(risk_id)} added (residual {quoted(risk.get('residual'))})", risk)
+            doc.add("risk", "added", risk_id, _("risk {risk} added (residual {residual})", risk=quoted(risk_id),
+                                                residual=quoted(risk.get("residual"))), risk)
         else:
-            doc.values("risk", risk_id, f"risk {quoted(risk_id)}", old[risk_id], risk, ("likelihood", "impact", "residual", "owner"),
+            doc.values("risk", risk_id, _("risk {risk}", risk=quoted(risk_id)), old[risk_id], risk, ("likelihood", "impact", "residual", "owner"),
                        free=("description", "mitigations"))
     for risk_id in old.keys() - new.keys():
-        doc.add("risk", "removed", risk_id, f"risk {quoted(risk_id)} removed", doc.head.body.get("risks") or doc.head.body)
+        doc.add("risk", "removed", risk_id, _("risk {risk} removed", risk=quoted(risk_id)), doc.head.body.get("risks") or doc.head.body)
 
 
 def _system(doc: _Document) -> None:
-    doc.values("system", "", "system", doc.base.body, doc.head.body, ("system", "operated_by"))
-    doc.values("system", "", "system", doc.base.metadata, doc.head.metadata, ("dpisp",))
+    doc.values("system", "", _("system"), doc.base.body, doc.head.body, ("system", "operated_by"))
+    doc.values("system", "", _("system"), doc.base.metadata, doc.head.metadata, ("dpisp",))
     old, new = _list(doc.base.get("exports")), _list(doc.head.get("exports"))
     for export_id in [e for e in new if e not in old]:
-        doc.add("system", "added", str(export_id), f"system now produces export {quoted(export_id)}", doc.head.body, "exports")
+        doc.add("system", "added", str(export_id), _("system now produces export {export}", export=quoted(export_id)),
+                doc.head.body, "exports")
     for export_id in [e for e in old if e not in new]:
-        doc.add("system", "removed", str(export_id), f"system no longer produces export {quoted(export_id)}", doc.head.body, "exports")
+        doc.add("system", "removed", str(export_id), _("system no longer produces export {export}", export=quoted(export_id)),
+                doc.head.body, "exports")
     roles_old = doc.base.get("assignments") if isinstance(doc.base.get("assignments"), YMap) else {}
     roles_new = doc.head.get("assignments") if isinstance(doc.head.get("assignments"), YMap) else {}
     for party in sorted(set(roles_old) | set(roles_new), key=str):
         before, after = _list(roles_old.get(party)), _list(roles_new.get(party))
         if before != after:
             doc.add("system", "changed", str(party),
-                    f"system roles of {quoted(party)}: {_listing(before)} → {_listing(after)}", doc.head.body, "assignments")
+                    _("system roles of {party}: {before} → {after}", party=quoted(party), before=_listing(before),
+                      after=_listing(after)), doc.head.body, "assignments")
 
 
 _COMPARE = {"DPISP": _dpisp, "DataExport": _export, "DPIA": _dpia, "System": _system}
-KIND_WORDS = {"DPISP": "protocol", "DataExport": "export", "DPIA": "DPIA", "System": "system"}
+KIND_WORDS = {"DPISP": N_("protocol"), "DataExport": N_("export"), "DPIA": N_("DPIA"), "System": N_("system")}
 
 
 def _documents(project: Project) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
@@ -636,10 +704,12 @@ def _not_compared(old: dict, old_misshapen: dict, new: dict, new_misshapen: dict
     changes = []
     for key in sorted(old_misshapen.keys() | new_misshapen.keys()):
         document = new_misshapen.get(key) or new.get(key) or old_misshapen[key]
-        side = "the new" if key in new_misshapen else "the earlier"
+        words = (N_("{kind} {document} does not fit its schema in the new revision: not compared (run im4cm-lint "
+                    "on it)") if key in new_misshapen else
+                 N_("{kind} {document} does not fit its schema in the earlier revision: not compared (run "
+                    "im4cm-lint on it)"))
         changes.append(Change(key[0], key[1], document.path, document.body.line, "document", "not compared", key[1],
-                              f"{KIND_WORDS[key[0]]} {quoted(key[1])} does not fit its schema in {side} revision: "
-                              "not compared (run im4cm-lint on it)"))
+                              _(words, kind=_(KIND_WORDS[key[0]]), document=quoted(key[1]))))
         old.pop(key, None)
         new.pop(key, None)
     return changes
@@ -661,10 +731,12 @@ def _document_renames(old: dict, new: dict) -> dict[tuple[str, str], tuple[str, 
 def _changes_of(kind: str, doc_id: str, before, document, previous: str | None, pack: Pack | None) -> list[Change]:
     doc = _Document(kind, doc_id, before, document, pack)
     if previous:
-        doc.add("document", "renamed", doc_id, f"{KIND_WORDS[kind]} {quoted(previous)} renamed to {quoted(doc_id)} "
-                "(nothing else changed)", document.metadata, "id", before=previous)
+        doc.add("document", "renamed", doc_id, _("{kind} {old} renamed to {new} (nothing else changed)",
+                                                 kind=_(KIND_WORDS[kind]), old=quoted(previous), new=quoted(doc_id)),
+                document.metadata, "id", before=previous)
     elif before is None:
-        doc.add("document", "added", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} added{_summary(document, pack)}",
+        doc.add("document", "added", doc_id, _("{kind} {document} added{summary}", kind=_(KIND_WORDS[kind]),
+                                               document=quoted(doc_id), summary=_summary(document, pack)),
                 document.body)
     elif before is not document:  # the same object: read once for both sides, unchanged
         _COMPARE[kind](doc)
@@ -683,7 +755,8 @@ def compare(base: Project, head: Project, pack: Pack | None) -> list[Change]:
     for (kind, doc_id), document in old.items():
         if (kind, doc_id) not in new and (kind, doc_id) not in renamed:
             doc = _Document(kind, doc_id, document, None, pack)
-            doc.add("document", "removed", doc_id, f"{KIND_WORDS[kind]} {quoted(doc_id)} removed", document.body)
+            doc.add("document", "removed", doc_id, _("{kind} {document} removed", kind=_(KIND_WORDS[kind]),
+                                                     document=quoted(doc_id)), document.body)
             changes += doc.changes
     order = {path: n for n, path in enumerate(sorted({c.path for c in changes}))}
     return sorted(changes, key=lambda c: (order[c.path], c.kind, c.document))
@@ -695,11 +768,13 @@ def _summary(document, pack: Pack | None) -> str:
         fields = export_fields(document, pack) if pack else []
         doc = _Document("DataExport", document.id, None, document, pack)
         most = doc.most_sensitive([f.category for f in fields if f.category])
-        return (f": {quoted(document.get('owner'))} → {quoted(document.get('recipient'))}, purpose "
-                f"{quoted(document.get('purpose'))}, {len(fields)} field{'s' * (len(fields) != 1)}"
-                + (f", most sensitive data {most}" if most else ""))
+        return (_n(": {owner} → {recipient}, purpose {purpose}, {n} field",
+                   ": {owner} → {recipient}, purpose {purpose}, {n} fields", len(fields),
+                   owner=quoted(document.get("owner")), recipient=quoted(document.get("recipient")),
+                   purpose=quoted(document.get("purpose")))
+                + (_(", most sensitive data {sensitivity}", sensitivity=most) if most else ""))
     if document.kind == "DPISP":
         parties, rules = len(document.parties), len(document.sharing_rules)
-        return (f" ({document.status or 'no status'}): {parties} part{'ies' if parties != 1 else 'y'}, "
-                f"{rules} sharing rule{'s' * (rules != 1)}")
+        return _(" ({status}): {parties}, {rules}", status=document.status or _("no status"),
+                 parties=_n("{n} party", "{n} parties", parties), rules=_n("{n} sharing rule", "{n} sharing rules", rules))
     return ""

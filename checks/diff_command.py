@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from im4cm_lint.words import plural
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint_checks.diff import KIND_WORDS, Q, Change, compare, unmark
 
 FORMATS = ("text", "markdown", "json")
 MARKDOWN_MAX_CHANGES = 250  # ~50 KB: far inside GitHub's 1 MiB job summary, beside the findings
-_KIND_HEADINGS = {"DPISP": "Protocol", "DataExport": "Export", "DPIA": "DPIA", "System": "System"}
+_KIND_HEADINGS = {"DPISP": N_("Protocol"), "DataExport": N_("Export"), "DPIA": N_("DPIA"), "System": N_("System")}
 
 
 class Comparison:
@@ -33,7 +33,7 @@ class Comparison:
 
     @property
     def head_words(self) -> str:
-        return f"{self.head} ({self.head_commit[:12]})" if self.head else "the working tree"
+        return f"{self.head} ({self.head_commit[:12]})" if self.head else _("the working tree")
 
     def documents(self) -> list[tuple[str, str, str, list[Change]]]:
         """(kind, id, path, changes) per document, in output order."""
@@ -44,25 +44,26 @@ class Comparison:
 
     def headline(self) -> str:
         if not self.changes:
-            return "no change to protocols, exports, DPIAs or systems"
-        parts = [plural(len(self.documents()), "document") + " changed", plural(len(self.changes), "change")]
+            return _("no change to protocols, exports, DPIAs or systems")
+        parts = [_n("{n} document changed", "{n} documents changed", len(self.documents())),
+                 _n("{n} change", "{n} changes", len(self.changes))]
         widened = [c for c in self.changes if c.section == "sharing" and c.action == "widened"]
         if widened:
             severe = [c for c in widened if c.details.get("most_sensitive") in ("high", "severe")]
-            parts.append(plural(len(widened), "sharing rule") + " widened"
-                         + (f" ({len(severe)} with high or severe data)" if severe else ""))
+            parts.append(_n("{n} sharing rule widened", "{n} sharing rules widened", len(widened))
+                         + (_(" ({count} with high or severe data)", count=len(severe)) if severe else ""))
         fields = [c for c in self.changes if c.section == "field" and c.action == "added"]
         if fields:
-            parts.append(plural(len(fields), "export field") + " added")
-        return ", ".join(parts)
+            parts.append(_n("{n} export field added", "{n} export fields added", len(fields)))
+        return _(", ").join(parts)
 
 
 def render_text(comparison: Comparison) -> str:
     lines = [f"im4cm-lint diff: {comparison.base} ({comparison.base_commit[:12]}) → {comparison.head_words}",
              comparison.headline()]
     for kind, doc_id, path, changes in comparison.documents():
-        lines += ["", f"{KIND_WORDS[kind]} '{doc_id}' in {path}"]
-        lines += [f"  {c.sign} line {c.line}: {unmark(c.words)}" for c in changes]
+        lines += ["", _("{kind} {document} in {path}", kind=_(KIND_WORDS[kind]), document=f"'{doc_id}'", path=path)]
+        lines += [f"  {c.sign} " + _("line {line}: {change}", line=c.line, change=unmark(c.words)) for c in changes]
     if comparison.notes:
         lines += ["", *comparison.notes]
     return "\n".join(lines) + "\n"
@@ -97,19 +98,20 @@ _MD_SIGNS = {"+": "➕", "-": "➖", "~": "✏️"}
 
 def render_markdown(comparison: Comparison) -> str:
     lines = [f"### im4cm-lint diff: {md_code(comparison.base)} → "
-             + (md_code(comparison.head) if comparison.head else "the working tree"),
+             + (md_code(comparison.head) if comparison.head else md_text(_("the working tree"))),
              "", md_text(comparison.headline()[0].upper() + comparison.headline()[1:]) + "."]  # the period is ours
     shown = 0
     for kind, doc_id, path, changes in comparison.documents():
         if shown >= MARKDOWN_MAX_CHANGES:
             break
-        lines += ["", f"#### {_KIND_HEADINGS[kind]} {md_code(doc_id)} · {md_code(path)}", ""]
+        lines += ["", f"#### {md_text(_(_KIND_HEADINGS[kind]))} {md_code(doc_id)} · {md_code(path)}", ""]
         for change in changes[:MARKDOWN_MAX_CHANGES - shown]:
-            lines.append(f"- {_MD_SIGNS[change.sign]} line {change.line}: {md_words(change.words)}")
+            lines.append(f"- {_MD_SIGNS[change.sign]} " + _("line {line}: {change}", line=change.line,
+                                                             change=md_words(change.words)))
             shown += 1
     if shown < len(comparison.changes):
-        lines += ["", f"…and {len(comparison.changes) - shown} more: run `im4cm-lint diff "
-                      f"{comparison.base_commit[:12]}` locally for the whole list."]
+        lines += ["", _("…and {count} more: run `im4cm-lint diff {commit}` locally for the whole list.",
+                        count=len(comparison.changes) - shown, commit=comparison.base_commit[:12])]
     if comparison.notes:
         lines += ["", *(f"> {md_text(note)}" for note in comparison.notes)]
     return "\n".join(lines) + "\n"
@@ -138,8 +140,8 @@ RENDERERS = {"text": render_text, "markdown": render_markdown, "json": render_js
 def _unreadable_notes(found, side: str) -> list[str]:
     """One note per file whose documents are left out at one side (unreadable or misshapen)."""
     paths = sorted({d.path for d in found if d.rule.startswith("PARSE")})
-    return [f"note: {path} could not be read at {side}; its documents are left out of the comparison"
-            for path in paths]
+    return [_("note: {path} could not be read at {side}; its documents are left out of the comparison",
+              path=path, side=side) for path in paths]
 
 
 def _cannot(message: str) -> Exception:
@@ -175,7 +177,7 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
     loaded, config = configured_pack(config_path, policy_pack)
     if loaded.pack is None or config is None:
         raise _cannot("; ".join(f"{d.path}:{d.line}: {d.message}" for d in loaded.diagnostics if d.severity == "error")
-                      or "no policy pack")
+                      or _("no policy pack"))
     cache = None if no_cache else Cache.open(config.root)
     try:
         root = repository_root(Path.cwd())
@@ -190,7 +192,7 @@ def command(base, head, output_format, config_path, policy_pack, no_cache) -> No
         base_project, found = load_inputs(base_inputs, config.max_file_size, None, cache)
         base_notes = _unreadable_notes(base_found + found, base)
         head_project, found = load_inputs(head_inputs, config.max_file_size, None, cache)
-        head_notes = _unreadable_notes(head_found + found, head or "the working tree")
+        head_notes = _unreadable_notes(head_found + found, head or _("the working tree"))
     except HistoryError as err:
         raise _cannot(str(err)) from None
     if cache:

@@ -16,6 +16,7 @@ import textwrap
 import click
 
 from im4cm_lint.explain import CannotRun
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.pack import Pack, configured_pack
 
 GAP = "  "
@@ -47,18 +48,20 @@ def render_table(pack: Pack, entries: list[dict], width: int) -> str:
     """One block per category: its id and sensitivity, then one line group per field map with the
     fields wrapped in the last column (a long field name may overrun it, never misalign it)."""
     map_names = list(pack.section("field_maps") or {})
-    id_width = max([len("CATEGORY"), *(len(e["id"]) for e in entries)])
-    level_width = len("SENSITIVITY")
-    system_width = max([len("SYSTEM"), *(len(name) for name in map_names)])
+    headings = _("CATEGORY"), _("SENSITIVITY"), _("SYSTEM"), _("FIELDS")
+    id_width = max([len(headings[0]), *(len(e["id"]) for e in entries)])
+    level_width = max([len(headings[1]), *(len(str(e["sensitivity"])) for e in entries)])
+    system_width = max([len(headings[2]), *(len(name) for name in map_names)])
     field_width = max(width - id_width - level_width - system_width - 3 * len(GAP), 30)
-    lines = [f"Data categories of {pack.ref} and the system fields in each "
-             f"({len(entries)} categories; field maps: {', '.join(map_names) or 'none'})", ""]
+    lines = [_n("Data categories of {pack} and the system fields in each ({n} categories; field maps: {maps})",
+                "Data categories of {pack} and the system fields in each ({n} categories; field maps: {maps})",
+                len(entries), pack=pack.ref, maps=", ".join(map_names) or _("none")), ""]
 
     def row(category: str, level: str, system: str, fields: str) -> None:
         lines.append(GAP.join([category.ljust(id_width), level.ljust(level_width), system.ljust(system_width),
                                fields]).rstrip())
 
-    row("CATEGORY", "SENSITIVITY", "SYSTEM", "FIELDS")
+    row(*headings)
     row("-" * id_width, "-" * level_width, "-" * system_width, "-" * field_width)
     for entry in entries:
         first = True

@@ -25,11 +25,11 @@ from pathlib import Path
 import click
 
 from im4cm_lint.exitcodes import RC
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.loader import load_data
 from im4cm_lint.pack import shown_path
 from im4cm_lint.schemas import SENSITIVITIES, UNHCR_ROLES
 from im4cm_lint.values import plain
-from im4cm_lint.words import plural
 
 from im4cm_lint_checks.domain.clauses import word_diff
 from im4cm_lint_checks.render import Unusable, load
@@ -80,7 +80,8 @@ def _docx_lines(path: str) -> list[str]:
     with zipfile.ZipFile(path) as archive:  # a small file may unpack to gigabytes: look before reading
         unpacked = sum(entry.file_size for entry in archive.infolist())
     if unpacked > MAX_UNPACKED_BYTES:
-        raise Unusable(f"{path} unpacks to {unpacked / 1_048_576:.0f} MB, more than a signed protocol can hold")
+        raise Unusable(_("{path} unpacks to {size} MB, more than a signed protocol can hold", path=path,
+                         size=format(unpacked / 1_048_576, ".0f")))
     document = Document(path)
     lines = [p.text for section in document.sections for p in section.header.paragraphs]
     for block in document.iter_inner_content():
@@ -101,9 +102,10 @@ def _pdf_lines(path: str) -> list[str]:
 
     reader = PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
-        raise Unusable(f"{path} is encrypted; verify a copy that can be opened without a password")
+        raise Unusable(_("{path} is encrypted; verify a copy that can be opened without a password", path=path))
     if len(reader.pages) > MAX_PAGES:
-        raise Unusable(f"{path} has {len(reader.pages)} pages, more than a protocol can have ({MAX_PAGES})")
+        raise Unusable(_("{path} has {count} pages, more than a protocol can have ({limit})", path=path,
+                         count=len(reader.pages), limit=MAX_PAGES))
     lines: list[str] = []
     for page in reader.pages:
         for line in page.extract_text().splitlines():
@@ -123,15 +125,16 @@ def read_copy(path: str) -> Copy:
         with open(path, "rb") as handle:
             magic = handle.read(5)
     except OSError as err:
-        raise Unusable(f"cannot read {path}: {err.strerror or err}") from None
+        raise Unusable(_("cannot read {path}: {error}", path=path, error=err.strerror or err)) from None
     if size > MAX_COPY_BYTES:
-        raise Unusable(f"{path} is {size / 1_048_576:.0f} MB, larger than a signed protocol can be")
+        raise Unusable(_("{path} is {size} MB, larger than a signed protocol can be", path=path,
+                         size=format(size / 1_048_576, ".0f")))
     if magic.startswith(b"%PDF"):
         kind, reader = "PDF", _pdf_lines
     elif magic.startswith(b"PK"):
         kind, reader = "DOCX", _docx_lines
     else:
-        raise Unusable(f"{path} is neither a PDF nor a DOCX file")
+        raise Unusable(_("{path} is neither a PDF nor a DOCX file", path=path))
     quiet = logging.getLogger("pypdf")  # it logs what it then raises: say it once, as a message
     level = quiet.level
     quiet.setLevel(logging.CRITICAL + 1)
@@ -140,14 +143,15 @@ def read_copy(path: str) -> Copy:
     except Unusable:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged file can fail anywhere inside the parser
-        raise Unusable(f"cannot read {path} as {kind}: {type(err).__name__}: {err}"[:400]) from None
+        error = f"{type(err).__name__}: {err}"
+        raise Unusable(_("cannot read {path} as {kind}: {error}", path=path, kind=kind, error=error)[:400]) from None
     finally:
         quiet.setLevel(level)
     text = "\n".join(lines)
     head = RUNNING_HEAD.search(text)
     if head is None:
-        raise Unusable(f"{path}: no protocol id, version and fingerprint found; verify reads copies made with "
-                       "'im4cm-lint render' (a scanned copy has no text to read)")
+        raise Unusable(_("{path}: no protocol id, version and fingerprint found; verify reads copies made with "
+                         "'im4cm-lint render' (a scanned copy has no text to read)", path=path))
     text = PAGE_NUMBER.sub(" ", RUNNING_HEAD.sub(" ", text))
     return Copy(text.split(), head.group(1), head.group(2), head.group(3))
 
@@ -204,7 +208,9 @@ def _shown(words: list[str], vocabulary: set[str]) -> str:
     be a name: contract 5.5)."""
     if all(_known(w, vocabulary) for w in words):
         return '"' + " ".join(words) + '"'
-    return f"{plural(len(words), 'word')} ({sum(map(len, words))} characters) not in the standard's text"
+    return _n("{n} word ({characters} characters) not in the standard's text",
+              "{n} words ({characters} characters) not in the standard's text", len(words),
+              characters=sum(map(len, words)))
 
 
 def _clause_difference(expected: str, signed: str, vocabulary: set[str]) -> str:
@@ -216,15 +222,15 @@ def _clause_difference(expected: str, signed: str, vocabulary: set[str]) -> str:
         return plain(word_diff(expected, signed, frozenset(vocabulary)))  # not a finding: no markers
     phrases = []
     for tag, i1, i2, j1, j2 in changes[:3]:
-        where = f"at word {i1 + 1}"
         if tag == "replace":
-            phrases.append(f"{where}, {_shown(a[i1:i2], vocabulary)} became {_shown(b[j1:j2], vocabulary)}")
+            phrases.append(_("at word {number}, {old} became {new}", number=i1 + 1, old=_shown(a[i1:i2], vocabulary),
+                             new=_shown(b[j1:j2], vocabulary)))
         elif tag == "delete":
-            phrases.append(f"{where}, {_shown(a[i1:i2], vocabulary)} removed")
+            phrases.append(_("at word {number}, {old} removed", number=i1 + 1, old=_shown(a[i1:i2], vocabulary)))
         else:
-            phrases.append(f"{where}, {_shown(b[j1:j2], vocabulary)} added")
+            phrases.append(_("at word {number}, {new} added", number=i1 + 1, new=_shown(b[j1:j2], vocabulary)))
     if len(changes) > 3:
-        phrases.append(f"and {plural(len(changes) - 3, 'more change')}")
+        phrases.append(_n("and {n} more change", "and {n} more changes", len(changes) - 3))
     return "; ".join(phrases)
 
 
@@ -233,9 +239,9 @@ def _row_difference(expected: list[str], signed: list[str], vocabulary: set[str]
     added = list((Counter(signed) - Counter(expected)).elements())
     parts = []
     if missing:
-        parts.append(f"the repository has {_shown(missing, vocabulary)} that the copy has not")
+        parts.append(_("the repository has {words} that the copy has not", words=_shown(missing, vocabulary)))
     if added:
-        parts.append(f"the copy has {_shown(added, vocabulary)} that the repository has not")
+        parts.append(_("the copy has {words} that the repository has not", words=_shown(added, vocabulary)))
     return "; ".join(parts)
 
 
@@ -258,36 +264,41 @@ def compare(copy: Copy, signable: Signable, pack) -> Outcome:
     clauses, rows = _sections(copy.words)
     matched = 0
     for clause in signable.clauses:
-        label = f"clause {clause.number} '{clause.id}'"
+        label = _("clause {number} '{clause}'", number=clause.number, clause=clause.id)
         signed = clauses.pop(clause.id, None)
         if signed is None:
-            outcome.differ(f"  {label} is not in the signed copy")
+            outcome.differ("  " + _("{clause} is not in the signed copy", clause=label))
             continue
         expected, text = _clean(clause.text), " ".join(signed)
         if expected.split() == signed:
             matched += 1
             continue
-        kind = "locked legal text" if clause.locked else "adaptable text"
-        outcome.differ(f"  {label} ({kind}) differs: the signed copy, compared with the repository, "
-                       f"{_clause_difference(expected, text, _vocabulary(pack, clause.id))}")
+        kind = _("locked legal text") if clause.locked else _("adaptable text")
+        outcome.differ("  " + _("{clause} ({kind}) differs: the signed copy, compared with the repository, {difference}",
+                                clause=label, kind=kind,
+                                difference=_clause_difference(expected, text, _vocabulary(pack, clause.id))))
     for extra in clauses:
-        outcome.differ(f"  the signed copy has a clause '{extra}' that the protocol does not have")
-    outcome.lines.insert(0, f"  clauses: {matched} of {len(signable.clauses)} match word for word")
+        outcome.differ("  " + _("the signed copy has a clause '{clause}' that the protocol does not have", clause=extra))
+    outcome.lines.insert(0, "  " + _("clauses: {matched} of {count} match word for word", matched=matched,
+                                     count=len(signable.clauses)))
     matched_rows = 0
     vocabulary = _vocabulary(pack)
     for rule in signable.sharing:
         signed = rows.pop(rule.id, None)
         if signed is None:
-            outcome.differ(f"  sharing rule '{rule.id}' is not in the signed copy's sharing annex")
+            outcome.differ("  " + _("sharing rule '{rule}' is not in the signed copy's sharing annex", rule=rule.id))
             continue
         expected = _clean(" ".join(rule.cells()[1:])).split()
         if Counter(expected) == Counter(signed):
             matched_rows += 1
             continue
-        outcome.differ(f"  sharing rule '{rule.id}' differs: {_row_difference(expected, signed, vocabulary)}")
+        outcome.differ("  " + _("sharing rule '{rule}' differs: {difference}", rule=rule.id,
+                                difference=_row_difference(expected, signed, vocabulary)))
     for extra in rows:
-        outcome.differ(f"  the signed copy's sharing annex has a rule '{extra}' that the protocol does not have")
-    outcome.lines.insert(1, f"  sharing annex: {matched_rows} of {len(signable.sharing)} rules match")
+        outcome.differ("  " + _("the signed copy's sharing annex has a rule '{rule}' that the protocol does not have",
+                                rule=extra))
+    outcome.lines.insert(1, "  " + _("sharing annex: {matched} of {count} rules match", matched=matched_rows,
+                                     count=len(signable.sharing)))
     return outcome
 
 
@@ -314,8 +325,9 @@ def provenance(path: str, protocol: str, wanted: str, current: str) -> tuple[str
     file = Path(path).resolve()
     top = _git(file.parent, "rev-parse", "--show-toplevel")
     if top is None:
-        where = "the file as it is (it is not in a git repository)"
-        return (f"matches {where}" if wanted == current else f"does not match {where}"), None
+        if wanted == current:
+            return _("matches the file as it is (it is not in a git repository)"), None
+        return _("does not match the file as it is (it is not in a git repository)"), None
     root = Path(top.decode("utf-8", "surrogateescape").strip()).resolve()
     relative = file.relative_to(root).as_posix()
     head = (_git(root, "rev-parse", "HEAD") or b"").decode().strip() or None
@@ -325,15 +337,19 @@ def provenance(path: str, protocol: str, wanted: str, current: str) -> tuple[str
         if blob is not None and _fingerprint_of(blob, protocol) == wanted:
             newest = commit == (history[0] if history else None)
             if wanted == current and newest:
-                return f"matches {relative} as committed in {commit} (the last commit that changed it; HEAD is {head})", \
-                    commit
+                return _("matches {path} as committed in {commit} (the last commit that changed it; HEAD is {head})",
+                         path=relative, commit=commit, head=head), commit
             if wanted == current:
-                return f"matches {relative} as it is now, which is the text of commit {commit}", commit
-            return (f"was rendered from {relative} as committed in {commit}; the protocol has changed since "
-                    f"(now {current})"), commit
+                return _("matches {path} as it is now, which is the text of commit {commit}", path=relative,
+                         commit=commit), commit
+            return _("was rendered from {path} as committed in {commit}; the protocol has changed since (now {current})",
+                     path=relative, commit=commit, current=current), commit
     if wanted == current:
-        return f"matches {relative} as it is now, with changes that are not committed yet (HEAD is {head})", None
-    return f"matches no committed version of {relative} (searched {plural(len(history), 'commit')}; now {current})", None
+        return _("matches {path} as it is now, with changes that are not committed yet (HEAD is {head})",
+                 path=relative, head=head), None
+    return _n("matches no committed version of {path} (searched {n} commit; now {current})",
+              "matches no committed version of {path} (searched {n} commits; now {current})", len(history),
+              path=relative, current=current), None
 
 
 @click.command("verify")
@@ -359,23 +375,31 @@ def command(signed, dpisp_file, config_path, policy_pack) -> None:
     result = loaded.result
     signable = build(loaded.dpisp, result.project, result.pack)
     if copy.protocol != signable.id:
-        click.echo(f"Mismatch: {shown_path(signed)} is protocol {copy.protocol}; {loaded.dpisp.path} holds protocol "
-                   f"{signable.id}. Give the file of protocol {copy.protocol}, or none to find it by its id.")
+        click.echo(_("Mismatch: {path} is protocol {protocol}; {file} holds protocol {other}. Give the file of "
+                     "protocol {protocol}, or none to find it by its id.", path=shown_path(signed),
+                     protocol=copy.protocol, file=loaded.dpisp.path, other=signable.id))
         sys.exit(RC.FINDINGS)
     outcome = compare(copy, signable, result.pack)
     said, commit = provenance(loaded.dpisp.path, copy.protocol, copy.fingerprint, signable.fingerprint)
-    fp_line = f"  fingerprint {copy.fingerprint} {said}"
+    fp_line = "  " + _("fingerprint {fingerprint} {provenance}", fingerprint=copy.fingerprint, provenance=said)
     if copy.fingerprint != signable.fingerprint:
         outcome.differences += 1  # the fingerprint line says from which version the copy was rendered
     if copy.version != signable.version:
-        outcome.differ(f"  the copy is version {copy.version}, the repository's protocol version {signable.version}")
-    click.echo(f"{shown_path(signed)}: protocol {copy.protocol} version {copy.version}, {copy.fingerprint}")
+        outcome.differ("  " + _("the copy is version {version}, the repository's protocol version {current}",
+                                version=copy.version, current=signable.version))
+    click.echo(_("{path}: protocol {protocol} version {version}, {fingerprint}", path=shown_path(signed),
+                 protocol=copy.protocol, version=copy.version, fingerprint=copy.fingerprint))
     click.echo(fp_line)
     for line in outcome.lines:
         click.echo(line)
     if outcome.differences:
-        click.echo(f"Mismatch: the signed copy differs from {loaded.dpisp.path} "
-                   f"({plural(outcome.differences, 'difference')}).")
+        click.echo(_n("Mismatch: the signed copy differs from {path} ({n} difference).",
+                      "Mismatch: the signed copy differs from {path} ({n} differences).", outcome.differences,
+                      path=loaded.dpisp.path))
         sys.exit(RC.FINDINGS)
-    click.echo(f"Match: the signed copy is protocol {signable.id} version {signable.version} as in "
-               f"{'commit ' + commit if commit else loaded.dpisp.path}.")
+    if commit:
+        click.echo(_("Match: the signed copy is protocol {protocol} version {version} as in commit {commit}.",
+                     protocol=signable.id, version=signable.version, commit=commit))
+    else:
+        click.echo(_("Match: the signed copy is protocol {protocol} version {version} as in {path}.",
+                     protocol=signable.id, version=signable.version, path=loaded.dpisp.path))

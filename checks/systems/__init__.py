@@ -8,6 +8,7 @@ into :mod:`facts`; the rules in :mod:`rules` hold them against the DPISP and the
 from __future__ import annotations
 
 from im4cm_lint import hookimpl
+from im4cm_lint.i18n import N_
 
 
 @hookimpl
@@ -24,7 +25,7 @@ def im4cm_lint_rules():
 
 @hookimpl
 def im4cm_lint_families():
-    return {"SYSTEM": "the configuration a system really runs: roles, agencies, forms, integration jobs"}
+    return {"SYSTEM": N_("the configuration a system really runs: roles, agencies, forms, integration jobs")}
 
 
 @hookimpl

@@ -16,6 +16,7 @@ import click
 
 from im4cm_lint.exitcodes import RC
 from im4cm_lint.explain import CannotRun
+from im4cm_lint.i18n import _
 from im4cm_lint.pack import configured_pack
 from im4cm_lint.paths import repo_root
 from im4cm_lint.schemas import SOURCE_FORMATS, SYSTEMS
@@ -102,15 +103,17 @@ def import_command(file, source_format, system, role, job, dpisp, owner, recipie
     for problem in facts.problems:
         click.echo(f"im4cm-lint import: {problem.pos.path}:{problem.pos.line}:{problem.pos.column}: {problem.message}",
                    err=True)
-    load, _ = configured_pack(None, policy_pack, start=path)
+    load, _config = configured_pack(None, policy_pack, start=path)
     if load.pack is None:
         raise CannotRun("".join(f"{d.path}:{d.line}:{d.column}: {d.rule} {d.severity} {d.message}\n"
                                 for d in load.diagnostics))
     system = system or ("kobo" if source_format == "xlsform" else "cpims+")
     exports = imported(facts, role=role, job=job)
     if not exports:
-        raise CannotRun(f"im4cm-lint import: {file} holds no {'such job' if job else 'such role' if role else 'field'} "
-                        "to import\n")
+        why = (_("{file} holds no such job to import", file=file) if job else
+               _("{file} holds no such role to import", file=file) if role else
+               _("{file} holds no field to import", file=file))
+        raise CannotRun(f"im4cm-lint import: {why}\n")
     header = {"dpisp": dpisp, "owner": owner, "recipient": recipient, "purpose": purpose}
     texts = [export_text(fields, export_id=export_id, system=system, field_map=load.pack.field_map(system) or {},
                          header=header, source=f"{path.as_posix()} ({source_format}, {what})")

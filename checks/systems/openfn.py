@@ -16,9 +16,10 @@ from __future__ import annotations
 import bisect
 import re
 
+from im4cm_lint.i18n import _
 from im4cm_lint.loader import load_data
 from im4cm_lint.sources import SourceError, SourceFiles
-from im4cm_lint.values import shown
+from im4cm_lint.values import shown as shown_value
 from im4cm_lint.yamltree import YMap
 
 from im4cm_lint_checks.systems.facts import Facts, Finding, FormField, Job, Pos
@@ -189,13 +190,13 @@ def read_project(files: SourceFiles, relative: str, shown: str) -> Facts:
         facts.problem(Pos(shown, diag.line, diag.column, f"{shown}:{diag.line}"), diag.message)
     if loaded.diagnostics or not loaded.documents:
         if not loaded.diagnostics:
-            facts.problem(Pos(shown, 1, 1, shown), "project.yaml is empty")
+            facts.problem(Pos(shown, 1, 1, shown), _("project.yaml is empty"))
         return facts
     body = loaded.documents[0].body
     workflows = body.get("workflows")
     if not isinstance(workflows, YMap):
         facts.problem(Pos(shown, body.line, body.column, f"{shown}:{body.line}"),
-                      "project.yaml has no 'workflows' mapping: it is not an OpenFn project")
+                      _("project.yaml has no 'workflows' mapping: it is not an OpenFn project"))
         return facts
     for workflow in workflows.values():
         jobs = workflow.get("jobs") if isinstance(workflow, YMap) else None
@@ -205,10 +206,10 @@ def read_project(files: SourceFiles, relative: str, shown: str) -> Facts:
             line, column = jobs.key_pos.get(key, (jobs.line, jobs.column))
             where = Pos(shown, line, column, f"{shown}:{line}")
             if len(facts.jobs) >= MAX_JOBS:
-                facts.problem(where, f"the project has more than {MAX_JOBS} jobs; the rest are not read")
+                facts.problem(where, _("the project has more than {count} jobs; the rest are not read", count=MAX_JOBS))
                 return facts
             if not isinstance(entry, YMap):
-                facts.problem(where, f"job {shown(key)} must be a mapping with 'adaptor' and 'body'")
+                facts.problem(where, _("job {job} must be a mapping with 'adaptor' and 'body'", job=shown_value(key)))
                 continue
             job = Job(str(key), where)
             facts.jobs.append(job)
@@ -228,7 +229,7 @@ def read_project(files: SourceFiles, relative: str, shown: str) -> Facts:
                     vline, vcolumn = body_value.value_pos.get("path", (line, column))
                     facts.problem(Pos(shown, vline, vcolumn, f"{shown}:{vline}"), str(err))
             else:
-                facts.problem(where, f"job {shown(key)} has no body (its code, or 'body: {{path: ...}}')")
+                facts.problem(where, _("job {job} has no body (its code, or 'body: {{path: ...}}')", job=shown_value(key)))
     return facts
 
 

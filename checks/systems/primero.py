@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 
+from im4cm_lint.i18n import N_, _
+
 from im4cm_lint_checks.systems.facts import Agency, Facts, Form, FormField, Pos, Role, UserGroup
 from im4cm_lint_checks.systems.jsonpos import JsonIndex, pointer
 
@@ -24,7 +26,7 @@ def decode(data: bytes, facts: Facts) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         facts.problem(Pos(facts.path, 1, 1, f"byte {err.start}"),
-                      f"the file is not UTF-8 text (byte {err.start}); export it again from the system")
+                      _("the file is not UTF-8 text (byte {byte}); export it again from the system", byte=err.start))
         return None
 
 
@@ -44,7 +46,7 @@ class _Bundle:
     def expect(self, value, kind: type, parts: tuple, words: str) -> bool:
         if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
             return True
-        self.problem(parts, f"must be {words}")
+        self.problem(parts, _("must be {what}", what=_(words)))
         return False
 
     def records(self, models: dict, prefix: tuple, name: str):
@@ -52,52 +54,52 @@ class _Bundle:
         items = models.get(name)
         if items is None:
             return
-        if not self.expect(items, list, (*prefix, name), "a list of records"):
+        if not self.expect(items, list, (*prefix, name), N_("a list of records")):
             return
         for number, item in enumerate(items):
             parts = (*prefix, name, number)
-            if self.expect(item, dict, parts, "a record (an object)") and \
-                    self.expect(item.get("unique_id"), str, (*parts, "unique_id"), "the record's id (text)"):
+            if self.expect(item, dict, parts, N_("a record (an object)")) and \
+                    self.expect(item.get("unique_id"), str, (*parts, "unique_id"), N_("the record's id (text)")):
                 yield parts, item
 
     def role(self, parts: tuple, item: dict) -> None:
         role = Role(item["unique_id"], self.pos(parts), group_permission=str(item.get("group_permission") or ""))
         for flag in ("referral", "transfer"):
             value = item.get(flag)
-            if value is not None and self.expect(value, bool, (*parts, flag), "true or false"):
+            if value is not None and self.expect(value, bool, (*parts, flag), N_("true or false")):
                 setattr(role, flag, value)
         permissions = item.get("permissions")
         if permissions is not None and self.expect(permissions, dict, (*parts, "permissions"),
-                                                   "an object of resource -> actions"):
+                                                   N_("an object of resource -> actions")):
             for resource, actions in permissions.items():
                 if resource == "objects":  # agency/role scopes of some permissions, not actions
                     continue
                 where = (*parts, "permissions", resource)
-                if not self.expect(actions, list, where, "a list of actions"):
+                if not self.expect(actions, list, where, N_("a list of actions")):
                     continue
                 role.permissions[resource] = [a for a in actions if isinstance(a, str)]
                 for number, action in enumerate(actions):
-                    if self.expect(action, str, (*where, number), "an action name (text)"):
+                    if self.expect(action, str, (*where, number), N_("an action name (text)")):
                         role.permission_pos.setdefault(action, self.pos((*where, number)))
         forms = item.get("form_section_read_write")
         if forms is not None and self.expect(forms, dict, (*parts, "form_section_read_write"),
-                                             "an object of form id -> \"r\" or \"rw\""):
+                                             N_("an object of form id -> \"r\" or \"rw\"")):
             for form_id, access in forms.items():
                 if access in ("r", "rw"):
                     role.forms[form_id] = access
                 else:
-                    self.problem((*parts, "form_section_read_write", form_id), 'must be "r" or "rw"')
+                    self.problem((*parts, "form_section_read_write", form_id), _('must be "r" or "rw"'))
         self.facts.roles.append(role)
 
     def form(self, parts: tuple, item: dict) -> None:
         form = Form(item["unique_id"], self.pos(parts))
         fields = item.get("fields_attributes", item.get("fields"))
         key = "fields_attributes" if "fields_attributes" in item else "fields"
-        if fields is not None and self.expect(fields, list, (*parts, key), "a list of fields"):
+        if fields is not None and self.expect(fields, list, (*parts, key), N_("a list of fields")):
             for number, entry in enumerate(fields):
                 where = (*parts, key, number)
-                if not self.expect(entry, dict, where, "a field (an object)") or \
-                        not self.expect(entry.get("name"), str, (*where, "name"), "the field's name (text)"):
+                if not self.expect(entry, dict, where, N_("a field (an object)")) or \
+                        not self.expect(entry.get("name"), str, (*where, "name"), N_("the field's name (text)")):
                     continue
                 kind = entry.get("type") if isinstance(entry.get("type"), str) else ""
                 subform = entry.get("subform_unique_id") or entry.get("subform_section_unique_id")
@@ -110,7 +112,7 @@ class _Bundle:
         agency = Agency(item["unique_id"], code if isinstance(code, str) else "", self.pos(parts),
                         disabled=item.get("disabled") is True)
         if "terms_of_use_enabled" in item and self.expect(item["terms_of_use_enabled"], bool,
-                                                          (*parts, "terms_of_use_enabled"), "true or false"):
+                                                          (*parts, "terms_of_use_enabled"), N_("true or false")):
             agency.terms_of_use_enabled = item["terms_of_use_enabled"]
             agency.terms_pos = self.pos((*parts, "terms_of_use_enabled"))
         self.facts.agencies.append(agency)
@@ -118,9 +120,9 @@ class _Bundle:
     def group(self, parts: tuple, item: dict) -> None:
         group = UserGroup(item["unique_id"], self.pos(parts))
         ids = item.get("agency_unique_ids")
-        if ids is not None and self.expect(ids, list, (*parts, "agency_unique_ids"), "a list of agency ids"):
+        if ids is not None and self.expect(ids, list, (*parts, "agency_unique_ids"), N_("a list of agency ids")):
             group.agency_unique_ids = [a for n, a in enumerate(ids)
-                                       if self.expect(a, str, (*parts, "agency_unique_ids", n), "an agency id (text)")]
+                                       if self.expect(a, str, (*parts, "agency_unique_ids", n), N_("an agency id (text)"))]
         self.facts.groups.append(group)
 
 
@@ -145,18 +147,18 @@ def read_config(data: bytes, shown: str) -> Facts:
     try:
         document = json.loads(text)
     except RecursionError:  # the C scanner guards its own stack
-        facts.problem(Pos(shown, 1, 1, "/"), "the JSON nests too deep to be a Primero configuration bundle")
+        facts.problem(Pos(shown, 1, 1, "/"), _("the JSON nests too deep to be a Primero configuration bundle"))
         return facts
     except json.JSONDecodeError as err:
         facts.problem(Pos(shown, err.lineno, err.colno, f"line {err.lineno}"),
-                      f"the file is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno}); "
-                      "export the configuration again (rails primero:export_config_json)")
+                      _("the file is not valid JSON: {error} (line {line}, column {column}); export the configuration "
+                        "again (rails primero:export_config_json)", error=err.msg, line=err.lineno, column=err.colno))
         return facts
     found = _models(document)
     bundle = _Bundle(text, facts)
     if found is None:
-        bundle.problem((), f"this is not a Primero configuration bundle: no {', '.join(MODELS[:5])} lists "
-                           "(at the top, under 'data' or under 'data.data')")
+        bundle.problem((), _("this is not a Primero configuration bundle: no {models} lists (at the top, under 'data' or "
+                             "under 'data.data')", models=", ".join(MODELS[:5])))
         return facts
     models, prefix = found
     readers = {"Role": bundle.role, "FormSection": bundle.form, "Agency": bundle.agency, "UserGroup": bundle.group}
@@ -193,7 +195,8 @@ def read_forms(data: bytes, shown: str) -> Facts:
             column = [str(v).strip() if v is not None else "" for v in header].index(FORM_HEADER)
             if not isinstance(unique_id, str) or not unique_id.strip():
                 facts.problem(Pos(shown, 1, 1, f"{sheet.title}!A1"),
-                              f"{sheet.title}!A1 must hold the form's id, as Primero's forms export writes it")
+                              _("{cell} must hold the form's id, as Primero's forms export writes it",
+                                cell=sheet.title + "!A1"))
                 continue
             form = Form(unique_id.strip(), Pos(shown, 1, 1, f"{sheet.title}!A1"))
             for number, row in enumerate(rows, start=3):
@@ -202,7 +205,7 @@ def read_forms(data: bytes, shown: str) -> Facts:
                     continue
                 where = cell_name(sheet.title, number, column + 1)
                 if not isinstance(value, str):
-                    facts.problem(Pos(shown, number, column + 1, where), f"{where} must be a field id (text)")
+                    facts.problem(Pos(shown, number, column + 1, where), _("{cell} must be a field id (text)", cell=where))
                     continue
                 kind = row[column + 1] if column + 1 < len(row) and isinstance(row[column + 1], str) else ""
                 form.fields.append(FormField(value.strip(), kind, Pos(shown, number, column + 1, where)))
@@ -211,5 +214,6 @@ def read_forms(data: bytes, shown: str) -> Facts:
         workbook.close()
     if not facts.forms and not facts.problems:
         facts.problem(Pos(shown, 1, 1, "workbook"),
-                      f"no sheet has a '{FORM_HEADER}' header in row 2: this is not Primero's forms export")
+                      _("no sheet has a '{header}' header in row 2: this is not Primero's forms export",
+                        header=FORM_HEADER))
     return facts

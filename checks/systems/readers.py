@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from im4cm_lint.i18n import _
 from im4cm_lint.model import Project, System
 from im4cm_lint.sources import SourceError, SourceFiles
 
@@ -33,7 +34,7 @@ def read(files: SourceFiles, format_name: str, relative: str) -> Facts:
         return readers[format_name](data, shown)
     except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, RuntimeError) as err:
         # openpyxl reads sheets lazily: a damaged part may fail while rows are read
-        facts.problem(Pos(shown, 1, 1, shown), f"the file cannot be read: {type(err).__name__}")
+        facts.problem(Pos(shown, 1, 1, shown), _("the file cannot be read: {error}", error=type(err).__name__))
         return facts
 
 
@@ -48,5 +49,5 @@ def system_facts(project: Project, system: System) -> Facts | None:
     def compute() -> Facts:
         return read(project.source_files(system), format_name, relative)
 
-    stopped = Facts(format_name, relative, unreadable="reading it did not finish within the check time limit")
+    stopped = Facts(format_name, relative, unreadable=_("reading it did not finish within the check time limit"))
     return project.memo(("systems", system.path, system.index), compute, pending=stopped)

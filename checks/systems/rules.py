@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.rule import Rule
 from im4cm_lint.values import shown
-from im4cm_lint.words import did_you_mean, plural
+from im4cm_lint.words import did_you_mean
 from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
@@ -20,6 +21,8 @@ from im4cm_lint_checks.systems.readers import system_facts
 
 
 
+# Primero's role flags, as a message names the kind of role
+_KINDS = {"referral": N_("referral"), "transfer": N_("transfer")}
 _AGENCY_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,19}")
 
 
@@ -69,11 +72,13 @@ class SourceUnreadable(Rule):
                 continue
             if facts.unreadable:
                 yield self.finding(locate(system.source, "path"),
-                                   f"the source of system '{system.id}' cannot be read: {facts.unreadable}")
+                                   _("the source of system '{system}' cannot be read: {why}",
+                                     system=system.id, why=facts.unreadable))
                 continue
             bound = Bound(system, None, facts, project)
             for problem in facts.problems:
-                yield self.finding(bound.at(problem.pos), f"{problem.message} (source of system '{system.id}')")
+                yield self.finding(bound.at(problem.pos), _("{problem} (source of system '{system}')",
+                                                                   problem=problem.message, system=system.id))
 
 
 class UnknownReference(Rule):
@@ -110,14 +115,14 @@ class UnknownReference(Rule):
             if dpisp is None:
                 if system.dpisp_id not in project.known_ids.get("DPISP", set()):
                     yield self.finding(locate(system.metadata, "dpisp"),
-                                       f"system '{system.id}' names DPISP '{system.dpisp_id}', which is not among "
-                                       "the linted documents")
+                                       _("system '{system}' names DPISP '{dpisp}', which is not among the linted documents",
+                                         system=system.id, dpisp=system.dpisp_id))
                 continue
             parties = dpisp.parties
             operated_by = system.get("operated_by")
             if isinstance(operated_by, str) and operated_by not in parties:
                 yield self.finding(locate(system.body, "operated_by"),
-                                   f"'{operated_by}' is not a party of DPISP '{dpisp.id}'")
+                                   _("'{party}' is not a party of DPISP '{dpisp}'", party=operated_by, dpisp=dpisp.id))
             for key in ("agencies", "assignments"):
                 value = system.get(key)
                 if not isinstance(value, YMap):
@@ -126,11 +131,13 @@ class UnknownReference(Rule):
                     party_id = party if key == "agencies" else name
                     if isinstance(party_id, str) and party_id not in parties:
                         yield self.finding(locate(value, name, on_key=key == "assignments"),
-                                           f"'{party_id}' in {key} is not a party of DPISP '{dpisp.id}'")
+                                           _("'{party}' in {key} is not a party of DPISP '{dpisp}'", party=party_id, key=key,
+                                             dpisp=dpisp.id))
             listed = system.get("exports") or []
             for number, export_id in enumerate(listed):
                 if isinstance(export_id, str) and export_id not in exports:
-                    yield self.finding(locate(listed, number), f"export '{export_id}' is not among the linted documents")
+                    yield self.finding(locate(listed, number),
+                                   _("export '{export}' is not among the linted documents", export=export_id))
             jobs = system.get("jobs")
             facts = system_facts(project, system) if isinstance(jobs, YMap) else None
             if facts is not None and facts.format == "openfn-project" and not facts.unreadable:
@@ -138,13 +145,14 @@ class UnknownReference(Rule):
                 for job in jobs:
                     if job not in names:
                         yield self.finding(locate(jobs, job, on_key=True),
-                                           f"job {shown(job)} is not a job of the project {facts.path}"
-                                           f"{did_you_mean(job, names)}")
+                                           _("job {job} is not a job of the project {path}", job=shown(job), path=facts.path)
+                                           + did_you_mean(job, names))
             for job, ids in (jobs.items() if isinstance(jobs, YMap) else ()):
                 for number, export_id in enumerate(ids if isinstance(ids, list) else []):
                     if isinstance(export_id, str) and export_id not in exports:
                         yield self.finding(locate(ids, number),
-                                           f"export '{export_id}' of job {shown(job)} is not among the linted documents")
+                                           _("export '{export}' of job {job} is not among the linted documents",
+                                             export=export_id, job=shown(job)))
 
 
 class AgencyNotParty(Rule):
@@ -186,16 +194,16 @@ class AgencyNotParty(Rule):
                     continue
                 code = agency.code or agency.unique_id
                 yield self.finding(bound.at(agency.pos),
-                                   f"agency {agency_code(code)} of system '{bound.system.id}' is not mapped to a DPISP party; "
-                                   f"add `{agency_code(code, quote=False)}: <party>` to the System's agencies, or disable "
-                                   "the agency")
+                                   _("agency {agency} of system '{system}' is not mapped to a DPISP party; add `{code}: <party>` "
+                                     "to the System's agencies, or disable the agency", agency=agency_code(code),
+                                     system=bound.system.id, code=agency_code(code, quote=False)))
             mapped = set(bound.agencies.values())
             assignments = bound.system.get("assignments")
             for party in bound.assignments:
                 if party not in mapped:
                     yield self.finding(locate(assignments, party, on_key=True),
-                                       f"party '{party}' has users in system '{bound.system.id}' but no agency of the "
-                                       "system is mapped to it; add its agency code to `agencies`")
+                                       _("party '{party}' has users in system '{system}' but no agency of the system is mapped to "
+                                         "it; add its agency code to `agencies`", party=party, system=bound.system.id))
 
 
 class ExportRoleWithoutRule(Rule):
@@ -241,9 +249,10 @@ class ExportRoleWithoutRule(Rule):
                     if party in bound.dpisp.parties and party not in senders:
                         yield self.finding(
                             bound.at(role.permission_pos[actions[0]]),
-                            f"role {shown(role.unique_id)} can {', '.join(actions)} and is held by party '{party}', but no "
-                            f"sharing rule of DPISP '{bound.dpisp.id}' lets {party} send data to another party; "
-                            "remove the permission or agree a sharing rule")
+                            _("role {role} can {actions} and is held by party '{party}', but no sharing rule of DPISP "
+                              "'{dpisp}' lets {party} send data to another party; remove the permission or agree a "
+                              "sharing rule", role=shown(role.unique_id), actions=", ".join(actions), party=party,
+                              dpisp=bound.dpisp.id))
 
 
 class ReferralRoleBeyondRules(Rule):
@@ -298,13 +307,18 @@ class ReferralRoleBeyondRules(Rule):
                     beyond = sorted(readable - allowed)
                     if not beyond:
                         continue
-                    rule_words = (f"the {plural(len(rules), 'sharing rule')} from {party} for "
-                                  f"{' or '.join(kinds)}" if rules else f"any sharing rule from {party} for {' or '.join(kinds)}")
+                    either = _(" or ").join(_(_KINDS[kind]) for kind in kinds)
+                    rule_words = (_n("the {n} sharing rule from {party} for {kinds}",
+                                     "the {n} sharing rules from {party} for {kinds}", len(rules), party=party, kinds=either)
+                                  if rules else _("any sharing rule from {party} for {kinds}", party=party, kinds=either))
                     yield self.finding(
                         bound.at(role.pos),
-                        f"{' and '.join(kinds)} role {shown(role.unique_id)} held by '{party}' reads "
-                        f"{plural(len(beyond), 'category', 'categories')} beyond {rule_words}: {', '.join(beyond)}; remove those "
-                        "forms from the role or agree the categories in a sharing rule")
+                        _n("{kinds} role {role} held by '{party}' reads {n} category beyond {rules}: {categories}; "
+                           "remove those forms from the role or agree the categories in a sharing rule",
+                           "{kinds} role {role} held by '{party}' reads {n} categories beyond {rules}: {categories}; "
+                           "remove those forms from the role or agree the categories in a sharing rule", len(beyond),
+                           kinds=_(" and ").join(_(_KINDS[kind]) for kind in kinds), role=shown(role.unique_id),
+                           party=party, rules=rule_words, categories=", ".join(beyond)))
 
 
 class ConsentOverrideNotNamed(Rule):
@@ -357,9 +371,10 @@ class ConsentOverrideNotNamed(Rule):
                     if party in bound.dpisp.parties and party not in named:
                         yield self.finding(
                             bound.at(role.permission_pos[CONSENT_OVERRIDE]),
-                            f"role {shown(role.unique_id)} can override consent and is held by party '{party}', but DPISP "
-                            f"'{bound.dpisp.id}' names no {' or '.join(deciders) or 'decider'} of {party}; name one, "
-                            "or remove consent_override from the role")
+                            _("role {role} can override consent and is held by party '{party}', but DPISP '{dpisp}' names "
+                              "no {deciders} of {party}; name one, or remove consent_override from the role",
+                              role=shown(role.unique_id), party=party, dpisp=bound.dpisp.id,
+                              deciders=_(" or ").join(deciders) or _("decider")))
 
 
 class CrossAgencyGroup(Rule):
@@ -406,9 +421,10 @@ class CrossAgencyGroup(Rule):
                 if pairs:
                     yield self.finding(
                         bound.at(group.pos),
-                        f"user group {shown(group.unique_id)} spans parties {', '.join(parties)} and its users can see the "
-                        f"group's records (group_permission: group), but no sharing rule joins "
-                        f"{'; '.join(f'{a} and {b}' for a, b in pairs)}; split the group or agree a sharing rule")
+                        _("user group {group} spans parties {parties} and its users can see the group's records "
+                          "(group_permission: group), but no sharing rule joins {pairs}; split the group or agree a "
+                          "sharing rule", group=shown(group.unique_id), parties=", ".join(parties),
+                          pairs="; ".join(_("{party} and {other}", party=a, other=b) for a, b in pairs)))
 
 
 class TermsOfUseDisabled(Rule):
@@ -447,8 +463,9 @@ class TermsOfUseDisabled(Rule):
                 if agency.terms_of_use_enabled is False and not agency.disabled and party in with_users:
                     yield self.finding(
                         bound.at(agency.terms_pos or agency.pos),
-                        f"agency {agency_code(agency.code or agency.unique_id)} ({party}) has terms_of_use_enabled: false while "
-                        "its users work in the system; upload and enable its terms of use")
+                        _("agency {agency} ({party}) has terms_of_use_enabled: false while its users work in the system; "
+                          "upload and enable its terms of use", agency=agency_code(agency.code or agency.unique_id),
+                          party=party))
 
 
 class SevereFormUnencrypted(Rule):
@@ -493,9 +510,11 @@ class SevereFormUnencrypted(Rule):
                 categories = sorted({c for _, c in severe})
                 yield self.finding(
                     bound.at(bound.facts.settings_pos or severe[0][0].pos),
-                    f"the form of system '{bound.system.id}' asks {plural(len(severe), 'question')} of severe "
-                    f"categories ({', '.join(categories)}; the first at {severe[0][0].pos.address}) but its settings "
-                    "have no public_key; encrypt its submissions")
+                    _n("the form of system '{system}' asks {n} question of severe categories ({categories}; the first at "
+                       "{address}) but its settings have no public_key; encrypt its submissions",
+                       "the form of system '{system}' asks {n} questions of severe categories ({categories}; the first "
+                       "at {address}) but its settings have no public_key; encrypt its submissions", len(severe),
+                       system=bound.system.id, categories=", ".join(categories), address=severe[0][0].pos.address))
 
 
 class UnmappableFormField(Rule):
@@ -548,9 +567,10 @@ class UnmappableFormField(Rule):
                 if not field_categories(bound, pack, item.name, declared):
                     yield self.finding(
                         bound.at(item.pos),
-                        f"the field at {item.pos.address} of system '{bound.system.id}' has no data category: the "
-                        f"pack's field map for {bound.system.get('system')} does not list it and no export of the "
-                        "system states it; give it a category in the export that sends it")
+                        _("the field at {address} of system '{system}' has no data category: the pack's field map for "
+                          "{software} does not list it and no export of the system states it; give it a category in "
+                          "the export that sends it", address=item.pos.address, system=bound.system.id,
+                          software=bound.system.get("system")))
 
 
 class JobSendsUnlistedField(Rule):
@@ -603,9 +623,11 @@ class JobSendsUnlistedField(Rule):
                     if item.name not in listed:
                         yield self.finding(
                             bound.at(item.pos),
-                            f"job {shown(job.name)} sends {shown(item.name)}, which {', '.join(e.id for e in exports)} "
-                            f"{'does' if len(exports) == 1 else 'do'} not list; remove it from the job or add it "
-                            "to the export")
+                            _n("job {job} sends {field}, which {exports} does not list; remove it from the job or add it to "
+                               "the export",
+                               "job {job} sends {field}, which {exports} do not list; remove it from the job or add it "
+                               "to the export", len(exports), job=shown(job.name), field=shown(item.name),
+                               exports=", ".join(e.id for e in exports)))
 
 
 class JobLogsIdentifiers(Rule):
@@ -647,8 +669,8 @@ class JobLogsIdentifiers(Rule):
             for job in bound.facts.jobs:
                 for found in job.logged_ids:
                     yield self.finding(bound.at(found.pos),
-                                       f"job {shown(job.name)} logs {shown(found.what)}; run logs are read outside the sharing "
-                                       "rules: log counts, not ids or records")
+                                       _("job {job} logs {what}; run logs are read outside the sharing rules: log counts, not ids "
+                                         "or records", job=shown(job.name), what=shown(found.what)))
 
 
 class FetchWithoutRemote(Rule):
@@ -688,8 +710,8 @@ class FetchWithoutRemote(Rule):
             for job in bound.facts.jobs:
                 for found in job.fetch_without_remote:
                     yield self.finding(bound.at(found.pos),
-                                       f"job {shown(job.name)} calls getCases without remote: true, so it fetches every case "
-                                       "the integration user can see; add remote: true")
+                                       _("job {job} calls getCases without remote: true, so it fetches every case the integration "
+                                         "user can see; add remote: true", job=shown(job.name)))
 
 
 class UnboundedUserFetch(Rule):
@@ -729,8 +751,8 @@ class UnboundedUserFetch(Rule):
             for job in bound.facts.jobs:
                 for found in job.unbounded_fetches:
                     yield self.finding(bound.at(found.pos),
-                                       f"job {shown(job.name)} fetches up to {int(found.what):,} users at once; fetch only "
-                                       "the users it needs")
+                                       _("job {job} fetches up to {count} users at once; fetch only the users it needs",
+                                         job=shown(job.name), count=format(int(found.what), ",")))
 
 
 class ExportDrift(Rule):
@@ -764,10 +786,10 @@ class ExportDrift(Rule):
         for bound in bound_systems(project):
             if bound.facts.format == "openfn-project":
                 bindings = bound.job_exports()
-                sources = [(f"job {shown(job.name)}", {f.name for f in carried(job, bound.exports(bindings[job.name]), pack)},
+                sources = [(_("job {job}", job=shown(job.name)), {f.name for f in carried(job, bound.exports(bindings[job.name]), pack)},
                             bound.exports(bindings[job.name])) for job in bound.facts.jobs if job.name in bindings]
             elif bound.facts.format in ("xlsform", "primero-forms") and not bound.facts.problems:
-                sources = [(f"the form of system '{bound.system.id}'", {f.name for f in bound.facts.fields()},
+                sources = [(_("the form of system '{system}'", system=bound.system.id), {f.name for f in bound.facts.fields()},
                             bound.exports())]
             else:
                 continue
@@ -777,5 +799,6 @@ class ExportDrift(Rule):
                         if name not in names:
                             yield self.finding(
                                 locate(export.body["fields"], number),
-                                f"export '{export.id}' lists {shown(name)}, which {words} does not have; import the "
-                                "export again from its source and review the difference")
+                                _("export '{export}' lists {field}, which {source} does not have; import the export again "
+                                  "from its source and review the difference", export=export.id, field=shown(name),
+                                  source=words))

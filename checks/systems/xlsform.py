@@ -7,6 +7,8 @@ that encrypts submissions; KoBo: "encrypting forms"). No pyxform is needed to re
 
 from __future__ import annotations
 
+from im4cm_lint.i18n import _
+
 from im4cm_lint_checks.systems.facts import Facts, Form, FormField, Pos
 from im4cm_lint_checks.systems.xlsx import MAX_COLUMNS, cell_name, is_formula, open_workbook
 
@@ -25,13 +27,14 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
     header = _header(next(rows, ()))
     if "type" not in header or "name" not in header:
         facts.problem(Pos(facts.path, 1, 1, cell_name(sheet.title, 1, 1)),
-                      f"{cell_name(sheet.title, 1, 1)}: the survey sheet needs 'type' and 'name' columns in row 1")
+                      _("{cell}: the survey sheet needs 'type' and 'name' columns in row 1",
+                        cell=cell_name(sheet.title, 1, 1)))
         return
     kind_at, name_at = header["type"], header["name"]
     for number, row in enumerate(rows, start=2):
         if number > MAX_ROWS:
             facts.problem(Pos(facts.path, number, 1, cell_name(sheet.title, number, 1)),
-                          f"the survey sheet has more than {MAX_ROWS:,} rows; the rest is not read")
+                          _("the survey sheet has more than {count} rows; the rest is not read", count=format(MAX_ROWS, ",")))
             return
         kind = row[kind_at] if kind_at < len(row) else None
         name = row[name_at] if name_at < len(row) else None
@@ -39,7 +42,7 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
             if is_formula(value):
                 where = cell_name(sheet.title, number, column + 1)
                 facts.problem(Pos(facts.path, number, column + 1, where),
-                              f"{where} holds a formula, which is not computed; write its value")
+                              _("{cell} holds a formula, which is not computed; write its value", cell=where))
         if not isinstance(kind, str) or not kind.strip() or is_formula(kind):
             continue
         kind = " ".join(kind.split()).lower()
@@ -49,7 +52,7 @@ def _survey(sheet, facts: Facts, form: Form) -> None:
         if not isinstance(name, str) or not name.strip() or is_formula(name):
             if not is_formula(name):
                 facts.problem(Pos(facts.path, number, name_at + 1, where),
-                              f"{where}: a question of type '{kind.split()[0]}' has no name")
+                              _("{cell}: a question of type '{type}' has no name", cell=where, type=kind.split()[0]))
             continue
         form.fields.append(FormField(name.strip(), kind, Pos(facts.path, number, name_at + 1, where)))
 
@@ -72,7 +75,7 @@ def read_xlsform(data: bytes, shown: str) -> Facts:
     try:
         sheets = {sheet.title.strip().lower(): sheet for sheet in workbook.worksheets}
         if "survey" not in sheets:
-            facts.problem(Pos(shown, 1, 1, "workbook"), "the workbook has no 'survey' sheet: it is not an XLSForm")
+            facts.problem(Pos(shown, 1, 1, "workbook"), _("the workbook has no 'survey' sheet: it is not an XLSForm"))
             return facts
         form = Form(sheets["survey"].title, Pos(shown, 1, 1, cell_name(sheets["survey"].title, 1, 1)))
         _survey(sheets["survey"], facts, form)

@@ -14,6 +14,8 @@ import zipfile
 
 from openpyxl.utils import get_column_letter
 
+from im4cm_lint.i18n import _, _n
+
 from im4cm_lint_checks.systems.facts import Facts, Pos
 
 MAX_UNCOMPRESSED = 32 * 1024 * 1024  # an XLSForm is kilobytes; a large forms export a few MB
@@ -32,28 +34,33 @@ def _refusal(data: bytes) -> tuple[str, str] | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "workbook", "the file is not an .xlsx workbook (not a zip archive)"
+        return "workbook", _("the file is not an .xlsx workbook (not a zip archive)")
     with archive:
         parts = archive.infolist()
         if len(parts) > MAX_PARTS:
-            return "workbook", f"the workbook has {len(parts):,} parts, more than the {MAX_PARTS:,} that are read"
+            return "workbook", _("the workbook has {count} parts, more than the {limit} that are read",
+                                  count=format(len(parts), ","), limit=format(MAX_PARTS, ","))
         total = sum(part.file_size for part in parts)
         if total > MAX_UNCOMPRESSED:
-            return "workbook", (f"the workbook would unpack to {total:,} bytes, more than the "
-                                f"{MAX_UNCOMPRESSED:,} that are read (a zip bomb, or not a form)")
+            return "workbook", _("the workbook would unpack to {size} bytes, more than the {limit} that are read (a zip "
+                                "bomb, or not a form)", size=format(total, ","), limit=format(MAX_UNCOMPRESSED, ","))
         for part in parts:
             if part.filename.endswith((".xml", ".rels", ".vml")):
                 try:
                     with archive.open(part) as handle:
                         head = handle.read(_PROLOGUE)
                 except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as err:
-                    return part.filename, f"part {part.filename} cannot be unpacked: {err}"
+                    return part.filename, _("part {part} cannot be unpacked: {error}", part=part.filename, error=err)
                 if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    return part.filename, f"part {part.filename} declares a DTD, which a workbook never needs; it is not read"
+                    return part.filename, _("part {part} declares a DTD, which a workbook never needs; it is not read",
+                                                  part=part.filename)
         links = [p.filename for p in parts if p.filename.startswith("xl/externalLinks/") and p.filename.endswith(".xml")]
         if links:
-            return "external-links", (f"the workbook links to {len(links)} other file(s) ({links[0]}); links are not "
-                                      "followed: remove them (Data > Edit Links > Break Link) so the form stands alone")
+            return "external-links", _n("the workbook links to {n} other file(s) ({link}); links are not followed: remove them "
+                                      "(Data > Edit Links > Break Link) so the form stands alone",
+                                      "the workbook links to {n} other file(s) ({link}); links are not followed: remove "
+                                      "them (Data > Edit Links > Break Link) so the form stands alone", len(links),
+                                      link=links[0])
     return None
 
 
@@ -72,7 +79,7 @@ def open_workbook(data: bytes, facts: Facts):
                                       keep_vba=False)
     except Exception as err:  # noqa: BLE001 - any malformed part: openpyxl raises many kinds
         facts.problem(Pos(facts.path, 1, 1, "workbook"),
-                      f"the workbook cannot be read: {type(err).__name__}; save it again as .xlsx")
+                      _("the workbook cannot be read: {error}; save it again as .xlsx", error=type(err).__name__))
         return None
 
 
