@@ -108,7 +108,8 @@ def _page(word: str, folder: Path, name: str) -> Path:
     return path
 
 
-def _screenshot(chromium: str, page: Path, size: str = "600,300") -> "Image":
+def _screenshot(chromium: str, page: Path, size: str = "600,300"):
+    """The page as Chromium draws it, in grey levels (Pillow's image)."""
     from PIL import Image
 
     png = page.with_suffix(".png")
@@ -185,5 +186,3 @@ def test_arabic_rendered_protocol_is_right_to_left_and_still_verifies(tmp_path):
     assert "<w:bidi/>" in document and "<w:bidiVisual/>" in document and heading in document
     checked = lint("--lang", "ar", "verify", str(word), str(protocol))
     assert checked.code == 0, checked.out + checked.err  # 1: the copy differs (a clause or a rule not found)
-    # read in English, the Arabic annex is not the repository's English one: verify says so
-    assert lint("verify", str(word), str(protocol)).code == 1

@@ -977,7 +977,7 @@ def _summary(result, picture: Picture) -> str:
                        f"{e(w.reason) if w.reason else _mark(t('no reason given'))}</li>" for w in result.weakenings)
     if weakened:
         weakened = "<h3>" + t(N_("Turned off by the configuration")) + f"</h3><ul>{weakened}</ul>"
-    return (f'<section id="summary"><h2>' + t(N_("Summary")) + f'</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}'
+    return ('<section id="summary"><h2>' + t(N_("Summary")) + f'</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}'
             f"{weakened}</section>")
 
 
