@@ -41,7 +41,7 @@ MAX_PAGES = 1000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 HISTORY_DEPTH = 500  # commits searched for the version a copy was rendered from
 RUNNING_HEAD = re.compile(r"Protocol ([a-z0-9][a-z0-9._-]*)\s*·\s*version (.+?)\s*·\s*(sha256:[0-9a-f]{16})")
-PAGE_NUMBER = re.compile(r"Page \d+ of \d+")
+PAGE_NUMBER = re.compile(r"Page \d+ of \d+")  # and its words in the language verify runs in: _page_number()
 MARK = re.compile(r"^\[([a-z0-9][a-z0-9._-]*)\]$")
 HEADING_NUMBER = re.compile(r"^\d+\.$")
 ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))
@@ -152,8 +152,20 @@ def read_copy(path: str) -> Copy:
     if head is None:
         raise Unusable(_("{path}: no protocol id, version and fingerprint found; verify reads copies made with "
                          "'im4cm-lint render' (a scanned copy has no text to read)", path=path))
-    text = PAGE_NUMBER.sub(" ", RUNNING_HEAD.sub(" ", text))
+    text = _page_number().sub(" ", PAGE_NUMBER.sub(" ", RUNNING_HEAD.sub(" ", text)))
     return Copy(text.split(), head.group(1), head.group(2), head.group(3))
+
+
+def _page_number() -> re.Pattern:
+    """The page numbers of a copy rendered in the language verify runs in."""
+    return re.compile(re.escape(_("Page")) + r"\s*\d+\s*" + re.escape(_("of")) + r"\s*\d+")
+
+
+def _heading(words: list[str], heading: str, start: int = 0) -> int | None:
+    """Where a heading of the rendered copy stands: in English, or in the language verify runs in
+    (a copy rendered with the same ``--lang``)."""
+    found = _find(words, heading, start)
+    return found if found is not None or _(heading) == heading else _find(words, _clean(_(heading)), start)
 
 
 def _find(words: list[str], phrase: str, start: int = 0) -> int | None:
@@ -178,8 +190,8 @@ def _without(words: list[str], phrase: str) -> list[str]:
 
 def _sections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """(clause id -> its words, sharing rule id -> its row's words) as the copy has them."""
-    sharing = _find(words, SHARING_HEADING)
-    focal = _find(words, FOCAL_HEADING, sharing or 0)
+    sharing = _heading(words, SHARING_HEADING)
+    focal = _heading(words, FOCAL_HEADING, sharing or 0)
     end_of_clauses = sharing if sharing is not None else len(words)
     marks = [i for i in range(end_of_clauses) if MARK.match(words[i])]
     clauses = {}
@@ -192,6 +204,7 @@ def _sections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, list[st
     rows: dict[str, list[str]] = {}
     if sharing is not None:
         annex = _without(words[sharing:focal if focal is not None else len(words)], " ".join(SHARING_COLUMNS))
+        annex = _without(annex, _clean(" ".join(_(column) for column in SHARING_COLUMNS)))
         starts = [i for i, word in enumerate(annex) if MARK.match(word)]
         for position, index in enumerate(starts):
             end = starts[position + 1] if position + 1 < len(starts) else len(annex)

@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from im4cm_lint.exitcodes import RC
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.model import DPISP
 from im4cm_lint.pack import shown_path
-from im4cm_lint.words import plural
 
 FORMATS = ("html", "docx")
 
@@ -34,7 +34,7 @@ class Loaded:
 def _problems(result, path: str) -> str:
     lines = [f"  {d.path}:{d.line}:{d.column}: {d.rule} {d.message}" for d in result.diagnostics
              if d.severity == "error" and (d.path == path or d.family in ("CONFIG", "PLUGIN"))]
-    return "\n".join(lines[:10] + ([f"  ... and {len(lines) - 10} more"] if len(lines) > 10 else []))
+    return "\n".join(lines[:10] + (["  " + _("... and {count} more", count=len(lines) - 10)] if len(lines) > 10 else []))
 
 
 def load(path: str | None, protocol_id: str | None = None, config_path: str | None = None,
@@ -44,27 +44,28 @@ def load(path: str | None, protocol_id: str | None = None, config_path: str | No
     from im4cm_lint.engine import Options, run
 
     if path is not None and not Path(path).is_file():
-        raise Unusable(f"{path}: no such file")
+        raise Unusable(_("{path}: no such file", path=path))
     result = run([path or "."], Options(config_path=config_path, policy_pack=policy_pack))
     if result.fatal or result.project is None:
-        raise Unusable(f"the linter could not run as configured:\n{_problems(result, '')}")
+        raise Unusable(_("the linter could not run as configured:") + "\n" + _problems(result, ""))
     if path is None:
         found = [d for d in result.project.documents if d.kind == "DPISP" and d.id == protocol_id]
-        where = f"no protocol '{protocol_id}' under the current folder; give its file"
+        where = _("no protocol '{dpisp}' under the current folder; give its file", dpisp=protocol_id)
     else:
         shown = shown_path(path)
         found = [d for d in result.project.documents if d.kind == "DPISP" and d.path == shown]
         if protocol_id is not None and len(found) > 1:
             found = [d for d in found if d.id == protocol_id]
-        where = f"{shown} holds no DPISP document (kind: DPISP)"
+        where = _("{path} holds no DPISP document (kind: DPISP)", path=shown)
     if not found:
         raise Unusable(where)
     if len(found) > 1:
-        raise Unusable(f"{found[0].path} holds {len(found)} DPISP documents; keep one protocol per file")
+        raise Unusable(_("{path} holds {count} DPISP documents; keep one protocol per file", path=found[0].path,
+                         count=len(found)))
     dpisp = found[0]
     if not dpisp.checkable:
-        raise Unusable(f"{dpisp.path}: the protocol does not fit the contract, so it cannot be rendered as signed; "
-                       f"fix these first ('im4cm-lint {dpisp.path}'):\n{_problems(result, dpisp.path)}")
+        raise Unusable(_("{path}: the protocol does not fit the contract, so it cannot be rendered as signed; "
+                         "fix these first ('im4cm-lint {path}'):", path=dpisp.path) + "\n" + _problems(result, dpisp.path))
     return Loaded(dpisp, result)
 
 
@@ -99,7 +100,7 @@ def command(dpisp_file, output_format, output, paper, config_path, policy_pack) 
     try:
         loaded = load(dpisp_file, config_path=config_path, policy_pack=policy_pack)
     except Unusable as why:
-        click.echo(f"im4cm-lint render: {why}", err=True)
+        click.echo(_("im4cm-lint render: {reason}", reason=why), err=True)
         sys.exit(RC.FATAL)
     result = loaded.result
     signable = build(loaded.dpisp, result.project, result.pack)
@@ -115,12 +116,14 @@ def command(dpisp_file, output_format, output, paper, config_path, policy_pack) 
     try:
         _write(output, data)
     except OSError as err:
-        click.echo(f"im4cm-lint render: cannot write {output}: {err.strerror or err}", err=True)
+        click.echo(_("im4cm-lint render: cannot write {path}: {reason}", path=output, reason=err.strerror or err),
+                   err=True)
         sys.exit(RC.FATAL)
     errors = sum(1 for d in result.diagnostics if d.severity == "error" and not d.suppression
                  and d.path == loaded.dpisp.path)
-    lint_note = f"; im4cm-lint reports {plural(errors, 'error')} in it" if errors else ""
+    lint_note = _n("; im4cm-lint reports {n} error in it", "; im4cm-lint reports {n} errors in it", errors) if errors else ""
     if output != "-":
-        click.echo(f"Wrote {output}: protocol {signable.id} version {signable.version}, {signable.fingerprint}, "
-                   f"{plural(len(signable.clauses), 'clause')}, {plural(len(signable.sharing), 'sharing rule')}"
-                   f"{lint_note}.", err=True)
+        click.echo(_("Wrote {path}: protocol {dpisp} version {version}, {fingerprint}, {clauses}, {rules}{note}.",
+                     path=output, dpisp=signable.id, version=signable.version, fingerprint=signable.fingerprint,
+                     clauses=_n("{n} clause", "{n} clauses", len(signable.clauses)),
+                     rules=_n("{n} sharing rule", "{n} sharing rules", len(signable.sharing)), note=lint_note), err=True)

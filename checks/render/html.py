@@ -12,16 +12,37 @@ import base64
 import hashlib
 import html
 
+from im4cm_lint.i18n import N_, _, current, right_to_left
+
 from im4cm_lint_checks.render.model import (
-    ANNEX_C_HEADING, DPIA_HEADING, FOCAL_HEADING, SHARING_COLUMNS, SHARING_HEADING, SIGNATURE_HEADING, TITLE,
-    Signable)
+    ANNEX_C_HEADING, DPIA_HEADING, FINGERPRINT_LABEL, FOCAL_HEADING, SHARING_COLUMNS, SHARING_HEADING,
+    SIGNATURE_HEADING, TITLE, Signable)
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+SHARING_NOTE = N_("Every flow of data the participants agree to, with its purpose, legitimate basis and the data "
+                  "categories it may carry (need to know). Sensitivity: low, moderate, high, severe.")
+NAMES_NOTE = N_("Positions and agencies; the names of the people who hold them are kept by the coordination lead.")
+ANNEX_C_COLUMNS = (N_("Obligation"), N_("Met"), N_("Where the protocol meets it"), N_("Detail"))
+SIGNATURE_LINES = (N_("Name"), N_("Position"), N_("Date"), N_("Signature"))
 
 
 def _v(value: object) -> str:
     """A document value, escaped and isolated from the text around it."""
     return f"<bdi>{html.escape(str(value), quote=True)}</bdi>"
+
+
+class _Markup(str):
+    """Part of the page already written as HTML: ``_w`` puts it in as it is."""
+
+
+def _w(message: str, /, **values: object) -> str:
+    """A sentence of the page in the chosen language, escaped; its values (document values) escaped
+    and isolated as ``_v`` does (``_Markup`` kept as it is)."""
+    given = {name: value if isinstance(value, _Markup) else _v(value) for name, value in values.items()}
+    try:
+        return html.escape(_(message), quote=False).format(**given)
+    except (KeyError, IndexError, ValueError):  # a translation that names other placeholders
+        return html.escape(message, quote=False).format(**given)
 
 
 def _css_string(text: str) -> str:
@@ -32,19 +53,22 @@ def _css_string(text: str) -> str:
 
 CSS = """
 @page { size: %(paper)s; margin: 20mm 17mm 18mm;
-  @top-left { content: %(head)s; font: 8pt system-ui, sans-serif; color: #52606d; }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; color: #52606d; } }
+  @top-%(start)s { content: %(head)s; font: 8pt system-ui, sans-serif; color: #52606d; }
+  @bottom-%(end)s { content: %(page)s counter(page) %(of)s counter(pages); font: 8pt system-ui, sans-serif; color: #52606d; } }
 @page annex { size: %(paper)s landscape; }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%%; }
 body { font: 10.5pt/1.45 Georgia, "Times New Roman", serif; color: #111; margin: 0;
   font-variant-ligatures: none; hyphens: manual; overflow-wrap: normal; }
+html:lang(ar) body { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Segoe UI", Tahoma, "Geeza Pro",
+  "DejaVu Sans", Arial, sans-serif; font-variant-ligatures: normal; }
+html:lang(ar) .status, html:lang(ar) .marker { letter-spacing: 0; }
 main { max-width: 190mm; margin: 0 auto; padding: 0 12px 40px; }
 .runhead { font: 9pt system-ui, sans-serif; color: #52606d; border-bottom: 1px solid #cbd2d9; padding: 6px 12px; }
 h1 { font-size: 20pt; margin: 40mm 0 6mm; line-height: 1.2; }
 h2 { font-size: 13pt; margin: 9mm 0 2mm; break-after: avoid; }
 h3 { font-size: 11pt; margin: 5mm 0 2mm; break-after: avoid; }
-p { margin: 0 0 2.5mm; text-align: left; }
+p { margin: 0 0 2.5mm; text-align: start; }
 .cover dl { display: grid; grid-template-columns: max-content 1fr; gap: 1.5mm 6mm; margin: 6mm 0; }
 .cover dt { font-weight: bold; }
 .cover dd { margin: 0; }
@@ -54,12 +78,12 @@ p { margin: 0 0 2.5mm; text-align: left; }
 .id { white-space: nowrap; }
 .clause { margin: 0 0 4mm; }
 .marker { font: bold 8.5pt system-ui, sans-serif; letter-spacing: .03em; margin: 0 0 2mm; padding: 1mm 2mm; }
-.locked { border-left: 4px solid #111; padding-left: 4mm; }
+.locked { border-inline-start: 4px solid #111; padding-inline-start: 4mm; }
 .locked .marker { background: #e4e7eb; }
 .changed .marker { background: #fde2e2; }
 .adaptable .marker { color: #3e4c59; border: 1px dashed #9aa5b1; }
 table { border-collapse: collapse; width: 100%%; margin: 2mm 0 4mm; font: 8.5pt/1.35 system-ui, sans-serif; }
-th, td { border: 1px solid #9aa5b1; padding: 1.2mm 1.6mm; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #9aa5b1; padding: 1.2mm 1.6mm; text-align: start; vertical-align: top; }
 th { background: #e4e7eb; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -86,16 +110,18 @@ table.sharing th:nth-child(8) { width: 7%%; }
 
 
 def _cover(doc: Signable) -> list[str]:
-    rows = [(label, f'<span class="fp">{_v(value)}</span>' if label == "Content fingerprint" else _v(value))
+    rows = [(label, f'<span class="fp">{_v(value)}</span>' if label == _(FINGERPRINT_LABEL) else _v(value))
             for label, value in doc.cover_rows()]
-    out = ['<section class="cover">', f"<h1>{TITLE}</h1>", f'<p><span class="status">{_v(doc.status)}</span></p>',
-           "<dl>", *(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows), "</dl>",
-           "<h2>Participants</h2>", "<ul>",
+    out = ['<section class="cover">', f"<h1>{html.escape(_(TITLE))}</h1>",
+           f'<p><span class="status">{_v(doc.status)}</span></p>',
+           "<dl>", *(f"<dt>{html.escape(label)}</dt><dd>{value}</dd>" for label, value in rows), "</dl>",
+           "<h2>" + _w("Participants") + "</h2>", "<ul>",
            *(f'<li>{_v(name)} ({_v(kind)}; <span class="id">{_v(pid)}</span>)</li>' for pid, name, kind in doc.parties),
            "</ul>",
-           f'<p class="note">Rendered by im4cm-lint from protocol {_v(doc.id)} version {_v(doc.version)}. Every page '
-           f'carries the fingerprint {_v(doc.fingerprint)} of the text it was rendered from: '
-           f'"im4cm-lint verify" proves that a signed copy matches the repository.</p>']
+           '<p class="note">' + _w("Rendered by im4cm-lint from protocol {protocol} version {version}. Every page "
+                                   "carries the fingerprint {fingerprint} of the text it was rendered from: "
+                                   '"im4cm-lint verify" proves that a signed copy matches the repository.',
+                                   protocol=doc.id, version=doc.version, fingerprint=doc.fingerprint) + "</p>"]
     out += [f'<p class="note">{_v(note)}</p>' for note in doc.notes]
     return out + ["</section>"]
 
@@ -127,68 +153,79 @@ def _sharing(doc: Signable) -> list[str]:
         ) + "</div>"
         rows.append([_v(cells[0]), *(_v(c) for c in cells[1:5]), categories,
                      _v(cells[6]), _v(cells[7])])
-    out = ['<section class="annex landscape">', f"<h2>{SHARING_HEADING}</h2>",
-           '<p class="note">Every flow of data the participants agree to, with its purpose, legitimate basis and the '
-           "data categories it may carry (need to know). Sensitivity: low, moderate, high, severe.</p>"]
-    return out + (_table(list(SHARING_COLUMNS), rows, "sharing") if rows else ["<p>No sharing rule.</p>"]) + ["</section>"]
+    out = ['<section class="annex landscape">', "<h2>" + _w(SHARING_HEADING) + "</h2>",
+           '<p class="note">' + _w(SHARING_NOTE) + "</p>"]
+    return out + (_table([_w(c) for c in SHARING_COLUMNS], rows, "sharing") if rows
+                  else ["<p>" + _w("No sharing rule.") + "</p>"]) + ["</section>"]
 
 
 def _focal(doc: Signable) -> list[str]:
     head, rows = doc.focal_table()
-    out = ['<section class="annex">', f"<h2>{FOCAL_HEADING}</h2>"]
+    out = ['<section class="annex">', "<h2>" + _w(FOCAL_HEADING) + "</h2>"]
     if not doc.names_printed:
-        out.append('<p class="note">Positions and agencies; the names of the people who hold them are kept by the '
-                   "coordination lead.</p>")
+        out.append('<p class="note">' + _w(NAMES_NOTE) + "</p>")
     cells = [[_v(cell) for cell in row] for row in rows]
-    return out + (_table(head, cells) if rows else ["<p>No role is assigned.</p>"]) + ["</section>"]
+    return out + (_table([html.escape(h) for h in head], cells) if rows
+                  else ["<p>" + _w("No role is assigned.") + "</p>"]) + ["</section>"]
 
 
 def _annex_c(doc: Signable) -> list[str]:
-    out = ['<section class="annex">', f"<h2>{ANNEX_C_HEADING}</h2>"]
+    out = ['<section class="annex">', "<h2>" + _w(ANNEX_C_HEADING) + "</h2>"]
     if not doc.annex_c:
-        return out + ["<p>This protocol has no Annex C.</p>", "</section>"]
-    out.append(f"<p>Applies to: {', '.join(_v(name) for name in doc.annex_c_parties) or 'no party'}.</p>")
+        return out + ["<p>" + _w("This protocol has no Annex C.") + "</p>", "</section>"]
+    parties = ", ".join(_v(name) for name in doc.annex_c_parties) or _w("no party")
+    out.append("<p>" + _w("Applies to: {parties}.", parties=_Markup(parties)) + "</p>")
     rows = [[_v(a), _v(b), _v(c), _v(d)] for a, b, c, d in doc.annex_c]
-    return out + _table(["Obligation", "Met", "Where the protocol meets it", "Detail"], rows) + ["</section>"]
+    return out + _table([_w(h) for h in ANNEX_C_COLUMNS], rows) + ["</section>"]
 
 
 def _dpia(doc: Signable) -> list[str]:
-    out = ['<section class="annex">', f"<h2>{DPIA_HEADING}</h2>"]
+    out = ['<section class="annex">', "<h2>" + _w(DPIA_HEADING) + "</h2>"]
     dpia = doc.dpia
     if dpia is None:
-        return out + ["<p>No data protection impact assessment refers to this protocol.</p>", "</section>"]
-    facts = ", ".join(f"{label} {_v(value)}" for label, value in doc.dpia_facts())
-    out.append(f'<p>Assessment <span class="id">{_v(dpia["id"])}</span>: {facts}. Processing assessed: '
-               f'{", ".join(_v(p) for p in dpia["processing"]) or "none listed"}.</p>')
+        return out + ["<p>" + _w("No data protection impact assessment refers to this protocol.") + "</p>", "</section>"]
+    facts = ", ".join(f"{html.escape(label)} {_v(value)}" for label, value in doc.dpia_facts())
+    processing = ", ".join(_v(p) for p in dpia["processing"]) or _w("none listed")
+    out.append("<p>" + _w("Assessment {dpia}: {facts}. Processing assessed: {processing}.",
+                          dpia=_Markup(f'<span class="id">{_v(dpia["id"])}</span>'), facts=_Markup(facts),
+                          processing=_Markup(processing)) + "</p>")
     head, rows = doc.dpia_table()
     cells = [[_v(cell) for cell in row] for row in rows]
-    return out + (_table(head, cells) if rows else ["<p>No risk is recorded.</p>"]) + ["</section>"]
+    return out + (_table([html.escape(h) for h in head], cells) if rows
+                  else ["<p>" + _w("No risk is recorded.") + "</p>"]) + ["</section>"]
 
 
 def _signatures(doc: Signable) -> list[str]:
-    out = ['<section class="signatures">', f"<h2>{SIGNATURE_HEADING}</h2>",
-           f"<p>Signed for each participant, for protocol {_v(doc.id)} version {_v(doc.version)} "
-           f'(<span class="fp">{_v(doc.fingerprint)}</span>).</p>']
+    out = ['<section class="signatures">', "<h2>" + _w(SIGNATURE_HEADING) + "</h2>",
+           "<p>" + _w("Signed for each participant, for protocol {protocol} version {version} ({fingerprint}).",
+                      protocol=doc.id, version=doc.version,
+                      fingerprint=_Markup(f'<span class="fp">{_v(doc.fingerprint)}</span>')) + "</p>"]
+    labels = [_w(word) for word in SIGNATURE_LINES]
     for block in doc.signatures:
-        out += ['<div class="sign">', f"<h3>For {_v(block.party)}</h3>", f'<p class="note">{_v(block.agency_type)}</p>',
-                f'<div class="line"><span>Name</span><span>{_v(block.name or "")}</span></div>',
-                f'<div class="line"><span>Position</span><span>{_v(block.title)}</span></div>',
-                f'<div class="line"><span>Date</span><span>{_v(block.signed or "")}</span></div>',
-                '<div class="line"><span>Signature</span><span></span></div>', "</div>"]
+        out += ['<div class="sign">', "<h3>" + _w("For {party}", party=block.party) + "</h3>",
+                f'<p class="note">{_v(block.agency_type)}</p>',
+                f'<div class="line"><span>{labels[0]}</span><span>{_v(block.name or "")}</span></div>',
+                f'<div class="line"><span>{labels[1]}</span><span>{_v(block.title)}</span></div>',
+                f'<div class="line"><span>{labels[2]}</span><span>{_v(block.signed or "")}</span></div>',
+                f'<div class="line"><span>{labels[3]}</span><span></span></div>', "</div>"]
     return out + ["</section>"]
 
 
 def render_html(doc: Signable, paper: str = "a4") -> str:
     """The whole page. Same document, same bytes."""
-    css = CSS % {"paper": PAPERS[paper], "head": _css_string(doc.running_head)}
+    rtl = right_to_left()
+    css = CSS % {"paper": PAPERS[paper], "head": _css_string(doc.running_head), "start": "right" if rtl else "left",
+                 "end": "left" if rtl else "right", "page": _css_string(_("Page") + " "),
+                 "of": _css_string(" " + _("of") + " ")}
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = (f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'none'; font-src 'none'; "
            "base-uri 'none'; form-action 'none'")
     body = [*_cover(doc), *_clauses(doc), *_sharing(doc), *_focal(doc), *_annex_c(doc), *_dpia(doc), *_signatures(doc)]
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{current()}"' + (' dir="rtl">' if rtl else ">"), "<head>",
+        '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{TITLE}: {html.escape(doc.id)} {html.escape(doc.version)}</title>",
+        f"<title>{html.escape(_(TITLE))}: {html.escape(doc.id)} {html.escape(doc.version)}</title>",
         f"<style>{css}</style>", "</head>", "<body>",
         f'<div class="runhead">{_v(doc.running_head)}</div>', "<main>", *body, "</main>", "</body>", "</html>", ""])

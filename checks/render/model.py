@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.model import DPIA, DPISP, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
@@ -26,20 +27,24 @@ from im4cm_lint_checks.domain.roles import assignments
 from im4cm_lint_checks.report.picture import PARTY_TYPE_NAMES
 
 FINGERPRINT_CHARS = 16  # hex digits shown: 64 bits, enough to tell versions of one protocol apart
-TITLE = "Data Protection and Information Sharing Protocol"
-BASES = {"consent": "consent", "best_interests": "best interests of the child",
-         "vital_interests": "vital interests", "legal_obligation": "legal obligation",
-         "public_interest": "public interest"}
-STATUSES = {"draft": "Draft", "in_review": "In review", "signed": "Signed", "in_force": "In force",
-            "expired": "Expired"}
-# Headings that verify looks for in a signed copy's text: change them and old copies stop verifying.
-SHARING_HEADING = "Annex A. Data points and sharing"
-FOCAL_HEADING = "Annex B. Focal points"
-ANNEX_C_HEADING = "Annex C. UNHCR data protection obligations of implementing partners"
-DPIA_HEADING = "Annex D. Summary of the data protection impact assessment"
-SIGNATURE_HEADING = "Signatures"
-SHARING_COLUMNS = ("Rule", "From", "To", "Purpose", "Basis", "Categories (sensitivity)", "Channel",
-                   "UNHCR capacity")
+# The English of every text below; the page shows it in the chosen language (``_``).
+TITLE = N_("Data Protection and Information Sharing Protocol")
+BASES = {"consent": N_("consent"), "best_interests": N_("best interests of the child"),
+         "vital_interests": N_("vital interests"), "legal_obligation": N_("legal obligation"),
+         "public_interest": N_("public interest")}
+STATUSES = {"draft": N_("Draft"), "in_review": N_("In review"), "signed": N_("Signed"), "in_force": N_("In force"),
+            "expired": N_("Expired")}
+# Headings that verify looks for in a signed copy's text (in English or in the language verify
+# runs in): change them and old copies stop verifying.
+SHARING_HEADING = N_("Annex A. Data points and sharing")
+FOCAL_HEADING = N_("Annex B. Focal points")
+ANNEX_C_HEADING = N_("Annex C. UNHCR data protection obligations of implementing partners")
+DPIA_HEADING = N_("Annex D. Summary of the data protection impact assessment")
+SIGNATURE_HEADING = N_("Signatures")
+SHARING_COLUMNS = (N_("Rule"), N_("From"), N_("To"), N_("Purpose"), N_("Basis"), N_("Categories (sensitivity)"),
+                   N_("Channel"), N_("UNHCR capacity"))
+REVIEW_BY = N_("Review by")
+FINGERPRINT_LABEL = N_("Content fingerprint")
 
 
 def plain(value: Any) -> Any:
@@ -141,25 +146,26 @@ class Signable:
     notes: list[str] = field(default_factory=list)  # what the renderer left out, and why
 
     def cover_rows(self) -> list[tuple[str, str]]:
-        return [("Operation", self.operation), ("Country", self.country), ("Setting", self.setting),
-                ("Protocol", self.id), ("Version", self.version), ("Status", self.status), *self.dates,
-                ("Template", self.template), ("Checked against", self.pack_ref), ("Content fingerprint", self.fingerprint)]
+        return [(_("Operation"), self.operation), (_("Country"), self.country), (_("Setting"), self.setting),
+                (_("Protocol"), self.id), (_("Version"), self.version), (_("Status"), self.status), *self.dates,
+                (_("Template"), self.template), (_("Checked against"), self.pack_ref),
+                (_(FINGERPRINT_LABEL), self.fingerprint)]
 
     def focal_table(self) -> tuple[list[str], list[list[str]]]:
         """(head, rows) of the focal points annex: names only in the columns the protocol allows."""
         names = self.names_printed
-        head = ["Role", "Agency", "Position", *(["Name"] if names else []), "Backup position",
-                *(["Backup name"] if names else [])]
+        head = [_("Role"), _("Agency"), _("Position"), *([_("Name")] if names else []), _("Backup position"),
+                *([_("Backup name")] if names else [])]
         rows = [[p.role, p.agency, p.position, *([p.name or ""] if names else []), p.backup_position,
                  *([p.backup_name or ""] if names else [])] for p in self.focal_points]
         return head, rows
 
     def dpia_facts(self) -> list[tuple[str, str]]:
-        return [(label, self.dpia[key]) for key, label in (("version", "version"), ("status", "status"),
-                ("completed", "completed"), ("review_by", "review by")) if self.dpia and self.dpia[key]]
+        return [(_(label), self.dpia[key]) for key, label in (("version", N_("version")), ("status", N_("status")),
+                ("completed", N_("completed")), ("review_by", N_("review by"))) if self.dpia and self.dpia[key]]
 
     def dpia_table(self) -> tuple[list[str], list[list[str]]]:
-        head = ["Risk", "Description", "Before mitigation", "Mitigations", "Owner", "Residual risk"]
+        head = [_("Risk"), _("Description"), _("Before mitigation"), _("Mitigations"), _("Owner"), _("Residual risk")]
         rows = [[r["id"], r["description"], r["before"], str(r["mitigations"]), r["owner"], r["residual"]]
                 for r in (self.dpia or {}).get("risks", [])]
         return head, rows
@@ -200,18 +206,21 @@ def _clause(number: int, clause: YMap, pack: Pack) -> Clause:
     same = next((ref for ref, text in texts if normalise(text) == mine), None)
     changed = False
     if not locked:
-        what = "ADAPTABLE TEXT · written by this operation" if canon is not None \
-            else f"LOCAL CLAUSE · not a clause of {pack.ref}"
+        what = _("ADAPTABLE TEXT · written by this operation") if canon is not None \
+            else _("LOCAL CLAUSE · not a clause of {pack}").format(pack=pack.ref)
     elif not pack_locked:
-        what = "LOCKED TEXT · locked by this protocol"
+        what = _("LOCKED TEXT · locked by this protocol")
     elif same == texts[0][0]:
-        what = f"LOCKED LEGAL TEXT · {same}, word for word"
+        what = _("LOCKED LEGAL TEXT · {release}, word for word").format(release=same)
     elif same:
-        what = f"LOCKED LEGAL TEXT · {same}, an older release than {texts[0][0]}"
+        what = _("LOCKED LEGAL TEXT · {release}, an older release than {latest}").format(release=same,
+                                                                                         latest=texts[0][0])
     else:
         changed = True
-        what = f"LOCKED LEGAL TEXT, CHANGED · differs from {texts[0][0] if texts else pack.ref}"
-    return Clause(number, clause_id, title, locked, f"{what} · clause [{clause_id}]", paragraphs, changed)
+        what = _("LOCKED LEGAL TEXT, CHANGED · differs from {release}").format(
+            release=texts[0][0] if texts else pack.ref)
+    marker = what + " · " + _("clause") + f" [{clause_id}]"
+    return Clause(number, clause_id, title, locked, marker, paragraphs, changed)
 
 
 def _clauses(dpisp: DPISP, pack: Pack) -> list[Clause]:
@@ -225,7 +234,7 @@ def _clauses(dpisp: DPISP, pack: Pack) -> list[Clause]:
 
 def _party_name(dpisp: DPISP, party_id: Any) -> str:
     party = dpisp.parties.get(party_id) if isinstance(party_id, str) else None
-    return _text(party.get("name")) if party else f"{party_id} (not a party of this protocol)"
+    return _text(party.get("name")) if party else _("{party} (not a party of this protocol)").format(party=party_id)
 
 
 def _sharing(dpisp: DPISP, pack: Pack) -> list[SharingRow]:
@@ -235,15 +244,15 @@ def _sharing(dpisp: DPISP, pack: Pack) -> list[SharingRow]:
         categories = []
         for category in rule.get("categories") or []:
             known = pack.categories.get(category) if isinstance(category, str) else None
-            categories.append((str(category), str(known.get("sensitivity")) if known else "not in the standard"))
+            categories.append((str(category), str(known.get("sensitivity")) if known else _("not in the standard")))
         capacity = rule.get("unhcr_role")
         rows.append(SharingRow(
             rule["id"], _party_name(dpisp, rule.get("from")), _party_name(dpisp, rule.get("to")),
             f"{purpose.get('name')} ({rule.get('purpose')})" if purpose else _text(rule.get("purpose")),
-            BASES.get(rule.get("basis"), _text(rule.get("basis"))) + (
-                f", {rule.get('level')} data" if rule.get("level") else ""),
-            categories, _text(rule.get("channel")) or "not stated",
-            str(capacity).replace("_", " ") if capacity else "not applicable"))
+            (_(BASES[rule.get("basis")]) if rule.get("basis") in BASES else _text(rule.get("basis"))) + (
+                ", " + _("{level} data").format(level=rule.get("level")) if rule.get("level") else ""),
+            categories, _text(rule.get("channel")) or _("not stated"),
+            str(capacity).replace("_", " ") if capacity else _("not applicable")))
     return rows
 
 
@@ -257,8 +266,8 @@ def _focal_points(dpisp: DPISP, pack: Pack, names: bool) -> list[FocalPoint]:
         backup = backup if isinstance(backup, YMap) else None
         points.append(FocalPoint(
             _text(role.get("name")) if role else role_id, _party_name(dpisp, holder.get("party")),
-            _text(holder.get("title")) or "position not stated", _text(holder.get("name")) if names else None,
-            (_text(backup.get("title")) or "position not stated") if backup else "no backup",
+            _text(holder.get("title")) or _("position not stated"), _text(holder.get("name")) if names else None,
+            (_text(backup.get("title")) or _("position not stated")) if backup else _("no backup"),
             _text(backup.get("name")) if backup and names else None))
     return points
 
@@ -272,16 +281,16 @@ def _annex_c(dpisp: DPISP, pack: Pack) -> tuple[list[str], list[tuple[str, str, 
     for requirement_id, requirement in pack.annex_c.items():
         entry = annex.get(requirement_id)
         if not isinstance(entry, YMap):
-            rows.append((_text(requirement.get("title") or requirement_id), "not stated", "", ""))
+            rows.append((_text(requirement.get("title") or requirement_id), _("not stated"), "", ""))
             continue
         detail = []
         if entry.get("hours") is not None:
-            detail.append(f"within {entry['hours']} hours")
+            detail.append(_("within {hours} hours").format(hours=entry["hours"]))
         if entry.get("days") is not None:
-            detail.append(f"{entry['days']} days")
+            detail.append(_("{days} days").format(days=entry["days"]))
         if entry.get("notify"):
-            detail.append(f"notify: {_text(entry['notify'])}")
-        rows.append((_text(requirement.get("title") or requirement_id), "yes" if entry.get("met") is True else "no",
+            detail.append(_("notify: {who}").format(who=_text(entry["notify"])))
+        rows.append((_text(requirement.get("title") or requirement_id), _("yes") if entry.get("met") is True else _("no"),
                      _text(entry.get("reference")), "; ".join(detail)))
     return applies, rows
 
@@ -295,14 +304,19 @@ def _dpia(dpias: list[DPIA], pack: Pack) -> dict[str, Any] | None:
     for risk in dpia.risks.values():
         owner = pack.roles.get(risk.get("owner")) if isinstance(risk.get("owner"), str) else None
         risks.append({"id": risk["id"], "description": _text(risk.get("description")),
-                      "before": f"{risk.get('likelihood') or '?'} likelihood, {risk.get('impact') or '?'} impact",
+                      "before": _("{likelihood} likelihood, {impact} impact").format(
+                          likelihood=risk.get("likelihood") or "?", impact=risk.get("impact") or "?"),
                       "mitigations": len(risk.get("mitigations") or []),
-                      "owner": _text(owner.get("name")) if owner else _text(risk.get("owner")) or "no owner",
-                      "residual": _text(risk.get("residual")) or "not assessed"})
+                      "owner": _text(owner.get("name")) if owner else _text(risk.get("owner")) or _("no owner"),
+                      "residual": _text(risk.get("residual")) or _("not assessed")})
     processing = [_text(p.get("id")) for p in dpia.get("processing") or [] if isinstance(p, YMap)]
     return {"id": dpia.id, "version": _text(meta.get("version")), "status": _text(meta.get("status")),
             "completed": _text(meta.get("completed")), "review_by": _text(meta.get("review_by")),
             "processing": processing, "risks": risks}
+
+
+def _party_type(kind: Any) -> str:
+    return _(PARTY_TYPE_NAMES[kind]) if kind in PARTY_TYPE_NAMES else _text(kind)
 
 
 def _signatures(dpisp: DPISP, names: bool) -> list[Signature]:
@@ -316,7 +330,7 @@ def _signatures(dpisp: DPISP, names: bool) -> list[Signature]:
         by = record.get("by") if record is not None and isinstance(record.get("by"), YMap) else None
         person = by or signatories.get(party_id)
         blocks.append(Signature(
-            _text(party.get("name")), PARTY_TYPE_NAMES.get(party.get("type"), _text(party.get("type"))),
+            _text(party.get("name")), _party_type(party.get("type")),
             _text(person.get("title")) if person else "",
             _text(person.get("name")) if person and names else None,
             who_signed.get(party_id) or None))
@@ -328,15 +342,16 @@ def build(dpisp: DPISP, project: Project, pack: Pack) -> Signable:
     meta = dpisp.metadata
     names = meta.get("print_names") is True
     applies, annex_rows = _annex_c(dpisp, pack)
-    dates = [(label, _text(meta.get(key))) for key, label in
-             (("drafted", "Drafted"), ("effective", "Effective"), ("review_by", "Review by")) if meta.get(key)]
-    notes = [] if names else ["People's names are not printed (positions and agencies only); set "
-                              "'metadata.print_names: true' in the protocol to print them."]
+    dates = [(_(label), _text(meta.get(key))) for key, label in
+             (("drafted", N_("Drafted")), ("effective", N_("Effective")), ("review_by", REVIEW_BY)) if meta.get(key)]
+    notes = [] if names else [_("People's names are not printed (positions and agencies only); set "
+                                "'metadata.print_names: true' in the protocol to print them.")]
     return Signable(
-        id=dpisp.id, version=_text(meta.get("version")), status=STATUSES.get(dpisp.status, _text(dpisp.status)),
+        id=dpisp.id, version=_text(meta.get("version")),
+        status=_(STATUSES[dpisp.status]) if dpisp.status in STATUSES else _text(dpisp.status),
         operation=_text(meta.get("operation")), country=_text(meta.get("country")), setting=_text(meta.get("setting")),
         template=_text(meta.get("template")), pack_ref=pack.ref, fingerprint=fingerprint(dpisp.body), dates=dates,
-        parties=[(pid, _text(p.get("name")), PARTY_TYPE_NAMES.get(p.get("type"), _text(p.get("type"))))
+        parties=[(pid, _text(p.get("name")), _party_type(p.get("type")))
                  for pid, p in dpisp.parties.items()],
         clauses=_clauses(dpisp, pack), sharing=_sharing(dpisp, pack), focal_points=_focal_points(dpisp, pack, names),
         names_printed=names, annex_c_parties=applies, annex_c=annex_rows, dpia=_dpia(project.dpias_of(dpisp), pack),
@@ -346,7 +361,7 @@ def build(dpisp: DPISP, project: Project, pack: Pack) -> Signable:
 def protocol_dates(signable: Signable) -> tuple[str | None, str | None]:
     """(first, last) ISO date the protocol records: when it was drafted and its latest event
     (a signature or the day it took effect; never the planned review)."""
-    recorded = [d for label, d in signable.dates if label != "Review by"] + [
+    recorded = [d for label, d in signable.dates if label != _(REVIEW_BY)] + [
         s.signed for s in signable.signatures if s.signed]
     valid = sorted(d for d in recorded if Project.date(d))
     return (valid[0], valid[-1]) if valid else (None, None)

@@ -19,6 +19,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from im4cm_lint.i18n import _, right_to_left
+
+from im4cm_lint_checks.render.html import ANNEX_C_COLUMNS, NAMES_NOTE, SHARING_NOTE, SIGNATURE_LINES
 from im4cm_lint_checks.render.model import (
     ANNEX_C_HEADING, DPIA_HEADING, FOCAL_HEADING, SHARING_COLUMNS, SHARING_HEADING, SIGNATURE_HEADING, TITLE,
     Signable, protocol_dates)
@@ -80,9 +83,9 @@ def _page_setup(section, paper: str, landscape: bool, head: str | None = None) -
     header.text = _t(head)
     header.runs[0].font.size = Pt(8)
     footer = section.footer.paragraphs[0]
-    footer.add_run("Page ").font.size = Pt(8)
+    footer.add_run(_("Page") + " ").font.size = Pt(8)
     _field(footer, "PAGE")
-    footer.add_run(" of ").font.size = Pt(8)
+    footer.add_run(" " + _("of") + " ").font.size = Pt(8)
     _field(footer, "NUMPAGES")
 
 
@@ -130,18 +133,19 @@ def _stable_zip(data: bytes) -> bytes:
 
 
 def _cover(document, doc: Signable) -> None:
-    document.add_heading(TITLE, 0)
+    document.add_heading(_(TITLE), 0)
     document.add_paragraph().add_run(_t(doc.status.upper())).bold = True
     for label, value in doc.cover_rows():
         line = document.add_paragraph()
         line.add_run(f"{label}: ").bold = True
         line.add_run(_t(value))
-    document.add_heading("Participants", 1)
+    document.add_heading(_("Participants"), 1)
     for pid, name, kind in doc.parties:
         document.add_paragraph(f"{_iso(name)} ({_iso(kind)}; {_t(pid)})", style="List Bullet")
-    _note(document, f"Rendered by im4cm-lint from protocol {doc.id} version {doc.version}. Every page carries the "
-                    f"fingerprint {doc.fingerprint} of the text it was rendered from: \"im4cm-lint verify\" proves "
-                    "that a signed copy matches the repository.")
+    _note(document, _("Rendered by im4cm-lint from protocol {protocol} version {version}. Every page carries the "
+                      "fingerprint {fingerprint} of the text it was rendered from: \"im4cm-lint verify\" proves "
+                      "that a signed copy matches the repository.", protocol=doc.id, version=doc.version,
+                      fingerprint=doc.fingerprint))
     for note in doc.notes:
         _note(document, note)
 
@@ -171,46 +175,45 @@ def _table_or(document, table: tuple[list[str], list[list[str]]], empty: str) ->
 
 def _annexes(document, doc: Signable, paper: str) -> None:
     _page_setup(document.add_section(WD_SECTION.NEW_PAGE), paper, True)
-    document.add_heading(SHARING_HEADING, 1)
-    _note(document, "Every flow of data the participants agree to, with its purpose, legitimate basis and the data "
-                    "categories it may carry (need to know). Sensitivity: low, moderate, high, severe.")
-    _table_or(document, (list(SHARING_COLUMNS), [rule.cells() for rule in doc.sharing]), "No sharing rule.")
+    document.add_heading(_(SHARING_HEADING), 1)
+    _note(document, _(SHARING_NOTE))
+    _table_or(document, ([_(c) for c in SHARING_COLUMNS], [rule.cells() for rule in doc.sharing]), _("No sharing rule."))
 
     _page_setup(document.add_section(WD_SECTION.NEW_PAGE), paper, False)
-    document.add_heading(FOCAL_HEADING, 1)
+    document.add_heading(_(FOCAL_HEADING), 1)
     if not doc.names_printed:
-        _note(document, "Positions and agencies; the names of the people who hold them are kept by the coordination "
-                        "lead.")
-    _table_or(document, doc.focal_table(), "No role is assigned.")
+        _note(document, _(NAMES_NOTE))
+    _table_or(document, doc.focal_table(), _("No role is assigned."))
 
     document.add_page_break()
-    document.add_heading(ANNEX_C_HEADING, 1)
+    document.add_heading(_(ANNEX_C_HEADING), 1)
     if doc.annex_c:
-        document.add_paragraph("Applies to: " + (", ".join(_iso(n) for n in doc.annex_c_parties) or "no party") + ".")
-    _table_or(document, (["Obligation", "Met", "Where the protocol meets it", "Detail"], [list(r) for r in doc.annex_c]),
-              "This protocol has no Annex C.")
+        parties = ", ".join(_iso(n) for n in doc.annex_c_parties) or _("no party")
+        document.add_paragraph(_("Applies to: {parties}.").format(parties=parties))
+    _table_or(document, ([_(c) for c in ANNEX_C_COLUMNS], [list(r) for r in doc.annex_c]),
+              _("This protocol has no Annex C."))
 
     document.add_page_break()
-    document.add_heading(DPIA_HEADING, 1)
+    document.add_heading(_(DPIA_HEADING), 1)
     if doc.dpia is None:
-        document.add_paragraph("No data protection impact assessment refers to this protocol.")
+        document.add_paragraph(_("No data protection impact assessment refers to this protocol."))
         return
     facts = ", ".join(f"{label} {_iso(value)}" for label, value in doc.dpia_facts())
-    document.add_paragraph(f"Assessment {_t(doc.dpia['id'])}: {facts}. Processing assessed: "
-                           f"{', '.join(_t(p) for p in doc.dpia['processing']) or 'none listed'}.")
-    _table_or(document, doc.dpia_table(), "No risk is recorded.")
+    processing = ", ".join(_t(p) for p in doc.dpia["processing"]) or _("none listed")
+    document.add_paragraph(_("Assessment {dpia}: {facts}. Processing assessed: {processing}.").format(
+        dpia=_t(doc.dpia["id"]), facts=facts, processing=processing))
+    _table_or(document, doc.dpia_table(), _("No risk is recorded."))
 
 
 def _signatures(document, doc: Signable) -> None:
     document.add_page_break()
-    document.add_heading(SIGNATURE_HEADING, 1)
-    document.add_paragraph(f"Signed for each participant, for protocol {doc.id} version {_iso(doc.version)} "
-                           f"({doc.fingerprint}).")
+    document.add_heading(_(SIGNATURE_HEADING), 1)
+    document.add_paragraph(_("Signed for each participant, for protocol {protocol} version {version} ({fingerprint}).")
+                           .format(protocol=doc.id, version=_iso(doc.version), fingerprint=doc.fingerprint))
     for block in doc.signatures:
-        document.add_heading(_t(f"For {block.party}"), 2)
+        document.add_heading(_t(_("For {party}").format(party=block.party)), 2)
         _note(document, block.agency_type)
-        for label, value in (("Name", block.name), ("Position", block.title), ("Date", block.signed),
-                             ("Signature", None)):
+        for label, value in zip(map(_, SIGNATURE_LINES), (block.name, block.title, block.signed, None)):
             line = document.add_paragraph()
             line.add_run(f"{label}: ").bold = True
             line.add_run(_t(value) if value else "_" * 40)
@@ -221,7 +224,7 @@ def _properties(document, doc: Signable) -> None:
     first, last = protocol_dates(doc)
     epoch = datetime.datetime(2000, 1, 1)
     props = document.core_properties
-    props.title = _t(f"{TITLE}: {doc.id} {doc.version}")
+    props.title = _t(f"{_(TITLE)}: {doc.id} {doc.version}")
     props.subject = _t(doc.operation)
     props.keywords = doc.fingerprint
     props.author = props.last_modified_by = "im4cm-lint"
@@ -229,6 +232,31 @@ def _properties(document, doc: Signable) -> None:
     props.created = _when(first, epoch)
     props.modified = _when(last, epoch)
     props.revision = 1
+
+
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_BIDI_VISUAL = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing",
+                      "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                      "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _right_to_left(document) -> None:
+    """Arabic: every paragraph (body, tables, running heads) right to left, tables laid out from the
+    right, and a complex-script font that has Arabic letters (elements in the schema's order)."""
+    fonts = document.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:cs"), "Arial")
+    parts = [document, *(s.header for s in document.sections), *(s.footer for s in document.sections)]
+    paragraphs = [p for part in parts for p in part.paragraphs]
+    for table in document.tables:
+        table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_BIDI_VISUAL)
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs:
+        paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+        for run in paragraph.runs:
+            run._r.get_or_add_rPr().insert_element_before(OxmlElement("w:rtl"), *_AFTER_RTL)
 
 
 def render_docx(doc: Signable, paper: str = "a4") -> bytes:
@@ -241,6 +269,8 @@ def render_docx(doc: Signable, paper: str = "a4") -> bytes:
     _annexes(document, doc, paper)
     _signatures(document, doc)
     _properties(document, doc)
+    if right_to_left():
+        _right_to_left(document)
     out = io.BytesIO()
     document.save(out)
     return _stable_zip(out.getvalue())

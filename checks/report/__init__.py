@@ -16,6 +16,7 @@ import click
 
 from im4cm_lint import hookimpl
 from im4cm_lint.exitcodes import RC
+from im4cm_lint.i18n import _, _n
 
 
 def render_report(result, as_of=None, title: str | None = None) -> str:
@@ -29,20 +30,21 @@ def render_report(result, as_of=None, title: str | None = None) -> str:
 def render_markdown(result) -> str:
     """The sharing picture as Markdown (``report --format markdown``): the lint's summary, as the
     job summary shows it, then every sharing rule and export of each protocol."""
+    from im4cm_lint import gfm
     from im4cm_lint.reporters.markdown import render
-    from im4cm_lint.words import plural
 
     from im4cm_lint_checks.report.picture import build
 
     picture = build(result)
     lines = [render(result).rstrip("\n")]
     for protocol in picture.protocols:
-        lines += ["", f"#### Who shares what with whom under `{protocol.dpisp.id}`", "",
-                  f"{plural(len(protocol.parties), 'party', 'parties')}, "
-                  f"{plural(len(protocol.flows), 'flow')} (sharing rules and exports)", ""]
-        lines += [_flow_line(None, flow) for flow in protocol.flows] or ["No sharing rule yet."]
+        lines += ["", "#### " + _("Who shares what with whom under {dpisp}", dpisp=gfm.code(protocol.dpisp.id)), "",
+                  _("{parties}, {flows} (sharing rules and exports)",
+                    parties=_n("{n} party", "{n} parties", len(protocol.parties)),
+                    flows=_n("{n} flow", "{n} flows", len(protocol.flows))), ""]
+        lines += [_flow_line(None, flow) for flow in protocol.flows] or [_("No sharing rule yet.")]
     if picture.loose_exports:
-        lines += ["", "#### Exports whose protocol is not among the documents", ""]
+        lines += ["", "#### " + _("Exports whose protocol is not among the documents"), ""]
         lines += [_flow_line(None, flow) for flow in picture.loose_exports]
     return "\n".join(lines) + "\n"
 
@@ -51,11 +53,20 @@ def _flow_line(protocol, flow) -> str:
     """One sharing rule or export as a Markdown list item, with the rules of its findings."""
     from im4cm_lint import gfm
 
-    what = "sharing rule" if flow.kind == "rule" else "export"
-    scope = f" of {gfm.code(protocol.dpisp.id)}" if protocol else ""  # values of the repository: text only
+    values = {"id": gfm.code(flow.id), "source": gfm.text(flow.source), "target": gfm.text(flow.target),
+              "purpose": gfm.code(flow.purpose), "sensitivity": gfm.text(flow.sensitivity)}  # text only
+    if protocol:
+        values["dpisp"] = gfm.code(protocol.dpisp.id)
+        line = ("- " + _("sharing rule {id} of {dpisp}: {source} → {target}, {purpose}, most sensitive data {sensitivity}",
+                  **values) if flow.kind == "rule" else
+                "- " + _("export {id} of {dpisp}: {source} → {target}, {purpose}, most sensitive data {sensitivity}",
+                  **values))
+    else:
+        line = ("- " + _("sharing rule {id}: {source} → {target}, {purpose}, most sensitive data {sensitivity}", **values)
+                if flow.kind == "rule" else
+                "- " + _("export {id}: {source} → {target}, {purpose}, most sensitive data {sensitivity}", **values))
     rules = ", ".join(sorted({d.rule for d in flow.findings}))
-    return (f"- {what} {gfm.code(flow.id)}{scope}: {gfm.text(flow.source)} → {gfm.text(flow.target)}, "
-            f"{gfm.code(flow.purpose)}, most sensitive data {gfm.text(flow.sensitivity)}" + (f": {rules}" if rules else ""))
+    return line + (f": {rules}" if rules else "")
 
 
 @click.command("report")
@@ -80,9 +91,9 @@ def command(paths, html_path, output_format, config_path, policy_pack, today, ti
     from im4cm_lint.engine import Options, run
 
     if output_format == "markdown" and html_path:
-        raise click.UsageError("--html writes the HTML page; --format markdown writes Markdown to standard output")
+        raise click.UsageError(_("--html writes the HTML page; --format markdown writes Markdown to standard output"))
     if output_format == "html" and not html_path:
-        raise click.UsageError("give --html OUT.html (or '-' for standard output), or --format markdown")
+        raise click.UsageError(_("give --html OUT.html (or '-' for standard output), or --format markdown"))
     as_of = today.date() if today else None
     result = run(list(paths), Options(config_path=config_path, policy_pack=policy_pack, today=as_of))
     if output_format == "markdown":
@@ -96,11 +107,12 @@ def command(paths, html_path, output_format, config_path, policy_pack, today, ti
             with open(html_path, "w", encoding="utf-8", newline="\n") as out:
                 out.write(page)
         except OSError as err:
-            click.echo(f"im4cm-lint report: cannot write {html_path}: {err.strerror or err}", err=True)
+            click.echo(_("im4cm-lint report: cannot write {path}: {reason}", path=html_path, reason=err.strerror or err),
+                       err=True)
             sys.exit(RC.FATAL)
         active = [d for d in result.diagnostics if not d.suppression]
-        click.echo(f"Wrote {html_path}: {len(result.project.dpisps) if result.project else 0} protocol(s), "
-                   f"{len(active)} finding(s).", err=True)
+        click.echo(_("Wrote {path}: {protocols} protocol(s), {findings} finding(s).", path=html_path,
+                     protocols=len(result.project.dpisps) if result.project else 0, findings=len(active)), err=True)
     sys.exit(RC.FATAL if result.fatal else RC.OK)
 
 
@@ -109,19 +121,16 @@ def im4cm_lint_summary_sections(result) -> list[str] | None:
     """The sharing rules and exports with findings that the baseline did not hold."""
     if not result.baselined:
         return None
-    from im4cm_lint import gfm
-    from im4cm_lint.words import plural
-
     from im4cm_lint_checks.report.picture import build
 
     picture = build(result)
-    lines = ["#### What changed in sharing since the baseline", "",
-             f"{plural(result.baselined, 'finding')} accepted in the baseline {'is' if result.baselined == 1 else 'are'} "
-             "not shown; everything above is new."]
+    lines = ["#### " + _("What changed in sharing since the baseline"), "",
+             _n("{n} finding accepted in the baseline is not shown; everything above is new.",
+                "{n} findings accepted in the baseline are not shown; everything above is new.", result.baselined)]
     changed = [(protocol, flow) for protocol in picture.protocols for flow in protocol.flows if flow.findings]
     changed += [(None, flow) for flow in picture.loose_exports if flow.findings]
     if not changed:
-        return [*lines, "No sharing rule and no export has a new finding."]
+        return [*lines, _("No sharing rule and no export has a new finding.")]
     lines.append("")
     lines += [_flow_line(protocol, flow) for protocol, flow in changed]
     return lines

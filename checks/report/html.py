@@ -18,8 +18,8 @@ from typing import Iterable
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.model import Project
 from im4cm_lint.hooks import families, family_order
+from im4cm_lint.i18n import FSI, N_, PDI, _, _n, current, right_to_left
 from im4cm_lint.reporters import summary
-from im4cm_lint.words import plural
 from im4cm_lint.schemas import SENSITIVITIES
 
 from im4cm_lint_checks.report import layout as geometry
@@ -31,12 +31,12 @@ LABEL_LIMIT = 30  # above this many edges, labels live in the numbered table onl
 BRIEF_NAMES = 8  # parties named in the brief's signed / not signed lines; the parties table has them all
 _CHAR_W = 5.7  # average width of a character at the map's 11px label font
 _SEVERITY_SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
-_TYPE_SHORT = {"un_agency": "UN", "ingo": "INGO", "lngo": "Local NGO", "authority": "Authority",
-               "service_provider": "Service provider", "unlisted": "not in protocol"}
-_FLAGGING = ", ".join(FLAG_FAMILIES[:-1]) + " or " + FLAG_FAMILIES[-1]  # the families that turn an edge red
-_NO_CATEGORY = "no category: the field is not in the system's field map and none is written beside it"
-_PATTERN_WORDS = {"low": "solid line", "moderate": "dashed line", "high": "dotted line",
-                  "severe": "thick dash-dot line", UNKNOWN: "sparse dots"}
+_SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+_TYPE_SHORT = {"un_agency": N_("UN"), "ingo": N_("INGO"), "lngo": N_("Local NGO"), "authority": N_("Authority"),
+               "service_provider": N_("Service provider"), "unlisted": N_("not in protocol")}
+_NO_CATEGORY = N_("no category: the field is not in the system's field map and none is written beside it")
+_PATTERN_WORDS = {"low": N_("solid line"), "moderate": N_("dashed line"), "high": N_("dotted line"),
+                  "severe": N_("thick dash-dot line"), UNKNOWN: N_("sparse dots")}
 
 
 # Characters that reorder the text around them (overrides, embeddings, isolates): a party name
@@ -50,6 +50,78 @@ def e(value: object) -> str:
     return html.escape(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value)), quote=True)
 
 
+class Html(str):
+    """Text already written as HTML (a link, a mark): a message puts it in as it is."""
+
+
+class _Kept:
+    """An escaped value that ``_n`` puts in as it is (it isolates only plain values)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def __format__(self, spec: str) -> str:
+        return self.markup
+
+
+def _value(value: object, isolate: str) -> str:
+    if isinstance(value, Html):
+        return value
+    text = e(value)
+    if not right_to_left():
+        return text
+    return f"<bdi>{text}</bdi>" if isolate == "bdi" else f"{FSI}{text}{PDI}"
+
+
+def _fill(message: str, values: dict, isolate: str) -> Html:
+    given = {name: _value(value, isolate) for name, value in values.items()}
+    try:
+        return Html(e(_(message)).format(**given))
+    except (KeyError, IndexError, ValueError):  # a translation that names other placeholders
+        return Html(e(message).format(**given))
+
+
+def t(message: str, /, **values: object) -> Html:
+    """A sentence of the page in the chosen language, as HTML: its words escaped as ``e`` escapes
+    them, its values escaped too (``Html`` ones kept) and, right to left, isolated in ``<bdi>``
+    so ids, dates and paths read left to right inside Arabic."""
+    return _fill(message, values, "bdi")
+
+
+def ts(message: str, /, **values: object) -> Html:
+    """``t`` for SVG text and attributes, which hold no markup: values isolated by Unicode
+    isolates (FSI ... PDI) instead of ``<bdi>``."""
+    return _fill(message, values, "chars")
+
+
+def k(value: object) -> _Kept:
+    """A value for ``_n``: escaped (``Html`` kept) and, right to left, isolated in ``<bdi>``."""
+    return _Kept(_value(value, "bdi"))
+
+
+_OTHER_BIDI = re.compile("[\u202a-\u202e\u2066\u2067]")
+
+
+def em(message: object) -> str:
+    """A finding's message, escaped as ``e`` escapes text, except that right to left the isolates a
+    translated message puts around its values (FSI ... PDI, paired) are kept: they are the
+    message's own, and make ids read left to right inside Arabic."""
+    text = str(message)
+    if not right_to_left() or not _paired(text):
+        return e(text)
+    return html.escape(_OTHER_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text), quote=True)
+
+
+def _paired(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in (FSI, PDI):
+            depth += 1 if char == FSI else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -61,6 +133,9 @@ CSS = """
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
   color: var(--ink); background: var(--bg); margin: 0; }
+html:lang(ar) body { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Segoe UI", Tahoma, "Geeza Pro",
+  "DejaVu Sans", Arial, sans-serif; }
+html:lang(ar) .band text { letter-spacing: 0; }
 header.top { padding: 20px 28px 12px; border-bottom: 3px solid var(--ink); }
 header.top h1 { margin: 0 0 4px; font-size: 24px; }
 .meta { color: var(--muted); margin: 2px 0; }
@@ -68,12 +143,12 @@ main { padding: 8px 28px 40px; max-width: 1500px; }
 h2 { font-size: 20px; margin: 32px 0 8px; padding-top: 8px; border-top: 1px solid var(--line); }
 h3 { font-size: 16px; margin: 24px 0 8px; }
 h4 { font-size: 14px; margin: 16px 0 6px; }
-nav.toc ul { columns: 2; margin: 6px 0; padding-left: 18px; }
+nav.toc ul { columns: 2; margin: 6px 0; padding-inline-start: 18px; }
 table { border-collapse: collapse; margin: 6px 0 14px; font-size: 13px; }
-th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; unicode-bidi: isolate; }
+th, td { border: 1px solid var(--line); padding: 4px 7px; text-align: start; vertical-align: top; unicode-bidi: isolate; }
 li, h2, h3, text, code { unicode-bidi: isolate; }
 th { background: var(--soft); font-weight: 600; }
-td.num { text-align: right; }
+td.num { text-align: end; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 pre { background: var(--soft); border: 1px solid var(--line); padding: 8px 10px; overflow-x: auto; font-size: 12px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
@@ -87,7 +162,7 @@ pre { background: var(--soft); border: 1px solid var(--line); padding: 8px 10px;
 .mark.bad { color: var(--finding); } .mark.ok { color: var(--low); } .mark.warn { color: var(--warn); }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 6px 0 10px; font-size: 13px; }
 .mapwrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; background: #fff; }
-svg.map { display: block; margin: 0 auto; max-width: 100%; height: auto; font-family: inherit; }
+svg.map { display: block; margin: 0 auto; max-width: 100%; height: auto; font-family: inherit; direction: ltr; }
 .band rect { fill: var(--soft); stroke: var(--line); }
 .band text { font-size: 11px; font-weight: 700; fill: var(--muted); letter-spacing: .04em; text-transform: uppercase; }
 .colhead { font-size: 13px; font-weight: 700; fill: var(--ink); }
@@ -121,7 +196,7 @@ tr.hl { background: #fff7d6; }
 .matrix th.rowhead { white-space: nowrap; }
 .matrix td.none { color: var(--line); text-align: center; }
 .scroll { overflow-x: auto; }
-.explain { border-left: 4px solid var(--line); padding: 2px 0 2px 14px; margin: 18px 0 26px; }
+.explain { border-inline-start: 4px solid var(--line); padding-block: 2px; padding-inline: 14px 0; margin: 18px 0 26px; }
 .explain h4 { margin-top: 12px; }
 .muted { color: var(--muted); }
 a { color: #1d4ed8; }
@@ -129,16 +204,16 @@ a { color: #1d4ed8; }
 .briefgrid { display: grid; grid-template-columns: minmax(260px, 1fr) minmax(0, 2.2fr); gap: 18px; align-items: start; }
 .briefgrid h3 { margin-top: 8px; }
 table.facts th { white-space: nowrap; }
-ol.top { padding-left: 22px; margin: 4px 0; }
+ol.top { padding-inline-start: 22px; margin: 4px 0; }
 ol.top li { margin: 5px 0; }
-.flowlist { display: none; padding-left: 20px; }
+.flowlist { display: none; padding-inline-start: 20px; }
 .flowlist li { margin: 4px 0; }
 .party.unsigned rect { stroke: var(--warn); stroke-dasharray: 6 3; stroke-width: 2; }
 .key-unsigned { color: var(--warn); }
 .key-unlisted { color: var(--finding); }
 @media (max-width: 900px) { .briefgrid { grid-template-columns: minmax(0, 1fr); } }
 @media (max-width: 600px) {
-  header.top, main { padding-left: 10px; padding-right: 10px; }
+  header.top, main { padding-inline: 10px; }
   header.top h1 { font-size: 20px; }
   nav.toc ul { columns: 1; }
   .mapwrap, .briefmap .legend { display: none; }
@@ -232,12 +307,19 @@ def _sens(sensitivity: str) -> str:
 
 
 def _severity(severity: str) -> str:
-    return f'<span class="sev sev-{e(severity)}">{_SEVERITY_SIGNS.get(severity, "")} {e(severity)}</span>'
+    word = _(_SEVERITY_WORDS[severity]) if severity in _SEVERITY_WORDS else severity
+    return f'<span class="sev sev-{e(severity)}">{_SEVERITY_SIGNS.get(severity, "")} {e(word)}</span>'
 
 
 def _mark(text: str, kind: str = "bad") -> str:
+    """A verdict with its sign; ``text`` is a sentence of the page (``t``) or text to escape."""
     sign = {"bad": "✖", "warn": "▲", "ok": "✔"}[kind]
-    return f'<span class="mark {kind}">{sign} {e(text)}</span>'
+    return f'<span class="mark {kind}">{sign} {text if isinstance(text, Html) else e(text)}</span>'
+
+
+def _flagging() -> Html:
+    """The families that turn an edge red: "SHARE, ANNEXC or REF"."""
+    return t(N_("{families} or {family}"), families=", ".join(FLAG_FAMILIES[:-1]), family=FLAG_FAMILIES[-1])
 
 
 def _markdown(text: str) -> str:
@@ -303,7 +385,7 @@ class _Anchors:
 
     def links(self, findings: Iterable[Diagnostic]) -> str:
         """Links to the findings, each shown as its severity sign and rule id ("" when none)."""
-        return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{e(d.message)}">'
+        return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{em(d.message)}">'
                         f'{_SEVERITY_SIGNS[d.severity]}&#8239;{e(d.rule)}</a>' for d in findings)
 
 
@@ -311,19 +393,19 @@ def _flow_label(flow: Flow) -> str:
     """The words on an edge's lane (its number is in the badge beside them), fitted to the lane."""
     parts = [flow.purpose, flow.sensitivity]
     if flow.unhcr_role:
-        parts.append(f"UNHCR as {flow.unhcr_role.replace('_', ' ')}")
+        parts.append(_("UNHCR as {capacity}").format(capacity=flow.unhcr_role.replace('_', ' ')))
     if flow.outside:
-        parts.append("outside the protocol")
+        parts.append(_("outside the protocol"))
     text = ("⚠ " if flow.flagged else "") + " · ".join(parts)
     return _clip(text, int((geometry.LABEL_MAX - 12) / _CHAR_W))
 
 
 def _party_sub(party) -> str:
-    sub = f"{party.id} · {_TYPE_SHORT.get(party.type, party.type)}"
+    sub = f"{party.id} · {_(_TYPE_SHORT[party.type]) if party.type in _TYPE_SHORT else party.type}"
     if party.unhcr_roles:
         sub += " · " + ", ".join(r.replace("_", " ") for r in party.unhcr_roles)
     elif party.partnership == "implementing_partner":
-        sub += " · UNHCR partner"
+        sub += " · " + _("UNHCR partner")
     return sub
 
 
@@ -337,18 +419,19 @@ def _map_svg(protocol: Protocol) -> str:
                              [(f.key, f.source, f.target) for f in flows], GROUP_ORDER, widths)
     w, h = placed.width, placed.height
     by_key = {f.key: f for f in flows}
-    title = f"Sharing map of {protocol.dpisp.id}"
+    title = ts(N_("Sharing map of {dpisp}: {parties} parties, {flows} sharing rules and exports; the table below "
+               "lists every edge."), dpisp=protocol.dpisp.id, parties=len(protocol.parties), flows=len(flows))
     out = [f'<svg class="map" viewBox="0 0 {w:g} {h:g}" width="{w:g}" height="{h:g}" role="img" '
            f'aria-labelledby="maptitle-{e(protocol.dpisp.id)}" xmlns="http://www.w3.org/2000/svg">',
-           f'<title id="maptitle-{e(protocol.dpisp.id)}">{e(title)}: {len(protocol.parties)} parties, '
-           f'{len(flows)} sharing rules and exports; the table below lists every edge.</title>']
+           f'<title id="maptitle-{e(protocol.dpisp.id)}">{title}</title>']
     for side, x in placed.columns.items():
-        head = "Shares data" if side == "from" else "Receives data"
-        out.append(f'<text class="colhead" x="{x:g}" y="18">{head}</text>')
+        head = _("Shares data") if side == "from" else _("Receives data")
+        out.append(f'<text class="colhead" x="{x:g}" y="18">{e(head)}</text>')
     for band in placed.bands:
         b = band.box
+        group = _(PARTY_TYPE_NAMES[band.group]) if band.group in PARTY_TYPE_NAMES else band.group
         out.append(f'<g class="band"><rect x="{b.x:g}" y="{b.y:g}" width="{b.w:g}" height="{b.h:g}" rx="6"/>'
-                   f'<text x="{b.x + 8:g}" y="{b.y + 15:g}">{e(PARTY_TYPE_NAMES.get(band.group, band.group))}</text></g>')
+                   f'<text x="{b.x + 8:g}" y="{b.y + 15:g}">{e(group)}</text></g>')
     for edge in placed.edges:
         flow = by_key[edge.key]
         cls = "flow" + (" flagged" if flow.flagged else "")
@@ -356,11 +439,12 @@ def _map_svg(protocol: Protocol) -> str:
         sx, sy = edge.start
         ex, ey = edge.end
         badge = flow.key + (" ⚠" if flow.flagged else "")
-        tip = (f"{flow.key} {flow.source} → {flow.target}: {flow.purpose}; most sensitive data: {flow.sensitivity}"
-               + (f"; UNHCR as {flow.unhcr_role}" if flow.unhcr_role else "")
-               + ("; has a finding" if flow.flagged else ""))
+        tip = (ts(N_("{key} {source} → {target}: {purpose}; most sensitive data: {sensitivity}"), key=flow.key,
+                  source=flow.source, target=flow.target, purpose=flow.purpose, sensitivity=flow.sensitivity)
+               + (ts(N_("; UNHCR as {capacity}"), capacity=flow.unhcr_role) if flow.unhcr_role else "")
+               + (ts(N_("; has a finding")) if flow.flagged else ""))
         out.append(f'<g class="{cls}" data-flow="{e(flow.key)}" data-id="{e(flow.id)}" '
-                   f'data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0"><title>{e(tip)}</title>'
+                   f'data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0"><title>{tip}</title>'
                    f'<path class="edge s-{flow.sensitivity}" d="{edge.d}" marker-end="url(#arrow-{marker})"/>')
         for bx, by in ((sx + 2, sy), (ex - geometry.BADGE_W - 9, ey)):
             out.append(f'<g class="badge"><rect x="{bx:g}" y="{by - 8:g}" width="{geometry.BADGE_W}" height="16" rx="8"/>'
@@ -375,11 +459,12 @@ def _map_svg(protocol: Protocol) -> str:
         party = parties[node.party]
         b = node.box
         unsigned = party.listed and party.signed is None
-        tip = f"{party.name} ({party.id}), {party.type_name}" + ("; has not signed the protocol" if unsigned else "")
-        sub = _clip(("not signed · " if unsigned else "") + _party_sub(party), 36)
+        tip = (ts(N_("{party} ({id}), {type}"), party=party.name, id=party.id, type=party.type_name)
+               + (ts(N_("; has not signed the protocol")) if unsigned else ""))
+        sub = _clip((_("not signed") + " · " if unsigned else "") + _party_sub(party), 36)
         out.append(f'<g class="party g-{e(party.type)}{" unsigned" if unsigned else ""}" data-party="{e(party.id)}" '
                    f'data-side="{node.side}" '
-                   f'tabindex="0"><title>{e(tip)}</title>'
+                   f'tabindex="0"><title>{tip}</title>'
                    f'<rect x="{b.x:g}" y="{b.y:g}" width="{b.w:g}" height="{b.h:g}" rx="5"/>'
                    f'<text class="pname" x="{b.x + 8:g}" y="{b.y + 16:g}">{e(_clip(party.name, 28))}</text>'
                    f'<text class="psub" x="{b.x + 8:g}" y="{b.y + 31:g}">{e(sub)}</text></g>')
@@ -399,15 +484,24 @@ def _markers() -> str:
 
 
 def _legend() -> str:
-    items = [f'<span class="sens">{_swatch(s)}{e(s)} ({_PATTERN_WORDS[s]})</span>' for s in (*SENSITIVITIES, UNKNOWN)]
-    items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>red, badge ⚠: a {_FLAGGING} '
-                 f'finding stands on this edge, or it leaves the protocol\'s parties</b></span>')
-    items.append('<span><b class="key-unsigned">dashed amber box</b>: has not signed the protocol</span>')
-    items.append('<span><b class="key-unlisted">dashed red box</b>: not a party of the protocol</span>')
-    return ('<div class="legend" aria-label="How to read the map"><span><b>Edges</b> (most sensitive data they '
-            'carry):</span>' + "".join(items) + '</div><p class="muted">S1, S2… are the protocol\'s sharing rules; '
-            'X1, X2… are exports from a system. Point at a party or an edge to follow it. Parties that share '
-            'nothing stand only on the right.</p>')
+    items = [f'<span class="sens">{_swatch(s)}{e(s)} ({e(_(_PATTERN_WORDS[s]))})</span>' for s in (*SENSITIVITIES, UNKNOWN)]
+    items.append(f'<span class="sens">{_swatch("high", flagged=True)}<b>'
+                 + _legend_words(t(N_("red, badge ⚠: a {families} finding stands on this edge, or it leaves the "
+                                   "protocol's parties"), families=_flagging())) + "</b></span>")
+    items.append('<span><b class="key-unsigned">' + t(N_("dashed amber box")) + "</b>: "
+                 + t(N_("has not signed the protocol")) + "</span>")
+    items.append('<span><b class="key-unlisted">' + t(N_("dashed red box")) + "</b>: "
+                 + t(N_("not a party of the protocol")) + "</span>")
+    return ('<div class="legend" aria-label="' + t(N_("How to read the map")) + '"><span><b>' + t(N_("Edges")) + "</b> "
+            + t(N_("(most sensitive data they carry):")) + "</span>" + "".join(items) + '</div><p class="muted">'
+            + _legend_words(t(N_("S1, S2… are the protocol's sharing rules; X1, X2… are exports from a system. Point at a "
+                              "party or an edge to follow it. Parties that share nothing stand only on the right.")))
+            + "</p>")
+
+
+def _legend_words(text: Html) -> Html:
+    """The legend as it was always written: apostrophes as they are, not as entities."""
+    return Html(text.replace("&#x27;", "'"))
 
 
 def _categories_cell(categories: Iterable[Category], via: dict[str, list[str]] | None = None) -> str:
@@ -425,10 +519,10 @@ def _flows_table(protocol: Protocol, anchors: _Anchors) -> str:
     names = {p.id: p.name for p in protocol.parties}
     rows = []
     for flow in protocol.flows:
-        what = "sharing rule" if flow.kind == "rule" else "export"
+        what = _("sharing rule") if flow.kind == "rule" else _("export")
         details = "; ".join(f"{k}: {v}" for k, v in flow.details.items())
         purpose = f"<code>{e(flow.purpose)}</code>" + (f"<br>{e(flow.purpose_name)}" if flow.purpose_name else "")
-        flag = _mark("finding") + "<br>" if flow.flagged else ""
+        flag = _mark(_("finding")) + "<br>" if flow.flagged else ""
         rows.append(
             f'<tr data-flow="{e(flow.key)}" data-from="{e(flow.source)}" data-to="{e(flow.target)}" tabindex="0">'
             f'<td><b>{e(flow.key)}</b></td>'
@@ -438,10 +532,16 @@ def _flows_table(protocol: Protocol, anchors: _Anchors) -> str:
             f'<td>{_sens(flow.sensitivity)}</td><td>{len(flow.categories)}</td>'
             f'<td class="muted">{e(details)}</td><td>{flag}{anchors.links(flow.findings) or "—"}</td></tr>')
     if not rows:
-        return '<p>No sharing rules and no exports yet.</p>'
-    return ('<div class="scroll"><table class="flows"><thead><tr><th>#</th><th>What</th><th>From → to</th>'
-            '<th>Purpose</th><th>UNHCR capacity</th><th>Level</th><th>Most sensitive</th><th>Categories</th>'
-            '<th>Details</th><th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+        return "<p>" + t(N_("No sharing rules and no exports yet.")) + "</p>"
+    return ('<div class="scroll"><table class="flows"><thead><tr><th>#</th>'
+            + _heads(N_("What"), N_("From → to"), N_("Purpose"), N_("UNHCR capacity"), N_("Level"),
+                     N_("Most sensitive"), N_("Categories"), N_("Details"), N_("Findings"))
+            + '</tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+
+
+def _heads(*names: str) -> str:
+    """A table's column headings in the chosen language (each name is marked where it is written)."""
+    return "".join(f"<th>{t(name)}</th>" for name in names)
 
 
 def _parties_table(protocol: Protocol, anchors: _Anchors) -> str:
@@ -457,9 +557,10 @@ def _parties_table(protocol: Protocol, anchors: _Anchors) -> str:
                     f'<td>{e(p.type_name)}</td><td>{e(unhcr)}</td><td>{e(", ".join(p.systems)) or "—"}</td>'
                     f'<td class="num">{sends[p.id]}</td><td class="num">{receives[p.id]}</td>'
                     f'<td>{anchors.links(p.findings) or "—"}</td></tr>')
-    return ('<div class="scroll"><table><thead><tr><th>Party</th><th>Id</th><th>Type</th>'
-            '<th>UNHCR capacity / partnership</th><th>Systems</th><th>Shares (edges)</th><th>Receives (edges)</th>'
-            '<th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+    return ('<div class="scroll"><table><thead><tr>'
+            + _heads(N_("Party"), N_("Id"), N_("Type"), N_("UNHCR capacity / partnership"), N_("Systems"),
+                     N_("Shares (edges)"), N_("Receives (edges)"), N_("Findings"))
+            + '</tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
 
 
 def _matrix(protocol: Protocol) -> str:
@@ -471,30 +572,30 @@ def _matrix(protocol: Protocol) -> str:
     senders = [p for p in protocol.parties if any(s == p.id for s, _ in cells)]
     receivers = [p for p in protocol.parties if any(t == p.id for _, t in cells)]
     if not cells:
-        return "<p>Nothing is shared yet.</p>"
+        return "<p>" + t(N_("Nothing is shared yet.")) + "</p>"
     head = "".join(f'<th scope="col">{e(_clip(p.name, 28))}<br><code>{e(p.id)}</code></th>' for p in receivers)
     rows = []
     for s in senders:
         tds = []
-        for t in receivers:
-            cell = cells.get((s.id, t.id))
+        for receiver in receivers:
+            cell = cells.get((s.id, receiver.id))
             if not cell:
-                tds.append('<td class="none" aria-label="nothing">·</td>')
+                tds.append('<td class="none" aria-label="' + t(N_("nothing")) + '">·</td>')
                 continue
             cats = [c for c, _ in cell.values()]
             tds.append(f"<td>{_categories_cell(cats, {cid: keys for cid, (_, keys) in cell.items()})}</td>")
         rows.append(f'<tr><th scope="row" class="rowhead">{e(_clip(s.name, 28))}<br><code>{e(s.id)}</code></th>'
                     + "".join(tds) + "</tr>")
-    return ('<p class="muted">Rows share with columns. Each cell lists the data categories, most sensitive first, '
-            'and the sharing rules (S) and exports (X) that carry them.</p>'
-            f'<div class="scroll"><table class="matrix"><thead><tr><th>From \\ to</th>{head}</tr></thead>'
+    return ('<p class="muted">' + t(N_("Rows share with columns. Each cell lists the data categories, most sensitive "
+                                    "first, and the sharing rules (S) and exports (X) that carry them.")) + '</p>'
+            + '<div class="scroll"><table class="matrix"><thead><tr><th>' + t(N_("From \\ to")) + f'</th>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _exports(protocol: Protocol, anchors: _Anchors) -> str:
     exports = protocol.exports
     if not exports:
-        return "<p>No data export is defined for this protocol.</p>"
+        return "<p>" + t(N_("No data export is defined for this protocol.")) + "</p>"
     return "".join(_export_block(flow, {p.id: p.name for p in protocol.parties}, anchors) for flow in exports)
 
 
@@ -502,68 +603,72 @@ def _export_block(flow: Flow, names: dict[str, str], anchors: _Anchors) -> str:
     rows = []
     for name, cat in flow.fields:
         if cat is None:
-            rows.append(f'<tr><td><code>{e(name)}</code></td><td colspan="3">{_mark(_NO_CATEGORY, "warn")}</td></tr>')
+            rows.append(f'<tr><td><code>{e(name)}</code></td><td colspan="3">{_mark(_(_NO_CATEGORY), "warn")}</td></tr>')
             continue
-        ident = {True: "yes", False: "no", None: "—"}[cat.identifiable]
+        ident = {True: _("yes"), False: _("no"), None: "—"}[cat.identifiable]
         rows.append(f'<tr><td><code>{e(name)}</code></td><td><code>{e(cat.id)}</code> {e(cat.name)}</td>'
                     f'<td>{_sens(cat.sensitivity)}</td><td>{ident}</td></tr>')
     details = "; ".join(f"{k}: {v}" for k, v in flow.details.items())
+    level = t(N_("level: {level}"), level=flow.level)
+    found = " · " + t(N_("findings: {links}"), links=Html(anchors.links(flow.findings))) if flow.findings else ""
     return (f'<h4 id="export-{e(flow.id)}">{e(flow.key)} <code>{e(flow.id)}</code>: '
             f'{e(names.get(flow.source, flow.source))} → {e(names.get(flow.target, flow.target))}, '
             f'<code>{e(flow.purpose)}</code></h4>'
-            f'<p class="muted">{e(flow.path)}:{flow.line} · level: {e(flow.level)} · {e(details)}'
-            f'{" · findings: " + anchors.links(flow.findings) if flow.findings else ""}</p>'
-            '<table><thead><tr><th>Field</th><th>Category</th><th>Sensitivity</th><th>Identifiable</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<p class="muted">{e(flow.path)}:{flow.line} · {level} · {e(details)}{found}</p>'
+            '<table><thead><tr>' + _heads(N_("Field"), N_("Category"), N_("Sensitivity"), N_("Identifiable"))
+            + f'</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _person(person, required: bool = True) -> str:
     """A role holder by position and agency; people's names stay in the protocol itself."""
     if not isinstance(person, dict):
-        return _mark("none named", "warn") if required else "none (optional)"
-    title = person.get("title") or "(no title)"
+        return _mark(_("none named"), "warn") if required else t(N_("none (optional)"))
+    title = person.get("title") or _("(no title)")
     party = person.get("party")
-    return e(title) + (f" <span class='muted'>at</span> <code>{e(party)}</code>" if party else "")
+    return e(title) + (" <span class='muted'>" + t(N_("at")) + f"</span> <code>{e(party)}</code>" if party else "")
 
 
 def _roles(protocol: Protocol, anchors: _Anchors, today) -> str:
     if not protocol.roles:
-        return "<p>No roles are assigned.</p>"
+        return "<p>" + t(N_("No roles are assigned.")) + "</p>"
     rows = []
     for row in protocol.roles:
         label = f"{e(row.role_name)} <code>{e(row.role_id)}</code>" if row.role_name else f"<code>{e(row.role_id)}</code>"
         if row.holder is None:
             rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td>"
-                        f"<td colspan='4'>{_mark('not assigned: the standard requires it')}</td>"
+                        f"<td colspan='4'>{_mark(t('not assigned: the standard requires it'))}</td>"
                         f"<td>{anchors.links(row.findings) or '—'}</td></tr>")
             continue
         if row.confirmed is None:
-            confirmed = _mark("never confirmed")
+            confirmed = _mark(t(N_("never confirmed")))
         else:
             age = (today - row.confirmed).days
-            confirmed = f"{row.confirmed.isoformat()} <span class='muted'>({age} days ago)</span>"
+            confirmed = (f"{row.confirmed.isoformat()} <span class='muted'>"
+                         + Html(_n("({n} day ago)", "({n} days ago)", age)) + "</span>")
             if row.stale:
-                confirmed += "<br>" + _mark(f"stale: older than {protocol.stale_after_days} days")
+                confirmed += "<br>" + _mark(t(N_("stale: older than {days} days"), days=protocol.stale_after_days))
         if row.trained:
             trained = row.trained.isoformat()
         else:
-            trained = _mark("not recorded", "warn") if row.training_expected else "not recorded"
+            trained = _mark(t(N_("not recorded")), "warn") if row.training_expected else t(N_("not recorded"))
         rows.append(f"<tr data-role='{e(row.role_id)}'><td>{label}</td><td>{_person(row.holder)}</td>"
                     f"<td>{_person(row.backup, row.backup_required)}</td><td>{confirmed}</td><td>{trained}</td><td>{anchors.links(row.findings) or '—'}</td></tr>")
-    return ('<p class="muted">Holders are shown by position and agency; their names are in the protocol.</p>'
-            '<div class="scroll"><table><thead><tr><th>Role</th><th>Holder</th><th>Backup</th><th>Last confirmed</th>'
-            '<th>Trained</th><th>Findings</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+    return ('<p class="muted">' + t(N_("Holders are shown by position and agency; their names are in the protocol."))
+            + '</p><div class="scroll"><table><thead><tr>'
+            + _heads(N_("Role"), N_("Holder"), N_("Backup"), N_("Last confirmed"), N_("Trained"), N_("Findings"))
+            + '</tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
 
 
 def _annex_c(protocol: Protocol, anchors: _Anchors) -> str:
     if not protocol.annex_c_partners:
-        return "<p>Not needed: no party is a UNHCR implementing partner.</p>" + (
-            f"<p>Findings: {anchors.links(protocol.annex_c_findings)}</p>" if protocol.annex_c_findings else "")
+        found = t(N_("Findings: {links}"), links=Html(anchors.links(protocol.annex_c_findings)))
+        return "<p>" + t(N_("Not needed: no party is a UNHCR implementing partner.")) + "</p>" + (
+            f"<p>{found}</p>" if protocol.annex_c_findings else "")
     total = len(protocol.annex_c_items)
     rows = []
     for partner in protocol.annex_c_partners:
-        covered = _mark("yes", "ok") if partner.listed else _mark("no: not in annex_c.applies_to")
-        met = f"{len(partner.met)} of {total}"
+        covered = _mark(t(N_("yes")), "ok") if partner.listed else _mark(t(N_("no: not in annex_c.applies_to")))
+        met = t(N_("{met} of {total}"), met=len(partner.met), total=total)
         rows.append(f"<tr data-partner='{e(partner.party.id)}'><td>{e(partner.party.name)} "
                     f"<code>{e(partner.party.id)}</code></td><td>{covered}</td>"
                     f"<td class='num'>{met}</td><td>{e(', '.join(partner.not_met)) or '—'}</td>"
@@ -572,32 +677,35 @@ def _annex_c(protocol: Protocol, anchors: _Anchors) -> str:
     for item in protocol.annex_c_items:
         entry = item.entry
         if not isinstance(entry, dict):
-            status = _mark("not addressed")
+            status = _mark(t(N_("not addressed")))
             where = "—"
         else:
-            status = _mark("met", "ok") if entry.get("met") is True else _mark("not met")
+            status = _mark(t(N_("met")), "ok") if entry.get("met") is True else _mark(t(N_("not met")))
             where = "; ".join(f"{k}: {safe_text(entry, k)}" for k in ("reference", "clause") if entry.get(k)) or "—"
         items.append(f"<tr><td><code>{e(item.id)}</code></td><td>{e(item.title)}</td><td>{status}</td>"
                      f"<td>{e(where)}</td><td>{anchors.links(item.findings) or '—'}</td></tr>")
-    findings = (f"<p>Annex C findings: {anchors.links(protocol.annex_c_findings)}</p>"
+    findings = ("<p>" + t(N_("Annex C findings: {links}"), links=Html(anchors.links(protocol.annex_c_findings))) + "</p>"
                 if protocol.annex_c_findings else "")
-    return ('<table><thead><tr><th>Implementing partner</th><th>Covered by the annex</th><th>Obligations met</th>'
-            '<th>Not met</th><th>Not addressed</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
-            + findings + '<h4>Obligations</h4><table><thead><tr><th>Obligation</th><th>Title</th><th>Status</th>'
-            '<th>Where the protocol meets it</th><th>Findings</th></tr></thead><tbody>' + "".join(items)
-            + "</tbody></table>")
+    return ('<table><thead><tr>'
+            + _heads(N_("Implementing partner"), N_("Covered by the annex"), N_("Obligations met"), N_("Not met"),
+                     N_("Not addressed"))
+            + '</tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+            + findings + "<h4>" + t(N_("Obligations")) + "</h4><table><thead><tr>"
+            + _heads(N_("Obligation"), N_("Title"), N_("Status"), N_("Where the protocol meets it"), N_("Findings"))
+            + '</tr></thead><tbody>' + "".join(items) + "</tbody></table>")
 
 
 def _risks(protocol: Protocol, anchors: _Anchors) -> str:
     if not protocol.dpias:
-        return "<p>" + _mark("No DPIA for this protocol was found.") + "</p>" + (
-            f"<p>Findings: {anchors.links(protocol.dpia_findings)}</p>" if protocol.dpia_findings else "")
+        found = t(N_("Findings: {links}"), links=Html(anchors.links(protocol.dpia_findings)))
+        return "<p>" + _mark(t(N_("No DPIA for this protocol was found."))) + "</p>" + (
+            f"<p>{found}</p>" if protocol.dpia_findings else "")
     out = ["<p>" + ", ".join(
         f"<code>{e(d.id)}</code> ({e(d.metadata.get('status'))}, {e(d.path)})" for d in protocol.dpias) + "</p>"]
     for level in RESIDUAL_LEVELS:
         risks = protocol.risks.get(level) or []
         sign = {"high": "▲▲", "medium": "▲", "low": "▽"}[level]
-        out.append(f"<h4>{sign} Residual risk {e(level)} ({len(risks)})</h4>")
+        out.append(f"<h4>{sign} " + t(N_("Residual risk {level} ({count})"), level=level, count=len(risks)) + "</h4>")
         if not risks:
             continue
         rows = []
@@ -609,11 +717,12 @@ def _risks(protocol: Protocol, anchors: _Anchors) -> str:
                         f"<br><span class='muted'>{e(risk.dpia)}</span></td>"
                         f"<td>{e(safe_text(r, 'description'))}</td><td>{e(r.get('likelihood'))}</td><td>{e(r.get('impact'))}</td>"
                         f"<td>{e(r.get('owner') or '—')}</td>"
-                        f"<td>{'<ul>' + mitigations + '</ul>' if mitigations else _mark('none')}</td>"
+                        f"<td>{'<ul>' + mitigations + '</ul>' if mitigations else _mark(t('none'))}</td>"
                         f"<td>{e(safe_text(r, 'decision') if r.get('decision') else '—')}</td><td>{anchors.links(risk.findings) or '—'}</td></tr>")
-        out.append("<div class='scroll'><table><thead><tr><th>Risk</th><th>Description</th><th>Likelihood</th>"
-                   "<th>Impact</th><th>Owner (role)</th><th>Mitigations</th><th>Decision</th><th>Findings</th></tr>"
-                   "</thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+        out.append("<div class='scroll'><table><thead><tr>"
+                   + _heads(N_("Risk"), N_("Description"), N_("Likelihood"), N_("Impact"), N_("Owner (role)"),
+                            N_("Mitigations"), N_("Decision"), N_("Findings"))
+                   + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
     return "".join(out)
 
 
@@ -622,8 +731,8 @@ def _flow_list(protocol: Protocol) -> str:
     names = {p.id: p.name for p in protocol.parties}
     items = []
     for flow in protocol.flows:
-        flag = " " + _mark("finding" if flow.findings else "outside the protocol") if flow.flagged else ""
-        capacity = f", UNHCR as {e(flow.unhcr_role.replace('_', ' '))}" if flow.unhcr_role else ""
+        flag = " " + _mark(t(N_("finding")) if flow.findings else t(N_("outside the protocol"))) if flow.flagged else ""
+        capacity = ", " + t(N_("UNHCR as {capacity}"), capacity=flow.unhcr_role.replace('_', ' ')) if flow.unhcr_role else ""
         items.append(f'<li data-flow="{e(flow.key)}"><b>{e(flow.key)}</b> {e(names.get(flow.source, flow.source))} → '
                      f'{e(names.get(flow.target, flow.target))}: <code>{e(flow.purpose)}</code>{capacity}, '
                      f'{_sens(flow.sensitivity)}{flag}</li>')
@@ -638,7 +747,7 @@ def _idle(protocol: Protocol) -> str:
         return ""
     names = ", ".join(f'<span class="idle" data-party="{e(p.id)}">{e(p.name)} <code>{e(p.id)}</code></span>'
                       for p in idle)
-    return f'<p class="muted">Take part but neither share nor receive data: {names}.</p>'
+    return '<p class="muted">' + t(N_("Take part but neither share nor receive data: {parties}."), parties=Html(names)) + "</p>"
 
 
 _HELP_SECTIONS = ("What it checks", "Why it matters", "How to fix")  # the rule help the report prints
@@ -667,26 +776,29 @@ def _top_findings(findings: list[Diagnostic], rules: dict, count: int = 5) -> li
 def _plain(diag: Diagnostic, rules: dict) -> str:
     """A finding in a few plain words: what the rule guards, and the start of the message."""
     rule = rules.get(diag.rule)
-    what = rule.summary if rule is not None else diag.rule
-    first = re.split(r"; |\. ", diag.message, maxsplit=1)[0]
-    return f"<b>{e(what)}</b>: {e(_clip(first, 110))}"
+    what = _(rule.summary) if rule is not None else diag.rule
+    first = re.split(r"; |\. |؛ ", diag.message, maxsplit=1)[0]
+    return f"<b>{e(what)}</b>: {em(_clip(first, 110))}"
 
 
-def _review_words(review: object, today) -> str:
+def _review_words(review: object, today) -> Html:
     due = Project.date(review)
     if due is None:
-        return "no review date"
+        return t(N_("no review date"))
     days = (due - today).days if today else None
     if days is None:
-        return str(review)
-    return f"{review} ({days} days from now)" if days >= 0 else f"{review} ({-days} days overdue)"
+        return Html(_value(review, "bdi"))
+    if days >= 0:
+        return Html(_n("{date} ({n} day from now)", "{date} ({n} days from now)", days, date=k(review)))
+    return Html(_n("{date} ({n} day overdue)", "{date} ({n} days overdue)", -days, date=k(review)))
 
 
-def _some(names: list[str], shown: int = BRIEF_NAMES) -> str:
+def _some(names: list[str], shown: int = BRIEF_NAMES) -> Html:
     """Names for the brief: all of them when they are few, else the first and how many more."""
     if len(names) <= shown:
-        return ", ".join(names)
-    return ", ".join(names[:shown]) + f" and {len(names) - shown} more (see Parties)"
+        return Html(e(", ".join(names)))
+    return Html(_n("{names} and {n} more (see Parties)", "{names} and {n} more (see Parties)", len(names) - shown,
+              names=k(", ".join(names[:shown]))))
 
 
 def _brief_facts(protocol: Protocol, findings: list[Diagnostic], today) -> str:
@@ -696,27 +808,30 @@ def _brief_facts(protocol: Protocol, findings: list[Diagnostic], today) -> str:
     signed = _some([f"{p.name} ({p.signed})" if p.signed else p.name for p in listed if p.signed is not None])
     unsigned = _some([p.name for p in listed if p.signed is None])
     counts = {sev: sum(1 for d in findings if d.severity == sev) for sev in ("error", "warning", "info")}
-    facts = [("Status", f"{meta.get('status')}, version {meta.get('version')}"),
-             ("Review by", _review_words(meta.get("review_by"), today)),
-             ("Signed", signed or "nobody yet"), ("Not signed", unsigned or "every party has signed"),
-             ("Findings", f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-                          f"{counts['info']} for information")]
-    return '<table class="facts">' + "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts) + "</table>"
+    facts = [(t(N_("Status")), t(N_("{status}, version {version}"), status=meta.get("status"), version=meta.get("version"))),
+             (t(N_("Review by")), _review_words(meta.get("review_by"), today)),
+             (t(N_("Signed")), signed or t(N_("nobody yet"))), (t(N_("Not signed")), unsigned or t(N_("every party has signed"))),
+             (t(N_("Findings")), Html(_n("{n} error", "{n} errors", counts["error"])) + ", "
+              + Html(_n("{n} warning", "{n} warnings", counts["warning"])) + ", "
+              + Html(_n("{n} for information", "{n} for information", counts["info"])))]
+    return '<table class="facts">' + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in facts) + "</table>"
 
 
 def _brief_findings(findings: list[Diagnostic], rules: dict, anchors: _Anchors) -> str:
     """The five most important findings in plain words, each linked to its row."""
     top = _top_findings(findings, rules)
     if not top:
-        return "<p>" + _mark("No findings: the protocol follows the standard.", "ok") + "</p>"
+        return "<p>" + _mark(t(N_("No findings: the protocol follows the standard.")), "ok") + "</p>"
     items = []
     for diag, count in top:
-        more = f' <span class="muted">({count} findings)</span>' if count > 1 else ""
+        more = ' <span class="muted">' + Html(_n("({n} finding)", "({n} findings)", count)) + "</span>" if count > 1 else ""
         items.append(f'<li>{_severity(diag.severity)} {_plain(diag, rules)}{more} '
                      f'<a href="#finding-{anchors.index[id(diag)]}">{e(diag.rule)}</a></li>')
     rest = len(findings) - sum(count for _, count in top)
-    tail = f'<p class="muted">{plural(rest, "more finding")} in the findings below.</p>' if rest > 0 else ""
-    return f'<h3>The {plural(len(top), "most important finding")}</h3><ol class="top">{"".join(items)}</ol>{tail}'
+    tail = ('<p class="muted">' + Html(_n("{n} more finding in the findings below.", "{n} more findings in the findings "
+                                     "below.", rest)) + "</p>") if rest > 0 else ""
+    heading = Html(_n("The {n} most important finding", "The {n} most important findings", len(top)))
+    return f'<h3>{heading}</h3><ol class="top">{"".join(items)}</ol>{tail}'
 
 
 def _brief(protocol: Protocol, result, anchors: _Anchors, today) -> str:
@@ -725,11 +840,13 @@ def _brief(protocol: Protocol, result, anchors: _Anchors, today) -> str:
     doc = protocol.dpisp
     own = {doc.id, *(f.id for f in protocol.exports), *(d.id for d in protocol.dpias)}
     findings = [d for d in anchors.ordered if d.location.doc_id in own]
-    return (f'<section class="brief" id="brief-{e(doc.id)}"><h2>In brief: {e(doc.metadata.get("operation"))} '
-            f'<span class="muted">— protocol <code>{e(doc.id)}</code></span></h2><div class="briefgrid">'
+    heading = t(N_("In brief: {operation}"), operation=doc.metadata.get("operation"))
+    which = t(N_("— protocol {dpisp}"), dpisp=Html(f"<code>{e(doc.id)}</code>"))
+    return (f'<section class="brief" id="brief-{e(doc.id)}"><h2>{heading} '
+            f'<span class="muted">{which}</span></h2><div class="briefgrid">'
             f'<div class="brieftext">{_brief_facts(protocol, findings, today)}'
             f'{_brief_findings(findings, result.rules, anchors)}</div>'
-            f'<div class="briefmap"><h3 id="dpisp-{e(doc.id)}-map">Who shares what with whom</h3>{_legend()}'
+            f'<div class="briefmap"><h3 id="dpisp-{e(doc.id)}-map">' + t(N_("Who shares what with whom")) + f'</h3>{_legend()}'
             f'<div class="mapwrap">{_map_svg(protocol)}</div>{_flow_list(protocol)}{_idle(protocol)}</div>'
             "</div></section>")
 
@@ -738,23 +855,29 @@ def _protocol(protocol: Protocol, anchors: _Anchors, today) -> str:
     doc = protocol.dpisp
     meta = doc.metadata
     sid = f"dpisp-{e(doc.id)}"
-    facts = [f"country {meta.get('country')}", f"setting {meta.get('setting')}", f"status {meta.get('status')}",
-             f"version {meta.get('version')}", f"drafted from {meta.get('template')}"]
-    facts += [f"{k.replace('_', ' ')} {meta[k]}" for k in ("effective", "review_by") if meta.get(k)]
+    facts = [t(N_("country {country}"), country=meta.get("country")), t(N_("setting {setting}"), setting=meta.get("setting")),
+             t(N_("status {status}"), status=meta.get("status")), t(N_("version {version}"), version=meta.get("version")),
+             t(N_("drafted from {template}"), template=meta.get("template"))]
+    if meta.get("effective"):
+        facts.append(t(N_("effective {date}"), date=meta["effective"]))
+    if meta.get("review_by"):
+        facts.append(t(N_("review by {date}"), date=meta["review_by"]))
     flagged = sum(1 for f in protocol.flows if f.flagged)
-    return (f'<section class="protocol" id="{sid}"><h2>{e(meta.get("operation"))} <span class="muted">— protocol '
-            f'<code>{e(doc.id)}</code></span></h2><p class="meta">{e(" · ".join(facts))} · {e(doc.path)}</p>'
-            f'<div class="cards"><div class="card"><b>{len(protocol.parties)}</b>parties</div>'
-            f'<div class="card"><b>{sum(1 for f in protocol.flows if f.kind == "rule")}</b>sharing rules</div>'
-            f'<div class="card"><b>{len(protocol.exports)}</b>exports</div>'
-            f'<div class="card"><b>{flagged}</b>edges with a {_FLAGGING} finding or outside the protocol</div></div>'
-            f'<h3 id="{sid}-flows">Every sharing rule and export</h3>{_flows_table(protocol, anchors)}'
-            f'<h3 id="{sid}-parties">Parties</h3>{_parties_table(protocol, anchors)}'
-            f'<h3 id="{sid}-matrix">Categories shared, party by party</h3>{_matrix(protocol)}'
-            f'<h3 id="{sid}-exports">Exports: fields and their categories</h3>{_exports(protocol, anchors)}'
-            f'<h3 id="{sid}-roles">Roles</h3>{_roles(protocol, anchors, today)}'
-            f'<h3 id="{sid}-annexc">Annex C: UNHCR implementing partners</h3>{_annex_c(protocol, anchors)}'
-            f'<h3 id="{sid}-dpia">DPIA risks by residual level</h3>{_risks(protocol, anchors)}</section>')
+    which = t(N_("— protocol {dpisp}"), dpisp=Html(f"<code>{e(doc.id)}</code>"))
+    cards = [(len(protocol.parties), t(N_("parties"))), (sum(1 for f in protocol.flows if f.kind == "rule"), t(N_("sharing rules"))),
+             (len(protocol.exports), t(N_("exports"))),
+             (flagged, t(N_("edges with a {families} finding or outside the protocol"), families=_flagging()))]
+    heads = [("flows", t(N_("Every sharing rule and export")), _flows_table(protocol, anchors)),
+             ("parties", t(N_("Parties")), _parties_table(protocol, anchors)),
+             ("matrix", t(N_("Categories shared, party by party")), _matrix(protocol)),
+             ("exports", t(N_("Exports: fields and their categories")), _exports(protocol, anchors)),
+             ("roles", t(N_("Roles")), _roles(protocol, anchors, today)),
+             ("annexc", t(N_("Annex C: UNHCR implementing partners")), _annex_c(protocol, anchors)),
+             ("dpia", t(N_("DPIA risks by residual level")), _risks(protocol, anchors))]
+    return (f'<section class="protocol" id="{sid}"><h2>{e(meta.get("operation"))} <span class="muted">{which}'
+            f'</span></h2><p class="meta">{" · ".join(facts)} · {_value(doc.path, "bdi")}</p>'
+            '<div class="cards">' + "".join(f'<div class="card"><b>{n}</b>{words}</div>' for n, words in cards)
+            + "</div>" + "".join(f'<h3 id="{sid}-{key}">{head}</h3>{body}' for key, head, body in heads) + "</section>")
 
 
 def _families(findings: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
@@ -765,22 +888,28 @@ def _families(findings: list[Diagnostic]) -> list[tuple[str, list[Diagnostic]]]:
     return [(family, groups[family]) for family in order]
 
 
-def _accepted_because(suppression) -> str:
+def _family_words(family: str) -> str:
+    return _(families().get(family, N_("rules of a plugin")))
+
+
+def _accepted_because(suppression) -> Html:
     """An exception's reason as the report shows it: a waiver's as the configuration records it, an
     inline comment's by length (free text in a document, contract 5.5)."""
     if suppression.kind == "waiver":
-        return f"waiver: {suppression.reason} (approved by {suppression.approved_by}, until {suppression.expires})"
-    return f"comment in the document: {suppression.reason_for_output}"
+        return t(N_("waiver: {reason} (approved by {approver}, until {date})"), reason=suppression.reason,
+                 approver=suppression.approved_by, date=suppression.expires)
+    return t(N_("comment in the document: {reason}"), reason=suppression.reason_for_output)
 
 
 def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
     if not picture.findings:
-        out = ["<p>" + _mark("No findings: every checked document follows the standard.", "ok") + "</p>"]
+        out = ["<p>" + _mark(t(N_("No findings: every checked document follows the standard.")), "ok") + "</p>"]
     else:
         out = []
+    heads = _heads(N_("Severity"), N_("Rule"), N_("Where"), N_("What is wrong and what to do"))
     for family, diags in _families(picture.findings):
-        words = families().get(family, "rules of a plugin")
-        out.append(f'<h3 id="family-{e(family)}">{e(family)} <span class="muted">— {e(words)}</span> ({len(diags)})</h3>')
+        out.append(f'<h3 id="family-{e(family)}">{e(family)} <span class="muted">— {e(_family_words(family))}</span> '
+                   f'({len(diags)})</h3>')
         rows = []
         for diag in diags:
             n = anchors.index[id(diag)]
@@ -788,19 +917,19 @@ def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
                     else e(diag.rule))
             where = f"{diag.path}:{diag.line}:{diag.column}"
             doc = f"<br><span class='muted'>{e(diag.location.doc_id)}</span>" if diag.location.doc_id else ""
-            fix = "<br>" + _mark("im4cm-lint --fix repairs this", "ok") if diag.fix else ""
+            fix = "<br>" + _mark(t(N_("im4cm-lint --fix repairs this")), "ok") if diag.fix else ""
             rows.append(f'<tr id="finding-{n}" class="finding"><td>{_severity(diag.severity)}</td><td>{rule}</td>'
-                        f'<td class="mono">{e(where)}{doc}</td><td>{e(diag.message)}{fix}</td></tr>')
-        out.append('<div class="scroll"><table class="findings"><thead><tr><th>Severity</th><th>Rule</th>'
-                   '<th>Where</th><th>What is wrong and what to do</th></tr></thead><tbody>'
+                        f'<td class="mono">{e(where)}{doc}</td><td>{em(diag.message)}{fix}</td></tr>')
+        out.append(f'<div class="scroll"><table class="findings"><thead><tr>{heads}</tr></thead><tbody>'
                    + "".join(rows) + "</tbody></table></div>")
     if picture.suppressed:
-        rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{e(d.message)}</td>"
-                       f"<td>{e(_accepted_because(d.suppression))}</td></tr>" for d in picture.suppressed)
-        out.append(f"<h3>Accepted exceptions ({len(picture.suppressed)})</h3><p>Findings suppressed in the documents, "
-                   "with the reason given there.</p><table><thead><tr><th>Rule</th><th>Where</th><th>Finding</th>"
-                   f"<th>Reason</th></tr></thead><tbody>{rows}</tbody></table>")
-    return '<section id="findings"><h2>Findings by family</h2>' + "".join(out) + "</section>"
+        rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{em(d.message)}</td>"
+                       f"<td>{_accepted_because(d.suppression)}</td></tr>" for d in picture.suppressed)
+        out.append("<h3>" + t(N_("Accepted exceptions ({count})"), count=len(picture.suppressed)) + "</h3><p>"
+                   + t(N_("Findings suppressed in the documents, with the reason given there.")) + "</p><table><thead><tr>"
+                   + _heads(N_("Rule"), N_("Where"), N_("Finding"), N_("Reason"))
+                   + f"</tr></thead><tbody>{rows}</tbody></table>")
+    return '<section id="findings"><h2>' + t(N_("Findings by family")) + "</h2>" + "".join(out) + "</section>"
 
 
 def _explanations(rules: dict, rule_ids: list[str]) -> str:
@@ -809,43 +938,46 @@ def _explanations(rules: dict, rule_ids: list[str]) -> str:
     blocks = []
     for rid in rule_ids:
         rule = rules[rid]
-        parts = "".join(f"<h4>{e(name)}</h4>{_markdown(text)}" for name, text in page_sections(rule).items()
+        parts = "".join(f"<h4>{e(_(name))}</h4>{_markdown(text)}" for name, text in page_sections(rule).items()
                         if name in _HELP_SECTIONS)
         blocks.append(f'<article class="explain" id="explain-{e(rid)}"><h3>{e(rid)} <span class="muted">'
-                      f'{e(rule.name)}</span></h3><p><b>{e(rule.summary)}.</b></p>{parts}</article>')
+                      f'{e(rule.name)}</span></h3><p><b>{e(_(rule.summary))}.</b></p>{parts}</article>')
     if not blocks:
         return ""
-    return ('<section id="explanations"><h2>What the findings mean</h2><p>For every rule with a finding: what it '
-            'checks, why it matters and how to fix it. <code>im4cm-lint --explain RULE</code> adds an example.</p>'
-            + "".join(blocks) + "</section>")
+    return ('<section id="explanations"><h2>' + t(N_("What the findings mean")) + "</h2><p>"
+            + t(N_("For every rule with a finding: what it checks, why it matters and how to fix it. {command} adds an "
+                "example."), command=Html("<code>im4cm-lint --explain RULE</code>"))
+            + "</p>" + "".join(blocks) + "</section>")
 
 
 def _loose(picture: Picture, anchors: _Anchors) -> str:
     if not picture.loose_exports and not picture.loose_dpias:
         return ""
-    out = ['<section id="unattached"><h2>Documents without their protocol</h2><p>These name a DPISP that is not '
-           'among the documents checked, so they are not on any map.</p>']
+    out = ['<section id="unattached"><h2>' + t(N_("Documents without their protocol")) + "</h2><p>"
+           + t(N_("These name a DPISP that is not among the documents checked, so they are not on any map.")) + "</p>"]
     out += [_export_block(flow, {}, anchors) for flow in picture.loose_exports]
     if picture.loose_dpias:
-        out.append("<ul>" + "".join(f"<li>DPIA <code>{e(d.id)}</code> ({e(d.path)}) names protocol "
-                                    f"<code>{e(d.dpisp_id)}</code></li>" for d in picture.loose_dpias) + "</ul>")
+        out.append("<ul>" + "".join("<li>" + t(N_("DPIA {dpia} ({path}) names protocol {dpisp}"),
+                                               dpia=Html(f"<code>{e(d.id)}</code>"), path=d.path,
+                                               dpisp=Html(f"<code>{e(d.dpisp_id)}</code>")) + "</li>"
+                                    for d in picture.loose_dpias) + "</ul>")
     return "".join(out) + "</section>"
 
 
 def _summary(result, picture: Picture) -> str:
     counts = summary(result)
     cards = "".join(f'<div class="card"><b>{counts[s]}</b>{_severity(s)}</div>' for s in ("error", "warning", "info"))
-    fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(families().get(f, "rules of a plugin"))}</td>'
+    fams = "".join(f'<tr><td><a href="#family-{e(f)}">{e(f)}</a></td><td>{e(_family_words(f))}</td>'
                    f'<td class="num">{len(d)}</td></tr>' for f, d in _families(picture.findings))
-    table = ('<table><thead><tr><th>Family</th><th>Checks</th><th>Findings</th></tr></thead><tbody>'
+    table = ("<table><thead><tr>" + _heads(N_("Family"), N_("Checks"), N_("Findings")) + "</tr></thead><tbody>"
              + fams + "</tbody></table>") if fams else ""
-    verdict = (_mark(f"fails: findings at or above '{counts['fail_on']}'") if counts["failed"]
-               else _mark(f"passes: nothing at or above '{counts['fail_on']}'", "ok"))
-    weakened = "".join(f"<li><code>{e(w.setting)}</code> {e(w.what)}: {e(w.reason) if w.reason else _mark('no reason given')}"
-                       "</li>" for w in result.weakenings)
+    verdict = (_mark(t(N_("fails: findings at or above '{severity}'"), severity=counts["fail_on"])) if counts["failed"]
+               else _mark(t(N_("passes: nothing at or above '{severity}'"), severity=counts["fail_on"]), "ok"))
+    weakened = "".join(f"<li><code>{e(w.setting)}</code> {em(w.what)}: "
+                       f"{e(w.reason) if w.reason else _mark(t('no reason given'))}</li>" for w in result.weakenings)
     if weakened:
-        weakened = f"<h3>Turned off by the configuration</h3><ul>{weakened}</ul>"
-    return (f'<section id="summary"><h2>Summary</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}'
+        weakened = "<h3>" + t(N_("Turned off by the configuration")) + f"</h3><ul>{weakened}</ul>"
+    return ('<section id="summary"><h2>' + t(N_("Summary")) + f'</h2><p>{verdict}</p><div class="cards">{cards}</div>{table}'
             f"{weakened}</section>")
 
 
@@ -883,38 +1015,47 @@ def render(result, picture: Picture, as_of=None, title: str | None = None) -> st
     project = result.project
     today = project.today if project else None
     operations = [p.dpisp.metadata.get("operation") for p in picture.protocols]
-    heading = title or ("Who shares what with whom: " + "; ".join(operations) if operations
-                        else "Who shares what with whom")
-    meta = [f"policy pack {result.pack.ref}" if result.pack else "no policy pack could be loaded",
-            f"{plural(result.documents, 'document')} in {plural(result.files, 'file')}"]
+
+    def heading(fill) -> str:
+        if title:
+            return e(title)
+        if operations:
+            return fill(N_("Who shares what with whom: {operations}"), operations="; ".join(map(str, operations)))
+        return fill(N_("Who shares what with whom"))
+    meta = [t(N_("policy pack {pack}"), pack=result.pack.ref) if result.pack else t(N_("no policy pack could be loaded")),
+            t(N_("{documents} in {files}"), documents=Html(_n("{n} document", "{n} documents", result.documents)),
+              files=Html(_n("{n} file", "{n} files", result.files)))]
     if as_of:
-        meta.insert(1, f"dates judged as of {as_of.isoformat()}")
+        meta.insert(1, t(N_("dates judged as of {date}"), date=as_of.isoformat()))
     explained = sorted({d.rule for d in picture.findings if d.rule in result.rules})
     toc = []
+    parts = (("map", N_("map")), ("flows", N_("sharing rules")), ("matrix", N_("matrix")), ("exports", N_("exports")),
+             ("roles", N_("roles")), ("annexc", N_("Annex C")), ("dpia", N_("DPIA")))
     for protocol in picture.protocols:
         sid = f"dpisp-{e(protocol.dpisp.id)}"
+        links = ", ".join(f'<a href="#{sid}-{key}">{t(words)}</a>' for key, words in parts)
         toc.append(f'<li><a href="#brief-{e(protocol.dpisp.id)}">{e(protocol.dpisp.metadata.get("operation"))}</a>: '
-                   f'<a href="#{sid}-map">map</a>, <a href="#{sid}-flows">sharing rules</a>, '
-                   f'<a href="#{sid}-matrix">matrix</a>, '
-                   f'<a href="#{sid}-exports">exports</a>, <a href="#{sid}-roles">roles</a>, '
-                   f'<a href="#{sid}-annexc">Annex C</a>, <a href="#{sid}-dpia">DPIA</a></li>')
-    toc += ['<li><a href="#summary">Summary</a></li>', '<li><a href="#findings">Findings by family</a></li>']
+                   f"{links}</li>")
+    toc += ['<li><a href="#summary">' + t(N_("Summary")) + "</a></li>",
+            '<li><a href="#findings">' + t(N_("Findings by family")) + "</a></li>"]
     if explained:
-        toc.append('<li><a href="#explanations">What the findings mean</a></li>')
-    body = [f'<header class="top"><h1>{e(heading)}</h1><p class="meta">{e(" · ".join(meta))}</p>'
-            f'<p class="meta">Made by im4cm-lint from the protocol, DPIA and export files. '
-            f'Print it or send it as it is: it needs no internet connection.</p></header>',
-            _markers(), '<main><nav class="toc" aria-label="Contents"><ul>' + "".join(toc) + "</ul></nav>"]
+        toc.append('<li><a href="#explanations">' + t(N_("What the findings mean")) + "</a></li>")
+    body = [f'<header class="top"><h1>{heading(t)}</h1><p class="meta">{" · ".join(meta)}</p>'
+            '<p class="meta">' + t(N_("Made by im4cm-lint from the protocol, DPIA and export files. Print it or send it "
+                                   "as it is: it needs no internet connection.")) + "</p></header>",
+            _markers(), '<main><nav class="toc" aria-label="' + t(N_("Contents")) + '"><ul>' + "".join(toc) + "</ul></nav>"]
     if not picture.protocols:
-        body.append('<section class="protocol"><h2>No protocol found</h2><p>No DPISP document was found in the '
-                    'paths given, so there is no sharing map. The findings below say what was found.</p></section>')
+        body.append('<section class="protocol"><h2>' + t(N_("No protocol found")) + "</h2><p>"
+                    + t(N_("No DPISP document was found in the paths given, so there is no sharing map. The findings "
+                        "below say what was found.")) + "</p></section>")
     body += [f'<div class="mapblock">{_brief(p, result, anchors, today)}{_protocol(p, anchors, today)}</div>'
              for p in picture.protocols]
     body += [_summary(result, picture), _loose(picture, anchors), _findings(picture, anchors, set(explained)),
              _explanations(result.rules, explained), "</main>"]
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    direction = ' dir="rtl"' if right_to_left() else ""
+    return (f"<!DOCTYPE html>\n<html lang=\"{current()}\"{direction}><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{e(heading)}</title><style>{CSS}</style></head><body>\n"
+            f"<title>{heading(ts)}</title><style>{CSS}</style></head><body>\n"
             + _TABLE.sub(lambda m: _labelled(m.group(0)), "\n".join(part for part in body if part))
             + f"\n<script>{SCRIPT}</script>\n</body></html>\n")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.model import DPIA, DPISP, DataExport, Document, Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.schemas import PARTY_TYPES, SENSITIVITIES
@@ -27,14 +28,15 @@ from im4cm_lint_checks.domain.sharing import export_fields
 UNKNOWN = "unknown"  # the sensitivity of a category the pack does not list
 UNLISTED = "unlisted"  # the type of a party named by a rule or export but absent from the protocol
 SENSITIVITY_RANK = {UNKNOWN: -1, **{name: rank for rank, name in enumerate(SENSITIVITIES)}}
-PARTY_TYPE_NAMES = {
-    "un_agency": "UN agency",
-    "ingo": "International NGO",
-    "lngo": "Local NGO",
-    "authority": "Authority",
-    "service_provider": "Service provider",
-    UNLISTED: "Not a party of the protocol",
+PARTY_TYPE_NAMES = {  # shown through _(): the words of the chosen language
+    "un_agency": N_("UN agency"),
+    "ingo": N_("International NGO"),
+    "lngo": N_("Local NGO"),
+    "authority": N_("Authority"),
+    "service_provider": N_("Service provider"),
+    UNLISTED: N_("Not a party of the protocol"),
 }
+DETAIL_WORDS = {"basis": N_("basis"), "channel": N_("channel"), "justification": N_("justification")}
 GROUP_ORDER = (*PARTY_TYPES, UNLISTED)
 FLAG_FAMILIES = ("SHARE", "ANNEXC", "REF")  # findings that turn a sharing edge red
 RESIDUAL_LEVELS = ("high", "medium", "low")
@@ -61,7 +63,7 @@ class Party:
 
     @property
     def type_name(self) -> str:
-        return PARTY_TYPE_NAMES.get(self.type, self.type)
+        return _(PARTY_TYPE_NAMES[self.type]) if self.type in PARTY_TYPE_NAMES else self.type
 
     @property
     def listed(self) -> bool:
@@ -229,9 +231,9 @@ def _person(person: Any, words: frozenset[str]) -> Any:
 
 def _rule_flow(number: int, rule: Any, dpisp: DPISP, pack: Pack | None, findings: _Findings) -> Flow:
     categories = [_category(pack, c) for c in _unique(rule.get("categories") or [])]
-    details = {k: safe_text(rule, k) for k in ("basis", "channel", "justification") if rule.get(k)}
+    details = {_(DETAIL_WORDS[k]): safe_text(rule, k) for k in ("basis", "channel", "justification") if rule.get(k)}
     if "onward_sharing" in rule:
-        details["onward sharing"] = "yes" if rule["onward_sharing"] else "no"
+        details[_("onward sharing")] = _("yes") if rule["onward_sharing"] else _("no")
     return Flow(
         key=f"S{number}", kind="rule", id=rule["id"], source=rule["from"], target=rule["to"],
         purpose=rule["purpose"], purpose_name=_purpose_name(pack, rule["purpose"]),
@@ -245,16 +247,16 @@ def _export_flow(number: int, export: DataExport, pack: Pack, findings: _Finding
               for f in export_fields(export, pack)]
     categories = list({c.id: c for _, c in fields if c is not None}.values())
     transport = export.get("transport") or {}
-    details = {"system": str(export.get("system"))}
+    details = {_("system"): str(export.get("system"))}
     if export.get("sharing_rule"):
-        details["relies on sharing rule"] = export.get("sharing_rule")
-    details["encrypted in transit"] = "yes" if transport.get("encrypted") else "no"
+        details[_("relies on sharing rule")] = export.get("sharing_rule")
+    details[_("encrypted in transit")] = _("yes") if transport.get("encrypted") else _("no")
     if transport.get("method"):
-        details["method"] = safe_text(transport, "method")
+        details[_("method")] = safe_text(transport, "method")
     if export.get("min_cell_size") is not None:
-        details["smallest cell"] = str(export.get("min_cell_size"))
+        details[_("smallest cell")] = str(export.get("min_cell_size"))
     if export.get("schedule"):
-        details["schedule"] = safe_text(export.body, "schedule")
+        details[_("schedule")] = safe_text(export.body, "schedule")
     return Flow(
         key=f"X{number}", kind="export", id=export.id, source=export.get("owner"), target=export.get("recipient"),
         purpose=export.get("purpose"), purpose_name=_purpose_name(pack, export.get("purpose")),
