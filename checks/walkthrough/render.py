@@ -24,6 +24,7 @@ def _kind_words(kind: str) -> str:
     return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
+WHO = N_("Who:")
 SHOWN_WHEN_CLEAN = 3  # state lines of a section with nothing to fix; the rest are counted
 
 
@@ -130,7 +131,7 @@ def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> li
     if block.purpose:
         out += textwrap.wrap(block.purpose, width=100, initial_indent=indent, subsequent_indent=indent)
     if block.who:
-        out.append(f"{indent}{style(_('Who:'), bold=True)} {block.who}")
+        out.append(f"{indent}{style(_(WHO), bold=True)} {block.who}")
     for line in block.state:
         out.append(f"{indent}- {line}")
     if block.findings:
@@ -195,7 +196,7 @@ def _md_block(block: Block, numbers: dict[int, int]) -> list[str]:
     if block.purpose:
         out += [block.purpose, ""]
     if block.who:
-        out += [f"**{_('Who:')}** {block.who}", ""]
+        out += [f"**{_(WHO)}** {block.who}", ""]
     out += [f"- {gfm.text(line)}" for line in block.state]
     if block.findings:
         out.append(f"- ⚠ {_pointer(block.findings, numbers)}")
