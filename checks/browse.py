@@ -151,11 +151,22 @@ def clause_page(pack: Pack, clause_id: str) -> str | None:
              *textwrap.wrap(_said(pack, "clauses", clause_id, "guidance"), 96), "",
              _("Text of the standard ({release}):", release=(released_texts(pack, clause) or [("-", "")])[0][0]),
              *textwrap.wrap(" ".join(current_text(pack, clause).split()), 96, initial_indent="  ", subsequent_indent="  ")]
-    translated = pack.translation("clauses", clause_id, "text")
+    translated = clause_translation(pack, clause)
     if translated:
         lines += ["", for_information(),
                   *textwrap.wrap(" ".join(translated.split()), 96, initial_indent="  ", subsequent_indent="  ")]
     return "\n".join(lines) + "\n"
+
+
+def clause_translation(pack: Pack, clause) -> str:
+    """The pack's translation of a clause's current text into the language of the run ("" when it
+    has none, or when it translates a release that is no longer the current one)."""
+    translated = pack.translation("clauses", clause["id"], "text")
+    release = pack.translation("clauses", clause["id"], "release")
+    texts = released_texts(pack, clause)
+    if not translated or not texts or (release and texts[0][0].rpartition("@")[2] != release):
+        return ""
+    return translated
 
 
 def for_information() -> str:

@@ -44,7 +44,8 @@ TRANSLATABLE = {
     "purposes": ("purposes", ("name", "description")),
     "roles": ("roles", ("name", "description")),
     "obligations": ("annex_c", ("title", "obligation")),
-    "clauses": ("clauses", ("title", "guidance", "text")),  # text: the current release's, for information
+    # text: a release's text (`release`, a key of the clause's versions), for information only
+    "clauses": ("clauses", ("title", "guidance", "text", "release")),
 }
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 
@@ -274,6 +275,8 @@ def _check_translations(merged: YMap) -> list[Diagnostic]:
     for language, body in (merged.get(TRANSLATIONS) or {}).items():
         for kind, entries in body.items():
             if kind in ("language", "review"):
+                if not isinstance(entries, str):
+                    problems.append(InvalidPolicyPack.at(locate(body, kind), f"translations '{language}': '{kind}' must be text"))
                 continue
             if kind not in TRANSLATABLE:
                 problems.append(InvalidPolicyPack.at(
@@ -299,6 +302,11 @@ def _check_translations(merged: YMap) -> list[Diagnostic]:
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name),
                             f"translations '{language}': {kind} '{entry_id}' {field_name} must be text"))
+                    elif field_name == "release" and value not in (known[entry_id].get("versions") or {}):
+                        problems.append(InvalidPolicyPack.at(
+                            locate(entry, field_name),
+                            f"translations '{language}': clause '{entry_id}' has no release '{value}'; "
+                            f"its releases: {', '.join(known[entry_id].get('versions') or {}) or 'none'}"))
                 if not isinstance(entry, YMap):
                     problems.append(InvalidPolicyPack.at(
                         locate(entries, entry_id),
