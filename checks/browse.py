@@ -148,14 +148,18 @@ def clause_page(pack: Pack, clause_id: str) -> str | None:
         return None
     kind = _("locked") if clause.get("locked") else _("adaptable, fixed wording") if clause.get("template") else _("adaptable")
     lines = [f"{clause_id}: {_said(pack, 'clauses', clause_id, 'title')} ({kind})", "",
-             *textwrap.wrap(_said(pack, "clauses", clause_id, "guidance"), 96), "",
-             _("Text of the standard ({release}):", release=(released_texts(pack, clause) or [("-", "")])[0][0]),
-             *textwrap.wrap(" ".join(current_text(pack, clause).split()), 96, initial_indent="  ", subsequent_indent="  ")]
-    translated = clause_translation(pack, clause)
-    if translated:
-        lines += ["", for_information(),
-                  *textwrap.wrap(" ".join(translated.split()), 96, initial_indent="  ", subsequent_indent="  ")]
+             *textwrap.wrap(_said(pack, "clauses", clause_id, "guidance"), 96)]
+    for label, text in clause_texts(pack, clause, clause_translation(pack, clause)):
+        lines += ["", label, *textwrap.wrap(" ".join(text.split()), 96, initial_indent="  ", subsequent_indent="  ")]
     return "\n".join(lines) + "\n"
+
+
+def clause_texts(pack: Pack, clause, translated: str = "") -> list[tuple[str, str]]:
+    """(label, text): the clause's current English text, the authoritative one, then its
+    translation (when there is one), labelled as being for information only."""
+    texts = released_texts(pack, clause)
+    shown = [(_("Text of the standard ({release}):", release=texts[0][0] if texts else "-"), current_text(pack, clause))]
+    return shown + ([(for_information(), translated)] if translated else [])
 
 
 def clause_translation(pack: Pack, clause) -> str:

@@ -8,8 +8,7 @@ import click
 
 from im4cm_lint import gfm
 from im4cm_lint.ci import for_log
-from im4cm_lint.i18n import ENGLISH, N_, _, _n, current
-from im4cm_lint_checks.browse import for_information
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint_checks.walkthrough.sections import Block
 from im4cm_lint_checks.walkthrough.state import finding_line, next_steps, severity_words as _severity
 
@@ -140,17 +139,13 @@ def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> li
     return out
 
 
-def _translation_shown(block: Block) -> bool:
-    return bool(block.translation) and current() != ENGLISH
-
-
 def _text_translation(block: Block, indent: str) -> list[str]:
-    """A locked clause's translation in the pack, for information, after the clause's state."""
-    if not _translation_shown(block):
-        return []
-    return [f"{indent}{for_information()}",
-            *textwrap.wrap(" ".join(block.translation.split()), width=100, initial_indent=indent + "  ",
-                           subsequent_indent=indent + "  ")]
+    """A locked clause's English text and its translation in the pack, for information."""
+    out = []
+    for label, text in block.texts:
+        out.append(f"{indent}{label}")
+        out += textwrap.wrap(" ".join(text.split()), width=100, initial_indent=indent + "  ", subsequent_indent=indent + "  ")
+    return out
 
 
 def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
@@ -172,8 +167,8 @@ def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
             for child in block.children:
                 out += [f"### **{child.tag}** {gfm.text(child.title)}", ""]
                 out += _md_block(child, numbers)
-                if _translation_shown(child):
-                    out += [f"*{gfm.text(for_information())}*", "", gfm.text(" ".join(child.translation.split())), ""]
+                for label, text in child.texts:
+                    out += [f"*{gfm.text(label)}*", "", gfm.text(" ".join(text.split())), ""]
         out += ["## " + _("Next steps"), ""]
         for number, (where, what, diag) in enumerate(steps, 1):
             what = _md_finding(diag) if diag is not None else gfm.text(what)

@@ -28,7 +28,9 @@ class Block:
     todo: list[str] = field(default_factory=list)  # workflow steps no rule judges (who still signs)
     findings: list[Diagnostic] = field(default_factory=list)
     children: list["Block"] = field(default_factory=list)
-    translation: str = ""  # a locked clause's text in the pack's translation, for information only
+    # a locked clause's English text and the pack's translation of it (for information), as
+    # (label, text), shown only in another language where the pack translates the clause
+    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

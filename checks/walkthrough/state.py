@@ -13,7 +13,7 @@ from typing import Callable
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic
 from im4cm_lint.i18n import N_, _, _n
 
-from im4cm_lint_checks.browse import clause_translation
+from im4cm_lint_checks.browse import clause_texts, clause_translation
 from im4cm_lint_checks.domain.clauses import matching_release, released_texts
 from im4cm_lint_checks.domain.obligations import by_agreement, choices_words, meeting_clauses
 from im4cm_lint_checks.domain.parties import is_unhcr
@@ -126,8 +126,9 @@ def _clause_block(clause, present, pack) -> Block:
                   ref=_("clause {clause}", clause=clause["id"]), clause=clause["id"],
                   who=role_words(pack, clause.get("owner_role") or ""),
                   tag="LOCKED" if locked else "ADAPTABLE")
-    if locked:
-        block.translation = clause_translation(pack, clause)
+    translated = clause_translation(pack, clause) if locked else ""
+    if translated:
+        block.texts = clause_texts(pack, clause, translated)
     if present is None:
         block.state.append(_("MISSING from the protocol"))
     elif locked:
