@@ -197,11 +197,19 @@ def _load_pack_folder(folder: Path, available: Iterable[Path], _seen: tuple, mem
                 Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
         return PackLoad(None, problems)
     merged = _with_parts(header.body, folder, problems)
-    _with_translations(merged, folder, problems)
+    own = _translations(merged, folder, problems)
     lineage = _with_parent(merged, folder, available, _seen, problems, memo)
     for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
         problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
-    problems += _check_translations(merged)
+    if own:
+        # this pack's own translations name its entries, its parents' included; those it
+        # inherits were checked with the pack that gave them (an overridden clause may have
+        # other releases: its inherited translation is then no longer shown)
+        problems += _check_translations(own, merged)
+        inherited = merged.get(TRANSLATIONS)
+        if isinstance(inherited, YMap):
+            _add_missing(own, inherited)
+        merged[TRANSLATIONS] = own
     if any(d.severity == "error" for d in problems):
         return PackLoad(None, problems)
     return PackLoad(Pack(merged, folder, lineage), problems)
@@ -235,17 +243,18 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
     return merged
 
 
-def _with_translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -> None:
-    """The pack's ``translations/<lang>.yaml`` files as its ``translations`` section, by language."""
+def _translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -> YMap | None:
+    """The pack's own ``translations/<lang>.yaml`` files, by language (None when it has none)."""
     if TRANSLATIONS in merged:
         problems.append(InvalidPolicyPack.at(
             locate(merged, TRANSLATIONS, on_key=True),
             f"a pack's translations are files of its '{TRANSLATIONS}/' folder, one per language "
             f"({TRANSLATIONS}/fr.yaml...), not a section"))
-        return
+        del merged[TRANSLATIONS]
+        return None
     files = sorted((folder / TRANSLATIONS).glob("*.y*ml")) if (folder / TRANSLATIONS).is_dir() else []
     if not files:
-        return
+        return None
     section = YMap(merged.source, merged.line, merged.column)
     for path in files:
         shown = shown_path(path)
@@ -265,14 +274,13 @@ def _with_translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -
                 problems.append(InvalidPolicyPack.at(locate(body, "language"), f"{shown}: language '{language}' is translated twice"))
             else:
                 section[language] = body
-    if section:
-        merged[TRANSLATIONS] = section
+    return section or None
 
 
-def _check_translations(merged: YMap) -> list[Diagnostic]:
-    """Every translated text names an entry and a field the pack has, and is text."""
+def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
+    """Every translated text names an entry and a field of the pack ``merged``, and is text."""
     problems: list[Diagnostic] = []
-    for language, body in (merged.get(TRANSLATIONS) or {}).items():
+    for language, body in translations.items():
         for kind, entries in body.items():
             if kind in ("language", "review"):
                 if not isinstance(entries, str):
@@ -347,8 +355,6 @@ def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
         mine = child.get(key)
         if mine is None:
             child[key] = base
-        elif key == TRANSLATIONS and isinstance(base, YMap) and isinstance(mine, YMap):
-            _add_missing(mine, base)
         elif isinstance(base, YSeq) and isinstance(mine, YSeq):
             own = index_by_id(mine)
             for entry in base:
