@@ -55,7 +55,7 @@ def _parties(doc, pack, block: Block) -> None:
             notes.append(_("UNHCR implementing partner"))
         elif party.get("unhcr_partnership") == "operational_partner":
             notes.append(_("UNHCR operational partner"))
-        block.state.append(f"{party['id']}: {'; '.join(notes)}")
+        block.state.append(_("{party}: {state}", party=party["id"], state="; ".join(notes)))
 
 
 def _roles(doc, pack, block: Block) -> None:
@@ -88,7 +88,7 @@ def _role_line(role, assignment, parties, pack) -> str:
         notes.append(_n("{n} name still a placeholder", "{n} names still placeholders", placeholders))
     if role.get("backup") in ("required", "same_party") and any(not a.get("backup") for a in entries):
         notes.append(_("backup missing"))
-    return f"{label}: " + "; ".join(notes)
+    return _("{role}: {state}", role=label, state="; ".join(notes))
 
 
 def _holding(role, entries: list, parties: list) -> str:
