@@ -22,6 +22,7 @@ import click
 
 from im4cm_lint import __url__, __version__, schemas
 from im4cm_lint.exitcodes import RC
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.pack import Pack
 
 from im4cm_lint_checks.domain.clauses import current_text
@@ -143,25 +144,26 @@ def make_parties(setting: str, party_ids: list[str], partners: list[str]) -> lis
         # In a mixed setting UNHCR still runs the Best Interests Procedure for refugee children.
         roles = ["coordinator", "service_provider"]
         parties.append(Party(UNHCR, "[INSERT UNHCR country office, e.g. UNHCR Ethiopia]", "un_agency",
-                             "leads refugee protection coordination; say in which capacities it takes part",
+                             _("leads refugee protection coordination; say in which capacities it takes part"),
                              {"unhcr_roles": roles}))
     else:
         parties.append(Party("lead-agency", "[INSERT lead agency, e.g. UNICEF]", "un_agency",
-                             "rename the id (e.g. unicef): the agency that leads the CP AoR or sub-cluster"))
+                             _("rename the id (e.g. unicef): the agency that leads the CP AoR or sub-cluster")))
     for spec in partners:
         party_id, kind, given = split_spec(spec, PARTNER_TYPE)
         extra = {"unhcr_partnership": "implementing_partner"} if is_unhcr(parties[0].entry()) else {}
         parties.append(Party(party_id, f"[INSERT full name of {party_id}]", kind,
-                             "UNHCR implementing partner" + ("" if given else "; set the type: ingo or lngo"), extra))
+                             _("UNHCR implementing partner") if given
+                             else _("UNHCR implementing partner; set the type: ingo or lngo"), extra))
     for spec in party_ids:
         party_id, kind, given = split_spec(spec, "ingo")
         if party_id in {p.id for p in parties}:
             continue
         parties.append(Party(party_id, f"[INSERT full name of {party_id}]", kind,
-                             "" if given else "set the type: un_agency, ingo, lngo, authority or service_provider"))
+                             "" if given else _("set the type: un_agency, ingo, lngo, authority or service_provider")))
     if len(parties) < 2:
         parties.append(Party("partner-1", "[INSERT name of a participating agency]", "ingo",
-                             "rename the id (e.g. sc for Save the Children) and add one entry per agency"))
+                             _("rename the id (e.g. sc for Save the Children) and add one entry per agency")))
     return parties
 
 
@@ -189,9 +191,11 @@ def emit(value: Any, indent: int) -> list[str]:
 def dpisp_text(draft: Draft) -> str:
     pack = draft.pack
     out = [f"# yaml-language-server: $schema={SCHEMA_FILE}",
-           f"# Data Protection and Information Sharing Protocol for {draft.operation} ({draft.country}).",
-           f"# Drafted from {draft.pack_ref} by im4cm-lint init. Replace every INSERT placeholder, name the",
-           "# people in `roles`, and run `im4cm-lint --explain dpisp.yaml` for a section-by-section guide.",
+           "# " + _("Data Protection and Information Sharing Protocol for {operation} ({country}).",
+                    operation=draft.operation, country=draft.country),
+           *comment(_("Drafted from {pack} by im4cm-lint init. Replace every INSERT placeholder, name the\n"
+                      "people in `roles`, and run `im4cm-lint --explain dpisp.yaml` for a section-by-section guide.",
+                      pack=draft.pack_ref)),
            "apiVersion: " + schemas.API_VERSION,
            "kind: DPISP",
            "metadata:",
@@ -202,10 +206,10 @@ def dpisp_text(draft: Draft) -> str:
            f"  template: {scalar(draft.pack_ref)}",
            "  version: 0.1.0",
            "  status: draft                 # draft -> in_review -> signed -> in_force",
-           "  # effective: YYYY-MM-DD       # add when every party has signed",
-           "  # review_by: YYYY-MM-DD       # at most a year after the protocol takes effect",
+           "  # effective: YYYY-MM-DD       # " + _("add when every party has signed"),
+           "  # review_by: YYYY-MM-DD       # " + _("at most a year after the protocol takes effect"),
            "",
-           "# Every agency that shares or receives data under this protocol. Each one must sign it.",
+           "# " + _("Every agency that shares or receives data under this protocol. Each one must sign it."),
            "parties:"]
     for party in draft.parties:
         out.append(f"  - id: {scalar(party.id)}" + (f"    # {party.comment}" if party.comment else ""))
@@ -215,47 +219,56 @@ def dpisp_text(draft: Draft) -> str:
             out.append(f"    {key}: {flow_list(value) if isinstance(value, list) else scalar(value)}")
     parties = [p.entry() for p in draft.parties]
     now, later = required_roles(pack, draft.setting, parties)
-    out += ["", f"# Who does what. These roles are required in a {draft.setting} setting; name people by position.",
-            "# A role held in each agency has one entry per agency."]
+    out += ["", "# " + _("Who does what. These roles are required in a {setting} setting; name people by position.",
+                         setting=draft.setting),
+            "# " + _("A role held in each agency has one entry per agency.")]
     if later:
-        out.append("# Also required once a party runs the systems named (add `systems:` to the party):")
+        out.append("# " + _("Also required once a party runs the systems named (add `systems:` to the party):"))
         for role in later:
-            out.append(f"#   {role['id']} ({role.get('name')}): {', '.join(role.get('requires_systems') or [])}")
+            out.append(f"#   {role['id']} ({pack.text('roles', role['id'], 'name')}): "
+                       f"{', '.join(role.get('requires_systems') or [])}")
     out.append("roles:")
     for role in now:
-        out.append(f"  {role['id']}:    # {role.get('name')}")
+        out.append(f"  {role['id']}:    # {pack.text('roles', role['id'], 'name')}")
         out += emit(role_skeleton(role, parties), 4)
-    out += ["", "# The protocol's text, clause by clause, in the order of the standard.",
-            "# LOCKED clauses are standard legal text: keep them word for word (`im4cm-lint --fix` restores them).",
-            "# ADAPTABLE clauses are templates: replace every INSERT placeholder with what holds in this operation.",
+    out += ["", "# " + _("The protocol's text, clause by clause, in the order of the standard."),
+            "# " + _("LOCKED clauses are standard legal text: keep them word for word (`im4cm-lint --fix` restores them)."),
+            "# " + _("ADAPTABLE clauses are templates: replace every INSERT placeholder with what holds in this operation."),
             "clauses:"]
     for clause in pack.clauses.values():
         text = current_text(pack, clause)
-        owner = pack.roles.get(clause.get("owner_role") or "")
-        who = f"; drafted by the {owner.get('name')}" if owner else ""
-        state = "LOCKED: keep word for word" if clause.get("locked") else "ADAPTABLE: fill the placeholders"
-        out.append(f"  # {clause.get('title', clause['id'])} ({state}{who})")
+        owner_role = clause.get("owner_role") or ""
+        state = _("LOCKED: keep word for word") if clause.get("locked") else _("ADAPTABLE: fill the placeholders")
+        if owner_role in pack.roles:
+            state = _("{state}; drafted by the {role}", state=state, role=pack.text("roles", owner_role, "name"))
+        out.append(f"  # {pack.text('clauses', clause['id'], 'title') or clause['id']} ({state})")
         out.append(f"  - id: {scalar(clause['id'])}")
         out.append("    text: " + block(str(text), 6))
-    out += ["", "# What may flow, from whom, to whom, for which purpose and on which basis (need-to-know).",
+    out += ["", "# " + _("What may flow, from whom, to whom, for which purpose and on which basis (need-to-know)."),
             "sharing:"]
     out += sharing_lines(draft)
     if draft.implementing_partners:
-        out += ["", "# UNHCR's data protection annex (Annex C): how each obligation is met by its implementing partners.",
+        out += ["", "# " + _("UNHCR's data protection annex (Annex C): how each obligation is met by its implementing "
+                             "partners."),
                 "annex_c:", f"  applies_to: {flow_list(draft.implementing_partners)}"]
         for item in pack.annex_c.values():
-            out.append(f"  {item['id']}:    # {item.get('title')}")
+            out.append(f"  {item['id']}:    # {pack.text('obligations', item['id'], 'title')}")
             out.append("    met: false")
             out.append(f"    reference: {scalar(annex_c_placeholder(item))}")
             parameter = item.get("parameter") or {}
             if parameter.get("field") and parameter.get("threshold"):
                 limit = pack.threshold(parameter["threshold"])
-                out.append(f"    # {parameter['field']}: the agreed value, at most {limit}")
+                out.append(f"    # {parameter['field']}: " + _("the agreed value, at most {limit}", limit=limit))
             if parameter.get("role"):
-                out.append(f"    # requires the role '{parameter['role']}' to be assigned")
-    out += ["", "# One entry per party once it has signed: who signed for it and when.",
+                out.append("    # " + _("requires the role '{role}' to be assigned", role=parameter["role"]))
+    out += ["", "# " + _("One entry per party once it has signed: who signed for it and when."),
             "signatures: []", ""]
     return "\n".join(out)
+
+
+def comment(text: str, indent: str = "") -> list[str]:
+    """A comment of several lines (a translation may have fewer or more), each line marked ``#``."""
+    return [f"{indent}# {line}" for line in text.splitlines()]
 
 
 def annex_c_placeholder(requirement) -> str:
@@ -290,13 +303,13 @@ def sharing_lines(draft: Draft) -> list[str]:
     if purpose is None:
         return ["  []"]
     sender, recipient = draft.partner, _recipient(draft)
-    lines = ["  # EXAMPLE: adapt it to a real flow of data, or delete it (and exports/example.yaml).",
+    lines = ["  # " + _("EXAMPLE: adapt it to a real flow of data, or delete it (and exports/example.yaml)."),
              "  - id: example-referral",
              f"    from: {scalar(sender.id)}",
              f"    to: {scalar(recipient.id)}"]
     if recipient is draft.unhcr:
-        lines.append("    unhcr_role: service_provider   # the capacity in which UNHCR receives the data")
-    lines += [f"    purpose: {scalar(purpose['id'])}    # {purpose.get('name')}",
+        lines.append("    unhcr_role: service_provider   # " + _("the capacity in which UNHCR receives the data"))
+    lines += [f"    purpose: {scalar(purpose['id'])}    # {draft.pack.text('purposes', purpose['id'], 'name')}",
               f"    basis: {(purpose.get('bases') or ['consent'])[0]}",
               f"    categories: {flow_list(purpose.get('need_to_know') or [])}",
               f"    channel: {scalar('[INSERT how the data is sent, e.g. CPIMS+ referral]')}",
@@ -310,7 +323,7 @@ def export_text(draft: Draft) -> str | None:
         return None
     fields = example_fields(draft.pack, system, purpose)
     lines = [f"# yaml-language-server: $schema=../{SCHEMA_FILE}",
-             "# EXAMPLE: what one system sends under the example sharing rule of dpisp.yaml. Adapt or delete.",
+             "# " + _("EXAMPLE: what one system sends under the example sharing rule of dpisp.yaml. Adapt or delete."),
              "apiVersion: " + schemas.API_VERSION,
              "kind: DataExport",
              "metadata:",
@@ -346,7 +359,8 @@ def dpia_text(draft: Draft) -> str:
     purpose = example_purpose(draft)
     owner = "dpia_owner" if "dpia_owner" in draft.pack.roles else None
     lines = [f"# yaml-language-server: $schema={SCHEMA_FILE}",
-             f"# Data Protection Impact Assessment of the case management covered by {draft.dpisp_id}.",
+             "# " + _("Data Protection Impact Assessment of the case management covered by {dpisp}.",
+                      dpisp=draft.dpisp_id),
              "apiVersion: " + schemas.API_VERSION,
              "kind: DPIA",
              "metadata:",
@@ -365,28 +379,28 @@ def dpia_text(draft: Draft) -> str:
     lines += ["risks:",
               "  - id: r1",
               f"    description: {scalar('[INSERT a risk, e.g. re-identification of children from referral lists]')}",
-              "    likelihood: medium         # assess: low | medium | high",
-              "    impact: high               # assess: low | medium | high | severe",
+              "    likelihood: medium         # " + _("assess: {values}", values="low | medium | high"),
+              "    impact: high               # " + _("assess: {values}", values="low | medium | high | severe"),
               f"    mitigations: [{scalar('[INSERT what reduces the risk]')}]"]
     if owner:
-        lines.append(f"    owner: {owner}              # the role that owns the risk")
-    lines += ["    residual: medium           # assess after the mitigations: low | medium | high",
+        lines.append(f"    owner: {owner}              # " + _("the role that owns the risk"))
+    lines += ["    residual: medium           # " + _("assess after the mitigations: {values}", values="low | medium | high"),
               "signoff: []", ""]
     return "\n".join(lines)
 
 
 def config_text(pack_setting: str) -> str:
     return "\n".join([
-        "# im4cm-lint configuration: `im4cm-lint --help`; every rule: `im4cm-lint rules`.",
-        f"policy-pack: {scalar(pack_setting)}    # the standard this repository is checked against",
-        "# ignore: [LIFE]                          # rules or families to skip (say why in a comment)",
+        "# " + _("im4cm-lint configuration: `im4cm-lint --help`; every rule: `im4cm-lint rules`."),
+        f"policy-pack: {scalar(pack_setting)}    # " + _("the standard this repository is checked against"),
+        "# ignore: [LIFE]                          # " + _("rules or families to skip (say why in a comment)"),
         "",
     ])
 
 
 def precommit_text() -> str:
     return "\n".join([
-        "# Lint the protocol before every commit: `pip install pre-commit && pre-commit install`.",
+        "# " + _("Lint the protocol before every commit: `pip install pre-commit && pre-commit install`."),
         "repos:",
         f"  - repo: {HOOK_REPO}",
         f"    rev: v{__version__}",
@@ -473,7 +487,8 @@ def init_command(directory, country, operation, setting, partners, party_ids, dp
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
-    click.echo(f"Created a {setting} repository for {operation} in {directory}, from {pack.ref}:")
+    click.echo(_("Created a {setting} repository for {operation} in {folder}, from {pack}:", setting=setting,
+                 operation=operation, folder=directory, pack=pack.ref))
     for name in files:
         click.echo(f"  {name}")
     click.echo(left_to_do(root, files, pack))
@@ -501,12 +516,12 @@ def left_to_do(root: Path, files: dict[str, str], pack: Pack) -> str:
     """What the people drafting still have to do, from the placeholders and the linter itself."""
     from im4cm_lint.engine import Options, run
 
-    lines = ["", "Left to fill:"]
+    lines = ["", _("Left to fill:")]
     for name, content in files.items():
         if name.endswith(".yaml") and pack.placeholder is not None:
             count = len(pack.placeholder.findall(content))
             if count:
-                lines.append(f"  {name}: {count} [INSERT ...] placeholder{'s' if count != 1 else ''}")
+                lines.append(f"  {name}: " + _n("{n} [INSERT ...] placeholder", "{n} [INSERT ...] placeholders", count))
     old = os.getcwd()
     try:
         os.chdir(root)
@@ -518,8 +533,9 @@ def left_to_do(root: Path, files: dict[str, str], pack: Pack) -> str:
         families[diag.family] = families.get(diag.family, 0) + 1
     if families:
         counts = ", ".join(f"{n} {family}" for family, n in sorted(families.items()))
-        lines.append(f"  the linter reports {sum(families.values())} things to complete ({counts})")
-    lines += ["", "Next:", f"  cd {root}",
-              "  im4cm-lint --explain dpisp.yaml     a section-by-section guide to what is left",
-              "  im4cm-lint                          the findings, with what to do for each"]
+        lines.append("  " + _("the linter reports {count} things to complete ({families})",
+                              count=sum(families.values()), families=counts))
+    lines += ["", _("Next:"), f"  cd {root}",
+              "  im4cm-lint --explain dpisp.yaml     " + _("a section-by-section guide to what is left"),
+              "  im4cm-lint                          " + _("the findings, with what to do for each")]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 from im4cm_lint import hookimpl
+from im4cm_lint.i18n import N_
 
 
 def policies_folders() -> list[Path]:
@@ -32,15 +33,16 @@ def im4cm_lint_catalogs():
 
 CATALOG = "im4cm_lint_checks"
 
-# The standard's rule families, in the order outputs list them (after PARSE and SCHEMA).
+# The standard's rule families, in the order outputs list them (after PARSE and SCHEMA); their words
+# are marked for the catalog and translated where they are shown.
 FAMILIES = {
-    "REF": "a reference does not resolve",
-    "ROLE": "roles: missing, without backup, stale, untrained, or held by the wrong person",
-    "CLAUSE": "clauses: locked legal text changed or unlocked, outdated, missing, placeholders left",
-    "SHARE": "need-to-know: what is shared, with whom, why",
-    "ANNEXC": "alignment with UNHCR's data protection annex (Annex C) for implementing partners",
-    "DPIA": "the Data Protection Impact Assessment",
-    "LIFE": "lifecycle: review dates, signatures, status",
+    "REF": N_("a reference does not resolve"),
+    "ROLE": N_("roles: missing, without backup, stale, untrained, or held by the wrong person"),
+    "CLAUSE": N_("clauses: locked legal text changed or unlocked, outdated, missing, placeholders left"),
+    "SHARE": N_("need-to-know: what is shared, with whom, why"),
+    "ANNEXC": N_("alignment with UNHCR's data protection annex (Annex C) for implementing partners"),
+    "DPIA": N_("the Data Protection Impact Assessment"),
+    "LIFE": N_("lifecycle: review dates, signatures, status"),
 }
 
 

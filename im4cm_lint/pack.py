@@ -5,6 +5,12 @@ A pack is a folder with ``pack.yaml`` (``kind: PolicyPack``) and the part files 
 (plain YAML mappings holding sections such as ``categories`` or ``clauses``). Which sections
 exist and what they mean is the pack's business and the checks'; the engine only merges,
 validates and indexes lists of entries by their ``id``.
+
+A pack may also hold its own words in other languages: ``translations/<lang>.yaml`` (``language:``,
+then ``categories``, ``purposes``, ``roles``, ``obligations`` and ``clauses``, each ``{id: {field:
+text}}``), merged along its lineage like the rest, so a country pack adds or overrides a language.
+:meth:`Pack.text` is the one way to show a pack's words. A clause's translated text is for
+information only: the checks compare with the English, which stays authoritative.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from im4cm_lint import schemas
+from im4cm_lint.i18n import ENGLISH, current
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
@@ -30,6 +37,17 @@ if TYPE_CHECKING:
 
 DEFAULT_PACK = "im4cm-standard"
 PACK_FILE = "pack.yaml"
+TRANSLATIONS = "translations"  # the folder of a pack's translations, and their section once loaded
+# What a translations file may translate: its section -> (the pack section of the ids, the fields)
+TRANSLATABLE = {
+    "categories": ("categories", ("name", "description")),
+    "purposes": ("purposes", ("name", "description")),
+    "roles": ("roles", ("name", "description")),
+    "obligations": ("annex_c", ("title", "obligation")),
+    # text: a release's text (`release`, a key of the clause's versions), for information only
+    "clauses": ("clauses", ("title", "guidance", "text", "release")),
+}
+_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 
 
 class Pack:
@@ -119,6 +137,24 @@ class Pack:
     def with_overrides(self, overrides: dict[str, Any]) -> Pack:
         return Pack(self.body, self.folder, self.lineage, {**self.overrides, **overrides})
 
+    def translation(self, kind: str, entry_id: str, field: str, language: str | None = None) -> str | None:
+        """The pack's own translation of a text (``kind`` as in :data:`TRANSLATABLE`) into
+        ``language`` (default: the language of the run), or None when it has none."""
+        by_language = self.body.get(TRANSLATIONS) or {}
+        entries = (by_language.get(language or current()) or {}).get(kind) or {}
+        value = (entries.get(entry_id) or {}).get(field) if isinstance(entries.get(entry_id), dict) else None
+        return value if isinstance(value, str) and value.strip() else None
+
+    def text(self, kind: str, entry_id: str, field: str) -> str:
+        """A name, title or description of the pack as the user reads it: in the language of the
+        run where the pack translates it, else the pack's English ("" when it has none)."""
+        translated = self.translation(kind, entry_id, field)
+        if translated is not None:
+            return translated
+        entry = self.by_id(TRANSLATABLE[kind][0]).get(entry_id)
+        value = entry.get(field) if isinstance(entry, dict) else None
+        return "" if value is None else str(value)
+
 
 @dataclass
 class PackLoad:
@@ -161,9 +197,19 @@ def _load_pack_folder(folder: Path, available: Iterable[Path], _seen: tuple, mem
                 Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
         return PackLoad(None, problems)
     merged = _with_parts(header.body, folder, problems)
+    own = _translations(merged, folder, problems)
     lineage = _with_parent(merged, folder, available, _seen, problems, memo)
     for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
         problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
+    if own:
+        # this pack's own translations name its entries, its parents' included; those it
+        # inherits were checked with the pack that gave them (an overridden clause may have
+        # other releases: its inherited translation is then no longer shown)
+        problems += _check_translations(own, merged)
+        inherited = merged.get(TRANSLATIONS)
+        if isinstance(inherited, YMap):
+            _add_missing(own, inherited)
+        merged[TRANSLATIONS] = own
     if any(d.severity == "error" for d in problems):
         return PackLoad(None, problems)
     return PackLoad(Pack(merged, folder, lineage), problems)
@@ -195,6 +241,88 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
                     continue
                 merged[key] = value
     return merged
+
+
+def _translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -> YMap | None:
+    """The pack's own ``translations/<lang>.yaml`` files, by language (None when it has none)."""
+    if TRANSLATIONS in merged:
+        problems.append(InvalidPolicyPack.at(
+            locate(merged, TRANSLATIONS, on_key=True),
+            f"a pack's translations are files of its '{TRANSLATIONS}/' folder, one per language "
+            f"({TRANSLATIONS}/fr.yaml...), not a section"))
+        del merged[TRANSLATIONS]
+        return None
+    files = sorted((folder / TRANSLATIONS).glob("*.y*ml")) if (folder / TRANSLATIONS).is_dir() else []
+    if not files:
+        return None
+    section = YMap(merged.source, merged.line, merged.column)
+    for path in files:
+        shown = shown_path(path)
+        loaded = load_file(str(path), shown, any_mapping=True)
+        problems.extend(loaded.diagnostics)
+        for doc in loaded.documents[:1]:
+            body, language = doc.body, doc.body.get("language")
+            if not (isinstance(language, str) and _LANGUAGE.match(language) and path.stem == language):
+                problems.append(InvalidPolicyPack.at(
+                    locate(body, "language"),
+                    f"{shown}: 'language' must be the language code of the file's name ('{path.stem}'), "
+                    "such as fr, ar or es"))
+            elif language == ENGLISH:
+                problems.append(InvalidPolicyPack.at(
+                    locate(body, "language"), f"{shown}: the pack's own words are the English; translate into another language"))
+            elif language in section:
+                problems.append(InvalidPolicyPack.at(locate(body, "language"), f"{shown}: language '{language}' is translated twice"))
+            else:
+                section[language] = body
+    return section or None
+
+
+def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
+    """Every translated text names an entry and a field of the pack ``merged``, and is text."""
+    problems: list[Diagnostic] = []
+    for language, body in translations.items():
+        for kind, entries in body.items():
+            if kind in ("language", "review"):
+                if not isinstance(entries, str):
+                    problems.append(InvalidPolicyPack.at(locate(body, kind), f"translations '{language}': '{kind}' must be text"))
+                continue
+            if kind not in TRANSLATABLE:
+                problems.append(InvalidPolicyPack.at(
+                    locate(body, kind, on_key=True),
+                    f"translations '{language}': '{kind}' cannot be translated; "
+                    f"translate: {', '.join(TRANSLATABLE)}"))
+                continue
+            section, fields = TRANSLATABLE[kind]
+            known = index_by_id(merged.get(section))
+            for entry_id, entry in (entries.items() if isinstance(entries, YMap) else []):
+                if entry_id not in known:
+                    problems.append(InvalidPolicyPack.at(
+                        locate(entries, entry_id, on_key=True),
+                        f"translations '{language}': the pack has no {kind} entry '{entry_id}'"))
+                    continue
+                for field_name, value in (entry.items() if isinstance(entry, YMap) else []):
+                    if field_name not in fields:
+                        problems.append(InvalidPolicyPack.at(
+                            locate(entry, field_name, on_key=True),
+                            f"translations '{language}': {kind} '{entry_id}' has no field '{field_name}' to "
+                            f"translate; translate: {', '.join(fields)}"))
+                    elif not isinstance(value, str):
+                        problems.append(InvalidPolicyPack.at(
+                            locate(entry, field_name),
+                            f"translations '{language}': {kind} '{entry_id}' {field_name} must be text"))
+                    elif field_name == "release" and value not in (known[entry_id].get("versions") or {}):
+                        problems.append(InvalidPolicyPack.at(
+                            locate(entry, field_name),
+                            f"translations '{language}': clause '{entry_id}' has no release '{value}'; "
+                            f"its releases: {', '.join(known[entry_id].get('versions') or {}) or 'none'}"))
+                if not isinstance(entry, YMap):
+                    problems.append(InvalidPolicyPack.at(
+                        locate(entries, entry_id),
+                        f"translations '{language}': {kind} '{entry_id}' must be a mapping of fields to texts"))
+            if not isinstance(entries, YMap):
+                problems.append(InvalidPolicyPack.at(
+                    locate(body, kind), f"translations '{language}': '{kind}' must be a mapping of ids"))
+    return problems
 
 
 def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tuple,
@@ -247,6 +375,15 @@ def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
                     for leaf_key, leaf in sub_value.items():
                         mine[sub_key].setdefault(leaf_key, leaf)
     return problems
+
+
+def _add_missing(mine: YMap, base: YMap) -> None:
+    """What ``base`` has and ``mine`` lacks, at any depth (a child's translation wins)."""
+    for key, value in base.items():
+        if key not in mine:
+            mine[key] = value
+        elif isinstance(value, YMap) and isinstance(mine[key], YMap):
+            _add_missing(mine[key], value)
 
 
 def find_pack(ref: str, available: Iterable[Path], base_dir: Path) -> Path | None:

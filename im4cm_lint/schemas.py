@@ -300,6 +300,7 @@ POLICY_PACK = {
     },
     "include": {"type": "list", "schema": {"type": "string"}},
     "placeholder_pattern": _text(),
+    "translations": {"type": "dict"},  # from the pack's translations/ folder (im4cm_lint/pack.py)
     "thresholds": {
         "type": "dict",
         "keysrules": {"type": "string", "regex": ID},

@@ -8,18 +8,22 @@ import click
 
 from im4cm_lint import gfm
 from im4cm_lint.ci import for_log
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint_checks.walkthrough.sections import Block
-from im4cm_lint_checks.walkthrough.state import finding_line, next_steps
+from im4cm_lint_checks.walkthrough.state import finding_line, next_steps, severity_words as _severity
 
 SEVERITY_COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 SEVERITY_RANK_ORDER = ("error", "warning", "info")
+KIND_WORDS = {"DPISP": N_("Data Protection and Information Sharing Protocol"),
+              "DPIA": N_("Data Protection Impact Assessment"),
+              "DataExport": N_("data export definition"), "System": N_("a system's own configuration")}
 
 
 def _kind_words(kind: str) -> str:
-    return {"DPISP": "Data Protection and Information Sharing Protocol", "DPIA": "Data Protection Impact Assessment",
-            "DataExport": "data export definition", "System": "a system's own configuration"}.get(kind, kind)
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
+WHO = N_("Who:")
 SHOWN_WHEN_CLEAN = 3  # state lines of a section with nothing to fix; the rest are counted
 
 
@@ -40,7 +44,8 @@ def _pointer(findings, numbers: dict[int, int]) -> str:
             runs.append([step])
     spans = [str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs]
     rules = sorted({d.rule for d in findings})
-    return f"next step{'s' if len(steps) > 1 else ''} {', '.join(spans)} ({', '.join(rules)})"
+    return _n("next step {steps} ({rules})", "next steps {steps} ({rules})", len(steps),
+              steps=", ".join(spans), rules=", ".join(rules))
 
 
 def _clean(block: Block) -> bool:
@@ -54,12 +59,12 @@ def render_text(shown, pages, loose, pack, colour: bool) -> str:
     tags = {"LOCKED": dict(fg="magenta", bold=True), "ADAPTABLE": dict(fg="cyan", bold=True)}
     out: list[str] = []
     if not pages:
-        out.append(f"{shown}: no DPISP, DPIA, DataExport or System document that can be walked through.")
+        out.append(_("{path}: no DPISP, DPIA, DataExport or System document that can be walked through.", path=shown))
     for doc, blocks in pages:
         steps = next_steps(blocks)
         numbers = _step_numbers(steps)
         out += [style(f"{doc.path}: {doc.kind} '{doc.id}', {_kind_words(doc.kind)}", bold=True),
-                f"Checked against {pack.ref if pack else 'no policy pack'}.", ""]
+                _("Checked against {pack}.", pack=pack.ref) if pack else _("Checked against no policy pack."), ""]
         for number, block in enumerate(blocks, 1):
             out.append(style(f"{number}. {block.title}", bold=True, underline=True))
             if _clean(block):
@@ -73,21 +78,23 @@ def render_text(shown, pages, loose, pack, colour: bool) -> str:
                     continue
                 out.append(f"   {tag} {style(child.title, bold=True)}")
                 out += _text_block(child, style, numbers, "      ")
+                out += _text_translation(child, "      ")
             out.append("")
-        out.append(style("Next steps", bold=True, underline=True))
+        out.append(style(_("Next steps"), bold=True, underline=True))
         for number, (where, what, diag) in enumerate(steps, 1):
             if diag is not None:
-                sev = style(diag.severity, fg=SEVERITY_COLOURS[diag.severity])
-                what = f"{diag.rule} {sev} (line {diag.line}): {diag.message}{' [fixable]' if diag.fix else ''}"
+                sev = style(_severity(diag.severity), fg=SEVERITY_COLOURS[diag.severity])
+                what = _("{rule} {severity} (line {line}): {message}", rule=diag.rule, severity=sev, line=diag.line,
+                         message=diag.message) + (_(" [fixable]") if diag.fix else "")
             out.append(f"   {number}. [{where}] {what}")
-        if any(diag for _, _, diag in steps):
-            out.append("   'im4cm-lint --explain RULE' says why a rule matters and how to fix it; "
-                       "'im4cm-lint --fix' repairs what can be repaired safely.")
+        if any(diag for _where, _what, diag in steps):
+            out.append("   " + _("'im4cm-lint --explain RULE' says why a rule matters and how to fix it; "
+                             "'im4cm-lint --fix' repairs what can be repaired safely."))
         if not steps:
-            out.append("   Nothing left to fix here. " + _done_words(doc))
+            out.append("   " + _("Nothing left to fix here.") + " " + _done_words(doc))
         out.append("")
     if loose:
-        out.append(style("Findings about the file itself", bold=True, underline=True))
+        out.append(style(_("Findings about the file itself"), bold=True, underline=True))
         out += [f"   {finding_line(d)}" for d in loose]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -99,21 +106,23 @@ def _clean_lines(block: Block, indent: str) -> list[str]:
     lines = list(block.state)
     if block.children:
         kinds = {tag: sum(1 for c in block.children if c.tag == tag) for tag in ("LOCKED", "ADAPTABLE")}
-        lines.append(f"{len(block.children)} clauses ({kinds['LOCKED']} locked, {kinds['ADAPTABLE']} adaptable), "
-                     "all as the standard expects")
+        lines.append(_n("{n} clause ({locked} locked, {adaptable} adaptable), all as the standard expects",
+                        "{n} clauses ({locked} locked, {adaptable} adaptable), all as the standard expects",
+                        len(block.children), locked=kinds["LOCKED"], adaptable=kinds["ADAPTABLE"]))
     shown = [f"{indent}- {line}" for line in lines[:SHOWN_WHEN_CLEAN]]
     if len(lines) > SHOWN_WHEN_CLEAN:
-        shown.append(f"{indent}- and {len(lines) - SHOWN_WHEN_CLEAN} more (--format markdown lists them all)")
+        shown.append(f"{indent}- " + _("and {count} more (--format markdown lists them all)",
+                                       count=len(lines) - SHOWN_WHEN_CLEAN))
     return shown + [""]
 
 
 def _done_words(doc) -> str:
     status = doc.metadata.get("status")
     if doc.kind == "DPISP" and status in ("draft", "in_review"):
-        return "Circulate it for review, then have every party sign it."
+        return _("Circulate it for review, then have every party sign it.")
     if doc.kind == "DPIA" and status in ("draft", "in_review"):
-        return "Complete the assessment with the people who own the risks, then record the sign-off."
-    return "Keep it under review: confirm the roles and the review date."
+        return _("Complete the assessment with the people who own the risks, then record the sign-off.")
+    return _("Keep it under review: confirm the roles and the review date.")
 
 
 def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> list[str]:
@@ -121,7 +130,7 @@ def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> li
     if block.purpose:
         out += textwrap.wrap(block.purpose, width=100, initial_indent=indent, subsequent_indent=indent)
     if block.who:
-        out.append(f"{indent}{style('Who:', bold=True)} {block.who}")
+        out.append(f"{indent}{style(_(WHO), bold=True)} {block.who}")
     for line in block.state:
         out.append(f"{indent}- {line}")
     if block.findings:
@@ -130,37 +139,51 @@ def _text_block(block: Block, style, numbers: dict[int, int], indent: str) -> li
     return out
 
 
+def _text_translation(block: Block, indent: str) -> list[str]:
+    """A locked clause's English text and its translation in the pack, for information."""
+    out = []
+    for label, text in block.texts:
+        out.append(f"{indent}{label}")
+        out += textwrap.wrap(" ".join(text.split()), width=100, initial_indent=indent + "  ", subsequent_indent=indent + "  ")
+    return out
+
+
 def render_markdown(shown, pages, loose, pack, colour: bool) -> str:
     """The walkthrough as Markdown; every value of the document is literal text (im4cm_lint.gfm),
     so a name or a key cannot become an image, a link, HTML or a @mention in a wiki or an email."""
     out: list[str] = []
     if not pages:
-        out.append(f"{gfm.code(shown)}: no DPISP, DPIA, DataExport or System document that can be walked through.\n")
+        out.append(_("{path}: no DPISP, DPIA, DataExport or System document that can be walked through.",
+                     path=gfm.code(shown)) + "\n")
     for doc, blocks in pages:
         steps = next_steps(blocks)
         numbers = _step_numbers(steps)
         out += [f"# {doc.kind} {gfm.code(doc.id)} ({gfm.text(doc.path)})", "",
-                f"{_kind_words(doc.kind)}, checked against {gfm.code(pack.ref if pack else 'no policy pack')}.", ""]
+                _("{kind}, checked against {pack}.", kind=_kind_words(doc.kind),
+                  pack=gfm.code(pack.ref if pack else _("no policy pack"))), ""]
         for number, block in enumerate(blocks, 1):
             out += [f"## {number}. {gfm.text(block.title)}", ""]
             out += _md_block(block, numbers)
             for child in block.children:
                 out += [f"### **{child.tag}** {gfm.text(child.title)}", ""]
                 out += _md_block(child, numbers)
-        out += ["## Next steps", ""]
+                for label, text in child.texts:
+                    out += [f"*{gfm.text(label)}*", "", gfm.text(" ".join(text.split())), ""]
+        out += ["## " + _("Next steps"), ""]
         for number, (where, what, diag) in enumerate(steps, 1):
             what = _md_finding(diag) if diag is not None else gfm.text(what)
             out.append(f"{number}. **{gfm.text(where)}**: {what}")
         if not steps:
-            out.append("Nothing left to fix here. " + _done_words(doc))
+            out.append(_("Nothing left to fix here.") + " " + _done_words(doc))
         out.append("")
     if loose:
-        out += ["## Findings about the file itself", ""] + [f"- {_md_finding(d)}" for d in loose] + [""]
+        out += ["## " + _("Findings about the file itself"), ""] + [f"- {_md_finding(d)}" for d in loose] + [""]
     return for_log("\n".join(out).rstrip() + "\n")
 
 
 def _md_finding(diag) -> str:
-    return f"`{diag.rule}` {diag.severity} (line {diag.line}): {gfm.text(diag.message)}{' [fixable]' if diag.fix else ''}"
+    return _("{rule} {severity} (line {line}): {message}", rule=f"`{diag.rule}`", severity=_severity(diag.severity),
+             line=diag.line, message=gfm.text(diag.message)) + (_(" [fixable]") if diag.fix else "")
 
 
 def _md_block(block: Block, numbers: dict[int, int]) -> list[str]:
@@ -168,7 +191,7 @@ def _md_block(block: Block, numbers: dict[int, int]) -> list[str]:
     if block.purpose:
         out += [block.purpose, ""]
     if block.who:
-        out += [f"**Who:** {block.who}", ""]
+        out += [f"**{_(WHO)}** {block.who}", ""]
     out += [f"- {gfm.text(line)}" for line in block.state]
     if block.findings:
         out.append(f"- ⚠ {_pointer(block.findings, numbers)}")
