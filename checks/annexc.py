@@ -36,8 +36,9 @@ def annex_of(dpisp: DPISP) -> YMap | None:
     return annex if isinstance(annex, YMap) else None
 
 
-def requirement_words(requirement: YMap) -> str:
-    return f"'{requirement['id']}' ({requirement.get('title')})"
+def requirement_words(requirement: YMap, pack: Pack) -> str:
+    """'id' (title), the title in the language of the run where the pack translates it."""
+    return f"'{requirement['id']}' ({pack.text('obligations', requirement['id'], 'title') or requirement.get('title')})"
 
 
 class AnnexCMissing(Rule):
@@ -202,14 +203,14 @@ class AnnexCRequirementMissing(Rule):
                         locate(annex, requirement_id),
                         _("annex_c does not cover Annex C requirement {requirement} for {parties}; add "
                           "`{key}: {{met: true, reference: ...}}` saying where the protocol meets it{hint}",
-                          requirement=requirement_words(requirement), parties=", ".join(partners), key=requirement_id,
+                          requirement=requirement_words(requirement, pack), parties=", ".join(partners), key=requirement_id,
                           hint=did_you_mean(requirement_id, unknown) if unknown else ""))
                 elif item.get("met") is False:
                     yield self.finding(
                         locate(item, "met"),
                         _("annex_c marks Annex C requirement {requirement} as not met for {parties}; implementing "
                           "partners must meet it: agree how, write it in the protocol and set `met: true` with a "
-                          "reference", requirement=requirement_words(requirement), parties=", ".join(partners)))
+                          "reference", requirement=requirement_words(requirement, pack), parties=", ".join(partners)))
 
 
 class AnnexCRequirementWeaker(Rule):
@@ -262,7 +263,7 @@ class AnnexCRequirementWeaker(Rule):
                         locate(item, "notify"),
                         _("annex_c entry {requirement} does not say whom to notify; add `notify:` with the UNHCR "
                           "function (e.g. UNHCR data protection focal point)",
-                          requirement=requirement_words(requirement)))
+                          requirement=requirement_words(requirement, pack)))
 
     def _parameter(self, item: YMap, requirement: YMap, pack: Pack) -> Iterator:
         parameter = requirement.get("parameter")
@@ -274,7 +275,7 @@ class AnnexCRequirementWeaker(Rule):
             return
         holds, words = COMPARE[parameter["compare"]]
         value = item.get(key)
-        said = dict(requirement=requirement_words(requirement), key=key, bound=_(words), limit=format(limit, "g"),
+        said = dict(requirement=requirement_words(requirement, pack), key=key, bound=_(words), limit=format(limit, "g"),
                     threshold=parameter["threshold"])
         if not isinstance(value, (int, float)):
             yield self.finding(
@@ -599,17 +600,18 @@ class AnnexCEvidence(Rule):
             for requirement_id, requirement in pack.annex_c.items():
                 item = annex.get(requirement_id)
                 if isinstance(item, YMap) and item.get("met") is True:
-                    problem = self._problem(item, requirement, present, set(pack.clauses))
+                    problem = self._problem(item, requirement, present, pack)
                     if problem:
                         yield self.finding(*problem)
 
     @staticmethod
-    def _problem(item: YMap, requirement: YMap, present: set, standard: set) -> tuple | None:
+    def _problem(item: YMap, requirement: YMap, present: set, pack: Pack) -> tuple | None:
+        standard = set(pack.clauses)
         able = able_clauses(requirement)
         offer = choices_words(requirement, present)
         agreement = by_agreement(requirement)
         clause, document = item.get("clause"), item.get("document")
-        words = requirement_words(requirement)
+        words = requirement_words(requirement, pack)
         if isinstance(clause, str):
             if clause not in present and clause in standard:  # (a clause of neither is REF008)
                 return (locate(item, "clause"),

@@ -32,8 +32,9 @@ from im4cm_lint_checks.domain.clauses import (
 from im4cm_lint_checks.domain.placeholders import quoted_placeholder
 from im4cm_lint_checks.domain.status import by_status
 
-def clause_label(canon: YMap) -> str:
-    return f"'{canon.get('title') or canon['id']}' ({canon['id']})"
+def clause_label(canon: YMap, pack: Pack) -> str:
+    """'Title' (id), the title in the language of the run where the pack translates it."""
+    return f"'{pack.text('clauses', canon['id'], 'title') or canon['id']}' ({canon['id']})"
 
 
 def _locked_clauses(project: Project, pack: Pack) -> Iterator[tuple[DPISP, YMap, YMap, list[tuple[str, str]]]]:
@@ -98,13 +99,13 @@ class LockedTextChanged(Rule):
             if closest_ref == current_ref:
                 message = _("the locked clause {clause} differs from the standard text of {release}: {changes}. "
                             "Locked text must stay word for word: restore the text of {release} and put local "
-                            "details in an adaptable clause or an annex", clause=clause_label(canon),
+                            "details in an adaptable clause or an annex", clause=clause_label(canon, pack),
                             release=current_ref, changes=word_diff(current, mine, pack_words(pack)))
             else:
                 message = _("the locked clause {clause} differs from every released text; it is closest to the "
                             "older {older}, from which it {changes}. Locked text must stay word for word: restore "
                             "the text of {release} and put local details in an adaptable clause or an annex",
-                            clause=clause_label(canon), older=closest_ref,
+                            clause=clause_label(canon, pack), older=closest_ref,
                             changes=word_diff(closest, mine, pack_words(pack)), release=current_ref)
             where = locate(clause, "text")
             yield self.finding(
@@ -166,7 +167,7 @@ class OutdatedClause(Rule):
             yield self.finding(
                 where,
                 _("the locked clause {clause} has the text of {older}, an older release; the current {release} "
-                  "{changes}. Update it to the text of {release}", clause=clause_label(canon), older=older[0],
+                  "{changes}. Update it to the text of {release}", clause=clause_label(canon, pack), older=older[0],
                   release=current_ref, changes=word_diff(older[1], current, pack_words(pack))),
                 fix=Fix(_("upgrade to the text of {release}", release=current_ref), where.yaml_path, current,
                         dpisp.index))
@@ -218,7 +219,7 @@ class UnlockedLegalClause(Rule):
                 yield self.finding(
                     where,
                     _("the clause {clause} is legal text that the standard locks; 'locked: false' cannot unlock it "
-                      "and is ignored. Set 'locked: true' and keep the standard text", clause=clause_label(canon)),
+                      "and is ignored. Set 'locked: true' and keep the standard text", clause=clause_label(canon, pack)),
                     fix=Fix(_("lock the clause again"), where.yaml_path, True, dpisp.index))
 
 
@@ -271,7 +272,7 @@ class MissingLockedClause(Rule):
                 source = _(" with the text of {release}, word for word", release=texts[0][0]) if texts else ""
                 yield self.finding(
                     replace(anchor, yaml_path=f"clauses[{clause_id}]"),
-                    _("the locked clause {clause} is missing; add it{source}", clause=clause_label(canon),
+                    _("the locked clause {clause} is missing; add it{source}", clause=clause_label(canon, pack),
                       source=source),
                     severity=by_status(dpisp.status))
 
@@ -368,14 +369,14 @@ class PlaceholderLeft(Rule):
                 slots = list(first.values())
                 if not text.strip():
                     message = _("the clause {clause} is empty; write the operation's own text, using the pack's "
-                                "template as a guide", clause=clause_label(canon))
+                                "template as a guide", clause=clause_label(canon, pack))
                 elif slots:
                     listed = ", ".join(quoted_placeholder(clause, "text", slot, pack) for slot in slots[:MAX_CHANGES])
                     more = _(" and {count} more", count=len(slots) - MAX_CHANGES) if len(slots) > MAX_CHANGES else ""
                     message = _n("the clause {clause} still has the placeholder {placeholders}{more}; replace each "
                                  "with the operation's own wording",
                                  "the clause {clause} still has the placeholders {placeholders}{more}; replace each "
-                                 "with the operation's own wording", len(slots), clause=clause_label(canon),
+                                 "with the operation's own wording", len(slots), clause=clause_label(canon, pack),
                                  placeholders=listed, more=more)
                 else:
                     continue
@@ -544,7 +545,7 @@ class TemplateWordingChanged(Rule):
                         locate(clause, "text"),
                         _("the clause {clause} changed the fixed wording of the template of {release}: {words} is "
                           "no longer there as written; keep the template's words and write the operation's own only "
-                          "in its [INSERT ...] slots", clause=clause_label(canon), release=texts[0][0],
+                          "in its [INSERT ...] slots", clause=clause_label(canon, pack), release=texts[0][0],
                           words=quote_words(missing[0].split())),
                         severity=by_status(dpisp.status))
 

@@ -246,7 +246,7 @@ def _listing(items: list) -> str:
 def _role_name(doc: _Document, role_id: str) -> str:
     role = doc.pack.roles.get(role_id) if doc.pack else None
     if role and role.get("name"):
-        return _("role {role} ({name})", role=quoted(role_id), name=role.get("name"))
+        return _("role {role} ({name})", role=quoted(role_id), name=doc.pack.text("roles", role_id, "name"))
     return _("role {role}", role=quoted(role_id))
 
 
@@ -519,7 +519,7 @@ def _entry_changes(before: Any, after: Any) -> list[str]:
 
 def _requirement(doc: _Document, key: Any) -> str:
     entry = doc.pack.annex_c.get(key) if doc.pack else None
-    return f"{quoted(key)} ({entry.get('title')})" if entry and entry.get("title") else quoted(key)
+    return f"{quoted(key)} ({doc.pack.text('obligations', key, 'title')})" if entry and entry.get("title") else quoted(key)
 
 
 def _met(entry: Any) -> str:

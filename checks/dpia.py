@@ -86,7 +86,7 @@ class RiskWithoutOwner(Rule):
             elif dpisp is not None and owner in pack.roles and not dpisp.roles.get(owner):
                 message = _("risk '{risk}' is owned by the role {role}, which no one holds in protocol {dpisp}; "
                             "assign the role there or choose a role that is held", risk=risk.get("id"),
-                            role=role_label(pack.roles[owner]), dpisp=dpisp.id)
+                            role=role_label(pack.roles[owner], pack), dpisp=dpisp.id)
             else:
                 continue
             yield self.finding(locate(risk, "owner"), message, severity=_severity(project, dpia))

@@ -47,8 +47,9 @@ def data_parties(dpisp: DPISP) -> list[str]:
     return [party_id for party_id in dpisp.parties if party_id in ends]
 
 
-def role_label(role: YMap) -> str:
-    return f"'{role.get('name') or role['id']}' ({role['id']})"
+def role_label(role: YMap, pack: Pack) -> str:
+    """'Name' (id), the name in the language of the run where the pack translates it."""
+    return f"'{pack.text('roles', role['id'], 'name') or role['id']}' ({role['id']})"
 
 
 def person_key(name: object) -> str:
@@ -143,7 +144,7 @@ class MissingRole(Rule):
                 yield self.finding(
                     _role_location(dpisp, role["id"]),
                     _("no one holds the role {role}, which a {setting} protocol requires; "
-                      "name a holder{holder}{backup} under 'roles'", role=role_label(role), setting=dpisp.setting,
+                      "name a holder{holder}{backup} under 'roles'", role=role_label(role, pack), setting=dpisp.setting,
                       holder=holder, backup=_backup_words(role)),
                     severity=by_status(dpisp.status), fix=skeleton_fix(role, dpisp))
 
@@ -217,7 +218,7 @@ class PartyRoleMissing(Rule):
                     _n("no one holds the role {role} for party {parties}, which shares or receives data; "
                        "name a holder{backup} for each agency",
                        "no one holds the role {role} for parties {parties}, which share or receive data; "
-                       "name a holder{backup} for each agency", len(missing), role=role_label(role), parties=names,
+                       "name a holder{backup} for each agency", len(missing), role=role_label(role, pack), parties=names,
                        backup=_backup_words(role)),
                     severity=by_status(dpisp.status), fix=skeleton_fix(role, dpisp) if value is None else None)
 
@@ -274,7 +275,7 @@ class MissingBackup(Rule):
                     continue
                 yield self.finding(
                     where,
-                    _(message, role=role_label(role), party=_for_party(role, entry),
+                    _(message, role=role_label(role, pack), party=_for_party(role, entry),
                       agency=_(" from the same agency") if role.get("backup") == "same_party" else ""),
                     severity=by_status(dpisp.status))
 
@@ -329,7 +330,7 @@ class BackupFromOtherAgency(Rule):
                     yield self.finding(
                         locate(backup, "party"),
                         _("the backup for the role {role}{party} is from party '{other}', not from the holder's "
-                          "agency '{agency}'; name a backup from '{agency}'", role=role_label(role),
+                          "agency '{agency}'; name a backup from '{agency}'", role=role_label(role, pack),
                           party=_for_party(role, entry), other=theirs, agency=mine),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
@@ -384,7 +385,7 @@ class StaleConfirmation(Rule):
                 if is_placeholder(pack, entry["holder"].get("name")):
                     continue
                 confirmed = project.date(entry.get("confirmed"))
-                label, party = role_label(role), _for_party(role, entry)
+                label, party = role_label(role, pack), _for_party(role, entry)
                 if confirmed is None and _misspelt(entry, "confirmed"):
                     continue  # a typo of the key is SCHEMA001's, with "did you mean"
                 if confirmed is None:
@@ -450,7 +451,7 @@ class Untrained(Rule):
                     yield self.finding(
                         locate(entry, "trained"),
                         _("the holder of {role}{party} has no IM4CM training recorded; arrange the training and "
-                          "write its date in `trained: YYYY-MM-DD`", role=role_label(role), party=_for_party(role, entry)),
+                          "write its date in `trained: YYYY-MM-DD`", role=role_label(role, pack), party=_for_party(role, entry)),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 
 
@@ -515,8 +516,8 @@ class RolesNotSeparated(Rule):
                         yield self.finding(
                             locate(holder, "name"),
                             _("the same person holds {role} and {other}{party}; the standard requires different "
-                              "people for these roles, so name another holder for one of them", role=role_label(other),
-                              other=role_label(role), party=_(" in party {party}", party=repr(party)) if party else ""),
+                              "people for these roles, so name another holder for one of them", role=role_label(other, pack),
+                              other=role_label(role, pack), party=_(" in party {party}", party=repr(party)) if party else ""),
                             severity=by_status(dpisp.status))
                 seen.append((person, role, holder))
 
@@ -567,11 +568,11 @@ class WrongAgency(Rule):
                 types = role.get("party_types") or []
                 if role.get("unhcr_only") and not is_unhcr(party):
                     message = _("the role {role} is held at party '{party}', but it is a UNHCR role; give it to a "
-                                "person of the UNHCR party", role=role_label(role), party=party["id"])
+                                "person of the UNHCR party", role=role_label(role, pack), party=party["id"])
                 elif role.get("scope") != "party" and types and party.get("type") not in types:
                     message = _("the role {role} is held at party '{party}', but it may be held only by a party of "
                                 "type {types}, and '{party}' is of type {type}; give it to a person of such a party",
-                                role=role_label(role), party=party["id"], types=_(" or ").join(types),
+                                role=role_label(role, pack), party=party["id"], types=_(" or ").join(types),
                                 type=party.get("type"))
                 else:
                     continue
@@ -617,7 +618,7 @@ class PlaceholderPerson(Rule):
         for dpisp in project.dpisps.values():
             for role_id, entry in assignments(dpisp):
                 role = pack.roles.get(role_id)
-                label = role_label(role) + _for_party(role, entry) if role else f"'{role_id}'"
+                label = role_label(role, pack) + _for_party(role, entry) if role else f"'{role_id}'"
                 for who, message in (("holder", N_("the holder of the role {role} is still a placeholder; write "
                                                    "the name of the person who is the holder")),
                                      ("backup", N_("the backup of the role {role} is still a placeholder; write "
@@ -688,7 +689,7 @@ class PersonForTwoAgencies(Rule):
                     if first_party != party:
                         yield self.finding(
                             locate(person, "name"),
-                            _(self.MESSAGES[who], role=role_label(role), party=party, other=first_party,
+                            _(self.MESSAGES[who], role=role_label(role, pack), party=party, other=first_party,
                               line=first_line),
                             severity=by_status(dpisp.status))
 
@@ -742,7 +743,7 @@ class ConfirmedBeforeTrained(Rule):
                         locate(entry, "confirmed"),
                         _("the assignment of {role}{party} was last confirmed on {date}, before its holder was "
                           "trained ({trained}); if the holder changed, confirm the new assignment and update "
-                          "'confirmed'", role=role_label(role), party=_for_party(role, entry),
+                          "'confirmed'", role=role_label(role, pack), party=_for_party(role, entry),
                           date=confirmed.isoformat(), trained=trained.isoformat()),
                         severity=by_status(dpisp.status, enforced="warning", otherwise="info"))
 

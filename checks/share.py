@@ -56,8 +56,7 @@ def recipient_kind(dpisp: DPISP, party_id: str) -> str | None:
 
 
 def purpose_words(pack: Pack, purpose_id: str) -> str:
-    purpose = pack.purposes.get(purpose_id)
-    name = purpose.get("name") if purpose else None
+    name = pack.text("purposes", purpose_id, "name") if purpose_id in pack.purposes else None
     return f"'{purpose_id}' ({name})" if name else f"'{purpose_id}'"
 
 

@@ -39,7 +39,7 @@ def crosswalk(pack: Pack) -> list[dict]:
                 placed[name].setdefault(target, []).append(field)
     return [{"id": category_id,
              "sensitivity": category.get("sensitivity"),
-             "description": " ".join(str(category.get("description") or "").split()),
+             "description": " ".join(pack.text("categories", category_id, "description").split()),
              "fields": {name: sorted(placed[name].get(category_id, [])) for name in maps}}
             for category_id, category in pack.categories.items()]
 

@@ -157,7 +157,7 @@ def rules_markdown(rules: Iterable[Rule]) -> str:
     for rule in rules:
         if rule.family != family:
             family = rule.family
-            lines += [f"## {family}: {families().get(family, 'plugin rules')}", ""]
+            lines += [f"## {family}: {_(families().get(family, N_('plugin rules')))}", ""]
         lines.append(rule_markdown(rule, level=3))
     return "\n".join(lines).rstrip() + "\n"
 

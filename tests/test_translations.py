@@ -10,7 +10,6 @@ import gettext
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import polib
 import pytest

@@ -248,7 +248,8 @@ def _sharing(dpisp: DPISP, pack: Pack) -> list[SharingRow]:
         capacity = rule.get("unhcr_role")
         rows.append(SharingRow(
             rule["id"], _party_name(dpisp, rule.get("from")), _party_name(dpisp, rule.get("to")),
-            f"{purpose.get('name')} ({rule.get('purpose')})" if purpose else _text(rule.get("purpose")),
+            f"{pack.text('purposes', rule.get('purpose'), 'name')} ({rule.get('purpose')})" if purpose
+            else _text(rule.get("purpose")),
             (_(BASES[rule.get("basis")]) if rule.get("basis") in BASES else _text(rule.get("basis"))) + (
                 ", " + _("{level} data").format(level=rule.get("level")) if rule.get("level") else ""),
             categories, _text(rule.get("channel")) or _("not stated"),
@@ -265,7 +266,7 @@ def _focal_points(dpisp: DPISP, pack: Pack, names: bool) -> list[FocalPoint]:
         holder, backup = entry["holder"], entry.get("backup")
         backup = backup if isinstance(backup, YMap) else None
         points.append(FocalPoint(
-            _text(role.get("name")) if role else role_id, _party_name(dpisp, holder.get("party")),
+            _text(pack.text("roles", role_id, "name")) if role else role_id, _party_name(dpisp, holder.get("party")),
             _text(holder.get("title")) or _("position not stated"), _text(holder.get("name")) if names else None,
             (_text(backup.get("title")) or _("position not stated")) if backup else _("no backup"),
             _text(backup.get("name")) if backup and names else None))
@@ -281,7 +282,7 @@ def _annex_c(dpisp: DPISP, pack: Pack) -> tuple[list[str], list[tuple[str, str, 
     for requirement_id, requirement in pack.annex_c.items():
         entry = annex.get(requirement_id)
         if not isinstance(entry, YMap):
-            rows.append((_text(requirement.get("title") or requirement_id), _("not stated"), "", ""))
+            rows.append((_text(pack.text("obligations", requirement_id, "title") or requirement_id), _("not stated"), "", ""))
             continue
         detail = []
         if entry.get("hours") is not None:
@@ -290,7 +291,7 @@ def _annex_c(dpisp: DPISP, pack: Pack) -> tuple[list[str], list[tuple[str, str, 
             detail.append(_("{days} days").format(days=entry["days"]))
         if entry.get("notify"):
             detail.append(_("notify: {who}").format(who=_text(entry["notify"])))
-        rows.append((_text(requirement.get("title") or requirement_id), _("yes") if entry.get("met") is True else _("no"),
+        rows.append((_text(pack.text("obligations", requirement_id, "title") or requirement_id), _("yes") if entry.get("met") is True else _("no"),
                      _text(entry.get("reference")), "; ".join(detail)))
     return applies, rows
 

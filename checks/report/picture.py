@@ -195,7 +195,8 @@ def _category(pack: Pack | None, category_id: str) -> Category:
     entry = pack.categories.get(category_id) if pack else None
     if entry is None:
         return Category(category_id, "", UNKNOWN, None)
-    return Category(category_id, entry.get("name") or "", entry.get("sensitivity") or UNKNOWN, entry.get("identifiable"))
+    return Category(category_id, pack.text("categories", category_id, "name"), entry.get("sensitivity") or UNKNOWN,
+                    entry.get("identifiable"))
 
 
 def _unique(values) -> list:
@@ -203,8 +204,7 @@ def _unique(values) -> list:
 
 
 def _purpose_name(pack: Pack | None, purpose: str) -> str:
-    entry = pack.purposes.get(purpose) if pack else None
-    return (entry.get("name") or "") if entry else ""
+    return pack.text("purposes", purpose, "name") if pack and purpose in pack.purposes else ""
 
 
 def safe_text(container: Any, key: Any, words: frozenset[str] = frozenset()) -> str:
@@ -304,7 +304,7 @@ def _roles(dpisp: DPISP, pack: Pack | None, today: datetime.date, stale_after: i
 def _annex_c(dpisp: DPISP, parties: list[Party], pack: Pack | None, findings: _Findings):
     annex = dpisp.get("annex_c") or {}
     applies_to = list(annex.get("applies_to") or [])
-    titles = {rid: req.get("title") or "" for rid, req in (pack.annex_c if pack else {}).items()}
+    titles = {rid: pack.text("obligations", rid, "title") for rid in (pack.annex_c if pack else {})}
     items = [AnnexCItem(rid, titles.get(rid, ""), annex.get(rid),
                         findings.at(dpisp, ("key", "annex_c"), ("key", rid)))
              for rid in _unique([*titles, *(k for k in annex if k != "applies_to")])]
