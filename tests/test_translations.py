@@ -66,7 +66,9 @@ def test_translations_keep_the_placeholders_and_the_catalog_awaits_review(domain
         english = set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or "")))
         for text in ([entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values()):
             used = set(PLACEHOLDER.findall(text))
-            if text and (used - english or english - {"n"} - used):  # a plural form may word the count
+            # a plural form may word the count, and click's forms name different values
+            dropped = english - {"n"} - used if not entry.msgid_plural else set()
+            if text and (used - english or dropped):
                 wrong.append((entry.msgid[:60], text[:60]))
     assert not wrong, wrong[:5]
 

@@ -107,19 +107,26 @@ def em(message: object) -> str:
     translated message puts around its values (FSI ... PDI, paired) are kept: they are the
     message's own, and make ids read left to right inside Arabic."""
     text = str(message)
-    if not right_to_left() or not _paired(text):
+    if not right_to_left():
         return e(text)
-    return html.escape(_OTHER_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text), quote=True)
+    return html.escape(_OTHER_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", _paired(text)), quote=True)
 
 
-def _paired(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char in (FSI, PDI):
-            depth += 1 if char == FSI else -1
-            if depth < 0:
-                return False
-    return depth == 0
+def _paired(text: str) -> str:
+    """``text`` with the isolates that have no partner left out (a message clipped, or cut at its
+    first clause, may end inside one), so the kept ones always close."""
+    opened: list[int] = []
+    dropped: set[int] = set()
+    for position, char in enumerate(text):
+        if char == FSI:
+            opened.append(position)
+        elif char == PDI:
+            if opened:
+                opened.pop()
+            else:
+                dropped.add(position)
+    dropped.update(opened)
+    return "".join(char for position, char in enumerate(text) if position not in dropped)
 
 
 def _clip(text: str, limit: int) -> str:
