@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 
 from im4cm_lint import sniff
+from im4cm_lint.i18n import _
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.parse import SkippedDocument, Unreadable
 from im4cm_lint.paths import shown_path
@@ -86,7 +87,7 @@ def _why_skipped(full: str, name: str) -> str | None:
     if name in SKIPPED_DIRS:
         return name
     if _is_virtualenv(full):
-        return "a virtualenv"
+        return _("a virtualenv")
     return None
 
 
@@ -105,7 +106,7 @@ class _Walk:
 
     def unreadable(self, path: str, err: OSError) -> None:
         shown = shown_path(path)
-        self.problem(Unreadable, shown, f"cannot read '{shown}': {err.strerror or err}")
+        self.problem(Unreadable, shown, _("cannot read '{path}': {reason}", path=shown, reason=str(err.strerror or err)))
 
     def take(self, full: str) -> None:
         shown = shown_path(full)
@@ -123,8 +124,8 @@ class _Walk:
             data = sniff.head_of(full, 2 * sniff.HEAD)
             if data and sniff.holds_document(data):
                 self.problem(SkippedDocument, shown,
-                             f"'{shown}' holds an im4cm document but is not a .yaml file, so it is not checked; "
-                             "im4cm documents are YAML: rename it to .yaml")
+                             _("'{path}' holds an im4cm document but is not a .yaml file, so it is not checked; "
+                               "im4cm documents are YAML: rename it to .yaml", path=shown))
 
     def folder(self, full: str, name: str) -> bool:
         """Whether to enter a folder; a skipped one is named, and searched when it may hide documents."""
@@ -142,20 +143,20 @@ class _Walk:
             self.search(full, shown, why)
             return False
         if not os.access(full, os.R_OK | os.X_OK):
-            self.unreadable(full, PermissionError(13, "permission denied"))
+            self.unreadable(full, PermissionError(13, _("permission denied")))
             return False
         return True
 
     def link(self, full: str, shown: str) -> None:
         target = os.path.realpath(full)
         inside = any(target == root or target.startswith(root + os.sep) for root in self.roots)
-        self.result.skipped.append(SkippedFolder(shown, "a link to a folder " + ("linted where it is" if inside
-                                                                                 else "outside the linted paths")))
+        self.result.skipped.append(SkippedFolder(shown, _("a link to a folder linted where it is") if inside
+                                                 else _("a link to a folder outside the linted paths")))
         if not inside:
             self.problem(Unreadable, shown,
-                         f"'{shown}' is a link to a folder outside the linted paths; links to folders are not "
-                         "followed, so the documents there are not checked: lint that folder itself, or "
-                         "replace the link by the folder")
+                         _("'{path}' is a link to a folder outside the linted paths; links to folders are not "
+                           "followed, so the documents there are not checked: lint that folder itself, or "
+                           "replace the link by the folder", path=shown))
 
     def search(self, full: str, shown: str, why: str) -> None:
         """Name a skipped folder and report the im4cm documents in it (as far as the budget goes)."""
@@ -169,7 +170,7 @@ class _Walk:
             for name in sorted(files):
                 if is_yaml(name) or name.lower().endswith(OTHER_SUFFIXES):
                     self.hidden(os.path.join(folder, name), why)
-        note = "" if complete else f"; not searched past {SEARCH_BUDGET:,} entries"
+        note = "" if complete else _("; not searched past {count} entries", count=f"{SEARCH_BUDGET:,}")
         self.result.skipped.append(SkippedFolder(shown, why + note))
 
     def hidden(self, path: str, why: str) -> None:
@@ -178,8 +179,8 @@ class _Walk:
             if data and sniff.holds_document(data):
                 shown = shown_path(path)
                 self.problem(SkippedDocument, shown,
-                             f"'{shown}' holds an im4cm document inside a folder the linter skips ({why}), so it is "
-                             "not checked; move it out of there, or lint it by naming it")
+                             _("'{path}' holds an im4cm document inside a folder the linter skips ({why}), so it is "
+                               "not checked; move it out of there, or lint it by naming it", path=shown, why=why))
 
     def walk(self, given: str) -> None:
         if os.path.isfile(given):
@@ -187,11 +188,11 @@ class _Walk:
             return
         if not os.path.isdir(given):
             missing = os.path.lexists(given)
-            self.unreadable(given, OSError(0, "not a regular file or folder") if missing
-                            else FileNotFoundError(2, "no such file or folder"))
+            self.unreadable(given, OSError(0, _("not a regular file or folder")) if missing
+                            else FileNotFoundError(2, _("no such file or folder")))
             return
         if not os.access(given, os.R_OK | os.X_OK):
-            self.unreadable(given, PermissionError(13, "permission denied"))
+            self.unreadable(given, PermissionError(13, _("permission denied")))
             return
         for folder, dirs, files in os.walk(given, onerror=lambda err: self.unreadable(err.filename, err)):
             dirs[:] = [name for name in sorted(dirs) if self.folder(os.path.join(folder, name), name)]

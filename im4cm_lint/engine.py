@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from im4cm_lint import cache as caching
 from im4cm_lint import hooks
+from im4cm_lint.i18n import _
 from im4cm_lint.checking import run_checks
 from im4cm_lint.config import Config, find_config, load_config
 from im4cm_lint.decide import apply_exceptions
@@ -221,7 +222,8 @@ def _base(paths: list[str], options: Options) -> tuple[Revision | None, list[Dia
     try:
         return base_revision(Path(paths[0] if paths else "."), options.base), []
     except HistoryError as err:
-        return None, [InvalidConfig.at(Location(".", 1, 1), f"--base {options.base}: {err}")]
+        return None, [InvalidConfig.at(Location(".", 1, 1), _("--base {revision}: {problem}", revision=options.base,
+                                                                          problem=str(err)))]
 
 
 def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options, today: datetime.date) -> Any:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from im4cm_lint import cache as caching
 from im4cm_lint import schemas
+from im4cm_lint.i18n import _n
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.parse import TooManyProblems
 from im4cm_lint.engine_rules.schema import UnknownKey
@@ -54,7 +55,8 @@ def check_structure(documents: list[Document], parse_problems: list[Diagnostic])
         if len(problems) > room:
             stopped = True
             problems = [*problems[:room], TooManyProblems.at(problems[room].location,
-                                                             TooManyProblems.stopped(f"{MAX_FILE_PROBLEMS} problems"))]
+                                                             TooManyProblems.stopped(
+                _n("{n} problem", "{n} problems", MAX_FILE_PROBLEMS)))]
         count += len(problems)
         found.extend(problems)
     return found

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from im4cm_lint import schemas
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.i18n import _
 from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import index_by_id
@@ -158,12 +159,13 @@ def _load_pack_folder(folder: Path, available: Iterable[Path], _seen: tuple, mem
     if header is None:
         if not problems:
             problems.append(InvalidPolicyPack.at(
-                Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
+                Location(shown_path(pack_file), 1, 1), _("no 'kind: PolicyPack' document in {path}",
+                                                          path=shown_path(pack_file))))
         return PackLoad(None, problems)
     merged = _with_parts(header.body, folder, problems)
     lineage = _with_parent(merged, folder, available, _seen, problems, memo)
     for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
-        problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
+        problems.append(InvalidPolicyPack.at(diag.location, _("policy pack: {message}", message=diag.message)))
     if any(d.severity == "error" for d in problems):
         return PackLoad(None, problems)
     return PackLoad(Pack(merged, folder, lineage), problems)
@@ -182,7 +184,8 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
             continue
         part_path = folder / part_name
         if not part_path.is_file():
-            problems.append(InvalidPolicyPack.at(locate(includes, position), f"included file '{part_name}' does not exist"))
+            problems.append(InvalidPolicyPack.at(locate(includes, position), _("included file '{file}' does not exist",
+                                                                                   file=part_name)))
             continue
         part = load_file(str(part_path), shown_path(part_path), any_mapping=True)
         problems.extend(part.diagnostics)
@@ -191,7 +194,7 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
                 if key in merged:
                     problems.append(InvalidPolicyPack.at(
                         locate(doc.body, key, on_key=True),
-                        f"section '{key}' is defined twice in the pack; keep it in one file"))
+                        _("section '{key}' is defined twice in the pack; keep it in one file", key=key)))
                     continue
                 merged[key] = value
     return merged
@@ -207,8 +210,9 @@ def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tu
         return lineage
     parent_folder = find_pack(parent_ref, available, folder)
     if parent_folder is None or parent_folder.resolve() in seen:
-        what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
-        problems.append(PolicyPackNotFound.at(locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
+        message = (_("pack extends itself: '{pack}'", pack=parent_ref) if parent_folder is not None
+                   else _("pack extends a pack that cannot be found: '{pack}'", pack=parent_ref))
+        problems.append(PolicyPackNotFound.at(locate(meta, "extends"), message))
         return lineage
     parent = load_pack_folder(parent_folder, available, (*seen, folder.resolve()), loaded)
     problems.extend(parent.diagnostics)
@@ -238,7 +242,8 @@ def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
                 elif entry.get("locked") is True and override.get("locked") is False:
                     problems.append(InvalidPolicyPack.at(
                         locate(override, "locked"),
-                        f"'{entry_id}' is locked by the pack this one extends; locks only tighten, never loosen"))
+                        _("'{id}' is locked by the pack this one extends; locks only tighten, never loosen",
+                          id=entry_id)))
         elif isinstance(base, YMap) and isinstance(mine, YMap):
             for sub_key, sub_value in base.items():
                 if sub_key not in mine:
@@ -268,7 +273,7 @@ def describe_available(available: Iterable[Path]) -> str:
         meta = read_header(Path(folder))
         if meta is not None:
             refs.append(f"{meta.get('name')}@{meta.get('version')}")
-    return ", ".join(sorted(refs)) or "none"
+    return ", ".join(sorted(refs)) or _("none")
 
 
 def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: Location | None = None) -> PackLoad:
@@ -279,8 +284,8 @@ def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: 
         where = where or Location(".", 1, 1)
         return PackLoad(None, [PolicyPackNotFound.at(
             where,
-            f"policy pack '{ref}' not found; installed packs: {describe_available(available)}; "
-            "or give the path of a folder that holds pack.yaml")])
+            _("policy pack '{pack}' not found; installed packs: {installed}; or give the path of a folder that "
+              "holds pack.yaml", pack=ref, installed=describe_available(available)))])
     return load_pack_folder(folder, available)
 
 
