@@ -70,7 +70,7 @@ def consume_check(rule: Rule, project: Project, pack: Pack, budget: float) -> li
 def malformed(item: Any, rule: Rule) -> str | None:
     """What is wrong with a finding a check yielded, in a few words (None: it is well formed)."""
     if not isinstance(item, Diagnostic):
-        return _("{value} is not a Diagnostic", value=f"{type(item).__name__} {item!r:.40}")
+        return _("{value} is not a Diagnostic", value=type(item).__name__ + " " + format(repr(item), ".40"))
     if item.rule != rule.id:
         return _("rule id {found} is not the check's own ({rule})", found=repr(item.rule), rule=rule.id)
     if item.severity not in SEVERITIES:
@@ -106,13 +106,13 @@ def run_checks(project: Project, pack: Pack, rules: list[Rule], budget: float = 
                 anchor,
                 _("{check} did not finish within {seconds} s and was stopped; the other checks still ran. Report "
                   "this to the plugin's maintainers, or raise 'check-timeout' in the configuration",
-                  check=who, seconds=f"{budget:g}")))
+                  check=who, seconds=format(budget, "g"))))
             continue
         except Exception as err:  # noqa: BLE001 - a plugin's failure is a finding, not a crash
             found.append(CheckFailed.at(
                 anchor,
                 _("{check} failed: {error}; the other checks still ran. Report this to the plugin's maintainers",
-                  check=who, error=f"{type(err).__name__}: {err}")))
+                  check=who, error=": ".join((type(err).__name__, str(err))))))
             continue
         verdicts = [(item, malformed(item, rule)) for item in yielded]
         problems = [problem for _item, problem in verdicts if problem]

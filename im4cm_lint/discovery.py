@@ -170,7 +170,7 @@ class _Walk:
             for name in sorted(files):
                 if is_yaml(name) or name.lower().endswith(OTHER_SUFFIXES):
                     self.hidden(os.path.join(folder, name), why)
-        note = "" if complete else _("; not searched past {count} entries", count=f"{SEARCH_BUDGET:,}")
+        note = "" if complete else _("; not searched past {count} entries", count=format(SEARCH_BUDGET, ","))
         self.result.skipped.append(SkippedFolder(shown, why + note))
 
     def hidden(self, path: str, why: str) -> None:

@@ -148,7 +148,7 @@ class _TreeBuilder:
                 raise ParseProblem(
                     AliasBomb,
                     _("aliases expand to more than {count} nodes (an 'alias bomb'); write the repeated data "
-                      "out or use fewer nested aliases", count=f"{MAX_NODES:,}"),
+                      "out or use fewer nested aliases", count=format(MAX_NODES, ",")),
                     *_pos(node),
                 )
             return value
@@ -161,7 +161,7 @@ class _TreeBuilder:
         start = self.count
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseProblem(AliasBomb, _("the document has more than {count} nodes", count=f"{MAX_NODES:,}"), *_pos(node))
+            raise ParseProblem(AliasBomb, _("the document has more than {count} nodes", count=format(MAX_NODES, ",")), *_pos(node))
         tag = node.tag
         if tag != _PLAIN and tag not in _ALLOWED_TAGS:
             self._bad_tag(node)
@@ -282,7 +282,7 @@ def decode(data: bytes) -> str:
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         raise ParseProblem(
             BadEncoding,
-            _("invalid UTF-8 (byte 0x{byte}); save the file as UTF-8", byte=f"{data[start]:02x}"),
+            _("invalid UTF-8 (byte 0x{byte}); save the file as UTF-8", byte=format(data[start], "02x")),
             line,
             column,
         ) from None
@@ -321,7 +321,7 @@ def load_file(
                     FileTooLarge,
                     _("the file is {size} MB, over the {limit} MB limit (real protocols are under 100 KB); "
                       "split it or raise 'max_file_size' in the config",
-                      size=f"{size / 1_048_576:.1f}", limit=f"{max_size / 1_048_576:.1f}"),
+                      size=format(size / 1_048_576, ".1f"), limit=format(max_size / 1_048_576, ".1f")),
                 )
             return result
         with open(path, "rb") as handle:
@@ -451,7 +451,7 @@ def _stop_reading(result: LoadedFile, index: int, node) -> bool:
     if len(result.diagnostics) >= MAX_FILE_PROBLEMS:
         what = _n("{n} problem", "{n} problems", MAX_FILE_PROBLEMS)
     elif index >= MAX_DOCUMENTS:
-        what = _n("{count} document", "{count} documents", MAX_DOCUMENTS, count=f"{MAX_DOCUMENTS:,}")
+        what = _n("{count} document", "{count} documents", MAX_DOCUMENTS, count=format(MAX_DOCUMENTS, ","))
     else:
         return False
     result.add(TooManyProblems, TooManyProblems.stopped(what), *(_pos(node) if node is not None else (1, 1)))

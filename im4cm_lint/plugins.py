@@ -44,7 +44,7 @@ def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, lis
             pm.register(plugin, name=ep.name)
         except Exception as err:  # a broken plugin must not stop the others
             problems.append(_problem(PluginLoadFailed, _(
-                "plugin '{plugin}' could not be loaded: {error}", plugin=ep.name, error=f"{type(err).__name__}: {err}")))
+                "plugin '{plugin}' could not be loaded: {error}", plugin=ep.name, error=": ".join((type(err).__name__, str(err))))))
     for plugin in extra_plugins:
         pm.register(plugin)
     return pm, problems
@@ -60,7 +60,7 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
         except Exception as err:
             registry.problems.append(_problem(PluginLoadFailed, _(
                 "plugin '{plugin}' failed to list its rules: {error}", plugin=plugin_name,
-                error=f"{type(err).__name__}: {err}")))
+                error=": ".join((type(err).__name__, str(err))))))
             continue
         for rule_cls in provided:
             _add_rule(registry, rule_cls, plugin_name)
@@ -71,7 +71,7 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
             name = pm.get_name(impl.plugin) or "?"
             registry.problems.append(_problem(PluginLoadFailed, _(
                 "plugin '{plugin}' failed to list its policy packs: {error}", plugin=name,
-                error=f"{type(err).__name__}: {err}")))
+                error=": ".join((type(err).__name__, str(err))))))
     return registry
 
 

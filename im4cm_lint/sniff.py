@@ -123,7 +123,7 @@ def late_header(path: str, shown: str, size: int, limit: int) -> Diagnostic | No
                            _("the file is {size} MB, over the {limit} MB limit, and {what}: it may hold an im4cm "
                              "document that is not checked; split it, move it out of the repository, or raise "
                              "'max-file-size' in the configuration",
-                             size=f"{size / 1_048_576:.1f}", limit=f"{limit / 1_048_576:.1f}", what=what))
+                             size=format(size / 1_048_576, ".1f"), limit=format(limit / 1_048_576, ".1f"), what=what))
 
 
 def head_of(path: str, size: int = HEAD) -> bytes | None:
