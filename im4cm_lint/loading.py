@@ -11,6 +11,7 @@ from pathlib import Path
 
 from im4cm_lint import cache as caching
 from im4cm_lint import schemas
+from im4cm_lint import i18n
 from im4cm_lint.i18n import _n
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.parse import TooManyProblems
@@ -77,7 +78,8 @@ def _load_in_workers(items: list[caching.FileInput], jobs: int):
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(jobs) as pool:
+    # a spawned worker starts in English: it speaks the run's language from its first message
+    with context.Pool(jobs, initializer=i18n.activate, initargs=(i18n.current(),)) as pool:
         yield from pool.imap(_checked_in_worker, ((item.data, item.shown) for item in items),
                              chunksize=max(1, len(items) // (jobs * 8)))
 

@@ -174,3 +174,16 @@ def test_engine_rule_pages_and_listing_in_spanish():
     assert listing.returncode == 0
     assert re.search(r"^SCHEMA001 +error +Una clave que el tipo del documento no define$", listing.stdout, re.MULTILINE)
     assert "'im4cm-lint --explain RULE' muestra qué protege una regla" in listing.stdout
+
+
+def test_files_loaded_in_worker_processes_speak_the_language(repo):
+    from im4cm_lint.loading import PARALLEL_MIN_FILES
+
+    for number in range(PARALLEL_MIN_FILES):
+        write(repo, f"protocols/dpisp-{number:02}.yaml", MISSPELT.replace("dpisp-test", f"dpisp-{number:02}"))
+    done = lint_in(repo, "--lang", "fr", "--jobs", "2", "--no-cache", "protocols")
+    assert done.returncode == 1
+    found = [m for m in FINDING.finditer(done.stdout) if m["rule"] == "SCHEMA001"]
+    assert len(found) == PARALLEL_MIN_FILES
+    assert {(m["line"], m["column"], m["message"]) for m in found} == {
+        ("5", "3", "clé inconnue 'reveiw_by' dans 'metadata' ; vouliez-vous dire 'review_by' ?")}
