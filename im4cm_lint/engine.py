@@ -122,8 +122,8 @@ class Scope:
         if self.files or not self.excluded:
             return []
         return [InvalidConfig.at(config.where("exclude"),
-                                 "'exclude' leaves nothing to lint: it takes out every YAML file and folder under the "
-                                 "paths given; narrow it to the folders that really hold no documents")]
+                                 _("'exclude' leaves nothing to lint: it takes out every YAML file and folder under "
+                                   "the paths given; narrow it to the folders that really hold no documents"))]
 
     def keeps(self, diag: Diagnostic) -> bool:
         """Findings outside the reported files are dropped, except the linter's own."""
