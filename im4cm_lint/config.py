@@ -138,7 +138,8 @@ def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            return None, [InvalidConfig.at(Location(shown, 1, 1), _("cannot read {path}: {reason}", path=shown, reason=str(err)))]
+            return None, [InvalidConfig.at(Location(shown, 1, 1),
+                                           _("cannot read {path}: {reason}", path=shown, reason=str(err)))]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.im4cm-lint")), 1)
         section = data.get("tool", {}).get("im4cm-lint", {})
         return _as_tree(section, Source(shown), line), []

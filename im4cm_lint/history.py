@@ -55,7 +55,8 @@ def _run_git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.C
     except FileNotFoundError:
         raise HistoryError(_("git is not installed (or not on PATH); it is needed to read earlier revisions")) from None
     except subprocess.TimeoutExpired:
-        raise HistoryError(_("git {command} did not finish within {seconds} s", command=args[0], seconds=GIT_TIMEOUT)) from None
+        raise HistoryError(_("git {command} did not finish within {seconds} s", command=args[0],
+                             seconds=GIT_TIMEOUT)) from None
     except OSError as err:
         raise HistoryError(_("cannot run git: {reason}", reason=str(err.strerror or err))) from None
 
@@ -152,7 +153,8 @@ def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int,
             problems.append(Diagnostic(
                 "PARSE007", "error", Location(shown, 1, 1),
                 _("at {revision} the file is {size} MB, over the {limit} MB limit; it was not read",
-                  revision=revision.name, size=format(size / 1_048_576, ".1f"), limit=format(max_file_size / 1_048_576, ".1f"))))
+                  revision=revision.name, size=format(size / 1_048_576, ".1f"),
+                  limit=format(max_file_size / 1_048_576, ".1f"))))
             continue
         listed.append((shown, path, oid, size))
     if len(listed) > MAX_TREE_FILES:

@@ -161,7 +161,8 @@ class _TreeBuilder:
         start = self.count
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseProblem(AliasBomb, _("the document has more than {count} nodes", count=format(MAX_NODES, ",")), *_pos(node))
+            raise ParseProblem(AliasBomb, _("the document has more than {count} nodes", count=format(MAX_NODES, ",")),
+                               *_pos(node))
         tag = node.tag
         if tag != _PLAIN and tag not in _ALLOWED_TAGS:
             self._bad_tag(node)

@@ -44,7 +44,8 @@ def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, lis
             pm.register(plugin, name=ep.name)
         except Exception as err:  # a broken plugin must not stop the others
             problems.append(_problem(PluginLoadFailed, _(
-                "plugin '{plugin}' could not be loaded: {error}", plugin=ep.name, error=": ".join((type(err).__name__, str(err))))))
+                "plugin '{plugin}' could not be loaded: {error}", plugin=ep.name,
+                error=": ".join((type(err).__name__, str(err))))))
     for plugin in extra_plugins:
         pm.register(plugin)
     return pm, problems

@@ -619,19 +619,23 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
                 _("a comma inside the unquoted value of '{key}' in {where} ended that value, and the {count} "
                   "characters after it became a key; put the whole value of '{key}' in quotes",
                   key=split, where=_where(parent_path), count=len(str(name))))
-        return UnknownKey.at(at(on_key=True), _("unknown key {key} in {where}{hint}", key=shown(name), where=_where(parent_path), hint=hint))
+        return UnknownKey.at(at(on_key=True), _("unknown key {key} in {where}{hint}", key=shown(name),
+                                                where=_where(parent_path), hint=hint))
     if code == E.REQUIRED_FIELD.code:
-        return MissingKey.at(at(), _("{where} is missing the required key '{key}'", where=_where(parent_path), key=name))
+        return MissingKey.at(at(), _("{where} is missing the required key '{key}'", where=_where(parent_path),
+                                     key=name))
     if code == E.BAD_TYPE.code or code == E.NOT_NULLABLE.code:
         return WrongType.at(at(), _wrong_type(path, error))
     if code in (E.UNALLOWED_VALUE.code, E.UNALLOWED_VALUES.code):
         allowed = [str(a) for a in error.constraint]
         hint = did_you_mean(error.value, allowed, listing=0)
-        return NotAllowedValue.at(at(), _("{where} is {value}, which is not one of: {allowed}{hint}", where=_where(path),
-                                                   value=shown(error.value), allowed=", ".join(allowed), hint=hint))
+        return NotAllowedValue.at(at(), _("{where} is {value}, which is not one of: {allowed}{hint}",
+                                          where=_where(path), value=shown(error.value), allowed=", ".join(allowed),
+                                          hint=hint))
     if code == E.CUSTOM.code and error.info and error.info[0] == "FIELD_MAP_ENTRY":
-        return BadValue.at(at(), _("{where} must be a category id, or {{category: <id>, values: {{<option>: <category id>}}}} "
-                                   "for a lookup field whose options carry categories of their own", where=_where(path)))
+        return BadValue.at(at(), _("{where} must be a category id, or {{category: <id>, values: {{<option>: "
+                                   "<category id>}}}} for a lookup field whose options carry categories of their own",
+                                   where=_where(path)))
     if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
         return BadDate.at(at(), _("{where} is {value}, not a date; write it as YYYY-MM-DD (ISO 8601)",
                                   where=_where(path), value=shown(error.value)))
@@ -674,7 +678,8 @@ def _bad_value(path: tuple, error) -> str:
         return _("{where} must not be empty", where=_where(path))
     if error.code == E.MIN_VALUE.code:
         return _("{where} must be at least {minimum}", where=_where(path), minimum=error.constraint)
-    return _("{where}: {rule} {constraint} not met", where=_where(path), rule=error.rule, constraint=repr(error.constraint))
+    return _("{where}: {rule} {constraint} not met", where=_where(path), rule=error.rule,
+             constraint=repr(error.constraint))
 
 
 _API_VERSION_LIKE = re.compile(r"[A-Za-z0-9.-]{1,40}/v[0-9]{1,4}[A-Za-z0-9]{0,10}")

@@ -79,7 +79,8 @@ class SourceFiles:
             with open(real, "rb") as handle:
                 data = handle.read(limit + 1)
         except OSError as err:
-            raise SourceError(_("'{path}' cannot be read: {reason}", path=shown, reason=str(err.strerror or err))) from None
+            raise SourceError(_("'{path}' cannot be read: {reason}", path=shown,
+                                reason=str(err.strerror or err))) from None
         if len(data) > limit:
             raise SourceError(_("'{path}' has more than the {limit} bytes that are read", path=shown,
                                 limit=format(limit, ",")))

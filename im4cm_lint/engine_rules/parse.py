@@ -174,7 +174,8 @@ class NestingTooDeep(EngineRule):
     id = "PARSE006"
     name = "nesting-too-deep"
     summary = "Nesting is deeper than the safe limit"
-    unreadable = N_("nesting is too deep to read")  # (shown through _()) the message when Python's own recursion limit stops reading
+    # the message (shown through _()) when Python's own recursion limit stops reading
+    unreadable = N_("nesting is too deep to read")
 
     @staticmethod
     def beyond(limit: int) -> str:

@@ -44,7 +44,8 @@ def _families(active) -> list[str]:
         counts = [sum(1 for d in active if d.family == family and d.severity == s) for s in ("error", "warning", "info")]
         rows.append(f"| {gfm.text(family)} | {gfm.text(_(hooks.families().get(family, PLUGIN_FAMILY)))} | "
                     + " | ".join(map(str, counts)) + " |")
-    header = "| {} | {} | {} | {} | {} |".format(_("Family"), _("What it checks"), _("Errors"), _("Warnings"), _("Info"))
+    header = "| {} | {} | {} | {} | {} |".format(_("Family"), _("What it checks"), _("Errors"), _("Warnings"),
+                                                 _("Info"))
     return [header, "| --- | --- | ---: | ---: | ---: |", *rows]
 
 
