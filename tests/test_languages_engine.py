@@ -63,6 +63,8 @@ def test_french_keeps_ids_lines_columns_and_exit_code(misspelt):
         "unknown key 'reveiw_by' in 'metadata'; did you mean 'review_by'?"]
     assert messages(french.stdout, "SCHEMA001") == [
         "clé inconnue 'reveiw_by' dans 'metadata' ; vouliez-vous dire 'review_by' ?"]
+    assert "le document : il manque la clé obligatoire 'parties'" in messages(french.stdout, "SCHEMA002")
+    assert "the document is missing the required key 'parties'" in messages(english.stdout, "SCHEMA002")
     total = len(findings(english.stdout))
     assert f"Found {total} problems ({total} errors, 0 warnings, 0 info) in 1 document in 1 file." in english.stdout
     assert f"{total} problèmes trouvés ({total} erreurs, 0 avertissement, 0 info) dans 1 document dans 1 fichier." \
