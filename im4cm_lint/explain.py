@@ -258,8 +258,8 @@ def walkthrough(target: str, output_format: str, options, colour: bool) -> str:
     page = hooks.walkthrough(target=shown, documents=documents, findings=findings, result=result,
                              output_format=output_format, colour=colour)
     if page is None:
-        raise click.UsageError("no installed plugin provides a walkthrough of documents; "
-                               "'im4cm-lint --explain RULE' explains a rule")
+        raise click.UsageError(_("no installed plugin provides a walkthrough of documents; "
+                                 "'im4cm-lint --explain RULE' explains a rule"))
     return page
 
 
