@@ -14,7 +14,7 @@ from im4cm_lint.engine_rules.plugin import CheckFailed, CheckTimedOut, Malformed
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
 from im4cm_lint.rule import Rule
-from im4cm_lint.words import plural
+from im4cm_lint.i18n import _, _n
 
 
 class CheckTimeout(BaseException):
@@ -70,24 +70,24 @@ def consume_check(rule: Rule, project: Project, pack: Pack, budget: float) -> li
 def malformed(item: Any, rule: Rule) -> str | None:
     """What is wrong with a finding a check yielded, in a few words (None: it is well formed)."""
     if not isinstance(item, Diagnostic):
-        return f"{type(item).__name__} {item!r:.40} is not a Diagnostic"
+        return _("{value} is not a Diagnostic", value=type(item).__name__ + " " + format(repr(item), ".40"))
     if item.rule != rule.id:
-        return f"rule id {item.rule!r} is not the check's own ({rule.id})"
+        return _("rule id {found} is not the check's own ({rule})", found=repr(item.rule), rule=rule.id)
     if item.severity not in SEVERITIES:
-        return f"severity {item.severity!r} is not error, warning or info"
+        return _("severity {found} is not error, warning or info", found=repr(item.severity))
     where = item.location
     if not isinstance(where, Location) or not isinstance(where.path, str) or not where.path:
-        return "it has no location with a file path"
+        return _("it has no location with a file path")
     for name in ("line", "column"):
         value = getattr(where, name)
         if type(value) is not int or value < 1:
-            return f"{name} {value!r} is not a number from 1"
+            return _("{name} {value} is not a number from 1", name=name, value=repr(value))
     if not isinstance(where.doc_id, str) or not isinstance(where.yaml_path, str):
-        return "its document id or YAML path is not text"
+        return _("its document id or YAML path is not text")
     if not isinstance(item.message, str) or not item.message.strip():
-        return "it has no message"
+        return _("it has no message")
     if item.fix is not None and not isinstance(item.fix, Fix):
-        return "its fix is not a Fix"
+        return _("its fix is not a Fix")
     return None
 
 
@@ -98,29 +98,32 @@ def run_checks(project: Project, pack: Pack, rules: list[Rule], budget: float = 
     found: list[Diagnostic] = []
     anchor = Location(project.documents[0].path if project.documents else ".", 1, 1)
     for rule in rules:
-        who = f"check {rule.id} of plugin '{rule.plugin}'"
+        who = _("check {rule} of plugin '{plugin}'", rule=rule.id, plugin=rule.plugin)
         try:
             yielded = consume_check(rule, project, pack, budget)
         except CheckTimeout:
             found.append(CheckTimedOut.at(
                 anchor,
-                f"{who} did not finish within {budget:g} s and was stopped; the other checks still ran. "
-                "Report this to the plugin's maintainers, or raise 'check-timeout' in the configuration"))
+                _("{check} did not finish within {seconds} s and was stopped; the other checks still ran. Report "
+                  "this to the plugin's maintainers, or raise 'check-timeout' in the configuration",
+                  check=who, seconds=format(budget, "g"))))
             continue
         except Exception as err:  # noqa: BLE001 - a plugin's failure is a finding, not a crash
             found.append(CheckFailed.at(
                 anchor,
-                f"{who} failed: {type(err).__name__}: {err}; "
-                "the other checks still ran. Report this to the plugin's maintainers"))
+                _("{check} failed: {error}; the other checks still ran. Report this to the plugin's maintainers",
+                  check=who, error=": ".join((type(err).__name__, str(err))))))
             continue
         verdicts = [(item, malformed(item, rule)) for item in yielded]
-        problems = [problem for _, problem in verdicts if problem]
+        problems = [problem for _item, problem in verdicts if problem]
         if problems:
             yielded = [item for item, problem in verdicts if problem is None]
-            kept = f"{plural(len(yielded), 'well-formed finding')} {'is' if len(yielded) == 1 else 'are'}"
             found.append(MalformedFinding.at(
                 anchor,
-                f"{who} yielded {plural(len(problems), 'malformed finding')} "
-                f"(the first: {problems[0]}); its {kept} kept. Report this to the plugin's maintainers"))
+                _n("{check} yielded {n} malformed finding (the first: {problem}); ",
+                   "{check} yielded {n} malformed findings (the first: {problem}); ",
+                   len(problems), check=who, problem=problems[0])
+                + _n("its {n} well-formed finding is kept. Report this to the plugin's maintainers",
+                     "its {n} well-formed findings are kept. Report this to the plugin's maintainers", len(yielded))))
         found.extend(yielded)
     return found

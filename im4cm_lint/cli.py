@@ -17,7 +17,7 @@ from im4cm_lint import __version__, i18n
 from im4cm_lint.ci import file_lines, for_log, printable
 from im4cm_lint.diagnostics import SEVERITIES
 from im4cm_lint.exitcodes import RC
-from im4cm_lint.words import plural
+from im4cm_lint.i18n import _, _n
 
 from im4cm_lint.reporters import FORMATS
 
@@ -229,8 +229,8 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
                       cache_dir=cache_dir)
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     if show_values and (output_format != "text" or explain or os.environ.get("GITHUB_ACTIONS") == "true"):
-        click.echo("im4cm-lint: --show-values applies to the text format outside CI only; values are shown "
-                   "by position", err=True)
+        click.echo("im4cm-lint: " + _("--show-values applies to the text format outside CI only; values are "
+                                      "shown by position"), err=True)
         show_values = False
     if explain:
         from im4cm_lint.explain import explain_target
@@ -262,8 +262,9 @@ def check(paths, output_format, config_path, policy_pack, select, ignore, fail_o
     else:
         text = render(result)
     if write_baseline and not result.fatal and not quiet:
-        click.echo(f"im4cm-lint: wrote the baseline {write_baseline}; use it with --baseline "
-                   f"({plural(result.baselined, 'finding')} accepted)", err=True)
+        click.echo("im4cm-lint: " + _n("wrote the baseline {path}; use it with --baseline ({n} finding accepted)",
+                                       "wrote the baseline {path}; use it with --baseline ({n} findings accepted)",
+                                       result.baselined, path=write_baseline), err=True)
     click.echo(text, nl=False)
     if result.fatal:
         sys.exit(RC.FATAL)
@@ -277,12 +278,13 @@ def main() -> None:
     except SystemExit:
         raise
     except KeyboardInterrupt:
-        click.echo("im4cm-lint: interrupted", err=True)
+        click.echo("im4cm-lint: " + _("interrupted"), err=True)
         sys.exit(RC.INTERRUPTED)
     except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
         if os.environ.get("IM4CM_LINT_DEBUG"):
             raise
         click.echo(for_log(f"im4cm-lint: internal error: {type(err).__name__}: {printable(str(err))}\n"
-                           "Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the details)."),
+                           + _("Please report this with the command you ran (set IM4CM_LINT_DEBUG=1 to see the "
+                               "details).")),
                    err=True)
         sys.exit(RC.FATAL)

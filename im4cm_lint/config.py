@@ -11,6 +11,7 @@ from typing import Any
 
 from im4cm_lint import schemas, weakenings
 from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
+from im4cm_lint.i18n import _
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loader import DEFAULT_MAX_FILE_SIZE, load_file
 from im4cm_lint.paths import repo_root, shown_path
@@ -137,12 +138,14 @@ def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            return None, [InvalidConfig.at(Location(shown, 1, 1), f"cannot read {shown}: {err}")]
+            return None, [InvalidConfig.at(Location(shown, 1, 1),
+                                           _("cannot read {path}: {reason}", path=shown, reason=str(err)))]
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.strip().startswith("[tool.im4cm-lint")), 1)
         section = data.get("tool", {}).get("im4cm-lint", {})
         return _as_tree(section, Source(shown), line), []
     loaded = load_file(str(path), shown, any_mapping=True)
-    problems = [InvalidConfig.at(d.location, f"configuration: {d.message}", severity=d.severity) for d in loaded.diagnostics]
+    problems = [InvalidConfig.at(d.location, _("configuration: {message}", message=d.message),
+                                 severity=d.severity) for d in loaded.diagnostics]
     if problems:
         return None, problems
     if not loaded.documents:
@@ -160,7 +163,7 @@ def load_config(path: Path | None, root: Path) -> tuple[Config, list[Diagnostic]
         return config, problems
     body, config.weakenings, problems = weakenings.split(body)
     for diag in schemas.validate_with(CONFIG_SCHEMA, body):
-        problems.append(InvalidConfig.at(diag.location, f"configuration: {diag.message}"))
+        problems.append(InvalidConfig.at(diag.location, _("configuration: {message}", message=diag.message)))
     if not problems:
         problems += _check_waiver_paths(body.get("waivers") or [])
     if problems:
@@ -189,6 +192,6 @@ def _check_waiver_paths(waivers: YSeq | list) -> list[Diagnostic]:
         except ValueError as err:
             problems.append(InvalidConfig.at(
                 locate(waiver, "path"),
-                f"configuration: waiver path {err}; copy the 'yaml_path' of the finding from --format json, "
-                "e.g. sharing[sc-to-unhcr-bip].categories"))
+                _("configuration: waiver path {problem}; copy the 'yaml_path' of the finding from --format json, "
+                  "e.g. sharing[sc-to-unhcr-bip].categories", problem=str(err))))
     return problems

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from im4cm_lint import sniff
+from im4cm_lint.i18n import _
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.parse import SkippedDocument, Unreadable
 from im4cm_lint.paths import repo_root, shown_path
@@ -87,7 +88,7 @@ def _why_skipped(full: str, name: str) -> str | None:
     if name in SKIPPED_DIRS:
         return name
     if _is_virtualenv(full):
-        return "a virtualenv"
+        return _("a virtualenv")
     return None
 
 
@@ -106,7 +107,7 @@ class _Walk:
 
     def unreadable(self, path: str, err: OSError) -> None:
         shown = shown_path(path)
-        self.problem(Unreadable, shown, f"cannot read '{shown}': {err.strerror or err}")
+        self.problem(Unreadable, shown, _("cannot read '{path}': {reason}", path=shown, reason=str(err.strerror or err)))
 
     def take(self, full: str) -> None:
         if os.path.islink(full):
@@ -127,8 +128,8 @@ class _Walk:
             data = sniff.head_of(full, 2 * sniff.HEAD)
             if data and sniff.holds_document(data):
                 self.problem(SkippedDocument, shown,
-                             f"'{shown}' holds an im4cm document but is not a .yaml file, so it is not checked; "
-                             "im4cm documents are YAML: rename it to .yaml")
+                             _("'{path}' holds an im4cm document but is not a .yaml file, so it is not checked; "
+                               "im4cm documents are YAML: rename it to .yaml", path=shown))
 
     def folder(self, full: str, name: str) -> bool:
         """Whether to enter a folder; a skipped one is named, and searched when it may hide documents."""
@@ -146,20 +147,20 @@ class _Walk:
             self.search(full, shown, why)
             return False
         if not os.access(full, os.R_OK | os.X_OK):
-            self.unreadable(full, PermissionError(13, "permission denied"))
+            self.unreadable(full, PermissionError(13, _("permission denied")))
             return False
         return True
 
     def link(self, full: str, shown: str) -> None:
         target = os.path.realpath(full)
         inside = any(target == root or target.startswith(root + os.sep) for root in self.roots)
-        self.result.skipped.append(SkippedFolder(shown, "a link to a folder " + ("linted where it is" if inside
-                                                                                 else "outside the linted paths")))
+        self.result.skipped.append(SkippedFolder(shown, _("a link to a folder linted where it is") if inside
+                                                 else _("a link to a folder outside the linted paths")))
         if not inside:
             self.problem(Unreadable, shown,
-                         f"'{shown}' is a link to a folder outside the linted paths; links to folders are not "
-                         "followed, so the documents there are not checked: lint that folder itself, or "
-                         "replace the link by the folder")
+                         _("'{path}' is a link to a folder outside the linted paths; links to folders are not "
+                           "followed, so the documents there are not checked: lint that folder itself, or "
+                           "replace the link by the folder", path=shown))
 
     def linked_file(self, full: str) -> None:
         """A link to a file is never read through: one to a file inside the linted paths or the
@@ -190,7 +191,7 @@ class _Walk:
             for name in sorted(files):
                 if is_yaml(name) or name.lower().endswith(OTHER_SUFFIXES):
                     self.hidden(os.path.join(folder, name), why)
-        note = "" if complete else f"; not searched past {SEARCH_BUDGET:,} entries"
+        note = "" if complete else _("; not searched past {count} entries", count=format(SEARCH_BUDGET, ","))
         self.result.skipped.append(SkippedFolder(shown, why + note))
 
     def hidden(self, path: str, why: str) -> None:
@@ -199,8 +200,8 @@ class _Walk:
             if data and sniff.holds_document(data):
                 shown = shown_path(path)
                 self.problem(SkippedDocument, shown,
-                             f"'{shown}' holds an im4cm document inside a folder the linter skips ({why}), so it is "
-                             "not checked; move it out of there, or lint it by naming it")
+                             _("'{path}' holds an im4cm document inside a folder the linter skips ({why}), so it is "
+                               "not checked; move it out of there, or lint it by naming it", path=shown, why=why))
 
     def walk(self, given: str) -> None:
         if os.path.isfile(given):
@@ -208,11 +209,11 @@ class _Walk:
             return
         if not os.path.isdir(given):
             missing = os.path.lexists(given)
-            self.unreadable(given, OSError(0, "not a regular file or folder") if missing
-                            else FileNotFoundError(2, "no such file or folder"))
+            self.unreadable(given, OSError(0, _("not a regular file or folder")) if missing
+                            else FileNotFoundError(2, _("no such file or folder")))
             return
         if not os.access(given, os.R_OK | os.X_OK):
-            self.unreadable(given, PermissionError(13, "permission denied"))
+            self.unreadable(given, PermissionError(13, _("permission denied")))
             return
         for folder, dirs, files in os.walk(given, onerror=lambda err: self.unreadable(err.filename, err)):
             dirs[:] = [name for name in sorted(dirs) if self.folder(os.path.join(folder, name), name)]

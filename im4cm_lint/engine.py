@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from im4cm_lint import cache as caching
 from im4cm_lint import hooks
+from im4cm_lint.i18n import _
 from im4cm_lint.checking import run_checks
 from im4cm_lint.config import Config, find_config, load_config
 from im4cm_lint.decide import apply_exceptions
@@ -121,8 +122,8 @@ class Scope:
         if self.files or not self.excluded:
             return []
         return [InvalidConfig.at(config.where("exclude"),
-                                 "'exclude' leaves nothing to lint: it takes out every YAML file and folder under the "
-                                 "paths given; narrow it to the folders that really hold no documents")]
+                                 _("'exclude' leaves nothing to lint: it takes out every YAML file and folder under "
+                                   "the paths given; narrow it to the folders that really hold no documents"))]
 
     def keeps(self, diag: Diagnostic) -> bool:
         """Findings outside the reported files are dropped, except the linter's own."""
@@ -222,7 +223,8 @@ def _base(paths: list[str], options: Options) -> tuple[Revision | None, list[Dia
     try:
         return base_revision(Path(paths[0] if paths else "."), options.base), []
     except HistoryError as err:
-        return None, [InvalidConfig.at(Location(".", 1, 1), f"--base {options.base}: {err}")]
+        return None, [InvalidConfig.at(Location(".", 1, 1), _("--base {revision}: {problem}", revision=options.base,
+                                                                          problem=str(err)))]
 
 
 def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options, today: datetime.date) -> Any:

@@ -169,9 +169,9 @@ def rules_listing(rules: Iterable[Rule], output_format: str = "text") -> str:
     if output_format == "markdown":
         return rules_markdown(rules)
     width = max((len(r.id) for r in rules), default=8) + 2
-    lines = [f"{r.id:<{width}}{r.severity:<9}{'fix' if r.fixable else '   '}  {r.summary}" for r in rules]
+    lines = [f"{r.id:<{width}}{r.severity:<9}{'fix' if r.fixable else '   '}  {_(r.summary)}" for r in rules]
     lines.append("")
-    lines.append("'im4cm-lint --explain RULE' shows what a rule protects, an example and how to fix it.")
+    lines.append(_("'im4cm-lint --explain RULE' shows what a rule protects, an example and how to fix it."))
     return "\n".join(lines) + "\n"
 
 
@@ -186,9 +186,10 @@ def find_rule(rules: dict[str, Rule], rule_id: str, pack_ids: Iterable[str] = ()
     pack_ids = list(pack_ids)
     close = difflib.get_close_matches(rule_id.upper(), list(rules), n=3)
     close += difflib.get_close_matches(rule_id, pack_ids, n=3)
-    listing = "'im4cm-lint rules' lists the rules, 'im4cm-lint pack purposes categories' the purposes and categories."
-    hint = f" Did you mean: {', '.join(close)}? {listing}" if close else f" {listing}"
-    raise click.UsageError(f"no rule, purpose or category '{rule_id}' and no such file.{hint}")
+    listing = _("'im4cm-lint rules' lists the rules, 'im4cm-lint pack purposes categories' the purposes and "
+                "categories.")
+    hint = _(" Did you mean: {names}? {listing}", names=", ".join(close), listing=listing) if close else f" {listing}"
+    raise click.UsageError(_("no rule, purpose or category '{name}' and no such file.{hint}", name=rule_id, hint=hint))
 
 
 def explain_rule(rules: dict[str, Rule], rule_id: str, output_format: str = "text", colour: bool = False) -> str:
@@ -257,8 +258,8 @@ def walkthrough(target: str, output_format: str, options, colour: bool) -> str:
     page = hooks.walkthrough(target=shown, documents=documents, findings=findings, result=result,
                              output_format=output_format, colour=colour)
     if page is None:
-        raise click.UsageError("no installed plugin provides a walkthrough of documents; "
-                               "'im4cm-lint --explain RULE' explains a rule")
+        raise click.UsageError(_("no installed plugin provides a walkthrough of documents; "
+                                 "'im4cm-lint --explain RULE' explains a rule"))
     return page
 
 
@@ -284,10 +285,10 @@ def explain_target(target: str, output_format: str, options, colour: bool) -> st
     is_rule = RULE_LIKE.match(target) and target.upper() in rules
     if not is_rule and Path(target).exists():
         if output_format not in ("text", "markdown"):
-            raise click.UsageError("--explain FILE writes text or markdown (--format markdown)")
+            raise click.UsageError(_("--explain FILE writes text or markdown (--format markdown)"))
         return walkthrough(target, output_format, options, colour)
     if output_format not in ("text", "markdown", "json"):
-        raise click.UsageError("--explain RULE writes text, markdown or json")
+        raise click.UsageError(_("--explain RULE writes text, markdown or json"))
     pack_ids: list[str] = []
     if not is_rule:
         page, pack_ids = _pack_page(target, output_format, options)

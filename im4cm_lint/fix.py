@@ -31,7 +31,7 @@ from im4cm_lint.engine import Options, RunResult, run
 from im4cm_lint.loading import schema_problems
 from im4cm_lint.loader import LoadedFile, compose_all, parse_text
 from im4cm_lint.paths import repo_root
-from im4cm_lint.words import plural
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.yamltree import find_item, follow, parse_yaml_path, to_plain
 
 
@@ -207,7 +207,7 @@ def _reindent(chunk: list[str], first_prefix: str, dump_column: int, column: int
         elif shift >= 0:
             out.append(" " * shift + line)
         elif line[:-shift].strip():
-            raise Refused("the new text cannot be placed at the file's indentation")
+            raise Refused(_("the new text cannot be placed at the file's indentation"))
         else:
             out.append(line[-shift:])
     return out
@@ -226,25 +226,27 @@ def _apply_to_tree(doc: Any, fix: Fix) -> None:
     try:
         container, key = follow(doc, fix.yaml_path)
     except KeyError as err:
-        raise Refused(f"{fix.yaml_path} is no longer where the finding saw it ({err.args[0]})") from None
+        raise Refused(_("{path} is no longer where the finding saw it ({problem})", path=fix.yaml_path,
+                        problem=err.args[0])) from None
     if fix.action == "set":
         if isinstance(container, dict) and key not in container:
-            raise Refused(f"{fix.yaml_path} no longer exists")
+            raise Refused(_("{path} no longer exists", path=fix.yaml_path))
         container[key] = _styled(_blocks(fix.value), container[key])
     elif fix.action == "add":
         if not isinstance(container, dict) or key in container:
-            raise Refused(f"{fix.yaml_path} cannot be added: it exists already or its parent is not a mapping")
+            raise Refused(_("{path} cannot be added: it exists already or its parent is not a mapping",
+                            path=fix.yaml_path))
         _block_style(container)
         container[key] = _blocks(fix.value)
     elif fix.action == "append":
         target = container[key] if (isinstance(container, dict) and key in container) or isinstance(container, list) \
             else None
         if not isinstance(target, list):
-            raise Refused(f"{fix.yaml_path} is not a list")
+            raise Refused(_("{path} is not a list", path=fix.yaml_path))
         _block_style(target)
         target.append(_blocks(fix.value))
     else:
-        raise Refused(f"unknown fix action '{fix.action}'")
+        raise Refused(_("unknown fix action '{action}'", action=fix.action))
 
 
 def _place(fix: Fix, orig_root, dump_root, orig: list[str], dump: list[str], orig_text: str, dump_text: str) -> _Change:
@@ -274,7 +276,7 @@ def _place(fix: Fix, orig_root, dump_root, orig: list[str], dump: list[str], ori
                 o_parent, d_parent = orig_root, dump_root
             if not isinstance(o_parent, MappingNode) or o_parent.flow_style or not o_parent.value:
                 if not parent_path:
-                    raise Refused("the document has no mapping to add to")
+                    raise Refused(_("the document has no mapping to add to"))
                 return _replace_entry(fix, o_outer, o_pkey, o_parent, d_outer, d_pkey, d_parent,
                                       orig, dump, orig_text, dump_text)
             last_key, last_value = o_parent.value[-1]
@@ -287,7 +289,7 @@ def _place(fix: Fix, orig_root, dump_root, orig: list[str], dump: list[str], ori
         return _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value,
                               orig, dump, orig_text, dump_text)
     except (KeyError, IndexError, TypeError, AttributeError):
-        raise Refused(f"cannot find {fix.yaml_path} in the file's layout") from None
+        raise Refused(_("cannot find {path} in the file's layout", path=fix.yaml_path)) from None
 
 
 def _replace_entry(fix, o_container, o_key, o_value, d_container, d_key, d_value, orig, dump, orig_text, dump_text):
@@ -378,7 +380,7 @@ def _load_for_fixing(work: str):
     try:
         return yml, list(yml.load_all(work)), list(compose_all(work))
     except Exception as err:  # noqa: BLE001 - any reader failure means: do not touch the file
-        raise Refused(f"it cannot be read for fixing ({type(err).__name__})") from None
+        raise Refused(_("it cannot be read for fixing ({error})", error=type(err).__name__)) from None
 
 
 def _document_changes(yml, tree: Any, root, fixes: list[Fix], lines: list[str], work: str) -> tuple[list[_Change], list[str]]:
@@ -398,7 +400,7 @@ def _document_changes(yml, tree: Any, root, fixes: list[Fix], lines: list[str], 
     try:
         yml.dump(tree, buffer)
     except Exception as err:  # noqa: BLE001 - a writer failure means: do not touch the file
-        raise Refused(f"the fixed document cannot be written ({type(err).__name__})") from None
+        raise Refused(_("the fixed document cannot be written ({error})", error=type(err).__name__)) from None
     dump_text = buffer.getvalue()
     dump = dump_text.splitlines(keepends=True)
     dump_root = list(compose_all(dump_text))[0]
@@ -417,7 +419,7 @@ def _without_overlaps(changes: list[_Change]) -> tuple[list[_Change], list[str]]
     skipped: list[str] = []
     for change in sorted(changes, key=lambda c: (c.start, c.end)):
         if kept and change.start < kept[-1].end:
-            skipped.append(f"{change.fix.yaml_path}: overlaps another fix; run --fix again")
+            skipped.append(_("{path}: overlaps another fix; run --fix again", path=change.fix.yaml_path))
             continue
         kept.append(change)
     return kept, skipped
@@ -428,14 +430,14 @@ def _verify(before: LoadedFile, result: str, shown: str, applied: list[Fix]) -> 
     the fixes intend."""
     after = _documents(result, shown)
     if any(d.rule.startswith("PARSE") for d in after.diagnostics):
-        raise Refused("the fixed text would not parse")
+        raise Refused(_("the fixed text would not parse"))
     if _schema_problems(after) - _schema_problems(before):
-        raise Refused("the fixed text would not fit the schema")
+        raise Refused(_("the fixed text would not fit the schema"))
     intended = {d.index: to_plain(d.body) for d in before.documents}
     for fix in applied:
         _apply_to_tree(intended[fix.doc_index], fix)
     if {d.index: to_plain(d.body) for d in after.documents} != intended:
-        raise Refused("the fixed text would not hold exactly the intended data")
+        raise Refused(_("the fixed text would not hold exactly the intended data"))
 
 
 def fix_text(text: str, shown: str, fixes: list[Fix]) -> tuple[str, list[Fix], list[str]]:
@@ -476,11 +478,11 @@ def _check_only_inside(orig: list[str], new: list[str], changes: list[_Change]) 
     for change in changes:
         length = change.start - position
         if new[out:out + length] != orig[position:change.start]:
-            raise Refused("the fix would change lines outside the node it names")
+            raise Refused(_("the fix would change lines outside the node it names"))
         out += length + len(change.lines)
         position = change.end
     if new[out:] != orig[position:]:
-        raise Refused("the fix would change lines outside the node it names")
+        raise Refused(_("the fix would change lines outside the node it names"))
 
 
 # --- the command --------------------------------------------------------------------------------
@@ -549,7 +551,7 @@ def write_in_place(path: str, expected: bytes, data: bytes) -> None:
             os.close(fd)
         with open(real, "rb") as handle:
             if handle.read(len(expected) + 1) != expected:
-                raise Refused("the file changed while it was being fixed (an edit was saved); run --fix again")
+                raise Refused(_("the file changed while it was being fixed (an edit was saved); run --fix again"))
         os.replace(tmp, real)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -577,8 +579,8 @@ def _fix_file(path: str, fixes: list[Fix], write: bool, config_root: Path | None
     it is, with a note that says why."""
     done = _FileFix()
     if _outside(path, _repository(path, config_root)):
-        done.notes.append(f"{path}: not fixed: it is a link to a file outside the repository; "
-                          "nothing was written")
+        done.notes.append(_("{path}: not fixed: it is a link to a file outside the repository; nothing was written",
+                            path=path))
         return done
     try:
         raw = Path(path).read_bytes()
@@ -589,16 +591,19 @@ def _fix_file(path: str, fixes: list[Fix], write: bool, config_root: Path | None
         if write and done.applied:
             write_in_place(path, raw, new_raw)
     except (OSError, UnicodeDecodeError) as err:
-        verb = "write" if isinstance(err, OSError) and done.applied else "read"
+        writing = isinstance(err, OSError) and done.applied
         done.applied = []
-        done.notes.append(f"{path}: not fixed: cannot {verb} the file ({err}); it was left as it was")
+        done.notes.append(_("{path}: not fixed: cannot write the file ({error}); it was left as it was", path=path,
+                            error=str(err)) if writing else
+                          _("{path}: not fixed: cannot read the file ({error}); it was left as it was", path=path,
+                            error=str(err)))
         return done
     except Refused as why:
         done.applied = []
-        done.notes.append(f"{path}: not fixed: {why}. Nothing was written; apply the fixes by hand "
-                          "(see 'im4cm-lint --explain RULE').")
+        done.notes.append(_("{path}: not fixed: {why}. Nothing was written; apply the fixes by hand (see "
+                            "'im4cm-lint --explain RULE').", path=path, why=str(why)))
         return done
-    done.notes += [f"{path}: one fix skipped: {reason}" for reason in skipped]
+    done.notes += [_("{path}: one fix skipped: {reason}", path=path, reason=reason) for reason in skipped]
     if done.applied and not write:
         done.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), new_text.splitlines(keepends=True), fromfile=f"a/{path}", tofile=f"b/{path}"))
@@ -616,21 +621,26 @@ def fix_paths(paths: list[str], options: Options, write: bool = True) -> FixOutc
     fixed_files = 0
     fixed_findings = 0
     for path, items in collect(first).items():
-        done = _fix_file(path, [fix for _, fix in items], write, config_root)
+        done = _fix_file(path, [fix for _diag, fix in items], write, config_root)
         outcome.notes += done.notes
         if not done.applied:
             continue
         rules = sorted({diag.rule for diag, fix in items if fix in done.applied})
         fixed_files += 1
-        fixed_findings += sum(1 for _, fix in items if fix in done.applied)
+        fixed_findings += sum(1 for _diag, fix in items if fix in done.applied)
         diffs.append(done.diff)
-        verb = "fixed" if write else "would fix"
-        outcome.notes.append(f"{path}: {verb} {plural(len(done.applied), 'problem')} ({', '.join(rules)})")
+        count, listed = len(done.applied), ", ".join(rules)
+        outcome.notes.append(
+            _n("{path}: fixed {n} problem ({rules})", "{path}: fixed {n} problems ({rules})", count, path=path,
+               rules=listed) if write else
+            _n("{path}: would fix {n} problem ({rules})", "{path}: would fix {n} problems ({rules})", count, path=path,
+               rules=listed))
     outcome.diff = "".join(diffs)
     if write and fixed_files:
         outcome.result = run(paths, options)
-        outcome.notes.append(f"Fixed {plural(fixed_findings, 'problem')} in {plural(fixed_files, 'file')}; "
-                             "the findings below remain.")
+        outcome.notes.append(_n("Fixed {n} problem in {files}; the findings below remain.",
+                                "Fixed {n} problems in {files}; the findings below remain.", fixed_findings,
+                                files=_n("{n} file", "{n} files", fixed_files)))
     elif not fixed_files:
-        outcome.notes.append("Nothing to fix automatically.")
+        outcome.notes.append(_("Nothing to fix automatically."))
     return outcome

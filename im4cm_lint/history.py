@@ -19,6 +19,7 @@ from pathlib import Path
 from im4cm_lint.cache import FileInput, digest
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.discovery import SKIPPED_DIRS, YAML_SUFFIXES, excluded
+from im4cm_lint.i18n import _
 from im4cm_lint.paths import shown_path
 
 GIT_TIMEOUT = 120  # seconds for one git command; reading 5,000 files takes well under one
@@ -52,11 +53,12 @@ def _run_git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.C
         return subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=root, input=stdin,
                               capture_output=True, timeout=GIT_TIMEOUT, env=env, check=False)
     except FileNotFoundError:
-        raise HistoryError("git is not installed (or not on PATH); it is needed to read earlier revisions") from None
+        raise HistoryError(_("git is not installed (or not on PATH); it is needed to read earlier revisions")) from None
     except subprocess.TimeoutExpired:
-        raise HistoryError(f"git {args[0]} did not finish within {GIT_TIMEOUT} s") from None
+        raise HistoryError(_("git {command} did not finish within {seconds} s", command=args[0],
+                             seconds=GIT_TIMEOUT)) from None
     except OSError as err:
-        raise HistoryError(f"cannot run git: {err.strerror or err}") from None
+        raise HistoryError(_("cannot run git: {reason}", reason=str(err.strerror or err))) from None
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -64,7 +66,8 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     done = _run_git(root, *args, stdin=stdin)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(f"git {args[0]} failed: {message[-1] if message else f'exit status {done.returncode}'}")
+        raise HistoryError(_("git {command} failed: {problem}", command=args[0], problem=message[-1] if message else
+                              _("exit status {code}", code=done.returncode)))
     return done.stdout
 
 
@@ -74,8 +77,8 @@ def repository_root(start: Path) -> Path:
     try:
         top = _git(folder, "rev-parse", "--show-toplevel")
     except HistoryError:
-        raise HistoryError(f"'{shown_path(folder)}' is not in a git repository; "
-                           "run the command inside the country repository's clone") from None
+        raise HistoryError(_("'{path}' is not in a git repository; run the command inside the country "
+                             "repository's clone", path=shown_path(folder))) from None
     return Path(os.fsdecode(top.rstrip(b"\n")))
 
 
@@ -84,7 +87,7 @@ def open_revision(root: Path, name: str) -> Revision:
     ``root``. A name that starts with '-' is refused: git would read it as an option."""
     _refuse_option(name)
     if name == "HEAD" and unborn(root):
-        raise HistoryError("the repository has no commit yet, so there is no HEAD to compare with")
+        raise HistoryError(_("the repository has no commit yet, so there is no HEAD to compare with"))
     try:
         commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
     except HistoryError:
@@ -94,12 +97,12 @@ def open_revision(root: Path, name: str) -> Revision:
 
 def _refuse_option(name: str) -> None:
     if not name or name.startswith("-") or any(ch in name for ch in "\0\n"):
-        raise HistoryError(f"'{name}' is not a revision name: give a branch, a tag or a commit")
+        raise HistoryError(_("'{name}' is not a revision name: give a branch, a tag or a commit", name=name))
 
 
 def _unknown(name: str) -> str:
-    return (f"unknown revision '{name}': give a branch, a tag or a commit of this repository "
-            "(in a shallow clone, fetch it first, e.g. 'git fetch origin main')")
+    return _("unknown revision '{name}': give a branch, a tag or a commit of this repository (in a shallow "
+             "clone, fetch it first, e.g. 'git fetch origin main')", name=name)
 
 
 def unborn(root: Path) -> bool:
@@ -149,13 +152,15 @@ def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int,
         if size > max_file_size:
             problems.append(Diagnostic(
                 "PARSE007", "error", Location(shown, 1, 1),
-                f"at {revision.name} the file is {size / 1_048_576:.1f} MB, over the "
-                f"{max_file_size / 1_048_576:.1f} MB limit; it was not read"))
+                _("at {revision} the file is {size} MB, over the {limit} MB limit; it was not read",
+                  revision=revision.name, size=format(size / 1_048_576, ".1f"),
+                  limit=format(max_file_size / 1_048_576, ".1f"))))
             continue
         listed.append((shown, path, oid, size))
     if len(listed) > MAX_TREE_FILES:
-        raise HistoryError(f"{revision.name} holds {len(listed):,} YAML files, more than the "
-                           f"{MAX_TREE_FILES:,} im4cm-lint reads from one revision")
+        raise HistoryError(_("{revision} holds {count} YAML files, more than the {limit} im4cm-lint reads from "
+                             "one revision", revision=revision.name, count=format(len(listed), ","),
+                             limit=format(MAX_TREE_FILES, ",")))
     listed.sort()
     blobs = _read_blobs(revision, [oid for _, _, oid, _ in listed])
     inputs = [FileInput(f"{revision.commit}:{path}", shown, blobs[oid], digest(blobs[oid]))
@@ -213,8 +218,8 @@ def base_revision(start: Path, name: str) -> Revision | None:
                     f"{name}^{{commit}}")
     lines = done.stdout.decode("utf-8", "surrogateescape").splitlines()
     if not lines:
-        raise HistoryError(f"'{shown_path(folder)}' is not in a git repository; "
-                           "run the command inside the country repository's clone")
+        raise HistoryError(_("'{path}' is not in a git repository; run the command inside the country "
+                             "repository's clone", path=shown_path(folder)))
     root = Path(os.fsdecode(lines[0].encode("utf-8", "surrogateescape")))
     if done.returncode != 0 or len(lines) < 2:
         if name == "HEAD":
@@ -233,10 +238,10 @@ def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
     again, so a base revision costs only the files the change touched (and checks that compare
     the two sides can skip a document that is the very same object on both). ``under`` as for
     :func:`revision_inputs`."""
-    inputs, _ = revision_inputs(revision, exclude, max_file_size, under)
+    inputs, _problems = revision_inputs(revision, exclude, max_file_size, under)
     same = same or {}
     todo = [item for item in inputs if same.get(item.shown, ("",))[0] != item.digest]
-    project, _ = load_inputs(todo, max_file_size, today, cache)
+    project, _problems = load_inputs(todo, max_file_size, today, cache)
     parsed: dict[str, list] = {}
     for document in project.documents:
         parsed.setdefault(document.path, []).append(document)

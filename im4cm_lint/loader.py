@@ -22,6 +22,7 @@ from yaml.events import (CollectionEndEvent, CollectionStartEvent, DocumentStart
                          ScalarEvent)
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.parse import (
     AliasBomb, BadEncoding, DuplicateKey, FileTooLarge, ForbiddenTag, NestingTooDeep, NotAMapping,
@@ -146,8 +147,8 @@ class _TreeBuilder:
             if self.count > MAX_NODES:
                 raise ParseProblem(
                     AliasBomb,
-                    f"aliases expand to more than {MAX_NODES:,} nodes (an 'alias bomb'); "
-                    "write the repeated data out or use fewer nested aliases",
+                    _("aliases expand to more than {count} nodes (an 'alias bomb'); write the repeated data "
+                      "out or use fewer nested aliases", count=format(MAX_NODES, ",")),
                     *_pos(node),
                 )
             return value
@@ -160,7 +161,8 @@ class _TreeBuilder:
         start = self.count
         self.count += 1
         if self.count > MAX_NODES:
-            raise ParseProblem(AliasBomb, f"the document has more than {MAX_NODES:,} nodes", *_pos(node))
+            raise ParseProblem(AliasBomb, _("the document has more than {count} nodes", count=format(MAX_NODES, ",")),
+                               *_pos(node))
         tag = node.tag
         if tag != _PLAIN and tag not in _ALLOWED_TAGS:
             self._bad_tag(node)
@@ -190,14 +192,15 @@ class _TreeBuilder:
         expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(tag[len(_STD):])
         if expected is None or (isinstance(value, expected) and not (tag.endswith("int") and isinstance(value, bool))):
             return float(value) if tag.endswith("float") and isinstance(value, int) else value
-        raise ParseProblem(ForbiddenTag, f"{shown(text)} is not a valid !!{tag[len(_STD):]} value", *_pos(node))
+        raise ParseProblem(ForbiddenTag, _("{value} is not a valid !!{tag} value", value=shown(text),
+                                                  tag=tag[len(_STD):]), *_pos(node))
 
     def _mapping(self, node, depth: int) -> YMap:
         mapping = YMap(self.source, *_pos(node))
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise ParseProblem(
-                    UnsupportedKey, "a key must be plain text, not a list or a mapping", *_pos(key_node)
+                    UnsupportedKey, _("a key must be plain text, not a list or a mapping"), *_pos(key_node)
                 )
             if key_node.tag not in _ALLOWED_TAGS and key_node.tag != _PLAIN:
                 self._bad_tag(key_node)
@@ -207,7 +210,7 @@ class _TreeBuilder:
             if key == "<<" and key_node.tag == _PLAIN:
                 raise ParseProblem(
                     UnsupportedKey,
-                    "merge keys ('<<') are not part of YAML 1.2; write the keys out in full",
+                    _("merge keys ('<<') are not part of YAML 1.2; write the keys out in full"),
                     *_pos(key_node),
                 )
             key_pos = _pos(key_node)
@@ -215,8 +218,8 @@ class _TreeBuilder:
                 first_line = mapping.key_pos[key][0]
                 self.problems.append(ParseProblem(
                     DuplicateKey,
-                    f"duplicate key {shown(key)} (first defined on line {first_line}); a repeated key "
-                    "silently hides one of its values: keep one and merge what both said",
+                    _("duplicate key {key} (first defined on line {line}); a repeated key silently hides one "
+                      "of its values: keep one and merge what both said", key=shown(key), line=first_line),
                     *key_pos,
                 ))
                 self.build(value_node, depth + 1)  # still walk it: tags and bombs inside count
@@ -232,12 +235,13 @@ class _TreeBuilder:
         tag = node.tag
         name = shown("!!" + tag[len(_STD):] if tag.startswith(_STD) else tag, quote=False)
         if "python/" in tag or "ruby/" in tag or "perl/" in tag:
-            why = "it asks to build a program object; im4cm-lint never constructs such objects"
+            why = _("it asks to build a program object; im4cm-lint never constructs such objects")
         elif tag.startswith(_STD):
-            why = "im4cm documents use only text, numbers, booleans, null, lists and mappings"
+            why = _("im4cm documents use only text, numbers, booleans, null, lists and mappings")
         else:
-            why = "custom tags have no meaning in an im4cm document"
-        raise ParseProblem(ForbiddenTag, f"tag '{name}' is not allowed: {why}; remove the tag", *_pos(node))
+            why = _("custom tags have no meaning in an im4cm document")
+        raise ParseProblem(ForbiddenTag, _("tag '{tag}' is not allowed: {why}; remove the tag", tag=name, why=why),
+                           *_pos(node))
 
 
 _POSITIONS: dict[tuple[int, int], tuple[int, int]] = {}
@@ -279,7 +283,7 @@ def decode(data: bytes) -> str:
         column = len(data[line_start:start].decode("utf-8", "replace")) + 1
         raise ParseProblem(
             BadEncoding,
-            f"invalid UTF-8 (byte 0x{data[start]:02x}); save the file as UTF-8",
+            _("invalid UTF-8 (byte 0x{byte}); save the file as UTF-8", byte=format(data[start], "02x")),
             line,
             column,
         ) from None
@@ -307,7 +311,7 @@ def load_file(
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
-            result.add(Unreadable, "cannot read the file: it is not a regular file")
+            result.add(Unreadable, _("cannot read the file: it is not a regular file"))
             return result
         size = info.st_size
         if size > max_size:
@@ -316,14 +320,15 @@ def load_file(
             if any_mapping or has_marker(head):
                 result.add(
                     FileTooLarge,
-                    f"the file is {size / 1_048_576:.1f} MB, over the {max_size / 1_048_576:.1f} MB limit "
-                    "(real protocols are under 100 KB); split it or raise 'max_file_size' in the config",
+                    _("the file is {size} MB, over the {limit} MB limit (real protocols are under 100 KB); "
+                      "split it or raise 'max_file_size' in the config",
+                      size=format(size / 1_048_576, ".1f"), limit=format(max_size / 1_048_576, ".1f")),
                 )
             return result
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as err:
-        result.add(Unreadable, f"cannot read the file: {err.strerror or err}")
+        result.add(Unreadable, _("cannot read the file: {reason}", reason=str(err.strerror or err)))
         return result
     return load_data(data, shown_path, any_mapping=any_mapping, result=result)
 
@@ -389,7 +394,7 @@ def parse_text(text: str, result: LoadedFile, any_mapping: bool = False) -> None
         result.record(_yaml_problem(text, err))
         _keep_identity(text, result, index + 1)
     except RecursionError:
-        result.add(NestingTooDeep, NestingTooDeep.unreadable)
+        result.add(NestingTooDeep, _(NestingTooDeep.unreadable))
 
 
 def _keep_identity(text: str, result: LoadedFile, index: int) -> None:
@@ -445,9 +450,9 @@ def _identity_before_error(text: str) -> tuple[str, str, int, int]:
 def _stop_reading(result: LoadedFile, index: int, node) -> bool:
     """PARSE011 and True once the file has had MAX_FILE_PROBLEMS findings or MAX_DOCUMENTS documents."""
     if len(result.diagnostics) >= MAX_FILE_PROBLEMS:
-        what = f"{MAX_FILE_PROBLEMS} problems"
+        what = _n("{n} problem", "{n} problems", MAX_FILE_PROBLEMS)
     elif index >= MAX_DOCUMENTS:
-        what = f"{MAX_DOCUMENTS:,} documents"
+        what = _n("{count} document", "{count} documents", MAX_DOCUMENTS, count=format(MAX_DOCUMENTS, ","))
     else:
         return False
     result.add(TooManyProblems, TooManyProblems.stopped(what), *(_pos(node) if node is not None else (1, 1)))
@@ -465,7 +470,7 @@ def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping:
         result.record(bad)
         root, problems = None, []
     except RecursionError:
-        result.add(NestingTooDeep, NestingTooDeep.unreadable, *_pos(node))
+        result.add(NestingTooDeep, _(NestingTooDeep.unreadable), *_pos(node))
         root = None
     for bad in problems:
         result.record(bad)
@@ -475,11 +480,12 @@ def _read_document(text: str, result: LoadedFile, index: int, node, any_mapping:
             source.doc_id = _document_id(root)
             result.documents.append(specialise(Document(result.path, index, root, parse_ok=not problems)))
     elif root is not None and API_PREFIX in text:
-        kind = "a list" if isinstance(root, YSeq) else "a single value"
         result.add(
             NotAMapping,
-            f"this document is {kind}; an im4cm document is a mapping that starts with "
-            "'apiVersion: im4cm/v1' and 'kind:'",
+            _("this document is a list; an im4cm document is a mapping that starts with 'apiVersion: im4cm/v1' "
+              "and 'kind:'") if isinstance(root, YSeq) else
+            _("this document is a single value; an im4cm document is a mapping that starts with "
+              "'apiVersion: im4cm/v1' and 'kind:'"),
             *_pos(node),
         )
 
@@ -495,10 +501,10 @@ def _document_id(root: YMap) -> str:
 
 # What the parser's context names, in the words of someone who typed it: the construct whose
 # opening is where the mistake is, although the parser only notices it lines later.
-_OPENED = {
-    "parsing a flow sequence": "the list '[' (flow sequence)",
-    "parsing a flow mapping": "the mapping '{' (flow mapping)",
-    "scanning a quoted scalar": "the quoted value",
+_OPENED = {  # shown through _()
+    "parsing a flow sequence": N_("the list '[' (flow sequence)"),
+    "parsing a flow mapping": N_("the mapping '{' (flow mapping)"),
+    "scanning a quoted scalar": N_("the quoted value"),
 }
 
 
@@ -529,22 +535,26 @@ def _yaml_problem(text: str, err: yaml.YAMLError) -> ParseProblem:
         apostrophe = _apostrophe_in_single_quotes(text, line, column)
         if apostrophe:
             return ParseProblem(
-                YamlSyntaxError, "YAML syntax error: an apostrophe inside a single-quoted value ends the value "
-                "early; write the apostrophe twice (''), or quote the value with double quotes "
-                f"(the parser gave up at line {line}, column {column}: {what})", line, apostrophe)
+                YamlSyntaxError, _("YAML syntax error: an apostrophe inside a single-quoted value ends the value "
+                                   "early; write the apostrophe twice (''), or quote the value with double quotes "
+                                   "(the parser gave up at line {line}, column {column}: {problem})",
+                                   line=line, column=column, problem=what), line, apostrophe)
         opened = err.context_mark if err.problem_mark else None
         if opened is not None and err.context and opened.line + 1 < line:
             construct = _OPENED.get(err.context.removeprefix("while ").strip())
             if construct:
                 return ParseProblem(
-                    YamlSyntaxError, f"YAML syntax error: {construct} opened here is never closed "
-                    f"(the parser gave up at line {line}, column {column}: {what})",
+                    YamlSyntaxError, _("YAML syntax error: {construct} opened here is never closed (the parser "
+                                       "gave up at line {line}, column {column}: {problem})",
+                                       construct=_(construct), line=line, column=column, problem=what),
                     opened.line + 1, opened.column + 1)
         context = f" ({err.context})" if err.context else ""
-        return ParseProblem(YamlSyntaxError, f"YAML syntax error: {what}{context}", line, column)
+        return ParseProblem(YamlSyntaxError, _("YAML syntax error: {problem}{context}", problem=what, context=context),
+                            line, column)
     if isinstance(err, yaml.reader.ReaderError):
         line, column = _offset_to_pos(text, err.position)
         char = err.character if isinstance(err.character, str) else chr(err.character)
         return ParseProblem(
-            BadEncoding, f"the file contains a character YAML does not allow ({ascii(char)}); remove it", line, column)
-    return ParseProblem(YamlSyntaxError, f"YAML error: {shown(str(err))}")
+            BadEncoding, _("the file contains a character YAML does not allow ({character}); remove it",
+                           character=ascii(char)), line, column)
+    return ParseProblem(YamlSyntaxError, _("YAML error: {problem}", problem=shown(str(err))))

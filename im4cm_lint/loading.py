@@ -11,6 +11,8 @@ from pathlib import Path
 
 from im4cm_lint import cache as caching
 from im4cm_lint import schemas
+from im4cm_lint import i18n
+from im4cm_lint.i18n import _n
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.parse import TooManyProblems
 from im4cm_lint.engine_rules.schema import UnknownKey
@@ -54,7 +56,8 @@ def check_structure(documents: list[Document], parse_problems: list[Diagnostic])
         if len(problems) > room:
             stopped = True
             problems = [*problems[:room], TooManyProblems.at(problems[room].location,
-                                                             TooManyProblems.stopped(f"{MAX_FILE_PROBLEMS} problems"))]
+                                                             TooManyProblems.stopped(
+                _n("{n} problem", "{n} problems", MAX_FILE_PROBLEMS)))]
         count += len(problems)
         found.extend(problems)
     return found
@@ -75,7 +78,8 @@ def _load_in_workers(items: list[caching.FileInput], jobs: int):
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with context.Pool(jobs) as pool:
+    # a spawned worker starts in English: it speaks the run's language from its first message
+    with context.Pool(jobs, initializer=i18n.activate, initargs=(i18n.current(),)) as pool:
         yield from pool.imap(_checked_in_worker, ((item.data, item.shown) for item in items),
                              chunksize=max(1, len(items) // (jobs * 8)))
 

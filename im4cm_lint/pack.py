@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from im4cm_lint import schemas
-from im4cm_lint.i18n import ENGLISH, current
 from im4cm_lint.diagnostics import Diagnostic, Location
+from im4cm_lint.i18n import ENGLISH, _, current
 from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import index_by_id
@@ -194,13 +194,14 @@ def _load_pack_folder(folder: Path, available: Iterable[Path], _seen: tuple, mem
     if header is None:
         if not problems:
             problems.append(InvalidPolicyPack.at(
-                Location(shown_path(pack_file), 1, 1), f"no 'kind: PolicyPack' document in {shown_path(pack_file)}"))
+                Location(shown_path(pack_file), 1, 1), _("no 'kind: PolicyPack' document in {path}",
+                                                          path=shown_path(pack_file))))
         return PackLoad(None, problems)
     merged = _with_parts(header.body, folder, problems)
     own = _translations(merged, folder, problems)
     lineage = _with_parent(merged, folder, available, _seen, problems, memo)
     for diag in schemas.check_header(merged) + schemas.validate("PolicyPack", merged):
-        problems.append(InvalidPolicyPack.at(diag.location, f"policy pack: {diag.message}"))
+        problems.append(InvalidPolicyPack.at(diag.location, _("policy pack: {message}", message=diag.message)))
     if own:
         # this pack's own translations name its entries, its parents' included; those it
         # inherits were checked with the pack that gave them (an overridden clause may have
@@ -228,7 +229,8 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
             continue
         part_path = folder / part_name
         if not part_path.is_file():
-            problems.append(InvalidPolicyPack.at(locate(includes, position), f"included file '{part_name}' does not exist"))
+            problems.append(InvalidPolicyPack.at(locate(includes, position), _("included file '{file}' does not exist",
+                                                                                   file=part_name)))
             continue
         part = load_file(str(part_path), shown_path(part_path), any_mapping=True)
         problems.extend(part.diagnostics)
@@ -237,7 +239,7 @@ def _with_parts(body: YMap, folder: Path, problems: list[Diagnostic]) -> YMap:
                 if key in merged:
                     problems.append(InvalidPolicyPack.at(
                         locate(doc.body, key, on_key=True),
-                        f"section '{key}' is defined twice in the pack; keep it in one file"))
+                        _("section '{key}' is defined twice in the pack; keep it in one file", key=key)))
                     continue
                 merged[key] = value
     return merged
@@ -248,8 +250,8 @@ def _translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -> YMa
     if TRANSLATIONS in merged:
         problems.append(InvalidPolicyPack.at(
             locate(merged, TRANSLATIONS, on_key=True),
-            f"a pack's translations are files of its '{TRANSLATIONS}/' folder, one per language "
-            f"({TRANSLATIONS}/fr.yaml...), not a section"))
+            _("a pack's translations are files of its '{folder}/' folder, one per language "
+              "({folder}/fr.yaml...), not a section", folder=TRANSLATIONS)))
         del merged[TRANSLATIONS]
         return None
     files = sorted((folder / TRANSLATIONS).glob("*.y*ml")) if (folder / TRANSLATIONS).is_dir() else []
@@ -265,13 +267,16 @@ def _translations(merged: YMap, folder: Path, problems: list[Diagnostic]) -> YMa
             if not (isinstance(language, str) and _LANGUAGE.match(language) and path.stem == language):
                 problems.append(InvalidPolicyPack.at(
                     locate(body, "language"),
-                    f"{shown}: 'language' must be the language code of the file's name ('{path.stem}'), "
-                    "such as fr, ar or es"))
+                    _("{path}: 'language' must be the language code of the file's name ('{code}'), "
+                      "such as fr, ar or es", path=shown, code=path.stem)))
             elif language == ENGLISH:
                 problems.append(InvalidPolicyPack.at(
-                    locate(body, "language"), f"{shown}: the pack's own words are the English; translate into another language"))
+                    locate(body, "language"),
+                    _("{path}: the pack's own words are the English; translate into another language", path=shown)))
             elif language in section:
-                problems.append(InvalidPolicyPack.at(locate(body, "language"), f"{shown}: language '{language}' is translated twice"))
+                problems.append(InvalidPolicyPack.at(locate(body, "language"),
+                                                     _("{path}: language '{language}' is translated twice",
+                                                       path=shown, language=language)))
             else:
                 section[language] = body
     return section or None
@@ -284,13 +289,14 @@ def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
         for kind, entries in body.items():
             if kind in ("language", "review"):
                 if not isinstance(entries, str):
-                    problems.append(InvalidPolicyPack.at(locate(body, kind), f"translations '{language}': '{kind}' must be text"))
+                    problems.append(InvalidPolicyPack.at(locate(body, kind), _("translations '{language}': '{key}' must be text",
+                                                                                 language=language, key=kind)))
                 continue
             if kind not in TRANSLATABLE:
                 problems.append(InvalidPolicyPack.at(
                     locate(body, kind, on_key=True),
-                    f"translations '{language}': '{kind}' cannot be translated; "
-                    f"translate: {', '.join(TRANSLATABLE)}"))
+                    _("translations '{language}': '{key}' cannot be translated; translate: {keys}",
+                      language=language, key=kind, keys=", ".join(TRANSLATABLE))))
                 continue
             section, fields = TRANSLATABLE[kind]
             known = index_by_id(merged.get(section))
@@ -298,30 +304,36 @@ def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
                 if entry_id not in known:
                     problems.append(InvalidPolicyPack.at(
                         locate(entries, entry_id, on_key=True),
-                        f"translations '{language}': the pack has no {kind} entry '{entry_id}'"))
+                        _("translations '{language}': the pack has no {kind} entry '{entry}'",
+                          language=language, kind=kind, entry=entry_id)))
                     continue
                 for field_name, value in (entry.items() if isinstance(entry, YMap) else []):
                     if field_name not in fields:
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name, on_key=True),
-                            f"translations '{language}': {kind} '{entry_id}' has no field '{field_name}' to "
-                            f"translate; translate: {', '.join(fields)}"))
+                            _("translations '{language}': {kind} '{entry}' has no field '{field}' to translate; "
+                              "translate: {fields}", language=language, kind=kind, entry=entry_id, field=field_name,
+                              fields=", ".join(fields))))
                     elif not isinstance(value, str):
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name),
-                            f"translations '{language}': {kind} '{entry_id}' {field_name} must be text"))
+                            _("translations '{language}': {kind} '{entry}' {field} must be text",
+                              language=language, kind=kind, entry=entry_id, field=field_name)))
                     elif field_name == "release" and value not in (known[entry_id].get("versions") or {}):
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name),
-                            f"translations '{language}': clause '{entry_id}' has no release '{value}'; "
-                            f"its releases: {', '.join(known[entry_id].get('versions') or {}) or 'none'}"))
+                            _("translations '{language}': clause '{entry}' has no release '{release}'; its releases: "
+                              "{releases}", language=language, entry=entry_id, release=value,
+                              releases=", ".join(known[entry_id].get("versions") or {}) or _("none"))))
                 if not isinstance(entry, YMap):
                     problems.append(InvalidPolicyPack.at(
                         locate(entries, entry_id),
-                        f"translations '{language}': {kind} '{entry_id}' must be a mapping of fields to texts"))
+                        _("translations '{language}': {kind} '{entry}' must be a mapping of fields to texts",
+                          language=language, kind=kind, entry=entry_id)))
             if not isinstance(entries, YMap):
                 problems.append(InvalidPolicyPack.at(
-                    locate(body, kind), f"translations '{language}': '{kind}' must be a mapping of ids"))
+                    locate(body, kind), _("translations '{language}': '{key}' must be a mapping of ids",
+                                          language=language, key=kind)))
     return problems
 
 
@@ -335,8 +347,9 @@ def _with_parent(merged: YMap, folder: Path, available: Iterable[Path], seen: tu
         return lineage
     parent_folder = find_pack(parent_ref, available, folder)
     if parent_folder is None or parent_folder.resolve() in seen:
-        what = "extends itself" if parent_folder is not None else "extends a pack that cannot be found"
-        problems.append(PolicyPackNotFound.at(locate(meta, "extends"), f"pack {what}: '{parent_ref}'"))
+        message = (_("pack extends itself: '{pack}'", pack=parent_ref) if parent_folder is not None
+                   else _("pack extends a pack that cannot be found: '{pack}'", pack=parent_ref))
+        problems.append(PolicyPackNotFound.at(locate(meta, "extends"), message))
         return lineage
     parent = load_pack_folder(parent_folder, available, (*seen, folder.resolve()), loaded)
     problems.extend(parent.diagnostics)
@@ -366,7 +379,8 @@ def _extend(child: YMap, parent: YMap) -> list[Diagnostic]:
                 elif entry.get("locked") is True and override.get("locked") is False:
                     problems.append(InvalidPolicyPack.at(
                         locate(override, "locked"),
-                        f"'{entry_id}' is locked by the pack this one extends; locks only tighten, never loosen"))
+                        _("'{id}' is locked by the pack this one extends; locks only tighten, never loosen",
+                          id=entry_id)))
         elif isinstance(base, YMap) and isinstance(mine, YMap):
             for sub_key, sub_value in base.items():
                 if sub_key not in mine:
@@ -405,7 +419,7 @@ def describe_available(available: Iterable[Path]) -> str:
         meta = read_header(Path(folder))
         if meta is not None:
             refs.append(f"{meta.get('name')}@{meta.get('version')}")
-    return ", ".join(sorted(refs)) or "none"
+    return ", ".join(sorted(refs)) or _("none")
 
 
 def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: Location | None = None) -> PackLoad:
@@ -416,8 +430,8 @@ def resolve_pack(ref: str | None, available: list[Path], base_dir: Path, where: 
         where = where or Location(".", 1, 1)
         return PackLoad(None, [PolicyPackNotFound.at(
             where,
-            f"policy pack '{ref}' not found; installed packs: {describe_available(available)}; "
-            "or give the path of a folder that holds pack.yaml")])
+            _("policy pack '{pack}' not found; installed packs: {installed}; or give the path of a folder that "
+              "holds pack.yaml", pack=ref, installed=describe_available(available)))])
     return load_pack_folder(folder, available)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pluggy
 
 from im4cm_lint import engine_rules, hookspecs
+from im4cm_lint.i18n import _
 from im4cm_lint.diagnostics import SEVERITIES, Diagnostic, Location
 from im4cm_lint.engine_rules.plugin import BadRule, PluginLoadFailed
 from im4cm_lint.rule import RULE_ID, EngineRule, Rule
@@ -42,7 +43,9 @@ def plugin_manager(extra_plugins: tuple = ()) -> tuple[pluggy.PluginManager, lis
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as err:  # a broken plugin must not stop the others
-            problems.append(_problem(PluginLoadFailed, f"plugin '{ep.name}' could not be loaded: {type(err).__name__}: {err}"))
+            problems.append(_problem(PluginLoadFailed, _(
+                "plugin '{plugin}' could not be loaded: {error}", plugin=ep.name,
+                error=": ".join((type(err).__name__, str(err))))))
     for plugin in extra_plugins:
         pm.register(plugin)
     return pm, problems
@@ -56,7 +59,9 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
         try:
             provided = impl.function() or []
         except Exception as err:
-            registry.problems.append(_problem(PluginLoadFailed, f"plugin '{plugin_name}' failed to list its rules: {type(err).__name__}: {err}"))
+            registry.problems.append(_problem(PluginLoadFailed, _(
+                "plugin '{plugin}' failed to list its rules: {error}", plugin=plugin_name,
+                error=": ".join((type(err).__name__, str(err))))))
             continue
         for rule_cls in provided:
             _add_rule(registry, rule_cls, plugin_name)
@@ -65,24 +70,29 @@ def load_registry(extra_plugins: tuple = ()) -> Registry:
             registry.packs.extend(Path(p) for p in impl.function() or [])
         except Exception as err:
             name = pm.get_name(impl.plugin) or "?"
-            registry.problems.append(_problem(PluginLoadFailed, f"plugin '{name}' failed to list its policy packs: {type(err).__name__}: {err}"))
+            registry.problems.append(_problem(PluginLoadFailed, _(
+                "plugin '{plugin}' failed to list its policy packs: {error}", plugin=name,
+                error=": ".join((type(err).__name__, str(err))))))
     return registry
 
 
 def _add_rule(registry: Registry, rule_cls, plugin_name: str) -> None:
     rid = getattr(rule_cls, "id", None)
     if not (isinstance(rule_cls, type) and issubclass(rule_cls, Rule)):
-        registry.problems.append(_problem(BadRule, f"plugin '{plugin_name}' returned {rule_cls!r}, which is not a Rule class"))
+        registry.problems.append(_problem(BadRule, _(
+            "plugin '{plugin}' returned {value}, which is not a Rule class", plugin=plugin_name, value=repr(rule_cls))))
         return
     if not isinstance(rid, str) or not RULE_ID.match(rid) or getattr(rule_cls, "severity", None) not in SEVERITIES \
             or not getattr(rule_cls, "summary", None):
         registry.problems.append(_problem(
-            BadRule, f"rule {rule_cls.__name__} of plugin '{plugin_name}' needs an id like ABC123, a summary and a severity"))
+            BadRule, _("rule {rule} of plugin '{plugin}' needs an id like ABC123, a summary and a severity",
+                       rule=rule_cls.__name__, plugin=plugin_name)))
         return
     if rid in registry.rules:
         other = registry.rules[rid].plugin
         registry.problems.append(_problem(
-            BadRule, f"rule id {rid} of plugin '{plugin_name}' is already used by plugin '{other}'; it is not run"))
+            BadRule, _("rule id {rule} of plugin '{plugin}' is already used by plugin '{other}'; it is not run",
+                       rule=rid, plugin=plugin_name, other=other)))
         return
     rule = rule_cls()
     rule.plugin = plugin_name

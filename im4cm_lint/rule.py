@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from im4cm_lint.diagnostics import Diagnostic, Fix, Location, family_of
+from im4cm_lint.i18n import N_
 
 if TYPE_CHECKING:
     from im4cm_lint.model import Project
@@ -20,11 +21,11 @@ if TYPE_CHECKING:
 
 RULE_ID = re.compile(r"[A-Z]{2,10}[0-9]{3}\Z")
 
-FAMILIES = {  # the engine's own families; plugins declare theirs (hook ``im4cm_lint_families``)
-    "PARSE": "the file cannot be read as YAML",
-    "SCHEMA": "the document does not fit its kind",
-    "CONFIG": "the linter's own configuration, suppressions and policy pack",
-    "PLUGIN": "a plugin failed",
+FAMILIES = {  # the engine's own families (shown through _()); plugins declare theirs (hook ``im4cm_lint_families``)
+    "PARSE": N_("the file cannot be read as YAML"),
+    "SCHEMA": N_("the document does not fit its kind"),
+    "CONFIG": N_("the linter's own configuration, suppressions and policy pack"),
+    "PLUGIN": N_("a plugin failed"),
 }
 
 

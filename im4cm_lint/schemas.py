@@ -13,6 +13,7 @@ import itertools
 from typing import Any, Iterator
 
 from im4cm_lint.diagnostics import Diagnostic
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.engine_rules.schema import (
     BadDate, BadId, BadValue, MissingKey, NotAllowedValue, UnknownKey, UnknownKind, UnsupportedApiVersion,
     WrongType,
@@ -413,28 +414,29 @@ POLICY_PACK = {
 
 SCHEMAS: dict[str, dict] = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DATA_EXPORT, "PolicyPack": POLICY_PACK}
 
-_TYPE_WORDS = {
-    "string": "text",
-    "dict": "a mapping (key: value lines)",
-    "list": "a list",
-    "boolean": "true or false",
-    "integer": "a whole number",
-    "number": "a number",
+_TYPE_WORDS = {  # shown through _() in the SCHEMA003 message
+    "string": N_("text"),
+    "dict": N_("a mapping (key: value lines)"),
+    "list": N_("a list"),
+    "boolean": N_("true or false"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
 }
 
 
 def _value_word(value: Any) -> str:
+    """What a value is, in English (the caller shows it through _())."""
     if isinstance(value, bool):
-        return "true/false"
+        return N_("true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return N_("a number")
     if value is None:
-        return "empty"
+        return N_("empty")
     if isinstance(value, dict):
-        return "a mapping"
+        return N_("a mapping")
     if isinstance(value, list):
-        return "a list"
-    return "text"
+        return N_("a list")
+    return N_("text")
 
 
 def _make_validator_class():
@@ -564,7 +566,7 @@ def _walk(body: YMap, path: tuple) -> tuple[Any, Any]:
 
 def _where(path: tuple) -> str:
     text = ".".join(shown(s, quote=False) if not isinstance(s, int) else f"[{s}]" for s in path).replace(".[", "[")
-    return f"'{text}'" if text else "the document"
+    return f"'{text}'" if text else _("the document")
 
 
 def validate(kind: str, body: YMap) -> list[Diagnostic]:
@@ -611,30 +613,38 @@ def _diagnostic(schema: dict, body: YMap, error) -> Diagnostic:
 
     code = error.code
     if code == E.UNKNOWN_FIELD.code:
-        hint = did_you_mean(name, (_subschema(schema, parent_path) or {}).keys(), listing=None, lead="expected one of")
+        hint = did_you_mean(name, (_subschema(schema, parent_path) or {}).keys(), listing=None,
+                            lead=N_("expected one of"))
         split = _split_by_comma(container, name)
         if split:  # the "key" is the user's words: never quoted (contract 5.5)
             return UnknownKey.at(
                 at(on_key=True),
-                f"a comma inside the unquoted value of '{split}' in {_where(parent_path)} ended that value, and "
-                f"the {len(str(name))} characters after it became a key; put the whole value of '{split}' in quotes")
-        return UnknownKey.at(at(on_key=True), f"unknown key {shown(name)} in {_where(parent_path)}{hint}")
+                _("a comma inside the unquoted value of '{key}' in {where} ended that value, and the {count} "
+                  "characters after it became a key; put the whole value of '{key}' in quotes",
+                  key=split, where=_where(parent_path), count=len(str(name))))
+        return UnknownKey.at(at(on_key=True), _("unknown key {key} in {where}{hint}", key=shown(name),
+                                                where=_where(parent_path), hint=hint))
     if code == E.REQUIRED_FIELD.code:
-        return MissingKey.at(at(), f"{_where(parent_path)} is missing the required key '{name}'")
+        return MissingKey.at(at(), _("{where} is missing the required key '{key}'", where=_where(parent_path),
+                                     key=name))
     if code == E.BAD_TYPE.code or code == E.NOT_NULLABLE.code:
         return WrongType.at(at(), _wrong_type(path, error))
     if code in (E.UNALLOWED_VALUE.code, E.UNALLOWED_VALUES.code):
         allowed = [str(a) for a in error.constraint]
         hint = did_you_mean(error.value, allowed, listing=0)
-        return NotAllowedValue.at(at(), f"{_where(path)} is {shown(error.value)}, which is not one of: {', '.join(allowed)}{hint}")
+        return NotAllowedValue.at(at(), _("{where} is {value}, which is not one of: {allowed}{hint}",
+                                          where=_where(path), value=shown(error.value), allowed=", ".join(allowed),
+                                          hint=hint))
     if code == E.CUSTOM.code and error.info and error.info[0] == "FIELD_MAP_ENTRY":
-        return BadValue.at(at(), f"{_where(path)} must be a category id, or {{category: <id>, values: {{<option>: "
-                                 "<category id>}}}} for a lookup field whose options carry categories of their own")
+        return BadValue.at(at(), _("{where} must be a category id, or {{category: <id>, values: {{<option>: "
+                                   "<category id>}}}} for a lookup field whose options carry categories of their own",
+                                   where=_where(path)))
     if code == E.CUSTOM.code and error.info and error.info[0] == "ISO_DATE":
-        return BadDate.at(at(), f"{_where(path)} is {shown(error.value)}, not a date; write it as YYYY-MM-DD (ISO 8601)")
+        return BadDate.at(at(), _("{where} is {value}, not a date; write it as YYYY-MM-DD (ISO 8601)",
+                                  where=_where(path), value=shown(error.value)))
     if code == E.REGEX_MISMATCH.code and error.constraint in (ID, SYSTEM_ID):
-        return BadId.at(at(), f"{_where(path)} is {shown(error.value)}, not a valid id: use lowercase letters, digits, "
-                              "'.', '_' or '-', starting with a letter or digit")
+        return BadId.at(at(), _("{where} is {value}, not a valid id: use lowercase letters, digits, '.', '_' or '-', "
+                                "starting with a letter or digit", where=_where(path), value=shown(error.value)))
     if error.rule == "anyof":
         return WrongType.at(at(), _neither_form(path))
     return BadValue.at(at(), _bad_value(path, error))
@@ -645,18 +655,19 @@ def _wrong_type(path: tuple, error) -> str:
     wanted = error.constraint if isinstance(error.constraint, str) else "string"
     words = _TYPE_WORDS.get(wanted, wanted)
     got = _value_word(error.value)
-    hint = "; put it in quotes" if wanted == "string" and got in ("a number", "true/false") else ""
+    hint = _("; put it in quotes") if wanted == "string" and got in ("a number", "true/false") else ""
     if wanted == "boolean" and str(error.value).lower() in ("yes", "no", "on", "off", "y", "n"):
-        hint = f"; '{error.value}' is text in YAML 1.2, write true or false"
-    return f"{_where(path)} must be {words}, not {got}{hint}"
+        hint = _("; '{value}' is text in YAML 1.2, write true or false", value=error.value)
+    return _("{where} must be {expected}, not {found}{hint}", where=_where(path), expected=_(words), found=_(got),
+             hint=hint)
 
 
 def _neither_form(path: tuple) -> str:
     """The SCHEMA003 message for a value that fits none of the forms a key accepts."""
     if path and path[0] == "roles":
-        return (f"{_where(path)} must be an assignment (holder, backup, confirmed, trained) or, for a role held "
-                "in each agency, a list of such assignments")
-    return f"{_where(path)} must be a field name or a mapping with 'name' and 'category'"
+        return _("{where} must be an assignment (holder, backup, confirmed, trained) or, for a role held in each "
+                 "agency, a list of such assignments", where=_where(path))
+    return _("{where} must be a field name or a mapping with 'name' and 'category'", where=_where(path))
 
 
 def _bad_value(path: tuple, error) -> str:
@@ -664,12 +675,14 @@ def _bad_value(path: tuple, error) -> str:
     import cerberus.errors as E
 
     if error.code == E.REGEX_MISMATCH.code:
-        return f"{_where(path)} is {shown(error.value)}, which does not have the expected form ({error.constraint})"
+        return _("{where} is {value}, which does not have the expected form ({pattern})", where=_where(path),
+                 value=shown(error.value), pattern=error.constraint)
     if error.code == E.MIN_LENGTH.code:
-        return f"{_where(path)} must not be empty"
+        return _("{where} must not be empty", where=_where(path))
     if error.code == E.MIN_VALUE.code:
-        return f"{_where(path)} must be at least {error.constraint}"
-    return f"{_where(path)}: {error.rule} {error.constraint!r} not met"
+        return _("{where} must be at least {minimum}", where=_where(path), minimum=error.constraint)
+    return _("{where}: {rule} {constraint} not met", where=_where(path), rule=error.rule,
+             constraint=repr(error.constraint))
 
 
 _API_VERSION_LIKE = re.compile(r"[A-Za-z0-9.-]{1,40}/v[0-9]{1,4}[A-Za-z0-9]{0,10}")
@@ -683,12 +696,13 @@ def check_header(body: YMap) -> list[Diagnostic]:
         version_like = isinstance(api, str) and _API_VERSION_LIKE.fullmatch(api)  # an identifier, not free text
         found.append(UnsupportedApiVersion.at(
             locate(body, "apiVersion"),
-            f"apiVersion {shown(api, vocabulary=[api] if version_like else ())} is not supported by this version of im4cm-lint; use '{API_VERSION}'",
+            _("apiVersion {version} is not supported by this version of im4cm-lint; use '{supported}'",
+              version=shown(api, vocabulary=[api] if version_like else ()), supported=API_VERSION),
         ))
     kind = body.get("kind")
     if not isinstance(kind, str) or kind not in SCHEMAS:  # a list or mapping is not even hashable
-        hint = did_you_mean(kind, SCHEMAS, listing=None, cutoff=0.5, lead="use one of", ordered=True)
-        found.append(UnknownKind.at(locate(body, "kind"), f"unknown kind {shown(kind)}{hint}"))
+        hint = did_you_mean(kind, SCHEMAS, listing=None, cutoff=0.5, lead=N_("use one of"), ordered=True)
+        found.append(UnknownKind.at(locate(body, "kind"), _("unknown kind {kind}{hint}", kind=shown(kind), hint=hint)))
     return found
 
 

@@ -15,6 +15,7 @@ import codecs
 import os
 import re
 
+from im4cm_lint.i18n import _
 from im4cm_lint.diagnostics import Diagnostic, Location
 from im4cm_lint.engine_rules.parse import BadEncoding, FileTooLarge
 from im4cm_lint.engine_rules.schema import MisspeltHeader
@@ -63,8 +64,8 @@ def near_misses(data: bytes, shown: str) -> list[Diagnostic]:
         wrote = f"{key.decode('ascii', 'replace')}: {value.decode('ascii', 'replace')}"[:60]
         found.append(MisspeltHeader.at(
             Location(shown, line, column),
-            f"'{wrote}' looks like the header of an im4cm document but is misspelt, so the document is "
-            "not checked; write 'apiVersion: im4cm/v1' (the key and the value are case-sensitive)"))
+            _("'{header}' looks like the header of an im4cm document but is misspelt, so the document is not "
+              "checked; write 'apiVersion: im4cm/v1' (the key and the value are case-sensitive)", header=wrote)))
     return found
 
 
@@ -91,8 +92,8 @@ def input_problems(data: bytes, shown: str) -> list[Diagnostic]:
         return []  # the loader reports these
     wide = wide_encoding(data)
     if wide:
-        return [BadEncoding.at(Location(shown, 1, 1), f"the file is {wide} encoded without a byte-order mark, "
-                                                      "so it is not checked; save it as UTF-8")]
+        return [BadEncoding.at(Location(shown, 1, 1), _("the file is {encoding} encoded without a byte-order mark, "
+                                                        "so it is not checked; save it as UTF-8", encoding=wide))]
     return near_misses(data, shown)
 
 
@@ -116,12 +117,13 @@ def late_header(path: str, shown: str, size: int, limit: int) -> Diagnostic | No
             carry, read = window[window.rfind(b"\n") + 1:][-HEAD:], read + len(chunk)
     if not found and size <= SCAN_LIMIT:
         return None
-    what = ("states an im4cm apiVersion the linter does not reach" if found else
-            f"is too large to search for one (over {SCAN_LIMIT // 1_048_576} MB)")
+    what = (_("states an im4cm apiVersion the linter does not reach") if found else
+            _("is too large to search for one (over {limit} MB)", limit=SCAN_LIMIT // 1_048_576))
     return FileTooLarge.at(Location(shown, 1, 1),
-                           f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit, and {what}: "
-                           "it may hold an im4cm document that is not checked; split it, move it out of the "
-                           "repository, or raise 'max-file-size' in the configuration")
+                           _("the file is {size} MB, over the {limit} MB limit, and {what}: it may hold an im4cm "
+                             "document that is not checked; split it, move it out of the repository, or raise "
+                             "'max-file-size' in the configuration",
+                             size=format(size / 1_048_576, ".1f"), limit=format(limit / 1_048_576, ".1f"), what=what))
 
 
 def head_of(path: str, size: int = HEAD) -> bytes | None:

@@ -15,6 +15,8 @@ import os
 import stat
 from pathlib import Path, PurePosixPath
 
+from im4cm_lint.i18n import _
+
 MAX_SOURCE_BYTES = 16 * 1024 * 1024  # a real Primero bundle of a large deployment is 2-8 MB
 
 
@@ -44,20 +46,21 @@ class SourceFiles:
         """The real file ``relative`` names, or SourceError when it is absent, not a regular
         file, or outside the repository (an absolute path, ``..`` or a link leaving it)."""
         if not isinstance(relative, str) or not relative.strip():
-            raise SourceError("the source path is empty")
+            raise SourceError(_("the source path is empty"))
         if "\x00" in relative or os.path.isabs(relative) or relative.startswith(("~", "\\")):
-            raise SourceError("the source path must be relative to the document, inside the repository")
+            raise SourceError(_("the source path must be relative to the document, inside the repository"))
         folder = Path(start).parent if start else self.base
         target = folder / relative
         try:
             real = target.resolve(strict=True)
         except FileNotFoundError:
-            raise SourceError(f"'{self.shown(relative, start)}' does not exist") from None
+            raise SourceError(_("'{path}' does not exist", path=self.shown(relative, start))) from None
         except (OSError, RuntimeError) as err:  # link loops, permissions
-            raise SourceError(f"'{self.shown(relative, start)}' cannot be read: {getattr(err, 'strerror', None) or err}") from None
+            raise SourceError(_("'{path}' cannot be read: {reason}", path=self.shown(relative, start),
+                                 reason=str(getattr(err, "strerror", None) or err))) from None
         if real != self.root and self.root not in real.parents:
-            raise SourceError(f"'{self.shown(relative, start)}' leads outside the repository; "
-                              "keep the system's files inside it")
+            raise SourceError(_("'{path}' leads outside the repository; keep the system's files inside it",
+                                path=self.shown(relative, start)))
         return real
 
     def read(self, relative: str, start: str | None = None, limit: int | None = None) -> bytes:
@@ -69,15 +72,18 @@ class SourceFiles:
         try:
             info = os.stat(real)
             if not stat.S_ISREG(info.st_mode):
-                raise SourceError(f"'{shown}' is not a regular file")
+                raise SourceError(_("'{path}' is not a regular file", path=shown))
             if info.st_size > limit:
-                raise SourceError(f"'{shown}' has {info.st_size:,} bytes, more than the {limit:,} that are read")
+                raise SourceError(_("'{path}' has {size} bytes, more than the {limit} that are read", path=shown,
+                                    size=format(info.st_size, ","), limit=format(limit, ",")))
             with open(real, "rb") as handle:
                 data = handle.read(limit + 1)
         except OSError as err:
-            raise SourceError(f"'{shown}' cannot be read: {err.strerror or err}") from None
+            raise SourceError(_("'{path}' cannot be read: {reason}", path=shown,
+                                reason=str(err.strerror or err))) from None
         if len(data) > limit:
-            raise SourceError(f"'{shown}' has more than the {limit:,} bytes that are read")
+            raise SourceError(_("'{path}' has more than the {limit} bytes that are read", path=shown,
+                                limit=format(limit, ",")))
         self.record[str(real)] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return data
 

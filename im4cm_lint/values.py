@@ -79,8 +79,11 @@ def placeholder(where: str, raw: str) -> str:
     """What a message says instead of a value it may not quote."""
     if where.startswith("="):
         return where[1:]
-    size = f"{len(raw)} character{'s' if len(raw) != 1 else ''}"
-    return f"[{size} at {where}]" if where else f"[{size}]"
+    from im4cm_lint.i18n import _n
+
+    if where:
+        return _n("[{n} character at {where}]", "[{n} characters at {where}]", len(raw), where=where)
+    return _n("[{n} character]", "[{n} characters]", len(raw))
 
 
 def split(message: str, here: str = "") -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from im4cm_lint.i18n import _
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.engine_rules.config import InvalidConfig, SuppressionWithoutReason
 from im4cm_lint.yamltree import YMap, YSeq, locate
@@ -51,9 +52,9 @@ def _entry(setting: str, value: Any, where: Location) -> tuple[Any, str | None, 
     plain, reason = value.get(key), value.get("reason")
     problems = []
     if unknown or not isinstance(plain, kind) or not (isinstance(reason, str) and reason.strip()):
-        problems.append(InvalidConfig.at(where, f"configuration: write this {setting} entry as "
-                                                f"{{{key}: ..., reason: why}}" + (f" (unknown: {', '.join(unknown)})"
-                                                                                  if unknown else "")))
+        problems.append(InvalidConfig.at(where, _("configuration: write this {setting} entry as {{{key}: ..., "
+                                                  "reason: why}}", setting=setting, key=key)
+                                         + (_(" (unknown: {keys})", keys=", ".join(unknown)) if unknown else "")))
     return plain, reason.strip() if isinstance(reason, str) else None, problems
 
 
@@ -120,11 +121,12 @@ def without_reason(weakenings: list[Weakening]) -> list[Diagnostic]:
     """CONFIG005 for each weakening that does not say why. These are not subject to ``ignore``:
     the configuration cannot silence what reports the configuration."""
     return [SuppressionWithoutReason.at(
-        item.where, f"'{item.setting}: {item.what}' turns a check off or down without a reason; write the "
-                    f"reason beside it (see 'im4cm-lint --explain CONFIG005'), so a reviewer can judge it")
+        item.where, _("'{setting}: {what}' turns a check off or down without a reason; write the reason beside it "
+                      "(see 'im4cm-lint --explain CONFIG005'), so a reviewer can judge it",
+                      setting=item.setting, what=item.what))
         for item in weakenings if not item.reason]
 
 
 def describe(item: Weakening) -> str:
     """One weakening in a line: the setting, what it turns off, and why."""
-    return f"{item.setting} {item.what} ({item.reason or 'no reason given'})"
+    return f"{item.setting} {item.what} ({item.reason or _('no reason given')})"

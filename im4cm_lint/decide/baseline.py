@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from im4cm_lint.i18n import _
 from im4cm_lint.cache import read_regular
 from im4cm_lint.config import Config
 from im4cm_lint.decide.common import NOT_SUPPRESSIBLE
@@ -33,25 +34,26 @@ class Baseline:
         shown = shown_path(path)
 
         def problem(message: str, line: int = 1, column: int = 1) -> tuple[None, list[Diagnostic]]:
-            return None, [InvalidConfig.at(Location(shown, line, column), f"baseline {shown}: {message}")]
+            return None, [InvalidConfig.at(Location(shown, line, column), _("baseline {path}: {problem}", path=shown,
+                                                                                  problem=message))]
 
         try:
-            raw, _ = read_regular(path, MAX_BASELINE)
+            raw, _unused = read_regular(path, MAX_BASELINE)
             if raw is None:  # /dev/zero, a FIFO, a folder, a file of gigabytes
-                return problem(f"not a regular file of at most {MAX_BASELINE // 1_048_576} MB; give the file "
-                               "--write-baseline wrote")
+                return problem(_("not a regular file of at most {limit} MB; give the file --write-baseline wrote",
+                                 limit=MAX_BASELINE // 1_048_576))
             data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
-            return problem("the file does not exist; create it with --write-baseline")
+            return problem(_("the file does not exist; create it with --write-baseline"))
         except (OSError, UnicodeDecodeError) as err:
-            return problem(f"cannot read the file: {getattr(err, 'strerror', None) or err}")
+            return problem(_("cannot read the file: {reason}", reason=str(getattr(err, "strerror", None) or err)))
         except json.JSONDecodeError as err:
-            return problem(f"not valid JSON: {err.msg}", err.lineno, err.colno)
+            return problem(_("not valid JSON: {problem}", problem=err.msg), err.lineno, err.colno)
         findings = data.get("findings") if isinstance(data, dict) else None
         if (not isinstance(data, dict) or data.get("version") != BASELINE_VERSION or not isinstance(findings, list)
                 or not all(isinstance(f, dict) and isinstance(f.get("fingerprint"), str) for f in findings)):
-            return problem(f"not an im4cm-lint baseline (version {BASELINE_VERSION}, a list of findings with "
-                           "fingerprints); write it again with --write-baseline")
+            return problem(_("not an im4cm-lint baseline (version {version}, a list of findings with fingerprints); "
+                             "write it again with --write-baseline", version=BASELINE_VERSION))
         return cls({f["fingerprint"] for f in findings}), []
 
     @classmethod
@@ -76,7 +78,8 @@ class Baseline:
         except OSError as err:
             shown = shown_path(path)
             return None, [InvalidConfig.at(Location(shown, 1, 1),
-                                     f"cannot write the baseline {shown}: {err.strerror or err}")]
+                                           _("cannot write the baseline {path}: {reason}", path=shown,
+                                             reason=str(err.strerror or err)))]
         return cls(set(entries)), []
 
 

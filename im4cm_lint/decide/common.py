@@ -7,7 +7,7 @@ from typing import Callable, Mapping
 
 from im4cm_lint.diagnostics import Diagnostic, Location, family_of
 from im4cm_lint.engine_rules.config import BadSuppression
-from im4cm_lint.i18n import N_
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.words import did_you_mean
 
 # Families whose findings say a document or the linter itself cannot be used: they are fixed,
@@ -25,13 +25,13 @@ Reports = Callable[[str, str], bool]  # (rule id, shown path) -> would such a fi
 def rule_problem(rule_id: str, rules: Mapping[str, object], where: Location) -> Diagnostic | None:
     """CONFIG006 when ``rule_id`` is not a rule that a suppression or waiver may name."""
     if any(family_of(known) == rule_id for known in rules):
-        message = (f"'{rule_id}' is a family, not a rule: name the rule ids (a suppression accepts single "
-                   "findings; to turn a family off for some files, use per-file-ignores)")
+        message = _("'{rule}' is a family, not a rule: name the rule ids (a suppression accepts single "
+                    "findings; to turn a family off for some files, use per-file-ignores)", rule=rule_id)
     elif rule_id not in rules:
-        message = f"'{rule_id}' is not a rule id{did_you_mean(rule_id, rules)}"
+        message = _("'{rule}' is not a rule id{hint}", rule=rule_id, hint=did_you_mean(rule_id, rules))
     elif family_of(rule_id) in NOT_SUPPRESSIBLE:
-        message = (f"{rule_id} findings cannot be suppressed: they mean something was not checked or the "
-                   "linter's setup is wrong; fix them (or exclude the file in the configuration)")
+        message = _("{rule} findings cannot be suppressed: they mean something was not checked or the "
+                    "linter's setup is wrong; fix them (or exclude the file in the configuration)", rule=rule_id)
     else:
         return None
     return BadSuppression.at(where, message)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from im4cm_lint.i18n import _
 from im4cm_lint.decide.common import Reports, rule_problem
 from im4cm_lint.diagnostics import Diagnostic, Location, Suppression
 from im4cm_lint.engine_rules.config import BadSuppression, SuppressionWithoutReason, UnusedSuppression
@@ -83,7 +84,7 @@ def scan_directives(text: str, path: str) -> tuple[list[Directive], list[Diagnos
         if form is None:
             problems.append(BadSuppression.at(
                 Location(path, number, column),
-                f"this suppression comment is not understood; write it as '{DIRECTIVE_FORM}'"))
+                _("this suppression comment is not understood; write it as '{form}'", form=DIRECTIVE_FORM)))
             continue
         rules = tuple(dict.fromkeys(r.strip() for r in form.group("rules").split(",")))
         alone = not row[:column - 1].strip()
@@ -124,8 +125,8 @@ def apply_inline(findings: list[Diagnostic], directives: list[Directive], rules:
         if valid and not directive.reason:
             problems.append(SuppressionWithoutReason.at(
                 directive.where(),
-                f"this suppression of {', '.join(valid)} gives no reason, so it does not apply; say why the "
-                f"finding is acceptable after ' -- ': '{DIRECTIVE_FORM}'"))
+                _("this suppression of {rules} gives no reason, so it does not apply; say why the finding is "
+                  "acceptable after ' -- ': '{form}'", rules=", ".join(valid), form=DIRECTIVE_FORM)))
         elif valid and directive.target is not None:
             by_line.setdefault((directive.path, directive.target), []).append(directive)
     kept = []
@@ -142,9 +143,10 @@ def apply_inline(findings: list[Diagnostic], directives: list[Directive], rules:
         for rule_id in directive.rules:
             if rule_id in directive.used or not reports(rule_id, directive.path):
                 continue
-            where = (f"on line {directive.target}" if directive.target else "after it")
-            problems.append(UnusedSuppression.at(
-                directive.where(),
-                f"this suppression of {rule_id} suppresses nothing: there is no {rule_id} finding {where}; remove "
-                "it, or put it on the line of the finding or alone on the line above"))
+            message = (_("this suppression of {rule} suppresses nothing: there is no {rule} finding on line {line}; "
+                         "remove it, or put it on the line of the finding or alone on the line above",
+                         rule=rule_id, line=directive.target) if directive.target else
+                       _("this suppression of {rule} suppresses nothing: there is no {rule} finding after it; "
+                         "remove it, or put it on the line of the finding or alone on the line above", rule=rule_id))
+            problems.append(UnusedSuppression.at(directive.where(), message))
     return kept, problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 import fnmatch
 from typing import Callable, Iterable
 
+from im4cm_lint.i18n import _
 from im4cm_lint.config import Config
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.config import UnknownRuleInConfig
@@ -73,6 +74,7 @@ def selector_problems(config: Config, rule_ids: Iterable[str],
     named += [(("severity", s), s) for s in config.severity]
     for keys, selector in named:
         if not any(rid.startswith(selector) for rid in rule_ids):
-            hint = f"; families are: {', '.join(families())}"
-            problems.append(UnknownRuleInConfig.at(config.where(*keys), f"'{selector}' matches no rule{hint}"))
+            problems.append(UnknownRuleInConfig.at(config.where(*keys), _(
+                "'{selector}' matches no rule; families are: {families}", selector=selector,
+                families=", ".join(families()))))
     return problems

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping
+from im4cm_lint.i18n import _
 
 from im4cm_lint.config import Config
 from im4cm_lint.decide.common import Reports, rule_problem
@@ -60,20 +61,23 @@ def _invalid(waiver: YMap, rules: Mapping[str, object], today: datetime.date) ->
     if missing:
         return SuppressionWithoutReason.at(
             locate(waiver, missing[0]),
-            f"the waiver of {rule_id} for {doc_id} {path} has no {' or '.join(missing)}, so it does not apply; "
-            "a waiver records why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)")
+            _("the waiver of {rule} for {document} {path} has no {keys}, so it does not apply; a waiver records "
+              "why, who approved it (approved-by) and until when (expires: YYYY-MM-DD)", rule=rule_id,
+              document=doc_id, path=path, keys=_(" or ").join(missing)))
     expires = datetime.date.fromisoformat(waiver["expires"])
     if expires > today + datetime.timedelta(days=MAX_WAIVER_DAYS):
         return SuppressionWithoutReason.at(
             locate(waiver, "expires"),
-            f"the waiver of {rule_id} for {doc_id} {path} expires on {expires.isoformat()}, more than a year from "
-            f"now, so it does not apply; a waiver lasts until the next review at most: set a date before "
-            f"{(today + datetime.timedelta(days=MAX_WAIVER_DAYS + 1)).isoformat()}")
+            _("the waiver of {rule} for {document} {path} expires on {date}, more than a year from now, so it "
+              "does not apply; a waiver lasts until the next review at most: set a date before {latest}",
+              rule=rule_id, document=doc_id, path=path, date=expires.isoformat(),
+              latest=(today + datetime.timedelta(days=MAX_WAIVER_DAYS + 1)).isoformat()))
     if expires < today:
         return ExpiredWaiver.at(
             locate(waiver, "expires"),
-            f"the waiver of {rule_id} for {doc_id} {path} expired on {expires.isoformat()} and no longer "
-            "applies; fix the findings, or have the exception reviewed again and set a new date")
+            _("the waiver of {rule} for {document} {path} expired on {date} and no longer applies; fix the "
+              "findings, or have the exception reviewed again and set a new date", rule=rule_id, document=doc_id,
+              path=path, date=expires.isoformat()))
     return None
 
 
@@ -98,10 +102,10 @@ def _unused(waiver: YMap, home: set[str], seen: bool, reports: Reports) -> Diagn
     if home:
         if not seen or not any(reports(rule_id, p) for p in home):
             return None  # its findings are not part of this run: it cannot be judged unused here
-        why = f"{rule_id} reports nothing at {path} in {doc_id}"
+        why = _("{rule} reports nothing at {path} in {document}", rule=rule_id, path=path, document=doc_id)
     else:
-        why = f"no document with the id '{doc_id}' was linted"
+        why = _("no document with the id '{document}' was linted", document=doc_id)
     return UnusedSuppression.at(
         locate(waiver, "path"),
-        f"this waiver suppresses nothing: {why}; remove it, or correct 'document' and 'path' (copy the finding's "
-        "'document' and 'yaml_path' from --format json)")
+        _("this waiver suppresses nothing: {why}; remove it, or correct 'document' and 'path' (copy the finding's "
+          "'document' and 'yaml_path' from --format json)", why=why))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from im4cm_lint.i18n import N_, _
 from im4cm_lint.rule import EngineRule
 
 
@@ -173,12 +174,13 @@ class NestingTooDeep(EngineRule):
     id = "PARSE006"
     name = "nesting-too-deep"
     summary = "Nesting is deeper than the safe limit"
-    unreadable = "nesting is too deep to read"  # the message when Python's own recursion limit stops reading
+    # the message (shown through _()) when Python's own recursion limit stops reading
+    unreadable = N_("nesting is too deep to read")
 
     @staticmethod
     def beyond(limit: int) -> str:
         """The message when nesting goes past ``limit`` levels."""
-        return f"nesting is deeper than {limit} levels; im4cm documents need fewer than 10"
+        return _("nesting is deeper than {count} levels; im4cm documents need fewer than 10", count=limit)
 
 
 class FileTooLarge(EngineRule):
@@ -326,7 +328,8 @@ class TooManyProblems(EngineRule):
     @staticmethod
     def stopped(what: str) -> str:
         """The message: where the linter gave up on a file, and what to do."""
-        return f"stopped reading the file after {what}; fix what is reported above (or split the file) and run again"
+        return _("stopped reading the file after {what}; fix what is reported above (or split the file) and run "
+                 "again", what=what)
 
 
 class SkippedDocument(EngineRule):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from im4cm_lint.ci import neutralise, printable, without_old_commands
+from im4cm_lint.i18n import _
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -44,7 +45,7 @@ def annotation(diag, rules: dict) -> str:
     diag = diag.printable()
     rule = rules.get(diag.rule)
     title = printable(f"{diag.rule} {rule.name}" if rule is not None else diag.rule)
-    fixable = " (fixable: run im4cm-lint --fix)" if diag.fix else ""
+    fixable = _(" (fixable: run im4cm-lint --fix)") if diag.fix else ""
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in (
         ("file", workspace_path(diag.path)), ("line", diag.line), ("col", diag.column), ("title", title)))
     return f"::{LEVELS[diag.severity]} {props}::{escape_data(diag.message + fixable)}\n"

@@ -18,12 +18,14 @@ import os
 from im4cm_lint import gfm, hooks
 from im4cm_lint.ci import for_log
 from im4cm_lint.diagnostics import SEVERITY_RANK
+from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.reporters import summary
-from im4cm_lint.words import plural
 from im4cm_lint.reporters.github import workspace_path
+from im4cm_lint.reporters.text import scope_words
 
 TOP = 20
 _SIGNS = {"error": "✖", "warning": "▲", "info": "ℹ"}
+PLUGIN_FAMILY = N_("rules of a plugin")  # what a family no plugin describes checks
 
 
 def where(diag) -> str:
@@ -40,44 +42,54 @@ def _families(active) -> list[str]:
     found = sorted({d.family for d in active}, key=hooks.family_order)
     for family in found:
         counts = [sum(1 for d in active if d.family == family and d.severity == s) for s in ("error", "warning", "info")]
-        rows.append(f"| {gfm.text(family)} | {gfm.text(hooks.families().get(family, 'rules of a plugin'))} | "
+        rows.append(f"| {gfm.text(family)} | {gfm.text(_(hooks.families().get(family, PLUGIN_FAMILY)))} | "
                     + " | ".join(map(str, counts)) + " |")
-    return ["| Family | What it checks | Errors | Warnings | Info |", "| --- | --- | ---: | ---: | ---: |", *rows]
+    header = "| {} | {} | {} | {} | {} |".format(_("Family"), _("What it checks"), _("Errors"), _("Warnings"),
+                                                 _("Info"))
+    return [header, "| --- | --- | ---: | ---: | ---: |", *rows]
 
 
 def _top(active) -> list[str]:
     ranked = sorted(active, key=lambda d: (-SEVERITY_RANK[d.severity], *d.sort_key()))
     shown = ranked[:TOP]
-    lines = [f"#### Top findings ({len(shown)} of {len(active)})" if len(active) > TOP else "#### Findings", "",
-             "| Severity | Rule | Where | What is wrong and what to do |", "| --- | --- | --- | --- |"]
+    title = (_("Top findings ({shown} of {total})", shown=len(shown), total=len(active)) if len(active) > TOP
+             else _("Findings"))
+    header = "| {} | {} | {} | {} |".format(_("Severity"), _("Rule"), _("Where"), _("What is wrong and what to do"))
+    lines = [f"#### {title}", "", header, "| --- | --- | --- | --- |"]
     lines += [f"| {_SIGNS[d.severity]} {d.severity} | {d.rule} | {where(d)} | {gfm.text(d.message)} |" for d in shown]
     if len(active) > TOP:
-        lines += ["", f"…and {len(active) - TOP} more: see the annotations on the changed files, or run "
-                      "`im4cm-lint` locally. `im4cm-lint --explain RULE` says what a rule protects and how to fix it."]
+        lines += ["", _("…and {count} more: see the annotations on the changed files, or run `im4cm-lint` locally. "
+                        "`im4cm-lint --explain RULE` says what a rule protects and how to fix it.",
+                        count=len(active) - TOP)]
     return lines
 
 
 def render(result) -> str:
     counts = summary(result)
     active = [d for d in result.diagnostics if not d.suppression]
-    scope = f"{plural(counts['documents'], 'document')} in {plural(counts['files'], 'file')}"
-    pack = f"policy pack {gfm.code(counts['policy_pack'])}" if counts["policy_pack"] else "no policy pack loaded"
-    verdict = (f"**fails**: findings at or above `{counts['fail_on']}`" if counts["failed"]
-               else f"passes: nothing at or above `{counts['fail_on']}`")
+    scope = scope_words(counts)
+    pack = (_("policy pack {pack}", pack=gfm.code(counts["policy_pack"])) if counts["policy_pack"]
+            else _("no policy pack loaded"))
+    verdict = (_("**fails**: findings at or above `{level}`", level=counts["fail_on"]) if counts["failed"]
+               else _("passes: nothing at or above `{level}`", level=counts["fail_on"]))
     if active:
-        head = (f"### im4cm-lint: ✖ {plural(counts['error'], 'error')} · ▲ {plural(counts['warning'], 'warning')}"
-                f" · ℹ {counts['info']} info")
+        head = "### im4cm-lint: " + _("✖ {errors} · ▲ {warnings} · ℹ {info} info",
+                                      errors=_n("{n} error", "{n} errors", counts["error"]),
+                                      warnings=_n("{n} warning", "{n} warnings", counts["warning"]),
+                                      info=counts["info"])
     else:
-        head = "### im4cm-lint: ✔ no problems found"
+        head = "### im4cm-lint: " + _("✔ no problems found")
     lines = [head, "", f"{pack} · {scope} · {verdict}"]
     if counts["suppressed"]:
-        lines[-1] += f" · {counts['suppressed']} suppressed with a reason"
+        lines[-1] += " · " + _n("{n} suppressed with a reason", "{n} suppressed with a reason", counts["suppressed"])
     if result.weakenings:
-        lines += ["", "#### Turned off by the configuration", "",
-                  *(f"- `{w.setting}` {gfm.text(w.what)}: {gfm.text(w.reason) if w.reason else '**no reason given**'}"
+        lines += ["", "#### " + _("Turned off by the configuration"), "",
+                  *(f"- `{w.setting}` {gfm.text(w.what)}: "
+                    f"{gfm.text(w.reason) if w.reason else _('**no reason given**')}"
                     for w in result.weakenings)]
     if result.skipped:
-        lines += ["", "Skipped: " + ", ".join(f"{gfm.text(f.shown)} ({gfm.text(f.why)})" for f in result.skipped) + "."]
+        lines += ["", _("Skipped: {folders}.",
+                        folders=", ".join(f"{gfm.text(f.shown)} ({gfm.text(f.why)})" for f in result.skipped))]
     if active:
         lines += ["", *_families(active), "", *_top(active)]
     for section in hooks.summary_sections(result):

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from im4cm_lint import __url__, __version__
 from im4cm_lint.ci import for_log, json_printable
+from im4cm_lint.i18n import ENGLISH, _, current, translated_markdown
 from im4cm_lint.reporters.github import workspace_path
 from im4cm_lint.rule import explanation_sections
 from im4cm_lint.values import safe_path
@@ -31,14 +32,22 @@ def _rule_catalogue(result) -> dict:
     return {**{rule.id: rule() for rule in ENGINE_RULES}, **result.rules}
 
 
+def _help(rule) -> str:
+    """The rule's page in the chosen language, section by section (headings translated)."""
+    if current() == ENGLISH:
+        return rule.explanation()
+    return "\n\n".join(f"## {_(name)}\n{translated_markdown(text)}"
+                       for name, text in explanation_sections(rule).items())
+
+
 def rule_descriptor(rule) -> dict:
-    text = rule.explanation()
-    what = explanation_sections(rule).get("What it checks") or rule.summary
+    text = _help(rule)
+    what = translated_markdown(explanation_sections(rule).get("What it checks", "")) or _(rule.summary)
     family = rule.family
     return {
         "id": rule.id,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary},
+        "shortDescription": {"text": _(rule.summary)},
         "fullDescription": {"text": what},
         "help": {"text": text, "markdown": text},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
@@ -58,8 +67,8 @@ def _suppression(suppression) -> dict:
         return {
             "kind": "external",
             "status": "accepted",
-            "justification": f"{suppression.reason} (waiver approved by {suppression.approved_by}, "
-                             f"expires {suppression.expires})",
+            "justification": _("{reason} (waiver approved by {approver}, expires {date})",
+                               reason=suppression.reason, approver=suppression.approved_by, date=suppression.expires),
             "properties": {"approvedBy": suppression.approved_by, "expires": suppression.expires},
         }
     return {"kind": "inSource", "status": "accepted", "justification": suppression.reason_for_output}
@@ -108,6 +117,7 @@ def sarif_log(result) -> dict:
         }},
         "invocations": [{"executionSuccessful": not result.fatal}],
         "columnKind": "unicodeCodePoints",
+        **({"language": current()} if current() != ENGLISH else {}),  # SARIF's default is en-US
         "results": [sarif_result(d, index.get(d.rule)) for d in result.diagnostics],
         "properties": {
             "policyPack": result.pack.ref if result.pack else None,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import click
 
 from im4cm_lint.ci import for_log
+from im4cm_lint.i18n import _, _n
 from im4cm_lint.reporters import summary
 from im4cm_lint.weakenings import describe
-from im4cm_lint.words import plural
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "cyan"}
 
@@ -31,14 +31,16 @@ def render(result, colour: bool = False, quiet: bool = False, show_values: bool 
         diag = diag.printable()
         where = style(f"{diag.path}:{diag.line}:{diag.column}:", bold=True)
         sev = style(diag.severity, fg=_COLOURS[diag.severity])
-        fixable = " [fixable]" if diag.fix else ""
+        fixable = _(" [fixable]") if diag.fix else ""
         message = diag.revealed() if show_values else diag.message
         lines.append(f"{where} {style(diag.rule, bold=True)} {sev} {message}{fixable}")
     if quiet:
         return for_log("".join(line + "\n" for line in lines))
     hidden = sum(len(d.values) for d in result.diagnostics if not d.suppression)
-    note = [f"{plural(hidden, 'value')} from the documents shown by position and length (names and free text "
-            "stay out of logs); --show-values writes them out on a terminal."] if hidden and not show_values else []
+    note = [_n("{n} value from the documents shown by position and length (names and free text stay out of logs); "
+               "--show-values writes them out on a terminal.",
+               "{n} values from the documents shown by position and length (names and free text stay out of logs); "
+               "--show-values writes them out on a terminal.", hidden)] if hidden and not show_values else []
     return for_log("\n".join(lines + summary_lines(result, style) + note) + "\n")
 
 
@@ -46,24 +48,36 @@ def summary_lines(result, style) -> list[str]:
     lines = []
     counts = summary(result)
     total = counts["error"] + counts["warning"] + counts["info"]
-    scope = f"{plural(counts['documents'], 'document')} in {plural(counts['files'], 'file')}"
+    scope = scope_words(counts)
     if total == 0:
-        tail = f"No problems found ({scope})."
+        tail = _("No problems found ({scope}).", scope=scope)
         lines.append(style(tail, fg="green") if counts["documents"] else tail)
     else:
-        parts = f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, {counts['info']} info"
-        lines.append(style(f"Found {plural(total, 'problem')} ({parts}) in {scope}.", bold=True))
+        parts = _("{errors}, {warnings}, {info} info", errors=_n("{n} error", "{n} errors", counts["error"]),
+                  warnings=_n("{n} warning", "{n} warnings", counts["warning"]), info=counts["info"])
+        lines.append(style(_n("Found {n} problem ({counts}) in {scope}.", "Found {n} problems ({counts}) in {scope}.",
+                              total, counts=parts, scope=scope), bold=True))
     if counts["suppressed"]:
-        lines.append(f"{counts['suppressed']} suppressed with a reason (see --format json).")
+        lines.append(_n("{n} suppressed with a reason (see --format json).",
+                        "{n} suppressed with a reason (see --format json).", counts["suppressed"]))
     if counts["baselined"]:
-        lines.append(f"{plural(counts['baselined'], 'finding')} accepted by the baseline not shown.")
+        lines.append(_n("{n} finding accepted by the baseline not shown.",
+                        "{n} findings accepted by the baseline not shown.", counts["baselined"]))
     if result.weakenings:
-        lines.append("Turned off by the configuration: " + "; ".join(map(describe, result.weakenings)) + ".")
+        lines.append(_("Turned off by the configuration: {settings}.",
+                       settings="; ".join(map(describe, result.weakenings))))
     if result.skipped:
-        lines.append("Skipped: " + ", ".join(f"{folder.shown} ({folder.why})" for folder in result.skipped) + ".")
+        lines.append(_("Skipped: {folders}.",
+                       folders=", ".join(f"{folder.shown} ({folder.why})" for folder in result.skipped)))
     if any(d.rule.startswith("PARSE") or d.rule.startswith("SCHEMA") for d in result.diagnostics) or total:
-        lines.append("Run 'im4cm-lint --explain RULE' to learn what a rule protects and how to fix it.")
+        lines.append(_("Run 'im4cm-lint --explain RULE' to learn what a rule protects and how to fix it."))
     return lines
+
+
+def scope_words(counts) -> str:
+    """'3 documents in 2 files', in the chosen language."""
+    return _("{documents} in {files}", documents=_n("{n} document", "{n} documents", counts["documents"]),
+             files=_n("{n} file", "{n} files", counts["files"]))
 
 
 def render_statistics(result, quiet: bool = False) -> str:
