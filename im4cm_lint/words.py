@@ -1,4 +1,4 @@
-"""The words every output shares: counts with their plural, and "did you mean"."""
+"""The words every output shares: "did you mean" (counts are ``im4cm_lint.i18n._n``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,6 @@ import difflib
 from typing import Iterable
 
 from im4cm_lint.i18n import N_, _
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 file', '2 files' ('1 party', '3 parties' with ``many``): English only; a count shown in
-    the users' language is written with ``im4cm_lint.i18n._n``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def did_you_mean(value: object, known: Iterable[str], *, listing: int | None = 8, cutoff: float = 0.6,
