@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from im4cm_lint.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 # The linter's cache lives in the user's cache folder: tests keep theirs in a folder of the session
 # (the tests of the cache and the attacks on it choose their own).
 os.environ["IM4CM_LINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="im4cm-lint-test-cache-")
@@ -140,3 +141,16 @@ def print_to_pdf(chromium: str, page: Path, pdf: Path) -> None:
     """Print ``page`` as a browser prints it (its own print stylesheet, no browser header or footer)."""
     done = browse(chromium, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+
+
+@pytest.fixture(scope="session")
+def sarif_validator():
+    """A validator of the official SARIF 2.1.0 schema (../shared/schemas beside the repository)."""
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"the official SARIF schema is not at {SARIF_SCHEMA} (../shared/schemas beside the repository)")
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)

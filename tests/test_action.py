@@ -23,7 +23,7 @@ import yaml
 
 from conftest import REPO, write
 from country_docs import GOOD_RULE, REF_ONLY, RULE_LINE, country
-from test_sarif import SCHEMA_PATH
+from conftest import SARIF_SCHEMA as SCHEMA_PATH
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 WORKFLOW = yaml.safe_load((REPO / "examples" / "github-workflow.yml").read_text(encoding="utf-8"))

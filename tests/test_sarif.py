@@ -8,28 +8,14 @@ import datetime
 import json
 import textwrap
 
-import pytest
 
-from conftest import REPO, lint, write
+from conftest import lint, write
 from country_docs import BAD_RULE, DPISP, GOOD_RULE, RULE_LINE, country, export
 
-SCHEMA_PATH = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 # A waiver may run at most a year: this one expires 300 days from the day the tests run.
 EXPIRES = (datetime.date.today() + datetime.timedelta(days=300)).isoformat()
-
-
-@pytest.fixture(scope="module")
-def validator():
-    if not SCHEMA_PATH.is_file():
-        pytest.skip(f"the official SARIF schema is not at {SCHEMA_PATH} (../shared/schemas beside the repository)")
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def sarif(*args: str, cwd) -> tuple[int, dict, str]:
@@ -37,17 +23,17 @@ def sarif(*args: str, cwd) -> tuple[int, dict, str]:
     return run.code, json.loads(run.out), run.out
 
 
-def _valid(validator, log: dict) -> None:
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+def _valid(sarif_validator, log: dict) -> None:
+    errors = sorted(sarif_validator.iter_errors(log), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
-def test_sarif_validates_and_describes_the_finding(validator, repo):
+def test_sarif_validates_and_describes_the_finding(sarif_validator, repo):
     country(repo, config="select: [PARSE, SCHEMA, REF, CONFIG]\n"
                           "severity: {REF002: {level: info, reason: the partner joins at the next round}}\n")
     write(repo, "dpisp.yaml", DPISP.replace("to: unhcr", "to: unhcr-kakuma"))
     code, log, _ = sarif(cwd=repo)
-    _valid(validator, log)
+    _valid(sarif_validator, log)
     assert code == 1
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
     run = log["runs"][0]
@@ -68,7 +54,7 @@ def test_sarif_validates_and_describes_the_finding(validator, repo):
     assert run["invocations"] == [{"executionSuccessful": True}]
 
 
-def test_rules_carry_their_documentation(validator, repo):
+def test_rules_carry_their_documentation(sarif_validator, repo):
     country(repo)
     _, log, _ = sarif(cwd=repo)
     [rule] = log["runs"][0]["tool"]["driver"]["rules"]
@@ -80,7 +66,7 @@ def test_rules_carry_their_documentation(validator, repo):
     assert rule["properties"]["tags"] == ["REF"]
 
 
-def test_suppressions_are_listed_with_their_justification(validator, repo):
+def test_suppressions_are_listed_with_their_justification(sarif_validator, repo):
     write(repo, "dpisp.yaml", DPISP.replace("to: unhcr", "to: unhcr-kakuma"))
     lines = textwrap.dedent(export()).lstrip().splitlines()
     lines.insert(RULE_LINE - 1, "# im4cm-lint: disable=REF004 -- the rule is renamed this week")
@@ -92,7 +78,7 @@ def test_suppressions_are_listed_with_their_justification(validator, repo):
              approved-by: A. Person, expires: {EXPIRES}}}
         """)
     code, log, _ = sarif(cwd=repo)
-    _valid(validator, log)
+    _valid(sarif_validator, log)
     assert code == 0
     by_rule = {r["ruleId"]: r for r in log["runs"][0]["results"]}
     assert by_rule["REF004"]["suppressions"] == [
@@ -112,10 +98,10 @@ def test_fingerprints_do_not_move_with_lines(repo):
     assert new["partialFingerprints"] == old["partialFingerprints"]
 
 
-def test_configuration_errors_are_valid_sarif(validator, repo):
+def test_configuration_errors_are_valid_sarif(sarif_validator, repo):
     country(repo, config="ignores: [LIFE]\n")
     code, log, _ = sarif(cwd=repo)
-    _valid(validator, log)
+    _valid(sarif_validator, log)
     assert code == 2
     run = log["runs"][0]
     assert run["invocations"] == [{"executionSuccessful": False}]
@@ -124,19 +110,19 @@ def test_configuration_errors_are_valid_sarif(validator, repo):
     assert run["tool"]["driver"]["rules"][0]["id"] == "CONFIG001"
 
 
-def test_a_clean_run_is_valid_sarif_with_no_results(validator, repo):
+def test_a_clean_run_is_valid_sarif_with_no_results(sarif_validator, repo):
     country(repo, rule=GOOD_RULE)
     code, log, _ = sarif(cwd=repo)
-    _valid(validator, log)
+    _valid(sarif_validator, log)
     assert code == 0 and log["runs"][0]["results"] == [] and log["runs"][0]["tool"]["driver"]["rules"] == []
 
 
-def test_paths_are_uri_encoded(validator, repo):
+def test_paths_are_uri_encoded(sarif_validator, repo):
     write(repo, "dpisp.yaml", DPISP)
     write(repo, "exports/referral #1.yaml", export())
     write(repo, ".im4cm-lint.yaml", "select: [REF]\n")
     _, log, _ = sarif(cwd=repo)
-    _valid(validator, log)
+    _valid(sarif_validator, log)
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "exports/referral%20%231.yaml"
 
