@@ -42,12 +42,22 @@ _PATTERN_WORDS = {"low": N_("solid line"), "moderate": N_("dashed line"), "high"
 # Characters that reorder the text around them (overrides, embeddings, isolates): a party name
 # holding one could make a row read as something else. Shown as a visible mark instead.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OTHER_BIDI = re.compile("[\u202a-\u202e\u2066\u2067]")  # all but FSI and PDI
 
 
 def e(value: object) -> str:
-    """Text from a document, safe in HTML text and attributes; directional controls made visible
-    (the cells that show names also isolate their text: see ``unicode-bidi`` in the CSS)."""
-    return html.escape(_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(value)), quote=True)
+    """Text, safe in HTML text and attributes; directional controls made visible (the cells that
+    show names also isolate their text: see ``unicode-bidi`` in the CSS). Right to left, paired
+    isolates (FSI ... PDI) are kept: a translated message or placeholder puts them around its
+    values so that ids read left to right inside Arabic, and they force no direction."""
+    text = str(value)
+    if right_to_left():
+        return html.escape(_OTHER_BIDI.sub(_visible, _paired(text)), quote=True)
+    return html.escape(_BIDI.sub(_visible, text), quote=True)
+
+
+def _visible(match: re.Match) -> str:
+    return f"[U+{ord(match.group()):04X}]"
 
 
 class Html(str):
@@ -97,19 +107,6 @@ def ts(message: str, /, **values: object) -> Html:
 def k(value: object) -> _Kept:
     """A value for ``_n``: escaped (``Html`` kept) and, right to left, isolated in ``<bdi>``."""
     return _Kept(_value(value, "bdi"))
-
-
-_OTHER_BIDI = re.compile("[\u202a-\u202e\u2066\u2067]")
-
-
-def em(message: object) -> str:
-    """A finding's message, escaped as ``e`` escapes text, except that right to left the isolates a
-    translated message puts around its values (FSI ... PDI, paired) are kept: they are the
-    message's own, and make ids read left to right inside Arabic."""
-    text = str(message)
-    if not right_to_left():
-        return e(text)
-    return html.escape(_OTHER_BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", _paired(text)), quote=True)
 
 
 def _paired(text: str) -> str:
@@ -392,7 +389,7 @@ class _Anchors:
 
     def links(self, findings: Iterable[Diagnostic]) -> str:
         """Links to the findings, each shown as its severity sign and rule id ("" when none)."""
-        return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{em(d.message)}">'
+        return " ".join(f'<a href="#finding-{self.index[id(d)]}" title="{e(d.message)}">'
                         f'{_SEVERITY_SIGNS[d.severity]}&#8239;{e(d.rule)}</a>' for d in findings)
 
 
@@ -785,7 +782,7 @@ def _plain(diag: Diagnostic, rules: dict) -> str:
     rule = rules.get(diag.rule)
     what = _(rule.summary) if rule is not None else diag.rule
     first = re.split(r"; |\. |؛ ", diag.message, maxsplit=1)[0]
-    return f"<b>{e(what)}</b>: {em(_clip(first, 110))}"
+    return f"<b>{e(what)}</b>: {e(_clip(first, 110))}"
 
 
 def _review_words(review: object, today) -> Html:
@@ -926,11 +923,11 @@ def _findings(picture: Picture, anchors: _Anchors, explained: set[str]) -> str:
             doc = f"<br><span class='muted'>{e(diag.location.doc_id)}</span>" if diag.location.doc_id else ""
             fix = "<br>" + _mark(t(N_("im4cm-lint --fix repairs this")), "ok") if diag.fix else ""
             rows.append(f'<tr id="finding-{n}" class="finding"><td>{_severity(diag.severity)}</td><td>{rule}</td>'
-                        f'<td class="mono">{e(where)}{doc}</td><td>{em(diag.message)}{fix}</td></tr>')
+                        f'<td class="mono">{e(where)}{doc}</td><td>{e(diag.message)}{fix}</td></tr>')
         out.append(f'<div class="scroll"><table class="findings"><thead><tr>{heads}</tr></thead><tbody>'
                    + "".join(rows) + "</tbody></table></div>")
     if picture.suppressed:
-        rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{em(d.message)}</td>"
+        rows = "".join(f"<tr><td>{e(d.rule)}</td><td class='mono'>{e(d.path)}:{d.line}</td><td>{e(d.message)}</td>"
                        f"<td>{_accepted_because(d.suppression)}</td></tr>" for d in picture.suppressed)
         out.append("<h3>" + t(N_("Accepted exceptions ({count})"), count=len(picture.suppressed)) + "</h3><p>"
                    + t(N_("Findings suppressed in the documents, with the reason given there.")) + "</p><table><thead><tr>"
@@ -980,7 +977,7 @@ def _summary(result, picture: Picture) -> str:
              + fams + "</tbody></table>") if fams else ""
     verdict = (_mark(t(N_("fails: findings at or above '{severity}'"), severity=counts["fail_on"])) if counts["failed"]
                else _mark(t(N_("passes: nothing at or above '{severity}'"), severity=counts["fail_on"]), "ok"))
-    weakened = "".join(f"<li><code>{e(w.setting)}</code> {em(w.what)}: "
+    weakened = "".join(f"<li><code>{e(w.setting)}</code> {e(w.what)}: "
                        f"{e(w.reason) if w.reason else _mark(t('no reason given'))}</li>" for w in result.weakenings)
     if weakened:
         weakened = "<h3>" + t(N_("Turned off by the configuration")) + f"</h3><ul>{weakened}</ul>"
