@@ -4,6 +4,7 @@ found upward from the linted paths; command-line options override it."""
 from __future__ import annotations
 
 import datetime
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,8 +94,8 @@ def find_config(start: Path) -> Path | None:
     root = repo_root(folder)
     for candidate_dir in (folder, *folder.parents):
         for name in CONFIG_NAMES:
-            if (candidate_dir / name).is_file():
-                return candidate_dir / name
+            if os.path.lexists(candidate_dir / name):  # a FIFO, a folder or a dangling link is a configuration
+                return candidate_dir / name            # that cannot be read (exit 2), never one to skip
         pyproject = candidate_dir / "pyproject.toml"
         if pyproject.is_file() and _pyproject_section(pyproject) is not None:
             return pyproject

@@ -180,6 +180,25 @@ def test_nothing_outside_is_read_through_a_fifo(country):
     assert ("PARSE008", "dpia.yaml", 1) in findings(run)
 
 
+@pytest.mark.parametrize("plant_config", [
+    lambda path: os.mkfifo(path),
+    lambda path: path.mkdir(),
+    lambda path: path.symlink_to(path.parent / "nowhere.yaml"),
+], ids=["fifo", "folder", "dangling-link"])
+def test_a_configuration_that_cannot_be_read_stops_the_run(country, plant_config):
+    """Whatever stands at .im4cm-lint.yaml is the configuration: one that cannot be read must not
+    let the run go on with the defaults, as if nothing were configured."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("FIFOs are a POSIX thing")
+    config = country / ".im4cm-lint.yaml"
+    if config.exists() or config.is_symlink():
+        config.unlink()
+    plant_config(config)
+    run = lint_json(".", cwd=country)
+    assert run.code == 2
+    assert [(rule, path) for rule, path, _ in findings(run)] == [("CONFIG001", ".im4cm-lint.yaml")]
+
+
 @pytest.mark.parametrize("exclude", ['["*"]', '["protocols/"]', '["*/"]', '["**"]'])
 def test_an_exclude_that_takes_out_every_folder_stops_the_run(repo, exclude):
     plant(repo, "protocols/dpia.yaml", BAD)
