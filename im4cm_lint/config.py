@@ -4,7 +4,6 @@ found upward from the linted paths; command-line options override it."""
 from __future__ import annotations
 
 import datetime
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +102,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict | None:
+    import tomllib  # only where a pyproject.toml is read: most runs have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -133,6 +134,8 @@ def _as_tree(value: Any, source: Source, line: int) -> Any:
 def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
     shown = shown_path(path)
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
