@@ -55,7 +55,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.paths import repo_root
 
 ENV_VAR = "IM4CM_LINT_CACHE_DIR"
-_FORMAT = 3  # bump when what is stored changes shape (3: whole-run results carry the System sources read)
+_FORMAT = 4  # bump when what is stored changes shape (4: per-file entries keep the documents' trees)
 _KEEP_RESULTS = 8  # whole-run results kept (one per recent combination of inputs)
 _KEEP_PACKS = 4
 _KEEP_PROJECTS = 64  # project folders kept in the base folder, the most recently used
@@ -477,15 +477,16 @@ class Cache:
         self._seen.add(name)
         return name
 
-    def file_result(self, item: FileInput) -> tuple[list[bool], list] | None:
-        """(schema_ok of each document, findings) of a file whose bytes are unchanged, else None."""
+    def file_result(self, item: FileInput) -> tuple[list[bool], list, list | None] | None:
+        """(schema_ok of each document, findings, the documents' trees or None) of a file whose
+        bytes are unchanged, else None."""
         entry = self._read("files", self._entry(item), item.digest)
-        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == item.digest and entry[1] == item.shown \
+        if isinstance(entry, tuple) and len(entry) == 5 and entry[0] == item.digest and entry[1] == item.shown \
                 and isinstance(entry[2], list) and isinstance(entry[3], list):
-            return entry[2], entry[3]
+            return entry[2], entry[3], entry[4]
         return None
 
-    def store_file_result(self, item: FileInput, outcome: tuple[list[bool], list]) -> None:
+    def store_file_result(self, item: FileInput, outcome: tuple[list[bool], list, list | None]) -> None:
         self._write("files", self._entry(item), item.digest, (item.digest, item.shown, *outcome))
 
     def prune_files(self) -> None:
