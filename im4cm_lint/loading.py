@@ -30,6 +30,15 @@ def schema_problems(document: Document) -> list[Diagnostic]:
 PARALLEL_MIN_FILES = 50  # measured (bench/): on 2 cores, worker processes pay off from about 40 files
 
 
+def _checked_quickly(document: Document) -> bool:
+    """Whether a document's schema check needs no cerberus: it certainly fits its schema
+    (:func:`schemas.certainly_fits`), its header is wrong (the body is then not checked), or it
+    is not checked at all. Worker processes pay off only for the others."""
+    if document.partial or document.kind == "PolicyPack" or schemas.check_header(document.body):
+        return True
+    return schemas.certainly_fits(schemas.SCHEMAS[document.kind], document.body)
+
+
 def load_one(data: bytes, shown: str) -> tuple[list[Document], list[Diagnostic]]:
     """Parse and schema-check one file."""
     loaded = load_data(data, shown)
@@ -148,8 +157,21 @@ def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: c
             todo.append(number)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            for number, (flags, found) in zip(todo, _load_in_workers([inputs[n] for n in todo], min(jobs, len(todo)))):
-                done(number, load_data(inputs[number].data, inputs[number].shown).documents, found, flags)
+            # Documents that certainly fit their schema are checked here, in no time; cerberus runs
+            # in worker processes only for the others, when there are enough of them to pay.
+            slow = {}
+            for number in todo:
+                loaded = load_data(inputs[number].data, inputs[number].shown)
+                if all(map(_checked_quickly, loaded.documents)):
+                    done(number, loaded.documents, check_structure(loaded.documents, loaded.diagnostics))
+                else:
+                    slow[number] = loaded
+            if len(slow) >= PARALLEL_MIN_FILES:
+                for number, (flags, found) in zip(slow, _load_in_workers([inputs[n] for n in slow], min(jobs, len(slow)))):
+                    done(number, slow[number].documents, found, flags)
+            else:
+                for number, loaded in slow.items():
+                    done(number, loaded.documents, check_structure(loaded.documents, loaded.diagnostics))
         else:
             for number in todo:
                 done(number, *load_one(inputs[number].data, inputs[number].shown))
