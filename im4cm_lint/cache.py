@@ -159,13 +159,18 @@ def code_stamp(module_name: str) -> str | None:
     filename = getattr(top, "__file__", None)
     if not filename:
         return None
-    root = Path(filename)
-    files = ([p for p in sorted(root.parent.rglob("*")) if "__pycache__" not in p.parts]
-             if root.name == "__init__.py" else [root])
+    if os.path.basename(filename) != "__init__.py":
+        files = [filename]
+    else:  # os.walk, not Path.rglob: this runs on every run, and pathlib took milliseconds of it
+        files = []
+        for folder, subfolders, names in os.walk(os.path.dirname(filename)):
+            subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+            files += (os.path.join(folder, name) for name in names)
+        files.sort()
     parts = []
     for path in files:
         with contextlib.suppress(OSError):
-            info = path.stat()
+            info = os.stat(path)
             if stat.S_ISREG(info.st_mode):
                 parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
     return digest(*parts)
