@@ -416,7 +416,8 @@ class Cache:
             secret = _secret(base)
             name = digest("project", str(project))
             folder = base.sub(name) if secret else None
-            if folder is None or not folder.write("CACHEDIR.TAG", _TAG.encode("ascii")):
+            tag = _TAG.encode("ascii")  # written once (a write costs milliseconds of a pre-commit run)
+            if folder is None or (folder.read("CACHEDIR.TAG") != tag and not folder.write("CACHEDIR.TAG", tag)):
                 return None
             _forget_old_projects(base, keep=name)
         finally:

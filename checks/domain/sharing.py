@@ -72,6 +72,19 @@ def _ranked(pack: Pack, categories) -> tuple[str, ...]:
 
 
 def _mapped_categories(pack: Pack, system: str, name: str, values=None) -> tuple[str | None, tuple[str, ...]]:
+    if values is None:  # the same field names recur in every export of a system: each is looked up once
+        known = pack.__dict__.setdefault("_mapped_categories", {})
+        key = (system, name)
+        try:
+            if key not in known:
+                known[key] = _looked_up(pack, system, name, None)
+            return known[key]
+        except TypeError:  # a name that is not text (the schema says so): not kept
+            pass
+    return _looked_up(pack, system, name, values)
+
+
+def _looked_up(pack: Pack, system: str, name: str, values) -> tuple[str | None, tuple[str, ...]]:
     base, options = map_entry(pack, system, name)
     if base is None:
         return None, ()
