@@ -299,21 +299,32 @@ def tree_form(root: YMap) -> Any:
 
 def tree_from(stored: Any, source: Source) -> YMap:
     """The tree :func:`tree_form` wrote, as parsing would have built it: keys and short values
-    interned, common positions shared, parents set. ValueError for anything else."""
+    interned, common positions shared, parents set. ValueError for anything else. (Written for
+    speed: it runs for every node of every unchanged file.)"""
+    shared, intern = _POSITIONS, sys.intern
+
     def position(line: Any, column: Any) -> tuple[int, int]:
+        found = shared.get((line, column))  # holds only pairs of numbers checked before
+        if found is not None:
+            return found
         if type(line) is not int or type(column) is not int:
             raise ValueError("a position that is not two numbers")
         if line < 2048 and column < 128:
-            return _POSITIONS.setdefault((line, column), (line, column))
+            return shared.setdefault((line, column), (line, column))
         return line, column
 
-    def build(raw: Any, depth: int) -> Any:
+    def value_of(raw: Any, depth: int) -> Any:
         kind = type(raw)
         if kind is str:
-            return sys.intern(raw) if len(raw) <= 64 else raw
-        if raw is None or kind in (bool, int, float):
+            return intern(raw) if len(raw) <= 64 else raw
+        if kind is dict:
+            return build(raw, depth)
+        if raw is None or kind is bool or kind is int or kind is float:
             return raw
-        if kind is not dict or len(raw) != 1 or depth > MAX_DEPTH:
+        raise ValueError("not a stored value")
+
+    def build(raw: dict, depth: int) -> Any:
+        if len(raw) != 1 or depth > MAX_DEPTH:
             raise ValueError("not a stored tree")
         (tag, flat), = raw.items()
         if type(flat) is not list or len(flat) < 2:
@@ -324,26 +335,29 @@ def tree_from(stored: Any, source: Source) -> YMap:
             for at in range(2, len(flat), 6):
                 key = flat[at]
                 if type(key) is str:
-                    key = sys.intern(key)
+                    key = intern(key)
                 elif not (key is None or type(key) in (bool, int, float)):
                     raise ValueError("a key that is not a scalar")
-                value = build(flat[at + 5], depth + 1)
-                _adopt(value, node, key)
+                value = value_of(flat[at + 5], depth + 1)
+                if type(value) is YMap or type(value) is YSeq:
+                    value.parent, value.parent_key = node, key
                 node[key] = value
                 key_pos[key] = position(flat[at + 1], flat[at + 2])
                 value_pos[key] = position(flat[at + 3], flat[at + 4])
             return node
         if tag == "s" and len(flat) % 3 == 2:
             node = YSeq(source, *position(flat[0], flat[1]))
+            items = node.item_pos
             for at in range(2, len(flat), 3):
-                value = build(flat[at + 2], depth + 1)
-                _adopt(value, node, len(node))
+                value = value_of(flat[at + 2], depth + 1)
+                if type(value) is YMap or type(value) is YSeq:
+                    value.parent, value.parent_key = node, len(node)
                 node.append(value)
-                node.item_pos.append(position(flat[at], flat[at + 1]))
+                items.append(position(flat[at], flat[at + 1]))
             return node
         raise ValueError("not a stored container")
 
-    root = build(stored, 0)
+    root = build(stored, 0) if type(stored) is dict else None
     if not isinstance(root, YMap):
         raise ValueError("a document that is not a mapping")
     return root
