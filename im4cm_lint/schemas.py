@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import itertools
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.schema import (
@@ -479,82 +479,106 @@ _QUICK_RULES = {"type", "required", "regex", "allowed", "schema", "keysrules", "
 _AFTER_NULL = {"nullable", "required", "allow_unknown", "allowed", "keysrules", "min", "max", "minlength", "regex",
                "schema", "type", "valuesrules"}  # what cerberus skips (or does not apply) for an allowed null
 _CHECKS = {"iso_date": _iso_date, "field_map_entry": _field_map_entry}
-_PATTERNS: dict[str, Any] = {}
+_COMPILED: dict[int, tuple[Any, Any]] = {}  # id of a rules dict -> (the dict, its test): built once a process
 
 
-def _fits(value: Any, rules: dict) -> bool:  # noqa: PLR0911, PLR0912 - one branch per rule
-    """Whether ``value`` certainly satisfies a field's ``rules`` (False: ask cerberus)."""
-    if value is None:
-        return rules.get("nullable") is True and rules.keys() <= _AFTER_NULL
+def _compiled(rules: dict) -> Callable[[Any], bool]:
+    """The test of a field's ``rules``: whether a value certainly satisfies them (False: ask
+    cerberus). Built once per rules dict (the schemas are constants), so that testing a value
+    looks nothing up that could be decided beforehand."""
+    entry = _COMPILED.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _COMPILED[id(rules)] = (rules, _compile(rules))
+    return entry[1]
+
+
+def _compile(rules: dict) -> Callable[[Any], bool]:  # noqa: PLR0912 - one branch per rule
+    null_ok = rules.get("nullable") is True and rules.keys() <= _AFTER_NULL
     if not rules.keys() <= _QUICK_RULES:
-        return False
+        return lambda value: False
+    tests: list[Callable[[Any], bool]] = []
     wanted = rules.get("type")
     if wanted is not None:
-        if isinstance(wanted, str):
-            wanted = (wanted,)
-        if not any(name in _QUICK_TYPES and _QUICK_TYPES[name](value) for name in wanted):
-            return False
-    pattern = rules.get("regex")
-    if pattern is not None:
-        compiled = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, re.compile(pattern))
-        if not isinstance(value, str) or compiled.fullmatch(value) is None:
-            return False
-    allowed = rules.get("allowed")
-    if allowed is not None and not (isinstance(value, str) and value in allowed):
-        return False
-    if "minlength" in rules and not (isinstance(value, (str, list, dict)) and len(value) >= rules["minlength"]):
-        return False
-    for bound, holds in (("min", lambda v, b: v >= b), ("max", lambda v, b: v <= b)):
-        if bound in rules and not (type(value) in (int, float) and holds(value, rules[bound])):
-            return False
-    check = rules.get("check_with")
-    if check is not None and not (check in _CHECKS and _CHECKS[check](value)):
-        return False
-    inner = rules.get("schema")
-    if inner is not None:
-        if isinstance(value, list):
-            if not all(_fits(item, inner) for item in value):
-                return False
-        elif isinstance(value, dict):
-            if not _fits_mapping(value, inner, rules.get("allow_unknown", False)):
-                return False
-        else:
-            return False
+        kinds = [_QUICK_TYPES[name] for name in ((wanted,) if isinstance(wanted, str) else wanted) if name in _QUICK_TYPES]
+        tests.append(kinds[0] if len(kinds) == 1 else lambda value: any(kind(value) for kind in kinds))
+    if "regex" in rules:
+        full = re.compile(rules["regex"]).fullmatch
+        tests.append(lambda value: isinstance(value, str) and full(value) is not None)
+    if "allowed" in rules:
+        allowed = rules["allowed"]
+        tests.append(lambda value: isinstance(value, str) and value in allowed)
+    if "minlength" in rules:
+        least = rules["minlength"]
+        tests.append(lambda value: isinstance(value, (str, list, dict)) and len(value) >= least)
+    if "min" in rules:
+        low = rules["min"]
+        tests.append(lambda value: type(value) in (int, float) and value >= low)
+    if "max" in rules:
+        high = rules["max"]
+        tests.append(lambda value: type(value) in (int, float) and value <= high)
+    if "check_with" in rules:
+        check = _CHECKS.get(rules["check_with"])
+        tests.append((lambda value: check(value)) if check else (lambda value: False))
+    if "schema" in rules:  # the rules of a list's items, or the schema of a mapping: built when first needed
+        inner, allow_unknown = rules["schema"], rules.get("allow_unknown", False)
+        tests.append(lambda value: all(map(_compiled(inner), value)) if isinstance(value, list)
+                     else _compiled_mapping(inner, allow_unknown)(value) if isinstance(value, dict) else False)
     if "keysrules" in rules or "valuesrules" in rules:
-        if not isinstance(value, dict):
-            return False
-        keys, values = rules.get("keysrules"), rules.get("valuesrules")
-        if keys is not None and not all(_fits(key, keys) for key in value):
-            return False
-        if values is not None and not all(_fits(item, values) for item in value.values()):
-            return False
-    branches = rules.get("anyof")
-    if branches is not None:
+        keys = _compiled(rules["keysrules"]) if "keysrules" in rules else None
+        values = _compiled(rules["valuesrules"]) if "valuesrules" in rules else None
+        tests.append(lambda value: isinstance(value, dict) and (keys is None or all(map(keys, value)))
+                     and (values is None or all(map(values, value.values()))))
+    if "anyof" in rules:
         inherited = {rule: rules[rule] for rule in ("type", "allow_unknown") if rule in rules}
-        if not any(_fits(value, {**inherited, **branch}) for branch in branches):
-            return False
-    return True
+        branches = [_compile({**inherited, **branch}) for branch in rules["anyof"]]
+        tests.append(lambda value: any(branch(value) for branch in branches))
+
+    def test(value: Any) -> bool:
+        if value is None:
+            return null_ok
+        for one in tests:
+            if not one(value):
+                return False
+        return True
+
+    return test
 
 
-def _fits_mapping(value: dict, schema: dict, allow_unknown: Any) -> bool:
-    """Whether a mapping certainly fits ``schema``: every key known (or let through by an
+_MAPPINGS: dict[tuple[int, Any], tuple[Any, Any]] = {}
+
+
+def _compiled_mapping(schema: dict, allow_unknown: Any) -> Callable[[dict], bool]:
+    """The test of a mapping against ``schema``: every key known (or let through by an
     ``allow_unknown`` of its own), every value fitting, every required key there."""
-    for key, item in value.items():
-        rules = schema.get(key) if type(key) is str else None
-        if rules is None:
-            if allow_unknown is True:
-                continue
-            if isinstance(allow_unknown, dict) and _fits(item, allow_unknown):
-                continue
-            return False
-        if not _fits(item, rules):
-            return False
-    return all(key in value for key, rules in schema.items() if rules.get("required") is True)
+    key = (id(schema), allow_unknown if allow_unknown is True or allow_unknown is False else id(allow_unknown))
+    entry = _MAPPINGS.get(key)
+    if entry is not None and entry[0] is schema:
+        return entry[1]
+    fields = {name: _compiled(rules) for name, rules in schema.items()}
+    required = [name for name, rules in schema.items() if rules.get("required") is True]
+    unknown = ((lambda value: True) if allow_unknown is True
+               else _compiled(allow_unknown) if isinstance(allow_unknown, dict) else None)
+
+    def test(value: dict) -> bool:
+        for name, item in value.items():
+            fits = fields.get(name) if type(name) is str else None
+            if fits is None:
+                if unknown is None or not unknown(item):
+                    return False
+            elif not fits(item):
+                return False
+        for name in required:
+            if name not in value:
+                return False
+        return True
+
+    _MAPPINGS[key] = (schema, test, allow_unknown)
+    return test
 
 
 def certainly_fits(schema: dict, body: Any) -> bool:
     """True when ``body`` fits ``schema`` for certain, without cerberus (see above)."""
-    return isinstance(body, dict) and _fits_mapping(body, schema, False)
+    return isinstance(body, dict) and _compiled_mapping(schema, False)(body)
 
 
 def _make_validator_class():
