@@ -307,11 +307,15 @@ class InForceWithoutDpia(Rule):
     id, name, summary = "LIFE006", "in-force-without-dpia", "A protocol in force has no completed DPIA"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
+        assessing: dict[str, list] = {}  # DPISP id -> the DPIAs that name it, in document order
+        for d in project.documents:
+            named = d.metadata.get("dpisp") if d.kind == "DPIA" and d.parse_ok else None
+            if isinstance(named, str):
+                assessing.setdefault(named, []).append(d)
         for dpisp in project.dpisps.values():
             if dpisp.status not in ("signed", "in_force"):
                 continue
-            dpias = [d for d in project.documents if d.kind == "DPIA" and d.parse_ok
-                     and d.metadata.get("dpisp") == dpisp.id]
+            dpias = assessing.get(dpisp.id, [])
             if not dpias:
                 yield self.finding(
                     locate(dpisp.metadata, "status"),
