@@ -121,10 +121,10 @@ def documents_kept():
 
 def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: caching.Cache | None = None,
                    jobs: int = 1) -> tuple[list[Document], list[Diagnostic]]:
-    """Documents and PARSE/SCHEMA findings of every file, in order. Schema checks, most of the
-    work, are done once per file content: their outcome comes from the cache when the file is
-    unchanged, else from ``jobs`` processes when there are enough files to be worth it. The
-    cache keeps an unchanged file's documents too (in a compact JSON form, rebuilt in about half
+    """Documents and PARSE/SCHEMA findings of every file, in order. Schema checks are done once
+    per file content: their outcome comes from the cache when the file is unchanged, else from
+    the quick test here, and from cerberus for the documents it does not pass (in ``jobs``
+    processes when there are enough such files to be worth it). The cache keeps an unchanged file's documents too (in a compact JSON form, rebuilt in about half
     the time parsing takes, with keys, short values and positions shared as parsing shares them);
     workers send back only outcomes, and the documents of changed files are parsed here. Each
     file's bytes are released once it is loaded."""
