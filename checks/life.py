@@ -312,11 +312,15 @@ class InForceWithoutDpia(Rule):
     id, name, summary = "LIFE006", "in-force-without-dpia", "A protocol in force has no completed DPIA"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
+        assessing: dict[str, list] = {}  # DPISP id -> the DPIAs that name it, in document order
+        for d in project.documents:
+            named = d.metadata.get("dpisp") if d.kind == "DPIA" and d.parse_ok else None
+            if isinstance(named, str):
+                assessing.setdefault(named, []).append(d)
         for dpisp in project.dpisps.values():
             if dpisp.status not in ("signed", "in_force"):
                 continue
-            dpias = [d for d in project.documents if d.kind == "DPIA" and d.parse_ok
-                     and d.metadata.get("dpisp") == dpisp.id]
+            dpias = assessing.get(dpisp.id, [])
             if not dpias:
                 yield self.finding(
                     locate(dpisp.metadata, "status"),
@@ -528,20 +532,27 @@ class PlaceholderValue(Rule):
                                    severity=by_status(status))
 
 
-def placeholders(node, pattern, skip: tuple, top: bool = True, person: bool = False) -> Iterator:
+def placeholders(node, pattern, skip: tuple) -> list[tuple]:
     """(container, key, placeholder text) for every string under ``node`` that holds a placeholder,
     leaving out the top-level sections in ``skip`` and the names of role holders and backups
-    (ROLE009 reports those)."""
-    items = node.items() if isinstance(node, YMap) else enumerate(node)
-    for key, value in items:
-        if (top and key in skip) or (person and key == "name"):
-            continue
-        if isinstance(value, (YMap, YSeq)):
-            yield from placeholders(value, pattern, skip, top=False, person=key in ("holder", "backup"))
-        elif isinstance(value, str):
-            match = pattern.search(value)
-            if match:
-                yield node, key, match.group(0)
+    (ROLE009 reports those). Every value of every document is read: a plain walk, not nested
+    generators, which took most of the rule's time at 1,000 documents."""
+    found: list[tuple] = []
+    search = pattern.search
+
+    def walk(node, top: bool, person: bool) -> None:
+        for key, value in (node.items() if isinstance(node, YMap) else enumerate(node)):
+            if (top and key in skip) or (person and key == "name"):
+                continue
+            if isinstance(value, (YMap, YSeq)):
+                walk(value, False, key in ("holder", "backup"))
+            elif isinstance(value, str):
+                match = search(value)
+                if match:
+                    found.append((node, key, match.group(0)))
+
+    walk(node, True, False)
+    return found
 
 
 @hookimpl

@@ -8,10 +8,11 @@ a folder inside the project (or inside its git work tree) is refused, and the ru
 What is cached, and why (measured on 1,000 generated documents, see bench/):
 
 - per file, the outcome of its schema checks (whether each document fits its kind, and the
-  file's PARSE/SCHEMA findings), keyed by the hash of the file's bytes (they do not depend on
-  the policy pack). Schema validation is most of a cold run. The documents themselves are not
-  kept: parsing costs about 0.7 ms a file, and parsed trees share their strings where stored
-  ones would not. One small file per entry, under ``files/``, so that a change rewrites one entry.
+  file's PARSE/SCHEMA findings) and its documents, keyed by the hash of the file's bytes (they
+  do not depend on the policy pack). The documents are kept in the loader's compact JSON form
+  (:func:`im4cm_lint.loader.tree_form`), rebuilt in under half the time parsing takes, with
+  their strings and positions shared as parsing shares them. One file per entry, under
+  ``files/``, so that a change rewrites one entry.
 - the resolved policy pack, keyed by the hash of its files: loading and validating the standard
   pack costs ~40 ms on every run, reading it back ~2 ms.
 - the findings of a whole run, keyed by the hash of everything that decides them: every file's
@@ -55,7 +56,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.paths import repo_root
 
 ENV_VAR = "IM4CM_LINT_CACHE_DIR"
-_FORMAT = 3  # bump when what is stored changes shape (3: whole-run results carry the System sources read)
+_FORMAT = 4  # bump when what is stored changes shape (4: per-file entries keep the documents' trees)
 _KEEP_RESULTS = 8  # whole-run results kept (one per recent combination of inputs)
 _KEEP_PACKS = 4
 _KEEP_PROJECTS = 64  # project folders kept in the base folder, the most recently used
@@ -159,13 +160,18 @@ def code_stamp(module_name: str) -> str | None:
     filename = getattr(top, "__file__", None)
     if not filename:
         return None
-    root = Path(filename)
-    files = ([p for p in sorted(root.parent.rglob("*")) if "__pycache__" not in p.parts]
-             if root.name == "__init__.py" else [root])
+    if os.path.basename(filename) != "__init__.py":
+        files = [filename]
+    else:  # os.walk, not Path.rglob: this runs on every run, and pathlib took milliseconds of it
+        files = []
+        for folder, subfolders, names in os.walk(os.path.dirname(filename)):
+            subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+            files += (os.path.join(folder, name) for name in names)
+        files.sort()
     parts = []
     for path in files:
         with contextlib.suppress(OSError):
-            info = path.stat()
+            info = os.stat(path)
             if stat.S_ISREG(info.st_mode):
                 parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
     return digest(*parts)
@@ -412,7 +418,8 @@ class Cache:
             secret = _secret(base)
             name = digest("project", str(project))
             folder = base.sub(name) if secret else None
-            if folder is None or not folder.write("CACHEDIR.TAG", _TAG.encode("ascii")):
+            tag = _TAG.encode("ascii")  # written once (a write costs milliseconds of a pre-commit run)
+            if folder is None or (folder.read("CACHEDIR.TAG") != tag and not folder.write("CACHEDIR.TAG", tag)):
                 return None
             _forget_old_projects(base, keep=name)
         finally:
@@ -478,15 +485,16 @@ class Cache:
         self._seen.add(name)
         return name
 
-    def file_result(self, item: FileInput) -> tuple[list[bool], list] | None:
-        """(schema_ok of each document, findings) of a file whose bytes are unchanged, else None."""
+    def file_result(self, item: FileInput) -> tuple[list[bool], list, list | None] | None:
+        """(schema_ok of each document, findings, the documents' trees or None) of a file whose
+        bytes are unchanged, else None."""
         entry = self._read("files", self._entry(item), item.digest)
-        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == item.digest and entry[1] == item.shown \
+        if isinstance(entry, tuple) and len(entry) == 5 and entry[0] == item.digest and entry[1] == item.shown \
                 and isinstance(entry[2], list) and isinstance(entry[3], list):
-            return entry[2], entry[3]
+            return entry[2], entry[3], entry[4]
         return None
 
-    def store_file_result(self, item: FileInput, outcome: tuple[list[bool], list]) -> None:
+    def store_file_result(self, item: FileInput, outcome: tuple[list[bool], list, list | None]) -> None:
         self._write("files", self._entry(item), item.digest, (item.digest, item.shown, *outcome))
 
     def prune_files(self) -> None:

@@ -28,6 +28,16 @@ class Unreadable(ValueError):
     """A stored value that is not one of the forms this module writes."""
 
 
+class StoredTree:
+    """A document's positioned tree in the loader's compact form (:func:`im4cm_lint.loader.tree_form`),
+    kept as it is: the loader rebuilds the tree from it, and checks the form as it does."""
+
+    __slots__ = ("form",)
+
+    def __init__(self, form: Any):
+        self.form = form
+
+
 class _Writer:
     def __init__(self) -> None:
         self.nodes: list[Any] = []
@@ -83,6 +93,8 @@ class _Writer:
             return {"t": [self.value(v) for v in value]}
         if isinstance(value, Path):
             return {"p": str(value)}
+        if isinstance(value, StoredTree):
+            return {"T": value.form}
         raise TypeError(f"the cache does not store {type(value).__name__}")
 
 
@@ -141,6 +153,8 @@ class _Reader:
             return {self.value(k): self.value(v) for k, v in _pairs(body)}
         if tag == "p" and isinstance(body, str):
             return Path(body)
+        if tag == "T":
+            return StoredTree(body)
         if tag in _BUILDERS:
             return _BUILDERS[tag](self, _list(body))
         raise Unreadable(f"unknown form {tag!r}")

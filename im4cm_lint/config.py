@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +104,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _pyproject_section(path: Path) -> dict | None:
+    import tomllib  # only where a pyproject.toml is read: most runs have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -135,6 +136,8 @@ def _as_tree(value: Any, source: Source, line: int) -> Any:
 def read_config_body(path: Path) -> tuple[YMap | None, list[Diagnostic]]:
     shown = shown_path(path)
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)

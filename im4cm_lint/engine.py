@@ -20,7 +20,7 @@ from im4cm_lint.decide.selection import Selection, selector_problems
 from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.discovery import SkippedFolder, walk
 from im4cm_lint.engine_rules.config import InvalidConfig
-from im4cm_lint.loading import lint_packs, load_documents
+from im4cm_lint.loading import documents_kept, lint_packs, load_documents
 from im4cm_lint.model import Document, Project
 from im4cm_lint.pack import Pack, PackLoad, pack_for, resolve_pack
 from im4cm_lint.paths import repo_root, shown_path
@@ -184,9 +184,10 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         return result
     selection = Selection(setup.config)
     found = _load(result, setup, scope, options, today)
-    found += _check(result, setup.registry, selection)
-    _decide(result, scope, selection, found, options)
-    _save(result, setup.cache, key)
+    with documents_kept():
+        found += _check(result, setup.registry, selection)
+        _decide(result, scope, selection, found, options)
+        _save(result, setup.cache, key)
     return result
 
 

@@ -263,6 +263,146 @@ def _adopt(child: Any, parent: YMap | YSeq, key: Any) -> None:
         child.parent, child.parent_key = parent, key
 
 
+class Unstorable(ValueError):
+    """A tree the compact form does not keep as it is (a container shared through an alias, an
+    integer JSON would not keep exactly): its file is parsed again on every run."""
+
+
+_SAFE_INT = 2 ** 53
+
+
+def _scalar_form(value: Any) -> Any:
+    if value is None or type(value) in (str, bool, float) or (type(value) is int and -_SAFE_INT < value < _SAFE_INT):
+        return value
+    raise Unstorable(type(value).__name__)
+
+
+def tree_form(root: YMap) -> Any:
+    """``root`` as plain JSON data: a mapping is ``{"m": [line, column, then key, key line, key
+    column, value line, value column, value for each entry]}``, a list ``{"s": [line, column, then
+    line, column, value for each item]}``, a scalar itself. Unstorable when a container is shared."""
+    seen: set[int] = set()
+
+    def form(node: Any) -> Any:
+        if isinstance(node, (YMap, YSeq)):
+            if id(node) in seen:
+                raise Unstorable("a container reached through an alias")
+            seen.add(id(node))
+            flat: list[Any] = [node.line, node.column]
+            if isinstance(node, YMap):
+                key_pos, value_pos = node.key_pos, node.value_pos
+                for key, value in node.items():
+                    flat += (_scalar_form(key), *key_pos[key], *value_pos[key], form(value))
+                return {"m": flat}
+            for position, value in zip(node.item_pos, node):
+                flat += (*position, form(value))
+            return {"s": flat}
+        return _scalar_form(node)
+
+    return form(root)
+
+
+def tree_from(stored: Any, source: Source) -> YMap:
+    """The tree :func:`tree_form` wrote, as parsing would have built it: keys and short values
+    interned, common positions shared, parents set. ValueError for anything else. (Written for
+    speed: it runs for every node of every unchanged file.)"""
+    shared, intern = _POSITIONS, sys.intern
+
+    def position(line: Any, column: Any) -> tuple[int, int]:
+        found = shared.get((line, column))  # holds only pairs of numbers checked before
+        if found is not None:
+            return found
+        if type(line) is not int or type(column) is not int:
+            raise ValueError("a position that is not two numbers")
+        if line < 2048 and column < 128:
+            return shared.setdefault((line, column), (line, column))
+        return line, column
+
+    def value_of(raw: Any, depth: int) -> Any:
+        kind = type(raw)
+        if kind is str:
+            return intern(raw) if len(raw) <= 64 else raw
+        if kind is dict:
+            return build(raw, depth)
+        if raw is None or kind is bool or kind is int or kind is float:
+            return raw
+        raise ValueError("not a stored value")
+
+    def build(raw: dict, depth: int) -> Any:
+        if len(raw) != 1 or depth > MAX_DEPTH:
+            raise ValueError("not a stored tree")
+        (tag, flat), = raw.items()
+        if type(flat) is not list or len(flat) < 2:
+            raise ValueError("not a stored container")
+        if tag == "m" and len(flat) % 6 == 2:
+            node = YMap(source, *position(flat[0], flat[1]))
+            key_pos, value_pos = node.key_pos, node.value_pos
+            for at in range(2, len(flat), 6):
+                key = flat[at]
+                if type(key) is str:
+                    key = intern(key)
+                elif not (key is None or type(key) in (bool, int, float)):
+                    raise ValueError("a key that is not a scalar")
+                value = value_of(flat[at + 5], depth + 1)
+                if type(value) is YMap or type(value) is YSeq:
+                    value.parent, value.parent_key = node, key
+                node[key] = value
+                key_pos[key] = position(flat[at + 1], flat[at + 2])
+                value_pos[key] = position(flat[at + 3], flat[at + 4])
+            return node
+        if tag == "s" and len(flat) % 3 == 2:
+            node = YSeq(source, *position(flat[0], flat[1]))
+            items = node.item_pos
+            for at in range(2, len(flat), 3):
+                value = value_of(flat[at + 2], depth + 1)
+                if type(value) is YMap or type(value) is YSeq:
+                    value.parent, value.parent_key = node, len(node)
+                node.append(value)
+                items.append(position(flat[at], flat[at + 1]))
+            return node
+        raise ValueError("not a stored container")
+
+    root = build(stored, 0) if type(stored) is dict else None
+    if not isinstance(root, YMap):
+        raise ValueError("a document that is not a mapping")
+    return root
+
+
+def stored_documents(documents: list[Document], found: list[Diagnostic]) -> list | None:
+    """(index, tree) of each document of a file, to keep in the cache with its schema outcome;
+    None when the file did not load cleanly (it is then parsed again, and reports again)."""
+    if any(d.rule.startswith("PARSE") for d in found) or any(not d.parse_ok or d.partial for d in documents):
+        return None
+    from im4cm_lint.cache_codec import StoredTree
+
+    try:
+        return [[d.index, StoredTree(tree_form(d.body))] for d in documents]
+    except Unstorable:
+        return None
+
+
+def restored_documents(data: bytes, shown_path: str, stored: Any) -> list[Document] | None:
+    """The documents of a file whose bytes are unchanged, rebuilt from what
+    :func:`stored_documents` kept (None: not kept, or not in a form it writes: parse the file)."""
+    from im4cm_lint.cache_codec import StoredTree
+
+    if not isinstance(stored, list):
+        return None
+    documents: list[Document] = []
+    try:
+        text = data.decode("utf-8-sig") if stored else ""
+        for index, tree in stored:
+            if type(index) is not int or not isinstance(tree, StoredTree):
+                return None
+            source = Source(shown_path, index, text=text)
+            root = tree_from(tree.form, source)
+            source.doc_id = _document_id(root)
+            documents.append(specialise(Document(shown_path, index, root)))
+    except (ValueError, TypeError, RecursionError):
+        return None
+    return documents
+
+
 def _offset_to_pos(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

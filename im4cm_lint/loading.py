@@ -16,7 +16,7 @@ from im4cm_lint.i18n import _n
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.engine_rules.parse import TooManyProblems
 from im4cm_lint.engine_rules.schema import UnknownKey
-from im4cm_lint.loader import MAX_FILE_PROBLEMS, load_data, load_file
+from im4cm_lint.loader import MAX_FILE_PROBLEMS, load_data, load_file, restored_documents, stored_documents
 from im4cm_lint.model import Document
 from im4cm_lint.pack import PACK_FILE, load_pack_folder
 
@@ -30,6 +30,15 @@ def schema_problems(document: Document) -> list[Diagnostic]:
 
 
 PARALLEL_MIN_FILES = 50  # measured (bench/): on 2 cores, worker processes pay off from about 40 files
+
+
+def _checked_quickly(document: Document) -> bool:
+    """Whether a document's schema check needs no cerberus: it certainly fits its schema
+    (:func:`schemas.certainly_fits`), its header is wrong (the body is then not checked), or it
+    is not checked at all. Worker processes pay off only for the others."""
+    if document.partial or document.kind == "PolicyPack" or schemas.check_header(document.body):
+        return True
+    return schemas.certainly_fits(schemas.SCHEMAS[document.kind], document.body)
 
 
 def load_one(data: bytes, shown: str) -> tuple[list[Document], list[Diagnostic]]:
@@ -97,15 +106,32 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def documents_kept():
+    """Once loaded, the documents live until the run ends: the cyclic garbage collector need not
+    walk them again while the checks run (each full collection walked every document: ~60 ms
+    at 1,000 documents, several times a run). The checks make little cyclic garbage, and what
+    they make is collected once the run is done. (Freezing the documents instead, with
+    ``gc.freeze``, hid them from the collector's count of long-lived objects: a process that
+    runs many lints, as the tests do, then grew by every run's documents.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: caching.Cache | None = None,
                    jobs: int = 1) -> tuple[list[Document], list[Diagnostic]]:
-    """Documents and PARSE/SCHEMA findings of every file, in order. Schema checks, most of the
-    work, are done once per file content: their outcome comes from the cache when the file is
-    unchanged, else from ``jobs`` processes when there are enough files to be worth it. The
-    documents themselves are always parsed here: libyaml is fast, and parsed trees share their
-    keys, values and positions, where trees unpickled from a cache or from workers would each
-    keep their own copies (at 5,000 documents: 190 MB against 315 MB). Each file's bytes are
-    released once it is loaded."""
+    """Documents and PARSE/SCHEMA findings of every file, in order. Schema checks are done once
+    per file content: their outcome comes from the cache when the file is unchanged, else from
+    the quick test here, and from cerberus for the documents it does not pass (in ``jobs``
+    processes when there are enough such files to be worth it). The cache keeps an unchanged file's documents too (in a compact JSON form, rebuilt in about half
+    the time parsing takes, with keys, short values and positions shared as parsing shares them);
+    workers send back only outcomes, and the documents of changed files are parsed here. Each
+    file's bytes are released once it is loaded."""
     results: list = [None] * len(inputs)
     todo: list[int] = []
 
@@ -119,7 +145,7 @@ def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: c
         for document, schema_ok in zip(documents, flags):
             document.schema_ok = schema_ok
         if fresh and cache and item.data is not None:
-            cache.store_file_result(item, (flags, found))
+            cache.store_file_result(item, (flags, found, stored_documents(documents, found)))
         results[number] = (documents, found)
         item.data = None
 
@@ -131,13 +157,29 @@ def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: c
                 continue
             stored = cache.file_result(item) if cache else None
             if stored is not None:
-                done(number, load_data(item.data, item.shown).documents, stored[1], stored[0], fresh=False)
+                documents = restored_documents(item.data, item.shown, stored[2])
+                if documents is None or len(documents) != len(stored[0]):
+                    documents = load_data(item.data, item.shown).documents
+                done(number, documents, stored[1], stored[0], fresh=False)
                 continue
             todo.append(number)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES:
-            for number, (flags, found) in zip(todo, _load_in_workers([inputs[n] for n in todo], min(jobs, len(todo)))):
-                done(number, load_data(inputs[number].data, inputs[number].shown).documents, found, flags)
+            # Documents that certainly fit their schema are checked here, in no time; cerberus runs
+            # in worker processes only for the others, when there are enough of them to pay.
+            slow = {}
+            for number in todo:
+                loaded = load_data(inputs[number].data, inputs[number].shown)
+                if all(map(_checked_quickly, loaded.documents)):
+                    done(number, loaded.documents, check_structure(loaded.documents, loaded.diagnostics))
+                else:
+                    slow[number] = loaded
+            if len(slow) >= PARALLEL_MIN_FILES:
+                for number, (flags, found) in zip(slow, _load_in_workers([inputs[n] for n in slow], min(jobs, len(slow)))):
+                    done(number, slow[number].documents, found, flags)
+            else:
+                for number, loaded in slow.items():
+                    done(number, loaded.documents, check_structure(loaded.documents, loaded.diagnostics))
         else:
             for number in todo:
                 done(number, *load_one(inputs[number].data, inputs[number].shown))

@@ -217,9 +217,14 @@ def test_entries_of_removed_files_are_dropped(country, cache_home):
 
 
 def test_parallel_loading_changes_nothing_but_the_time(country, monkeypatch):
-    for number in range(loading.PARALLEL_MIN_FILES + 10):
-        write(country, f"exports/e{number:03d}.yaml", EXPORT.replace("id: e1", f"id: e{number:03d}")
-              .replace("recipient: sc", f"recipient: {'unhcr' if number % 3 else 'nobody'}"))
+    """Files whose documents certainly fit their schema are checked in the parent, in no time;
+    worker processes check the others with cerberus, when there are enough of them to pay."""
+    def exports(extra: str) -> None:
+        for number in range(loading.PARALLEL_MIN_FILES + 10):
+            write(country, f"exports/e{number:03d}.yaml", EXPORT.replace("id: e1", f"id: e{number:03d}")
+                  .replace("recipient: sc", f"recipient: {'unhcr' if number % 3 else 'nobody'}")
+                  .replace("    kind: DataExport\n", f"    kind: DataExport\n    {extra}\n" if extra else "    kind: DataExport\n"))
+
     pooled: list[int] = []
     real = loading._load_in_workers
 
@@ -228,16 +233,23 @@ def test_parallel_loading_changes_nothing_but_the_time(country, monkeypatch):
         return real(items, jobs)
 
     monkeypatch.setattr(loading, "_load_in_workers", recording)
+    exports("")
+    one = lint_json("--no-cache", "--jobs", "1", ".", cwd=country)
+    two = lint_json("--no-cache", "--jobs", "2", ".", cwd=country)
+    assert pooled == [] and one.out == two.out and len(one.findings()) == 21  # every third export, and the first one
+    exports("comments: none")  # an unknown key: cerberus says where, and suggests
     one = lint_json("--no-cache", "--jobs", "1", ".", cwd=country)
     assert pooled == []
     two = lint_json("--no-cache", "--jobs", "2", ".", cwd=country)
     assert pooled == [2]
-    assert one.out == two.out and len(one.findings()) == 21  # every third export, and the first one
+    assert one.out == two.out and len(one.findings()) == 21 + loading.PARALLEL_MIN_FILES + 10
     lint_json("--jobs", "0", ".", cwd=country)  # 0: one process per core, and the results are cached
     assert lint_json("--no-cache", ".", cwd=country).out == one.out
 
 
 def test_a_plain_lint_imports_only_what_it_uses(country):
+    """Start-up is most of a pre-commit run: what a lint of valid documents does not use is not
+    imported (cerberus only words the errors of documents that do not fit their schema)."""
     code = textwrap.dedent("""
         import json, sys
         from im4cm_lint.cli import main
@@ -253,7 +265,7 @@ def test_a_plain_lint_imports_only_what_it_uses(country):
     assert "im4cm_lint.engine" in modules and "im4cm_lint.reporters.json" in modules
     unwanted = {m for m in modules if m.split(".")[:2] in (["im4cm_lint", "explain"], ["im4cm_lint", "fix"],
                                                            ["im4cm_lint", "report"], ["im4cm_lint", "schema_export"])
-                or m.startswith(("ruamel", "multiprocessing"))
+                or m.startswith(("ruamel", "multiprocessing", "cerberus", "importlib.metadata", "tomllib"))
                 or m in ("im4cm_lint.reporters.text", "im4cm_lint.reporters.sarif", "im4cm_lint.reporters.github")}
     assert unwanted == set()
 

@@ -104,3 +104,20 @@ def test_a_protocol_change_reports_the_exports_it_breaks(repo):
     assert lint_json("dpisp.yaml", cwd=repo).findings() == [("REF004", "export.yaml", 10)]
     # an export given alone still reports only itself
     assert lint_json("other/export.yaml", cwd=repo).findings() == [("REF003", "other/export.yaml", 5)]
+
+
+def test_a_git_that_hangs_is_stopped(tmp_path, monkeypatch):
+    """git runs under a time limit: a hung git (a lock, a network filesystem) ends the run with a
+    clear message, not a wait for ever."""
+    import os
+
+    from im4cm_lint import history
+
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(history, "GIT_TIMEOUT", 0.5)
+    with pytest.raises(history.HistoryError, match="git rev-parse did not finish within 0.5 s"):
+        history._run_git(tmp_path, "rev-parse", "HEAD")

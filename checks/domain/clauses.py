@@ -8,6 +8,7 @@ it: a country pack that extends the standard keeps the standard's clause texts c
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from im4cm_lint.i18n import _, _n
@@ -21,7 +22,14 @@ MAX_WORDS = 8  # words quoted per change
 
 def normalise(text: object) -> str:
     """Clause text with every run of whitespace (spaces, tabs, line breaks) as one space."""
-    return " ".join(str(text).split())
+    return _normalised(text) if isinstance(text, str) else " ".join(str(text).split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalised(text: str) -> str:
+    """The same texts (the pack's, the protocols' copies of them) come again for every protocol:
+    each is worked out once."""
+    return " ".join(text.split())
 
 
 def released_texts(pack: Pack, clause: YMap) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ system fields, positions, and the words of the standard about Primero permission
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from im4cm_lint.diagnostics import Location
 from im4cm_lint.model import DPISP, DataExport, Project, System
@@ -12,8 +12,10 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.yamltree import YMap
 
 from im4cm_lint_checks.domain import sharing
-from im4cm_lint_checks.systems.facts import Agency, Facts, FormField, Job, Pos, Role
 from im4cm_lint_checks.systems.readers import system_facts
+
+if TYPE_CHECKING:  # facts are read only when a System document exists (see readers)
+    from im4cm_lint_checks.systems.facts import Agency, Facts, FormField, Job, Pos, Role
 
 # Primero permissions that let a user take personal data out of the system (role_permissions_exporter.rb)
 EXPORT_ACTIONS = ("export_unhcr_csv", "export_json", "export_custom", "sync_external")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from im4cm_lint.i18n import _
 from im4cm_lint.model import Project, System
 from im4cm_lint.sources import SourceError, SourceFiles
 
-from im4cm_lint_checks.systems.facts import Facts, Pos
+if TYPE_CHECKING:  # imported when a System is read: its dataclasses cost milliseconds a run that has none
+    from im4cm_lint_checks.systems.facts import Facts
 
 
 def _read_bytes(files: SourceFiles, relative: str, facts: Facts) -> bytes | None:
@@ -20,6 +23,7 @@ def _read_bytes(files: SourceFiles, relative: str, facts: Facts) -> bytes | None
 def read(files: SourceFiles, format_name: str, relative: str) -> Facts:
     """The facts of one source file (or project), whatever it holds: problems are facts too."""
     from im4cm_lint_checks.systems import openfn, primero, xlsform
+    from im4cm_lint_checks.systems.facts import Facts, Pos
 
     shown = files.shown(relative) if isinstance(relative, str) else "?"
     if format_name == "openfn-project":
@@ -45,6 +49,7 @@ def system_facts(project: Project, system: System) -> Facts | None:
     format_name, relative = source.get("format"), source.get("path")
     if not isinstance(format_name, str) or not isinstance(relative, str):
         return None
+    from im4cm_lint_checks.systems.facts import Facts
 
     def compute() -> Facts:
         return read(project.source_files(system), format_name, relative)
