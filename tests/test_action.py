@@ -210,6 +210,28 @@ def test_action_in_a_working_directory_with_extra_options(action_path, runner_en
     assert "file=ke/export.yaml," in runner.logs["Annotate the pull request"].stdout
 
 
+@pytest.mark.slow
+def test_the_lang_input_speaks_to_the_reviewers_in_their_language(action_path, runner_env, tmp_path):
+    """``lang: fr``: the annotations, the SARIF messages and the job summary in French, with the
+    same rule ids, lines and result as in English."""
+    if shutil.which("bash") is None:
+        pytest.skip("bash runs the action's steps")
+    workspace = _checkout(tmp_path)
+    country(workspace / "ke", config=None)
+    summary = tmp_path / "summary.md"
+    env = {**runner_env, "GITHUB_WORKSPACE": str(workspace), "GITHUB_STEP_SUMMARY": str(summary)}
+    runner = Runner(workspace, {"lang": "fr", "upload-sarif": "false"}, env, tmp_path, action_path)
+    assert runner.run() == 1
+    [annotation] = [line for line in runner.logs["Annotate the pull request"].stdout.splitlines()
+                    if line.startswith("::")]
+    assert annotation.startswith(f"::error file=ke/export.yaml,line={RULE_LINE},col=15,title=REF004 unknown-sharing-rule::")
+    assert annotation.endswith("::la règle de partage 'irc-to-unhcrr' n'est pas dans le DPISP ke-kakuma ; "
+                               "vouliez-vous dire 'irc-to-unhcr' ?")
+    log = _valid_sarif(workspace / "im4cm-lint.sarif")
+    assert log["runs"][0]["language"] == "fr" and [r["ruleId"] for r in log["runs"][0]["results"]] == ["REF004"]
+    assert summary.read_text(encoding="utf-8").startswith("### im4cm-lint: ✖ 1 erreur")
+
+
 def test_the_test_runner_evaluates_conditions_like_actions():
     runner = Runner(REPO, {"upload-sarif": "false"}, {}, REPO)
     upload = next(s for s in ACTION["runs"]["steps"] if "upload-sarif" in s.get("uses", ""))
