@@ -6,6 +6,7 @@ could not run (bad usage, unreadable configuration, missing policy pack).
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
@@ -53,7 +54,8 @@ class _DefaultToCheck(click.Group):
             from im4cm_lint.hooks import command
 
             self.add_command(command(name), name)
-        return super().get_command(ctx, name)
+        found = super().get_command(ctx, name)
+        return _in_language(found) if found is not None else None
 
     def parse_args(self, ctx, args):
         args, requested = _take_language(args)
@@ -61,6 +63,7 @@ class _DefaultToCheck(click.Group):
             i18n.activate(i18n.choose(requested))
         except i18n.UnknownLanguage as err:
             raise click.UsageError(str(err), ctx) from None
+        _in_language(self)
         known = {*self.commands, *LAZY_COMMANDS, "--help", "-h", "--version"}
         first = _first_word(args)
         if first is None or (first not in known and not _may_be_plugin_command(first)):
@@ -86,6 +89,18 @@ class _DefaultToCheck(click.Group):
 # Options that mean the same to every subcommand that has them, and so may come before the
 # subcommand's name (``im4cm-lint --today 2026-01-01 rules``): flag -> parameter of the group.
 GLOBAL_OPTIONS = {"--today": "today", "--config": "config", "--policy-pack": "policy_pack", "--format": "format"}
+
+
+def _in_language(command: click.Command) -> click.Command:
+    """``command`` with its help and its options' help in the run's language. click reads them from
+    the command objects, which live as long as the process, so each run sets them from the English
+    kept aside (the catalogs hold them: ``i18n_extract`` takes every ``help=`` and command docstring)."""
+    for item in (command, *command.params):
+        english = vars(item).setdefault("_im4cm_english_help", getattr(item, "help", None))
+        if english:
+            translated = i18n._(inspect.cleandoc(english))  # as click shows it, and the catalog holds it
+            item.help = english if translated == inspect.cleandoc(english) else translated
+    return command
 
 
 def _take_language(args: list[str]) -> tuple[list[str], str | None]:

@@ -1,6 +1,7 @@
 """Babel's extractor for im4cm-lint's Python files (``babel.cfg``: ``[im4cm: **.py]``).
 
-It extracts what Babel's Python extractor does (``_``, ``_n``, ``N_`` calls) and, from each rule
+It extracts what Babel's Python extractor does (``_``, ``_n``, ``N_`` calls); the ``help=`` of
+click's options and commands and the commands' docstrings (``--help``); and, from each rule
 class (a class with an ``id`` and a docstring of ``## `` sections), the ``summary`` and every
 paragraph of the docstring as :func:`im4cm_lint.i18n.blocks` cuts it: the ``--explain`` pages,
 ``docs/rules.md`` and SARIF's rule help are translated paragraph by paragraph, code kept as written.
@@ -49,10 +50,35 @@ def _summary(node: ast.ClassDef) -> str | None:
     return None
 
 
+def _command_texts(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """The ``help=`` of click options and commands, and the docstrings of commands (the function
+    under a ``...command(...)`` or ``...group(...)`` decorator), as ``cli._in_language`` looks
+    them up: cleaned of their indentation."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "help" and isinstance(keyword.value, ast.Constant) \
+                        and isinstance(keyword.value.value, str) and keyword.value.value.strip():
+                    yield node.lineno, inspect.cleandoc(keyword.value.value)
+        elif isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list):
+            doc = ast.get_docstring(node, clean=True)
+            if doc:
+                yield node.lineno, doc
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name in ("command", "group")
+
+
 def extract(fileobj: IO[bytes], keywords: dict, comment_tags: list, options: dict) -> Iterator[tuple[int, str, Any, list]]:
     """Babel's extraction method: the calls first, then the rule pages."""
     yield from extract_python(fileobj, keywords, comment_tags, options)
     fileobj.seek(0)
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
-    for line, text in _rule_texts(ast.parse(source)):
+    tree = ast.parse(source)
+    for line, text in _rule_texts(tree):
         yield line, "", text, ["rule page"]
+    for line, text in _command_texts(tree):
+        yield line, "", text, ["command-line help"]

@@ -132,3 +132,16 @@ def test_the_locale_chooses_the_language_and_english_is_the_default():
     plain = lint("--explain", "DPIA001", env={"LANG": "C.UTF-8"})
     assert french.out != plain.out and "DPIA001" in french.out
     assert "What it checks" in plain.out and "What it checks" not in french.out
+
+
+def test_help_follows_the_language_and_english_comes_back():
+    """``--help`` of the linter and of a plugin's command, in French, then in English again in the
+    same process (click keeps the command objects: the English is kept aside, never lost)."""
+    french = lint("--lang", "fr", "--help")
+    assert french.code == 0 and french.out.startswith("Utilisation : ")
+    assert "--lang" in french.out and "Language of messages" not in french.out
+    init = lint("--lang", "fr", "init", "--help")
+    assert init.code == 0 and "--country" in init.out and init.out.startswith("Utilisation : ") and " init " in init.out.splitlines()[0]
+    english = lint("init", "--help")
+    assert "Usage:" in english.out and english.out != init.out
+    assert lint("--help").out.count("Language of messages and pages") == 1
