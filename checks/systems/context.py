@@ -4,7 +4,7 @@ system fields, positions, and the words of the standard about Primero permission
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from im4cm_lint.diagnostics import Location
 from im4cm_lint.model import DPISP, DataExport, Project, System
@@ -84,12 +84,26 @@ class Bound:
                                     or self.dpisp.rules_between(recipient, source)))
 
 
-def bound_systems(project: Project) -> Iterator[Bound]:
-    """Every checkable System whose source could be read (the problems of a source are SYSTEM001's)."""
+def bound_systems(project: Project, *, under_protocol: bool = False) -> Iterator[Bound]:
+    """Every checkable System whose source could be read (the problems of a source are SYSTEM001's);
+    with ``under_protocol``, only those whose DPISP is among the linted documents (the checks
+    that hold a system to its protocol)."""
     for system in project.systems:
         facts = system_facts(project, system)
-        if facts is not None and facts.unreadable is None:
-            yield Bound(system, project.dpisp_for(system), facts, project)
+        if facts is None or facts.unreadable is not None:
+            continue
+        dpisp = project.dpisp_for(system)
+        if dpisp is not None or not under_protocol:
+            yield Bound(system, dpisp, facts, project)
+
+
+def job_facts(project: Project, kind: str) -> Iterator[tuple[Bound, Job, Any]]:
+    """(system, job, fact) for every fact of one kind that the OpenFn jobs of the readable
+    Systems show (``logged_ids``, ``fetch_without_remote``, ``unbounded_fetches``)."""
+    for bound in bound_systems(project):
+        for job in bound.facts.jobs:
+            for found in getattr(job, kind):
+                yield bound, job, found
 
 
 def declared_categories(bound: Bound) -> dict[str, str]:

@@ -16,7 +16,7 @@ from im4cm_lint.yamltree import YMap, locate
 
 from im4cm_lint_checks.systems.context import (
     CONSENT_OVERRIDE, EXPORT_ACTIONS, TRANSFER_PURPOSES, Bound, bound_systems, carried, declared_categories,
-    export_field_names, field_categories, readable_fields, referral_purpose, sensitivity)
+    export_field_names, field_categories, job_facts, readable_fields, referral_purpose, sensitivity)
 from im4cm_lint_checks.systems.readers import system_facts
 
 
@@ -237,9 +237,7 @@ class ExportRoleWithoutRule(Rule):
                          "A role that can export personal data is held by a party with no sharing rule out")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            if bound.dpisp is None:
-                continue
+        for bound in bound_systems(project, under_protocol=True):
             senders = {rule.get("from") for rule in bound.dpisp.sharing_rules.values() if rule.get("from") != rule.get("to")}
             for role in bound.facts.roles:
                 actions = [action for action in EXPORT_ACTIONS if role.can(action)]
@@ -289,9 +287,7 @@ class ReferralRoleBeyondRules(Rule):
                          "A referral or transfer role reads categories beyond its party's sharing rules")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            if bound.dpisp is None:
-                continue
+        for bound in bound_systems(project, under_protocol=True):
             declared = declared_categories(bound)
             for role in bound.facts.roles:
                 kinds = [kind for kind, on in (("referral", role.referral), ("transfer", role.transfer)) if on]
@@ -354,9 +350,7 @@ class ConsentOverrideNotNamed(Rule):
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         deciders = [rid for rid, role in pack.roles.items() if CONSENT_OVERRIDE in (role.get("decides") or [])]
-        for bound in bound_systems(project):
-            if bound.dpisp is None:
-                continue
+        for bound in bound_systems(project, under_protocol=True):
             named: set[str] = set()
             for role_id in deciders:
                 value = bound.dpisp.roles.get(role_id)
@@ -407,9 +401,7 @@ class CrossAgencyGroup(Rule):
                          "A user group spans parties that share no data under the DPISP")
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            if bound.dpisp is None:
-                continue
+        for bound in bound_systems(project, under_protocol=True):
             group_roles = {role.unique_id for role in bound.facts.roles if role.group_permission == "group"}
             if not group_roles:
                 continue
@@ -665,12 +657,10 @@ class JobLogsIdentifiers(Rule):
     id, name, summary = "SYSTEM011", "job-logs-identifiers", "An OpenFn job logs identifiers or records"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            for job in bound.facts.jobs:
-                for found in job.logged_ids:
-                    yield self.finding(bound.at(found.pos),
-                                       _("job {job} logs {what}; run logs are read outside the sharing rules: log counts, not ids "
-                                         "or records", job=shown(job.name), what=shown(found.what)))
+        for bound, job, found in job_facts(project, "logged_ids"):
+            yield self.finding(bound.at(found.pos),
+                               _("job {job} logs {what}; run logs are read outside the sharing rules: log counts, not ids "
+                                 "or records", job=shown(job.name), what=shown(found.what)))
 
 
 class FetchWithoutRemote(Rule):
@@ -706,12 +696,10 @@ class FetchWithoutRemote(Rule):
     id, name, summary = "SYSTEM012", "fetch-without-remote", "An OpenFn job fetches Primero cases without remote: true"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            for job in bound.facts.jobs:
-                for found in job.fetch_without_remote:
-                    yield self.finding(bound.at(found.pos),
-                                       _("job {job} calls getCases without remote: true, so it fetches every case the integration "
-                                         "user can see; add remote: true", job=shown(job.name)))
+        for bound, job, found in job_facts(project, "fetch_without_remote"):
+            yield self.finding(bound.at(found.pos),
+                               _("job {job} calls getCases without remote: true, so it fetches every case the integration "
+                                 "user can see; add remote: true", job=shown(job.name)))
 
 
 class UnboundedUserFetch(Rule):
@@ -747,12 +735,10 @@ class UnboundedUserFetch(Rule):
     id, name, summary = "SYSTEM013", "unbounded-user-fetch", "An OpenFn job fetches the whole user list"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
-        for bound in bound_systems(project):
-            for job in bound.facts.jobs:
-                for found in job.unbounded_fetches:
-                    yield self.finding(bound.at(found.pos),
-                                       _("job {job} fetches up to {count} users at once; fetch only the users it needs",
-                                         job=shown(job.name), count=format(int(found.what), ",")))
+        for bound, job, found in job_facts(project, "unbounded_fetches"):
+            yield self.finding(bound.at(found.pos),
+                               _("job {job} fetches up to {count} users at once; fetch only the users it needs",
+                                 job=shown(job.name), count=format(int(found.what), ",")))
 
 
 class ExportDrift(Rule):
