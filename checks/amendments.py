@@ -161,7 +161,7 @@ class HolderChangedUnconfirmed(Rule):
             if head is None or not isinstance(entry, YMap):
                 continue
             where = locate(entry, "confirmed") if "confirmed" in entry else locate(entry, "holder")
-            what = unmark(change.words).split(": ")[0]
+            what = unmark(change.label)
             if "confirmed" in entry:
                 message = _("{what} has a new holder since the base revision but still says {date}; confirm the "
                             "assignment with the new holder and set 'confirmed' to that day", what=what,

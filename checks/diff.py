@@ -49,6 +49,7 @@ class Change:
     details: dict = field(default_factory=dict, compare=False)
     node: Any = field(default=None, compare=False, repr=False)  # the head's node (for findings)
     at: Any = field(default=None, compare=False, repr=False)  # its key, when the change is about one
+    label: str = field(default="", compare=False, repr=False)  # how ``words`` name the subject, for findings
 
     @property
     def sign(self) -> str:
@@ -113,12 +114,12 @@ class _Document:
         self.changes: list[Change] = []
 
     def add(self, section: str, action: str, subject: str, words: str, node: Any = None, at: Any = None,
-            **details: Any) -> None:
+            label: str = "", **details: Any) -> None:
         """Record a change, at the line of ``node`` (of its key ``at`` when given)."""
         line = _line(node, at) if node is not None else 1
         self.changes.append(Change(self.kind, self.id, self.path, line, section, action, subject, words,
                                    {k: v for k, v in details.items() if v is not None},
-                                   node if self.head is not None else None, at))
+                                   node if self.head is not None else None, at, label))
 
     # --- shared wording -------------------------------------------------------------------------
 
@@ -322,7 +323,7 @@ def _assignment(doc: _Document, role_id: str, label: str, before: YMap, entry: Y
     holder = _person_change(before["holder"], entry["holder"], renamed)
     if holder:
         doc.add("role", "changed", role_id, _("{role}: holder changed: {change}; {confirmed}", role=label, change=holder,
-                                              confirmed=_confirmed(before, entry)), entry, "holder",
+                                              confirmed=_confirmed(before, entry)), entry, "holder", label,
                 holder_changed=True, confirmed_before=plain(before.get("confirmed")),
                 confirmed_after=plain(entry.get("confirmed")))
     backup = _person_change(before.get("backup"), entry.get("backup"), renamed)
