@@ -22,7 +22,7 @@ from im4cm_lint.diagnostics import Location
 from im4cm_lint.i18n import N_, _, _n
 from im4cm_lint.model import Project
 from im4cm_lint.pack import Pack
-from im4cm_lint.yamltree import YMap, YSeq, locate
+from im4cm_lint.yamltree import YMap, YSeq, locate, to_plain
 
 from im4cm_lint_checks.domain.clauses import normalise
 from im4cm_lint_checks.domain.sharing import export_fields
@@ -65,15 +65,6 @@ class Change:
         return {"kind": self.kind, "document": self.document, "path": self.path, "line": self.line,
                 "section": self.section, "action": self.action, "subject": self.subject,
                 "text": self.words, **({"details": self.details} if self.details else {})}
-
-
-def plain(value: Any) -> Any:
-    """A document value as plain data (positions dropped), for comparing content."""
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value
 
 
 def quoted(value: Any) -> str:
@@ -145,14 +136,14 @@ class _Document:
                free: Iterable[str] = ()) -> None:
         """'<label>: <key> a -> b' for each of ``keys`` that differs; 'changed' only for ``free`` text."""
         for key in keys:
-            before, after = plain(old.get(key)), plain(new.get(key))
+            before, after = to_plain(old.get(key)), to_plain(new.get(key))
             if before != after:
                 self.add(section, "changed", subject,
                          _("{label}: {key} {before} → {after}", label=label, key=key, before=quoted(before),
                            after=quoted(after)), new, key,
                          key=key, before=before if _shown(before) else None, after=after if _shown(after) else None)
         for key in free:
-            if plain(old.get(key)) != plain(new.get(key)):
+            if to_plain(old.get(key)) != to_plain(new.get(key)):
                 words = (_("{label}: {key} removed (free text, not shown)", label=label, key=key) if key not in new
                          else _("{label}: {key} added (free text, not shown)", label=label, key=key) if key not in old
                          else _("{label}: {key} changed (free text, not shown)", label=label, key=key))
@@ -172,7 +163,7 @@ def _by_id(items: Any) -> dict[str, YMap]:
 
 
 def _without_id(item: YMap) -> dict:
-    return {k: plain(v) for k, v in item.items() if k != "id"}
+    return {k: to_plain(v) for k, v in item.items() if k != "id"}
 
 
 def _renames(old: dict[str, YMap], new: dict[str, YMap], old_content=_without_id) -> dict[str, str]:
@@ -237,7 +228,7 @@ def _parties(doc: _Document) -> dict[str, str]:
 
 
 def _list(value: Any) -> list:
-    return [plain(item) for item in value] if isinstance(value, list) else ([] if value is None else [plain(value)])
+    return [to_plain(item) for item in value] if isinstance(value, list) else ([] if value is None else [to_plain(value)])
 
 
 def _listing(items: list) -> str:
@@ -277,7 +268,7 @@ def _person_change(before: Any, after: Any, renamed: dict[str, str]) -> str | No
         return _("removed (was at {party})", party=quoted(before.get("party")))
     party_before, party_after = renamed.get(before.get("party"), before.get("party")), after.get("party")
     person = person_key(before.get("name")) != person_key(after.get("name"))
-    title = plain(before.get("title")) != plain(after.get("title"))
+    title = to_plain(before.get("title")) != to_plain(after.get("title"))
     if party_before != party_after:
         if person:
             return _("another person now at {party} (was at {before})", party=quoted(party_after),
@@ -324,16 +315,16 @@ def _assignment(doc: _Document, role_id: str, label: str, before: YMap, entry: Y
     if holder:
         doc.add("role", "changed", role_id, _("{role}: holder changed: {change}; {confirmed}", role=label, change=holder,
                                               confirmed=_confirmed(before, entry)), entry, "holder", label,
-                holder_changed=True, confirmed_before=plain(before.get("confirmed")),
-                confirmed_after=plain(entry.get("confirmed")))
+                holder_changed=True, confirmed_before=to_plain(before.get("confirmed")),
+                confirmed_after=to_plain(entry.get("confirmed")))
     backup = _person_change(before.get("backup"), entry.get("backup"), renamed)
     if backup:
         doc.add("role", "changed", role_id, _("{role}: backup changed: {change}", role=label, change=backup), entry,
                 "backup")
-    if not holder and plain(before.get("confirmed")) != plain(entry.get("confirmed")):
+    if not holder and to_plain(before.get("confirmed")) != to_plain(entry.get("confirmed")):
         doc.add("role", "changed", role_id,
-                _("{role}: confirmed {before} → {after}", role=label, before=quoted(plain(before.get("confirmed"))),
-                  after=quoted(plain(entry.get("confirmed")))),
+                _("{role}: confirmed {before} → {after}", role=label, before=quoted(to_plain(before.get("confirmed"))),
+                  after=quoted(to_plain(entry.get("confirmed")))),
                 entry, "confirmed")
 
 
@@ -342,7 +333,7 @@ def _per_agency(dpisp, role_id: str) -> bool:
 
 
 def _confirmed(before: YMap, after: YMap) -> str:
-    old, new = plain(before.get("confirmed")), plain(after.get("confirmed"))
+    old, new = to_plain(before.get("confirmed")), to_plain(after.get("confirmed"))
     if old == new:
         return _("confirmed not updated ({date})", date=quoted(new))
     return _("confirmed {before} → {after}", before=quoted(old), after=quoted(new))
@@ -366,12 +357,12 @@ def _clauses(doc: _Document) -> None:
             words = _word_counts(before.get("text"), clause.get("text"))
             doc.add("clause", "changed", clause_id, _("{clause}: text changed ({words})", clause=label, words=words),
                     clause, "text", locked=locked)
-        if plain(before.get("locked")) != plain(clause.get("locked")):
+        if to_plain(before.get("locked")) != to_plain(clause.get("locked")):
             doc.add("clause", "changed", clause_id,
-                    _("{clause}: locked {before} → {after}", clause=label, before=quoted(plain(before.get("locked"))),
-                      after=quoted(plain(clause.get("locked")))),
+                    _("{clause}: locked {before} → {after}", clause=label, before=quoted(to_plain(before.get("locked"))),
+                      after=quoted(to_plain(clause.get("locked")))),
                     clause, "locked")
-        if plain(before.get("title")) != plain(clause.get("title")):
+        if to_plain(before.get("title")) != to_plain(clause.get("title")):
             doc.add("clause", "changed", clause_id, _("{clause}: title changed", clause=label), clause, "title")
     for clause_id, clause in old.items():
         if clause_id not in new:
@@ -401,7 +392,7 @@ def _word_counts(old: Any, new: Any) -> str:
 
 def _rule_content(renamed: dict[str, str]):
     def content(rule: YMap) -> dict:
-        body = {k: plain(v) for k, v in rule.items() if k != "id"}
+        body = {k: to_plain(v) for k, v in rule.items() if k != "id"}
         for key in ("from", "to"):
             if body.get(key) in renamed:
                 body[key] = renamed[body[key]]
@@ -462,12 +453,12 @@ def _rule(doc: _Document, rule_id: str, before: YMap, after: YMap, renamed: dict
         if old_party != new_party:
             doc.add("sharing", "changed", rule_id,
                     _(words, label=label, before=quoted(before.get(key)), after=quoted(new_party)),
-                    after, key, key=key, before=plain(before.get(key)), after=plain(new_party))
-    if plain(before.get("unhcr_role")) != plain(after.get("unhcr_role")):
+                    after, key, key=key, before=to_plain(before.get(key)), after=to_plain(new_party))
+    if to_plain(before.get("unhcr_role")) != to_plain(after.get("unhcr_role")):
         doc.add("sharing", "changed", rule_id,
                 _("{label}: UNHCR capacity {before} → {after}", label=label,
-                  before=quoted(plain(before.get("unhcr_role"))), after=quoted(plain(after.get("unhcr_role")))),
-                after, "unhcr_role", before=plain(before.get("unhcr_role")), after=plain(after.get("unhcr_role")))
+                  before=quoted(to_plain(before.get("unhcr_role"))), after=quoted(to_plain(after.get("unhcr_role")))),
+                after, "unhcr_role", before=to_plain(before.get("unhcr_role")), after=to_plain(after.get("unhcr_role")))
     doc.values("sharing", rule_id, label, before, after, ("purpose", "basis", "level", "onward_sharing"),
                free=("channel", "justification", "consent_withdrawal", "onward_recipients"))
 
@@ -492,7 +483,7 @@ def _annex_c(doc: _Document) -> None:
                     where, key)
             continue
         before = old[key]
-        if plain(before) == plain(after):
+        if to_plain(before) == to_plain(after):
             continue
         doc.add("annex_c", "changed", key,
                 _("Annex C entry {entry}: {changes}", entry=requirement, changes="; ".join(_entry_changes(before, after))),
@@ -507,7 +498,7 @@ def _entry_changes(before: Any, after: Any) -> list[str]:
         return [_("changed")]
     parts = []
     for item in sorted(set(before) | set(after), key=str):
-        old, new = plain(before.get(item)), plain(after.get(item))
+        old, new = to_plain(before.get(item)), to_plain(after.get(item))
         if old == new:
             continue
         name = item if isinstance(item, str) and _QUOTABLE.match(item) else _("a key")
@@ -542,12 +533,12 @@ def _signatures(doc: _Document, renamed: dict[str, str]) -> None:
     for party, item in new.items():
         if party not in old:
             doc.add("signature", "added", party, _("signature of {party} added (signed {date})", party=quoted(party),
-                      date=quoted(plain(item.get("signed")))),
-                    item, signed=plain(item.get("signed")))
+                      date=quoted(to_plain(item.get("signed")))),
+                    item, signed=to_plain(item.get("signed")))
             continue
         before = old[party]
         signer = _person_change(before.get("by"), item.get("by"), renamed)
-        dates = plain(before.get("signed")), plain(item.get("signed"))
+        dates = to_plain(before.get("signed")), to_plain(item.get("signed"))
         if dates[0] != dates[1] or signer:
             what = (_("signed {before} → {after}", before=quoted(dates[0]), after=quoted(dates[1]))
                     if dates[0] != dates[1] else _("signed {date}", date=quoted(dates[1])))
@@ -558,7 +549,7 @@ def _signatures(doc: _Document, renamed: dict[str, str]) -> None:
     for party in old.keys() - new.keys():
         doc.add("signature", "removed", party,
                 _("signature of {party} removed (was signed {date})", party=quoted(party),
-                  date=quoted(plain(old[party].get("signed")))), where)
+                  date=quoted(to_plain(old[party].get("signed")))), where)
 
 
 def _another_person(before: Any, after: Any) -> bool:
@@ -586,14 +577,14 @@ def _export(doc: _Document) -> None:
     label = _("export")
     for key, words in (("owner", N_("{label}: sender {before} → {after}")),
                        ("recipient", N_("{label}: recipient {before} → {after}"))):
-        if plain(base.get(key)) != plain(head.get(key)):
+        if to_plain(base.get(key)) != to_plain(head.get(key)):
             doc.add("export", "changed", key,
-                    _(words, label=label, before=quoted(plain(base.get(key))), after=quoted(plain(head.get(key)))),
-                    head.body, key, key=key, before=plain(base.get(key)), after=plain(head.get(key)))
+                    _(words, label=label, before=quoted(to_plain(base.get(key))), after=quoted(to_plain(head.get(key)))),
+                    head.body, key, key=key, before=to_plain(base.get(key)), after=to_plain(head.get(key)))
     doc.values("export", "", label, base.body, head.body,
                ("system", "purpose", "sharing_rule", "level", "min_cell_size", "schedule"))
     doc.values("export", "", label, base.metadata, head.metadata, ("dpisp",))
-    encrypted = [plain(d.get("transport", {}).get("encrypted")) if isinstance(d.get("transport"), YMap) else None
+    encrypted = [to_plain(d.get("transport", {}).get("encrypted")) if isinstance(d.get("transport"), YMap) else None
                  for d in (base, head)]
     if encrypted[0] != encrypted[1]:
         doc.add("export", "changed", "transport", _("{label}: transport encrypted {before} → {after}", label=label,
@@ -695,8 +686,8 @@ def _documents(project: Project) -> tuple[dict[tuple[str, str], Any], dict[tuple
 
 
 def _document_content(document) -> Any:
-    body = {k: plain(v) for k, v in document.body.items() if k != "metadata"}
-    body["metadata"] = {k: plain(v) for k, v in document.metadata.items() if k != "id"}
+    body = {k: to_plain(v) for k, v in document.body.items() if k != "metadata"}
+    body["metadata"] = {k: to_plain(v) for k, v in document.metadata.items() if k != "id"}
     return body
 
 
