@@ -28,6 +28,7 @@ from im4cm_lint.i18n import ENGLISH, _, current
 from im4cm_lint.engine_rules.config import InvalidPolicyPack, PolicyPackNotFound
 from im4cm_lint.loader import load_file
 from im4cm_lint.model import index_by_id
+from im4cm_lint.values import shown
 from im4cm_lint.paths import shown_path
 from im4cm_lint.yamltree import YMap, YSeq, locate
 
@@ -295,8 +296,8 @@ def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
             if kind not in TRANSLATABLE:
                 problems.append(InvalidPolicyPack.at(
                     locate(body, kind, on_key=True),
-                    _("translations '{language}': '{key}' cannot be translated; translate: {keys}",
-                      language=language, key=kind, keys=", ".join(TRANSLATABLE))))
+                    _("translations '{language}': {key} cannot be translated; translate: {keys}",
+                      language=language, key=shown(kind), keys=", ".join(TRANSLATABLE))))
                 continue
             section, fields = TRANSLATABLE[kind]
             known = index_by_id(merged.get(section))
@@ -304,15 +305,15 @@ def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
                 if entry_id not in known:
                     problems.append(InvalidPolicyPack.at(
                         locate(entries, entry_id, on_key=True),
-                        _("translations '{language}': the pack has no {kind} entry '{entry}'",
-                          language=language, kind=kind, entry=entry_id)))
+                        _("translations '{language}': the pack has no {kind} entry {entry}",
+                          language=language, kind=kind, entry=shown(entry_id))))
                     continue
                 for field_name, value in (entry.items() if isinstance(entry, YMap) else []):
                     if field_name not in fields:
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name, on_key=True),
-                            _("translations '{language}': {kind} '{entry}' has no field '{field}' to translate; "
-                              "translate: {fields}", language=language, kind=kind, entry=entry_id, field=field_name,
+                            _("translations '{language}': {kind} '{entry}' has no field {field} to translate; "
+                              "translate: {fields}", language=language, kind=kind, entry=entry_id, field=shown(field_name),
                               fields=", ".join(fields))))
                     elif not isinstance(value, str):
                         problems.append(InvalidPolicyPack.at(
@@ -322,8 +323,8 @@ def _check_translations(translations: YMap, merged: YMap) -> list[Diagnostic]:
                     elif field_name == "release" and value not in (known[entry_id].get("versions") or {}):
                         problems.append(InvalidPolicyPack.at(
                             locate(entry, field_name),
-                            _("translations '{language}': clause '{entry}' has no release '{release}'; its releases: "
-                              "{releases}", language=language, entry=entry_id, release=value,
+                            _("translations '{language}': clause '{entry}' has no release {release}; its releases: "
+                              "{releases}", language=language, entry=entry_id, release=shown(value),
                               releases=", ".join(known[entry_id].get("versions") or {}) or _("none"))))
                 if not isinstance(entry, YMap):
                     problems.append(InvalidPolicyPack.at(

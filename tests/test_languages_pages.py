@@ -148,6 +148,7 @@ def test_an_unknown_id_in_a_translations_file_is_a_clear_pack_error(tmp_path):
         language: fr
         categories:
           identity.nmae: {name: Nom}
+          Amina Canaryson: {name: Nom}
         roles:
           process_lead: {nom: Coordination}
         clauses:
@@ -156,6 +157,8 @@ def test_an_unknown_id_in_a_translations_file_is_a_clear_pack_error(tmp_path):
     run = lint("--policy-pack", str(pack), "pack", "categories")
     assert run.code == 2
     assert "Traceback" not in run.err + run.out
+    # a key that is not an id is shown by position and length, never repeated (contract 5.5)
+    assert "Amina" not in run.err + run.out and "the pack has no categories entry [15 characters at 4:3]" in run.err + run.out
     shown = "typo/translations/fr.yaml"
     assert f"{shown}:3:3: CONFIG004 error translations 'fr': the pack has no categories entry 'identity.nmae'" \
         in run.err + run.out
