@@ -28,6 +28,7 @@ from im4cm_lint.reporters import FORMATS
 LAZY_COMMANDS: dict[str, str] = {
     "rules": "im4cm_lint.explain:rules_command",
     "schema": "im4cm_lint.schema_export:schema_command",
+    "server": "im4cm_lint.server_command:server_command",
 }
 
 

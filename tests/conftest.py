@@ -55,6 +55,9 @@ CLEAN_ENV = {"GITHUB_ACTIONS": None, "GITHUB_WORKSPACE": None,
 for _name, _value in CLEAN_ENV.items():  # and in the processes tests start
     if _name.startswith(("LANG", "LC_")):
         os.environ.pop(_name, None) if _value is None else os.environ.__setitem__(_name, _value)
+# Commands run in their own process, not in a server the developer may have started
+# (tests/test_server.py starts its own).
+os.environ["IM4CM_LINT_SERVER"] = "off"
 
 
 def lint(*args: str, cwd: Path | str | None = None, env: dict | None = None) -> Run:

@@ -1,0 +1,148 @@
+"""The warm server (im4cm_lint/server.py): a command run through it prints, exits and reads its
+folder as it would in its own process; only its user can reach it; it steps aside when the
+installed code changes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_process
+from im4cm_lint import server
+
+pytestmark = pytest.mark.skipif(not server.available(), reason="the server needs fork and descriptor passing")
+
+DRAFT = "examples/ke-kakuma-draft"
+
+
+def served_count(env: dict) -> int:
+    status = run_process("server", "status", env={**env, "IM4CM_LINT_SERVER": "off"})
+    found = re.search(r"has run (\d+) command", status.stdout)
+    assert status.returncode == 0 and found, status.stdout + status.stderr
+    return int(found.group(1))
+
+
+@pytest.fixture
+def runtime():
+    """A runtime folder of this test (short: a socket's path is limited to about 100 bytes)."""
+    folder = Path(tempfile.mkdtemp(prefix="i4s-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def served(runtime: Path):
+    """The environment of commands that go through a running server."""
+    env = {**os.environ, "IM4CM_LINT_RUNTIME_DIR": str(runtime / "rt"), "IM4CM_LINT_SERVER": "on"}
+    started = run_process("server", "start", env=env)
+    assert started.returncode == 0, started.stderr
+    assert "The server is running" in started.stdout
+    yield env
+    run_process("server", "stop", env=env)
+
+
+CASES = [
+    [DRAFT],
+    ["--format", "json", DRAFT],
+    ["--format", "sarif", DRAFT],
+    ["--lang", "ar", DRAFT],
+    ["--format", "github", DRAFT],
+    ["--explain", "SHARE001"],
+    ["--no-such-option"],
+    ["examples/et-gambella"],
+]
+
+
+def test_commands_run_through_the_server_as_in_their_own_process(served: dict, tmp_path: Path):
+    before = served_count(served)
+    for args in CASES:
+        through = run_process(*args, env=served)
+        alone = run_process(*args, env={**served, "IM4CM_LINT_SERVER": "off"})
+        assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr), args
+    assert [run_process(*args, env=served).returncode for args in CASES] == [1, 1, 1, 1, 1, 0, 2, 0]
+    assert served_count(served) == before + 2 * len(CASES)  # every command ran in the server
+
+
+def test_a_run_reads_the_folder_and_environment_of_its_command(served: dict, tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(REPO / DRAFT, tmp_path / "draft")
+    through = run_process("--format", "json", "draft", cwd=tmp_path, env={**served, "LANGUAGE": "fr"})
+    alone = run_process("--format", "json", "draft", cwd=tmp_path,
+                        env={**served, "LANGUAGE": "fr", "IM4CM_LINT_SERVER": "off"})
+    assert through.returncode == 1 and through.stdout == alone.stdout
+    assert '"path": "draft/dpisp.yaml"' in through.stdout
+    written = run_process("init", "--country", "KE", "--operation", "Kakuma", "new", cwd=tmp_path, env=served)
+    assert written.returncode == 0, written.stderr
+    assert (tmp_path / "new" / "dpisp.yaml").is_file()  # written in the command's folder, not the server's
+
+
+def test_stop_and_status(served: dict):
+    assert "The server is running (process" in run_process("server", "status", env=served).stdout
+    stopped = run_process("server", "stop", env=served)
+    assert stopped.returncode == 0 and stopped.stdout == "The server stopped.\n"
+    status = run_process("server", "status", env=served)
+    assert status.returncode == 1 and status.stdout == "No server is running.\n"
+    assert not any(Path(served["IM4CM_LINT_RUNTIME_DIR"]).iterdir())  # the socket went with it
+    assert run_process(DRAFT, env=served).returncode == 1  # commands run in their own process again
+
+
+def test_a_change_of_the_installed_code_stops_the_server(served: dict):
+    """An upgrade (here: a module's file touched) means a fork would run old code: the server
+    declines the command, which runs in its own process, and stops."""
+    module = Path(server.__file__).with_name("exitcodes.py")
+    stamp = module.stat()
+    try:
+        os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
+        alone = run_process(DRAFT, env={**served, "IM4CM_LINT_SERVER": "off"})
+        through = run_process(DRAFT, env=served)
+        assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    finally:
+        os.utime(module, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert run_process("server", "status", env=served).returncode == 1
+
+
+def test_a_folder_others_may_write_is_not_used(runtime: Path):
+    folder = runtime / "rt"
+    folder.mkdir()
+    folder.chmod(0o777)
+    env = {**os.environ, "IM4CM_LINT_RUNTIME_DIR": str(folder), "IM4CM_LINT_SERVER": "on"}
+    started = run_process("server", "start", env=env)
+    assert started.returncode == 2
+    assert "must be a folder of yours that no one else may write" in started.stderr
+    assert not list(folder.iterdir())
+    assert run_process(DRAFT, env=env).returncode == 1  # the command itself runs, in its own process
+
+
+def test_something_else_at_the_socket_is_not_a_server(runtime: Path, monkeypatch):
+    """A file or a link planted where the socket would be: the command runs in its own process."""
+    folder = runtime / "rt"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("IM4CM_LINT_RUNTIME_DIR", str(folder))
+    planted = folder / "planted"
+    planted.write_text("not a socket")
+    os.symlink(planted, server.socket_path())  # the path the console script computes, with the same Python
+    env = {**os.environ, "IM4CM_LINT_SERVER": "on"}
+    alone = run_process(DRAFT, env={**env, "IM4CM_LINT_SERVER": "off"})
+    through = run_process(DRAFT, env=env)
+    assert (through.returncode, through.stdout, through.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    assert planted.read_text() == "not a socket"
+
+
+def test_auto_starts_the_server_for_the_next_commands(runtime: Path):
+    env = {**os.environ, "IM4CM_LINT_RUNTIME_DIR": str(runtime / "rt"), "IM4CM_LINT_SERVER": "auto"}
+    (runtime / "rt").mkdir(mode=0o700)
+    try:
+        assert run_process(DRAFT, env=env).returncode == 1
+        for _ in range(200):
+            if run_process("server", "status", env={**env, "IM4CM_LINT_SERVER": "off"}).returncode == 0:
+                break
+        assert served_count(env) == 0
+        assert run_process(DRAFT, env=env).returncode == 1
+        assert served_count(env) == 1
+    finally:
+        run_process("server", "stop", env=env)
