@@ -149,6 +149,44 @@ _CLASSES = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DataExport, "System": Sy
             "PolicyPack": PolicyPackDocument}
 
 
+def known_ids(documents: list[Document]) -> dict[str, set[str]]:
+    """Kind -> the ids of the documents of that kind, checkable or not."""
+    found: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for document in documents:
+        if document.kind in found and document.id:
+            found[document.kind].add(document.id)
+    return found
+
+
+def protocols(documents: list[Document]) -> list[list[Document]]:
+    """The documents in the groups a check of one protocol sees together (``Rule.scope``
+    "protocol"): a DPISP with every document that names it in ``metadata.dpisp`` and every
+    document of the same kind and id as one of these (a duplicate id is a finding of the group).
+    A document of no protocol (a pack, a document without ``metadata.dpisp``, one that could not
+    be read) is a group of its own unless its id joins it to one. In the order of ``documents``."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(label: tuple) -> tuple:
+        while parent.setdefault(label, label) != label:
+            parent[label] = parent[parent[label]]
+            label = parent[label]
+        return label
+
+    labels = []
+    for number, document in enumerate(documents):
+        protocol = document.id if document.kind == "DPISP" else getattr(document, "dpisp_id", None)
+        own = [("protocol", protocol)] if isinstance(protocol, str) and protocol else [("document", number)]
+        if document.id:
+            own.append(("id", document.kind, document.id))
+        for label in own[1:]:
+            parent[root(label)] = root(own[0])
+        labels.append(own[0])
+    groups: dict[tuple, list[Document]] = {}
+    for document, label in zip(documents, labels):
+        groups.setdefault(root(label), []).append(document)
+    return list(groups.values())
+
+
 def specialise(document: Document) -> Document:
     """The document as the class of its kind (the loader does not know kinds)."""
     cls = _CLASSES.get(document.kind)
@@ -168,6 +206,8 @@ class Project:
     today: datetime.date = field(default_factory=datetime.date.today)  # checks judge dates against this
     root: Path | None = None  # the repository (the configuration's folder); System sources stay inside it
     base: Project | None = None  # the project at the base revision (--base REF), for checks that judge a change
+    # kind -> the ids of every document of the run, given when this project holds one protocol of it
+    known_ids: dict[str, set[str]] | None = None
 
     def __post_init__(self) -> None:
         self.dpisps: dict[str, DPISP] = {}
@@ -176,10 +216,9 @@ class Project:
         self.systems: list[System] = []
         self.sources_read: dict[str, str] = {}  # files read for System documents: real path -> digest
         self._memo: dict[tuple, Any] = {}
-        self.known_ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+        if self.known_ids is None:
+            self.known_ids = known_ids(self.documents)
         for document in self.documents:
-            if document.kind in self.known_ids and document.id:
-                self.known_ids[document.kind].add(document.id)
             if not document.checkable:
                 continue
             if isinstance(document, DPISP):

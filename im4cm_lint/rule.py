@@ -38,6 +38,12 @@ class Rule:
     severity: ClassVar[str] = "error"
     fixable: ClassVar[bool] = False
     plugin: ClassVar[str] = ""  # set by the plugin manager: the plugin that provided the rule
+    # What the rule's findings depend on, so that a run re-checks only what a change can affect:
+    # "project" (the default), any document of the run; "protocol", only the documents of one
+    # protocol (im4cm_lint.model.protocols: a DPISP and the documents naming it), the pack, the
+    # configuration, the date and the ids of all documents (``project.known_ids``). A "protocol"
+    # rule run on a project holding one protocol finds exactly what it finds there in the whole run.
+    scope: ClassVar[str] = "project"
 
     def check(self, project: Project, pack: Pack) -> Iterable[Diagnostic]:
         """Yield findings for the whole run. Rules emitted by the engine itself yield nothing."""
@@ -60,6 +66,8 @@ class Rule:
 class EngineRule(Rule):
     """A rule the engine emits itself (PARSE, SCHEMA, CONFIG, PLUGIN): it has no check, and its
     findings are built from the rule, never from a bare id."""
+
+    scope: ClassVar[str] = "protocol"  # it checks nothing in the project model
 
     @classmethod
     def at(cls, where: Location, message: str, *, severity: str | None = None) -> Diagnostic:
