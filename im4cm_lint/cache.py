@@ -505,6 +505,35 @@ class Cache:
             if name not in self._seen:
                 folder.remove(name)
 
+    def keep_file(self, item: FileInput) -> None:
+        """The entry of a file this run did not need to read is still the project's (not pruned)."""
+        self._entry(item)
+
+    # -- per protocol: the index of the documents, and the findings of "protocol" rules ---------
+
+    def file_index(self) -> dict:
+        """Shown path -> (hash of the file, its documents as (index, kind, id, protocol), its
+        PARSE/SCHEMA findings) as the last run saw them; empty when there is none."""
+        stored = self._read("index", "files", "files")
+        return stored if isinstance(stored, dict) else {}
+
+    def store_file_index(self, index: dict) -> None:
+        self._write("index", "files", "files", index)
+
+    def protocol_results(self, key: str) -> tuple[list, dict] | None:
+        """(findings, System sources read) of one protocol's "protocol" rules, when kept for ``key``."""
+        stored = self._read("protocols", key, key)
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], list) \
+                and isinstance(stored[1], dict):
+            return stored
+        return None
+
+    def store_protocol_results(self, key: str, findings: list, sources: dict) -> None:
+        self._write("protocols", key, key, (findings, sources))
+
+    def trim_protocols(self, keep: int) -> None:
+        self._trim("protocols", keep)
+
     # -- the policy pack ------------------------------------------------------------------------
 
     def resolve_pack(self, ref: str | None, available: list[Path], base_dir: Path, where: Any = None) -> Any:

@@ -21,7 +21,7 @@ from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.discovery import SkippedFolder, walk
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loading import documents_kept, lint_packs, load_documents
-from im4cm_lint.model import Document, Project
+from im4cm_lint.model import Document, Project, protocol_of
 from im4cm_lint.pack import Pack, PackLoad, pack_for, resolve_pack
 from im4cm_lint.paths import repo_root, shown_path
 from im4cm_lint.plugins import Registry, load_registry
@@ -147,13 +147,6 @@ def files_given_scope(paths: list[str], config: Config) -> tuple[list[str], set[
     return [*paths, *folders], {shown_path(p) for p in paths} | linked
 
 
-def affected_files(documents: list[Document], given: set[str]) -> set[str]:
-    """The files of the documents that rely on a DPISP of the ``given`` files (its exports, DPIAs
-    and systems name it in ``metadata.dpisp``): a change to a protocol can break them."""
-    changed = {d.id for d in documents if d.kind == "DPISP" and d.path in given}
-    return {d.path for d in documents if changed and d.metadata.get("dpisp") in changed}
-
-
 @dataclass
 class Setup:
     """What a run works with once the configuration, the plugins and the pack are loaded."""
@@ -183,10 +176,16 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
     if key and _restored(result, setup.cache, key):
         return result
     selection = Selection(setup.config)
-    found = _load(result, setup, scope, options, today)
+    active = [rule for rid, rule in sorted(setup.registry.rules.items()) if selection.enabled(rid)]
+    if key and setup.base is None:
+        found, documents = _load_and_check_changed(result, setup, scope, options, today, active)
+    else:
+        found = _load(result, setup, scope, options, today)
+        documents = [(d.id, d.path) for d in result.project.documents]
     with documents_kept():
-        found += _check(result, setup.registry, selection)
-        _decide(result, scope, selection, found, options)
+        if not key or setup.base is not None:
+            found += run_checks(result.project, result.pack, active, result.config.check_timeout)
+        _decide(result, scope, selection, found, options, documents)
         _save(result, setup.cache, key)
     return result
 
@@ -235,10 +234,14 @@ def _results_key(setup: Setup, scope: Scope, paths: list[str], options: Options,
         return None
     config = setup.config
     return setup.cache.results_key(
-        setup.registry.rules, scope.inputs, paths, replace(options, cache=False, jobs=1), today, config.root,
-        caching.file_stamp(setup.config_file), caching.file_stamp(options.baseline),
-        caching.file_stamp(config.baseline and config.root / config.baseline), scope.found, setup.registry.problems,
-        setup.base and setup.base.commit)
+        setup.registry.rules, scope.inputs, paths, *_checks_depend_on(setup, options, today),
+        caching.file_stamp(options.baseline), caching.file_stamp(config.baseline and config.root / config.baseline),
+        scope.found, setup.registry.problems, setup.base and setup.base.commit)
+
+
+def _checks_depend_on(setup: Setup, options: Options, today: datetime.date) -> tuple:
+    """What, besides the documents, the pack and the rules, decides the checks' findings."""
+    return replace(options, cache=False, jobs=1), today, setup.config.root, caching.file_stamp(setup.config_file)
 
 
 def _restored(result: RunResult, cache: caching.Cache, key: Any) -> bool:
@@ -261,8 +264,11 @@ def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today
     if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
         cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
     if scope.reported is not None:
-        scope.reported |= affected_files(documents, scope.reported)
-    return [*scope.found, *load_problems, *lint_packs(documents, registry.packs), *registry.problems,
+        from im4cm_lint.protocols import affected
+
+        scope.reported |= affected(((d.path, d.kind, d.id, protocol_of(d)) for d in documents), scope.reported)
+    return [*scope.found, *load_problems, *lint_packs(((d.kind, d.path) for d in documents), registry.packs),
+            *registry.problems,
             *setup.pack_load.diagnostics]
 
 
@@ -280,13 +286,40 @@ def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: 
     return revision_project(setup.base, config.exclude, config.max_file_size, today, setup.cache, same, scope.search)
 
 
-def _check(result: RunResult, registry: Registry, selection: Selection) -> list[Diagnostic]:
-    """The findings of the checks the configuration selects."""
-    active = [rule for rid, rule in sorted(registry.rules.items()) if selection.enabled(rid)]
-    return run_checks(result.project, result.pack, active, result.config.check_timeout)
+def _load_and_check_changed(result: RunResult, setup: Setup, scope: Scope, options: Options, today: datetime.date,
+                            active: list[Rule]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+    """With the cache: load and check only the protocols a change affects (:mod:`im4cm_lint.protocols`);
+    the findings of loading and checking, undecided, and (id, file) of every document."""
+    from im4cm_lint import protocols
+
+    config, cache = setup.config, setup.cache
+    assert cache is not None
+    whole = [rule for rule in active if rule.scope != "protocol"]
+    run = protocols.ChangedRun(cache, scope.inputs, config.max_file_size, options.jobs)
+    keys = run.keys(cache.results_key({rule.id: rule for rule in active}, [], *_checks_depend_on(setup, options, today)))
+    stale = run.stale(keys)
+    root = config.root if config.path else None
+    checked = Project(run.documents(stale), today=today, root=root, known_ids=run.known_ids)
+    project = Project(run.documents(None), today=today, root=root, known_ids=run.known_ids) if whole else checked
+    result.project, result.files, result.documents = project, len(scope.files), len(run.entries)
+    with documents_kept():
+        found = run_checks(checked, result.pack, [r for r in active if r.scope == "protocol"],
+                           config.check_timeout) if stale else []
+        run.keep(keys, stale, found, checked.sources_read)
+        if whole:
+            found += run_checks(project, result.pack, whole, config.check_timeout)
+    if os.path.abspath(config.root) in map(os.path.abspath, scope.search):
+        cache.prune_files()
+    if scope.reported is not None:
+        scope.reported |= run.affected(scope.reported)
+    return [*scope.found, *run.load_problems, *run.kept_findings(keys, stale),
+            *lint_packs(((kind, path) for path, _index, kind, _id, _protocol in run.entries), setup.registry.packs),
+            *setup.registry.problems, *setup.pack_load.diagnostics, *found], \
+        [(doc_id, path) for path, _index, _kind, doc_id, _protocol in run.entries]
 
 
-def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[Diagnostic], options: Options) -> None:
+def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[Diagnostic], options: Options,
+            documents: list[tuple[str, str]]) -> None:
     """The findings the configuration keeps, once each, then the exceptions: the run's findings."""
     kept: dict[tuple, Diagnostic] = {}
     for diag in found:
@@ -296,7 +329,7 @@ def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[D
     outcome = apply_exceptions(
         list(kept.values()), config=result.config, rules=result.rules, selection=selection, files=scope.files,
         sources=caching.directive_sources(scope.inputs),
-        project=result.project, reported=scope.reported, today=result.project.today, baseline=options.baseline,
+        documents=documents, reported=scope.reported, today=result.project.today, baseline=options.baseline,
         write_baseline=options.write_baseline)
     unexplained = [] if outcome.fatal else without_reason(result.weakenings)  # not subject to ignore
     result.diagnostics = sorted((d.printable() for d in [*outcome.diagnostics, *unexplained]), key=Diagnostic.sort_key)

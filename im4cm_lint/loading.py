@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable
 
 from im4cm_lint import cache as caching
 from im4cm_lint import schemas
@@ -191,11 +192,12 @@ def load_documents(inputs: list[caching.FileInput], max_file_size: int, cache: c
     return documents, found
 
 
-def lint_packs(documents: list[Document], available: list[Path]) -> list[Diagnostic]:
-    """Policy packs found among the linted files are loaded and validated as packs."""
+def lint_packs(documents: Iterable[tuple[str, str]], available: list[Path]) -> list[Diagnostic]:
+    """Policy packs found among the linted files (``documents``: the kind and file of each) are
+    loaded and validated as packs."""
     found: list[Diagnostic] = []
     loaded: dict = {}  # a pack the others extend is loaded once
-    for document in documents:
-        if document.kind == "PolicyPack" and Path(document.path).name == PACK_FILE:
-            found.extend(load_pack_folder(Path(document.path).parent, available, loaded=loaded).diagnostics)
+    for kind, path in documents:
+        if kind == "PolicyPack" and Path(path).name == PACK_FILE:
+            found.extend(load_pack_folder(Path(path).parent, available, loaded=loaded).diagnostics)
     return found

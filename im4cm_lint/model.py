@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from im4cm_lint.paths import repo_root
 from im4cm_lint.sources import SourceFiles
@@ -151,19 +151,40 @@ _CLASSES = {"DPISP": DPISP, "DPIA": DPIA, "DataExport": DataExport, "System": Sy
 
 def known_ids(documents: list[Document]) -> dict[str, set[str]]:
     """Kind -> the ids of the documents of that kind, checkable or not."""
+    return ids_by_kind((document.kind, document.id) for document in documents)
+
+
+def ids_by_kind(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Kind -> ids, from (kind, id) of documents (those of no known kind or without an id left out)."""
     found: dict[str, set[str]] = {kind: set() for kind in KINDS}
-    for document in documents:
-        if document.kind in found and document.id:
-            found[document.kind].add(document.id)
+    for kind, doc_id in pairs:
+        if kind in found and doc_id:
+            found[kind].add(doc_id)
     return found
+
+
+def protocol_of(document: Document) -> str | None:
+    """The protocol a document belongs to: a DPISP's own id, else the DPISP its ``metadata.dpisp`` names."""
+    value = document.id if document.kind == "DPISP" else getattr(document, "dpisp_id", None)
+    return value if isinstance(value, str) and value else None
 
 
 def protocols(documents: list[Document]) -> list[list[Document]]:
     """The documents in the groups a check of one protocol sees together (``Rule.scope``
-    "protocol"): a DPISP with every document that names it in ``metadata.dpisp`` and every
-    document of the same kind and id as one of these (a duplicate id is a finding of the group).
-    A document of no protocol (a pack, a document without ``metadata.dpisp``, one that could not
-    be read) is a group of its own unless its id joins it to one. In the order of ``documents``."""
+    "protocol"; see :func:`group_numbers`), in the order of ``documents``."""
+    groups: dict[int, list[Document]] = {}
+    numbers = group_numbers([(d.kind, d.id, protocol_of(d)) for d in documents])
+    for document, number in zip(documents, numbers):
+        groups.setdefault(number, []).append(document)
+    return list(groups.values())
+
+
+def group_numbers(documents: list[tuple[str, str, str | None]]) -> list[int]:
+    """The group of each document, from its (kind, id, protocol): a DPISP with every document
+    that names it in ``metadata.dpisp``, and every document of the same kind and id as one of
+    these (a duplicate id is a finding of the group). A document of no protocol (a pack, a
+    document without ``metadata.dpisp``, one that could not be read) is a group of its own unless
+    its id joins it to one. Groups are numbered from 0 in the order of their first document."""
     parent: dict[tuple, tuple] = {}
 
     def root(label: tuple) -> tuple:
@@ -173,18 +194,13 @@ def protocols(documents: list[Document]) -> list[list[Document]]:
         return label
 
     labels = []
-    for number, document in enumerate(documents):
-        protocol = document.id if document.kind == "DPISP" else getattr(document, "dpisp_id", None)
-        own = [("protocol", protocol)] if isinstance(protocol, str) and protocol else [("document", number)]
-        if document.id:
-            own.append(("id", document.kind, document.id))
-        for label in own[1:]:
-            parent[root(label)] = root(own[0])
-        labels.append(own[0])
-    groups: dict[tuple, list[Document]] = {}
-    for document, label in zip(documents, labels):
-        groups.setdefault(root(label), []).append(document)
-    return list(groups.values())
+    for number, (kind, doc_id, protocol) in enumerate(documents):
+        own = ("protocol", protocol) if protocol else ("document", number)
+        if doc_id:
+            parent[root(("id", kind, doc_id))] = root(own)
+        labels.append(own)
+    numbering: dict[tuple, int] = {}
+    return [numbering.setdefault(root(label), len(numbering)) for label in labels]
 
 
 def specialise(document: Document) -> Document:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 from im4cm_lint.config import Config
 from im4cm_lint.decide.baseline import Baseline, baseline_for
@@ -21,9 +21,6 @@ from im4cm_lint.decide.inline import apply_inline, read_directives
 from im4cm_lint.decide.selection import Selection
 from im4cm_lint.decide.waivers import apply_waivers
 from im4cm_lint.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from im4cm_lint.model import Project
 
 
 @dataclass
@@ -35,22 +32,23 @@ class Outcome:
 
 def apply_exceptions(findings: list[Diagnostic], *, config: Config, rules: Mapping[str, object],
                      selection: Selection, files: list[tuple[str, str]], sources: Mapping[str, bytes],
-                     project: Project | None,
+                     documents: list[tuple[str, str]] | None,
                      reported: set[str] | None, today: datetime.date, baseline: str | None = None,
                      write_baseline: str | None = None) -> Outcome:
     """Inline suppressions, then waivers, then the baseline, applied to the kept findings.
 
+    ``documents`` holds (id, file) of every document of the run (None: not known).
     ``reported`` holds the files the run reports on (pre-commit's file names; None: all), so an
     exception is judged only where its findings are visible. ``sources`` holds the bytes, read
     once by the run, of the files that hold suppression comments (by shown path): the comments
     and the findings come from the same version of each file. The problems found with exceptions
     pass through ``selection`` like any finding (so ``ignore: [CONFIG007]`` works).
     """
-    holding = {document.path for document in project.documents} if project else {shown for _, shown in files}
+    holding = {path for _id, path in documents} if documents is not None else {shown for _, shown in files}
     wanted = holding if reported is None else holding & reported
     directives, problems = read_directives(sources, wanted)
     findings, inline_problems = apply_inline(findings, directives, rules, selection.reports)
-    findings, waiver_problems = apply_waivers(findings, config, rules, project, reported, selection.reports, today)
+    findings, waiver_problems = apply_waivers(findings, config, rules, documents, reported, selection.reports, today)
     for diag in problems + inline_problems + waiver_problems:
         kept = selection.keep(diag)
         if kept is not None:

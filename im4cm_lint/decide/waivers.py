@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 from im4cm_lint.i18n import _
 
 from im4cm_lint.config import Config
@@ -15,9 +15,6 @@ from im4cm_lint.diagnostics import Diagnostic, Suppression
 from im4cm_lint.engine_rules.config import ExpiredWaiver, SuppressionWithoutReason, UnusedSuppression
 from im4cm_lint.yamltree import YMap, locate
 
-if TYPE_CHECKING:
-    from im4cm_lint.model import Project
-
 
 def covers(waiver_path: str, yaml_path: str) -> bool:
     """A waiver covers its YAML path and everything under it."""
@@ -25,15 +22,17 @@ def covers(waiver_path: str, yaml_path: str) -> bool:
         yaml_path.startswith(waiver_path) and yaml_path[len(waiver_path)] in ".[")
 
 
-def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str, object], project: Project | None,
+def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str, object],
+                  documents: list[tuple[str, str]] | None,
                   reported: set[str] | None, reports: Reports,
                   today: datetime.date) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Apply the configuration's waivers; return the findings and the problems of the waivers.
-    Without the project (documents unknown), a waiver is never judged unused."""
+    ``documents`` holds (id, file) of every document of the run; without them (None), a waiver
+    is never judged unused."""
     problems: list[Diagnostic] = []
     homes: dict[str, set[str]] = {}  # document id -> the files that hold it
-    for document in project.documents if project else ():
-        homes.setdefault(document.id, set()).add(document.path)
+    for doc_id, path in documents or ():
+        homes.setdefault(doc_id, set()).add(path)
     whole_config = reported is None or (config.path in reported)
     for waiver in config.waivers:
         home = homes.get(waiver["document"], set())
@@ -41,7 +40,7 @@ def apply_waivers(findings: list[Diagnostic], config: Config, rules: Mapping[str
         if not (whole_config or seen):
             continue
         problem = _invalid(waiver, rules, today)
-        if problem is None and not _waive(waiver, findings) and project is not None:
+        if problem is None and not _waive(waiver, findings) and documents is not None:
             problem = _unused(waiver, home, seen, reports)
         if problem is not None:
             problems.append(problem)
