@@ -13,6 +13,10 @@ What is cached, and why (measured on 1,000 generated documents, see bench/):
   (:func:`im4cm_lint.loader.tree_form`), rebuilt in under half the time parsing takes, with
   their strings and positions shared as parsing shares them. One file per entry, under
   ``files/``, so that a change rewrites one entry.
+- an index of every file of the project (its hash, its documents' kind, id and protocol, its
+  PARSE/SCHEMA findings), and per protocol the findings of the rules that depend on one
+  protocol's documents alone (:mod:`im4cm_lint.protocols`): with one file changed, a run loads
+  and checks only the protocols the change affects (1,000 documents: ~0.3 s against ~0.9 s).
 - the resolved policy pack, keyed by the hash of its files: loading and validating the standard
   pack costs ~40 ms on every run, reading it back ~2 ms.
 - the findings of a whole run, keyed by the hash of everything that decides them: every file's
@@ -56,7 +60,7 @@ from im4cm_lint.pack import Pack
 from im4cm_lint.paths import repo_root
 
 ENV_VAR = "IM4CM_LINT_CACHE_DIR"
-_FORMAT = 4  # bump when what is stored changes shape (4: per-file entries keep the documents' trees)
+_FORMAT = 5  # bump when what is stored changes shape (5: the index of files, findings per protocol)
 _KEEP_RESULTS = 8  # whole-run results kept (one per recent combination of inputs)
 _KEEP_PACKS = 4
 _KEEP_PROJECTS = 64  # project folders kept in the base folder, the most recently used

@@ -313,9 +313,9 @@ def _load_and_check_changed(result: RunResult, setup: Setup, scope: Scope, optio
     if scope.reported is not None:
         scope.reported |= run.affected(scope.reported)
     return [*scope.found, *run.load_problems, *run.kept_findings(keys, stale),
-            *lint_packs(((kind, path) for path, _index, kind, _id, _protocol in run.entries), setup.registry.packs),
+            *lint_packs(((kind, path) for path, _index, kind, *_rest in run.entries), setup.registry.packs),
             *setup.registry.problems, *setup.pack_load.diagnostics, *found], \
-        [(doc_id, path) for path, _index, _kind, doc_id, _protocol in run.entries]
+        [(doc_id, path) for path, _index, _kind, doc_id, *_rest in run.entries]
 
 
 def _decide(result: RunResult, scope: Scope, selection: Selection, found: list[Diagnostic], options: Options,

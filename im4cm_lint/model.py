@@ -169,22 +169,37 @@ def protocol_of(document: Document) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def named_documents(document: Document) -> list[tuple[str, str]]:
+    """(kind, id) of the other documents a document names besides its protocol: a System's
+    exports, in ``exports`` and in ``jobs`` (FORMAT.md 5.3)."""
+    if document.kind != "System":
+        return []
+    named = document.get("exports")
+    jobs = document.get("jobs")
+    ids = [*(named if isinstance(named, list) else []),
+           *(e for produced in (jobs.values() if isinstance(jobs, dict) else ()) if isinstance(produced, list)
+             for e in produced)]
+    return sorted({("DataExport", e) for e in ids if isinstance(e, str) and e})
+
+
 def protocols(documents: list[Document]) -> list[list[Document]]:
     """The documents in the groups a check of one protocol sees together (``Rule.scope``
     "protocol"; see :func:`group_numbers`), in the order of ``documents``."""
     groups: dict[int, list[Document]] = {}
-    numbers = group_numbers([(d.kind, d.id, protocol_of(d)) for d in documents])
+    numbers = group_numbers([(d.kind, d.id, protocol_of(d), named_documents(d)) for d in documents])
     for document, number in zip(documents, numbers):
         groups.setdefault(number, []).append(document)
     return list(groups.values())
 
 
-def group_numbers(documents: list[tuple[str, str, str | None]]) -> list[int]:
-    """The group of each document, from its (kind, id, protocol): a DPISP with every document
-    that names it in ``metadata.dpisp``, and every document of the same kind and id as one of
-    these (a duplicate id is a finding of the group). A document of no protocol (a pack, a
-    document without ``metadata.dpisp``, one that could not be read) is a group of its own unless
-    its id joins it to one. Groups are numbered from 0 in the order of their first document."""
+def group_numbers(documents: list[tuple[str, str, str | None, list]]) -> list[int]:
+    """The group of each document, from its (kind, id, protocol, the (kind, id) of the documents
+    it names): a DPISP with every document that names it in ``metadata.dpisp``, every document
+    of the same kind and id as one of these (a duplicate id is a finding of the group), and the
+    exports a System of the group names (they may be another protocol's: the two are then one
+    group). A document of no protocol (a pack, a document without ``metadata.dpisp``, one that
+    could not be read) is a group of its own unless an id joins it to one. Groups are numbered
+    from 0 in the order of their first document."""
     parent: dict[tuple, tuple] = {}
 
     def root(label: tuple) -> tuple:
@@ -194,10 +209,10 @@ def group_numbers(documents: list[tuple[str, str, str | None]]) -> list[int]:
         return label
 
     labels = []
-    for number, (kind, doc_id, protocol) in enumerate(documents):
+    for number, (kind, doc_id, protocol, named) in enumerate(documents):
         own = ("protocol", protocol) if protocol else ("document", number)
-        if doc_id:
-            parent[root(("id", kind, doc_id))] = root(own)
+        for other_kind, other_id in [(kind, doc_id), *named] if doc_id else named:
+            parent[root(("id", other_kind, other_id))] = root(own)
         labels.append(own)
     numbering: dict[tuple, int] = {}
     return [numbering.setdefault(root(label), len(numbering)) for label in labels]

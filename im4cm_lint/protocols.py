@@ -23,7 +23,7 @@ from typing import Any
 from im4cm_lint import cache as caching
 from im4cm_lint.diagnostics import Diagnostic
 from im4cm_lint.loading import load_documents
-from im4cm_lint.model import Document, group_numbers, ids_by_kind, protocol_of
+from im4cm_lint.model import Document, group_numbers, ids_by_kind, named_documents, protocol_of
 from im4cm_lint.sources import unchanged
 
 _KEEP_SPARE = 64  # protocol entries kept beyond twice the protocols of the run (other branches, configurations)
@@ -31,8 +31,8 @@ _KEEP_SPARE = 64  # protocol entries kept beyond twice the protocols of the run 
 
 class ChangedRun:
     """The documents of one run, loaded as far as the checks need them. ``entries`` holds (file,
-    index, kind, id, protocol) of every document, in the order of the files; ``load_problems``
-    the PARSE and SCHEMA findings of every file."""
+    index, kind, id, protocol, the documents it names) of every document, in the order of the
+    files; ``load_problems`` the PARSE and SCHEMA findings of every file."""
 
     def __init__(self, cache: caching.Cache, inputs: list[caching.FileInput], max_file_size: int, jobs: int):
         self.cache, self.inputs, self.max_file_size = cache, inputs, max_file_size
@@ -55,8 +55,7 @@ class ChangedRun:
             problems.setdefault(diagnostic.path, []).append(diagnostic)
         for item in inputs:
             if item.shown in read:
-                entry = (item.digest, [(d.index, d.kind, d.id, protocol_of(d)) for d in by_file.get(item.shown, [])],
-                         problems.pop(item.shown, []))
+                entry = (*_entry_of(by_file, item)[:2], problems.pop(item.shown, []))
             else:
                 entry = known[item.shown]
             if item.shown in regular or item.shown not in read:
@@ -64,11 +63,10 @@ class ChangedRun:
             self.load_problems += entry[2]
         self.load_problems += [d for rest in problems.values() for d in rest]  # findings of no file of the run
         self.index_changed = self.index != known
-        self.entries = [(item.shown, index, kind, doc_id, protocol)
-                        for item in inputs
-                        for index, kind, doc_id, protocol in (self.index.get(item.shown) or _entry_of(by_file, item))[1]]
-        self.known_ids = ids_by_kind((kind, doc_id) for _path, _index, kind, doc_id, _protocol in self.entries)
-        self.group_of = group_numbers([(kind, doc_id, protocol) for _p, _i, kind, doc_id, protocol in self.entries])
+        self.entries = [(item.shown, *document)
+                        for item in inputs for document in (self.index.get(item.shown) or _entry_of(by_file, item))[1]]
+        self.known_ids = ids_by_kind((kind, doc_id) for _path, _index, kind, doc_id, *_rest in self.entries)
+        self.group_of = group_numbers([entry[2:] for entry in self.entries])
         self._kept: dict[int, list[Diagnostic]] = {}
 
     def keys(self, base: str) -> dict[int, str]:
@@ -77,7 +75,7 @@ class ChangedRun:
         ids = caching.digest(*sorted(f"{kind}\x1e{doc_id}" for kind, found in self.known_ids.items() for doc_id in found))
         parts: dict[int, list[str]] = {}
         digests = {item.shown: item.digest for item in self.inputs}
-        for (path, index, _kind, _id, _protocol), group in zip(self.entries, self.group_of):
+        for (path, index, *_rest), group in zip(self.entries, self.group_of):
             parts.setdefault(group, []).append(f"{path}\x1e{index}\x1e{digests.get(path)}")
         return {group: caching.digest(base, ids, *found) for group, found in parts.items()}
 
@@ -112,7 +110,7 @@ class ChangedRun:
         keeps nothing: the next run checks again."""
         if stale:
             homes: dict[Any, set[int]] = {}  # (file, id), and id alone: a System's findings are in its sources
-            for (path, _index, _kind, doc_id, _protocol), group in zip(self.entries, self.group_of):
+            for (path, _index, _kind, doc_id, *_rest), group in zip(self.entries, self.group_of):
                 homes.setdefault((path, doc_id or ""), set()).add(group)
                 if doc_id:
                     homes.setdefault(doc_id, set()).add(group)
@@ -133,7 +131,8 @@ class ChangedRun:
 
     def affected(self, given: set[str]) -> set[str]:
         """The files of the documents that name a DPISP of the ``given`` files (see :func:`affected`)."""
-        return affected(((path, kind, doc_id, protocol) for path, _i, kind, doc_id, protocol in self.entries), given)
+        return affected(((path, kind, doc_id, protocol) for path, _i, kind, doc_id, protocol, _named in self.entries),
+                        given)
 
 
 def affected(documents, given: set[str]) -> set[str]:
@@ -153,10 +152,14 @@ def _indexed(entry: Any, item: caching.FileInput) -> bool:
 
 
 def _document_entry(entry: Any) -> bool:
-    """(index, kind, id, protocol) of a document, as the index keeps it."""
-    return isinstance(entry, tuple) and len(entry) == 4 and type(entry[0]) is int and isinstance(entry[1], str) \
-        and isinstance(entry[2], str) and (entry[3] is None or isinstance(entry[3], str))
+    """(index, kind, id, protocol, the (kind, id) of the documents it names) of a document, as the index keeps it."""
+    return isinstance(entry, tuple) and len(entry) == 5 and type(entry[0]) is int and isinstance(entry[1], str) \
+        and isinstance(entry[2], str) and (entry[3] is None or isinstance(entry[3], str)) \
+        and isinstance(entry[4], list) and all(isinstance(n, tuple) and len(n) == 2 and all(isinstance(p, str) for p in n)
+                                               for n in entry[4])
 
 
 def _entry_of(by_file: dict[str, list[Document]], item: caching.FileInput) -> tuple:
-    return item.digest, [(d.index, d.kind, d.id, protocol_of(d)) for d in by_file.get(item.shown, [])], []
+    """A file's entry in the index, from its documents loaded in this run (no findings yet)."""
+    return item.digest, [(d.index, d.kind, d.id, protocol_of(d), named_documents(d))
+                         for d in by_file.get(item.shown, [])], []

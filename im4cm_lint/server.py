@@ -246,10 +246,12 @@ def _receive(conn: socket.socket) -> tuple[list[str], list[int]]:
 def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
     """Answer commands on ``path`` until ``stop``, ``idle_minutes`` without a run, or a change of
     the installed code. Runs in the foreground (``im4cm-lint server start`` detaches it)."""
+    import gc
     import selectors
     import signal
     import time
 
+    gc.enable()  # the server lives on: its collector runs (each fork, one command, turns it off again)
     _warm()
     stamp, started, served = _code_stamp(), time.time(), 0
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
