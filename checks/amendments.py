@@ -373,6 +373,7 @@ class VersionBackwards(Rule):
     """
 
     id, name, summary = "LIFE011", "version-backwards", "A protocol's version is lower than at the base revision"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         base = getattr(project, "base", None)

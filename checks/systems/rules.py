@@ -64,6 +64,7 @@ class SourceUnreadable(Rule):
     """
 
     id, name, summary = "SYSTEM001", "system-source-unreadable", "A system's source file cannot be read safely"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for system in project.systems:
@@ -107,6 +108,7 @@ class UnknownReference(Rule):
     """
 
     id, name, summary = "SYSTEM015", "system-unknown-reference", "A System document names a DPISP, party or export that does not exist"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         exports = project.known_ids.get("DataExport", set())
@@ -184,6 +186,7 @@ class AgencyNotParty(Rule):
     """
 
     id, name, summary = "SYSTEM002", "system-agency-not-party", "A system agency is not a DPISP party"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -235,6 +238,7 @@ class ExportRoleWithoutRule(Rule):
 
     id, name, summary = ("SYSTEM003", "export-role-without-sharing-rule",
                          "A role that can export personal data is held by a party with no sharing rule out")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -347,6 +351,7 @@ class ConsentOverrideNotNamed(Rule):
 
     id, name, summary = ("SYSTEM005", "consent-override-not-named",
                          "consent_override is held by a party with nobody named to decide it")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         deciders = [rid for rid, role in pack.roles.items() if CONSENT_OVERRIDE in (role.get("decides") or [])]
@@ -399,6 +404,7 @@ class CrossAgencyGroup(Rule):
 
     id, name, summary = ("SYSTEM006", "cross-agency-group-without-rule",
                          "A user group spans parties that share no data under the DPISP")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -446,6 +452,7 @@ class TermsOfUseDisabled(Rule):
 
     id, name, summary, severity = ("SYSTEM007", "terms-of-use-disabled",
                                    "An agency's users work without accepting its terms of use", "warning")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -655,6 +662,7 @@ class JobLogsIdentifiers(Rule):
     """
 
     id, name, summary = "SYSTEM011", "job-logs-identifiers", "An OpenFn job logs identifiers or records"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "logged_ids"):
@@ -694,6 +702,7 @@ class FetchWithoutRemote(Rule):
     """
 
     id, name, summary = "SYSTEM012", "fetch-without-remote", "An OpenFn job fetches Primero cases without remote: true"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "fetch_without_remote"):
@@ -733,6 +742,7 @@ class UnboundedUserFetch(Rule):
     """
 
     id, name, summary = "SYSTEM013", "unbounded-user-fetch", "An OpenFn job fetches the whole user list"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "unbounded_fetches"):
