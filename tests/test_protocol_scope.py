@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -84,6 +85,23 @@ def test_a_country_fixture(country):
     assert differences_in(COUNTRIES / country, {"today": TODAY}) == []
 
 
+def test_a_system_naming_another_protocols_export(tmp_path):
+    """A System of one protocol may name an export of another (nothing forbids it): the checks
+    that read the exports a System names (SYSTEM004, 008, 009, 010, 014) then see another
+    protocol's documents, which is why they stay "project"; the others still keep the promise."""
+    root = tmp_path / "cross"
+    shutil.copytree(COUNTRIES / "systems-mini", root)
+    (root / ".git").mkdir()
+    moved = {"dpisp.yaml": ("  id: et-gambella\n", "  id: et-gambella-b\n"),
+             "systems/kobo.yaml": ("{id: gvca-intake-to-sc, dpisp: et-gambella}", "{id: gvca-intake-to-sc, dpisp: et-gambella-b}")}
+    for name, (old, new) in moved.items():
+        text = (root / name).read_text(encoding="utf-8")
+        assert text.count(old) == 1, name
+        (root / ("dpisp-b.yaml" if name == "dpisp.yaml" else name)).write_text(text.replace(old, new), encoding="utf-8")
+    assert differences_in(root, {"today": TODAY}) == []
+    assert [p.split(":")[0] for p in differences_in(root, {"today": TODAY}, every_rule=True)] == ["SYSTEM009"]
+
+
 def rule_cases() -> list[tuple[str, dict, dict]]:
     """(rule, case, settings) of every case that needs no extra plugin."""
     found = []
@@ -109,3 +127,29 @@ def test_every_rule_case(tmp_path):
             options["base"] = "HEAD"
         problems += [f"{rule} case {case['name']!r}: {p}" for p in differences_in(root, options, select=[rule])]
     assert problems == []
+
+
+def test_what_a_protocol_holds(tmp_path):
+    """An export joins its DPISP; documents naming a DPISP that is not there are one group; two
+    DPISPs with one id are one group; a pack, or a document naming no DPISP, is alone."""
+    head = "apiVersion: im4cm/v1\nkind: {kind}\nmetadata: {{id: {id}{dpisp}}}\n"
+    documents = {"alpha.yaml": ("DPISP", "alpha", None), "alpha-export.yaml": ("DataExport", "alpha-out", "alpha"),
+                 "ghost-dpia.yaml": ("DPIA", "ghost-dpia", "ghost"), "ghost-export.yaml": ("DataExport", "ghost-out", "ghost"),
+                 "twin-1.yaml": ("DPISP", "twin", None), "twin-2.yaml": ("DPISP", "twin", None),
+                 "pack.yaml": ("PolicyPack", "local-pack", None), "lone-export.yaml": ("DataExport", "lone-out", None),
+                 "lone-dpia.yaml": ("DPIA", "lone-dpia", None)}
+    (tmp_path / ".git").mkdir()
+    for name, (kind, doc_id, dpisp) in documents.items():
+        (tmp_path / name).write_text(head.format(kind=kind, id=doc_id, dpisp=f", dpisp: {dpisp}" if dpisp else ""),
+                                     encoding="utf-8")
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        loaded = engine.run(["."], Options()).project.documents
+    finally:
+        os.chdir(here)
+    assert sorted(d.path for d in loaded) == sorted(documents)
+    groups = {frozenset(d.path for d in group) for group in protocols(loaded)}
+    assert groups == {frozenset({"alpha.yaml", "alpha-export.yaml"}), frozenset({"ghost-dpia.yaml", "ghost-export.yaml"}),
+                      frozenset({"twin-1.yaml", "twin-2.yaml"}), frozenset({"pack.yaml"}),
+                      frozenset({"lone-export.yaml"}), frozenset({"lone-dpia.yaml"})}
