@@ -148,6 +148,7 @@ class HolderChangedUnconfirmed(Rule):
 
     id, name, summary = "ROLE011", "holder-changed-unconfirmed", "A role changed hands without a new confirmation date"
     severity = "warning"
+    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -215,6 +216,7 @@ class UnsignedAmendment(Rule):
     """
 
     id, name, summary = "LIFE010", "unsigned-amendment", "Sharing widened in a signed protocol without a new signed version"
+    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -275,6 +277,7 @@ class LockedClauseAmended(Rule):
     """
 
     id, name, summary = "CLAUSE010", "locked-clause-amended", "A locked clause changed in a protocol in force"
+    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -319,6 +322,7 @@ class AnnexCAmended(Rule):
     """
 
     id, name, summary = "ANNEXC010", "annex-c-amended", "An Annex C entry changed in a protocol in force"
+    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -373,6 +377,7 @@ class VersionBackwards(Rule):
     """
 
     id, name, summary = "LIFE011", "version-backwards", "A protocol's version is lower than at the base revision"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         base = getattr(project, "base", None)

@@ -76,6 +76,7 @@ class AnnexCMissing(Rule):
     """
 
     id, name, summary = "ANNEXC001", "annex-c-missing", "A DPISP with UNHCR implementing partners has no annex_c"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -128,6 +129,7 @@ class AnnexCAppliesTo(Rule):
 
     id, name, summary = ("ANNEXC002", "annex-c-applies-to",
                          "annex_c.applies_to does not list exactly the implementing partners")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -188,6 +190,7 @@ class AnnexCRequirementMissing(Rule):
 
     id, name, summary = ("ANNEXC003", "annex-c-requirement-missing",
                          "An Annex C requirement is missing from annex_c or not met")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -247,6 +250,7 @@ class AnnexCRequirementWeaker(Rule):
 
     id, name, summary = ("ANNEXC004", "annex-c-requirement-weaker",
                          "An Annex C entry is weaker than the standard or leaves out its number or contact")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -329,6 +333,7 @@ class UnhcrRoleUndeclared(Rule):
     """
 
     id, name, summary = "ANNEXC005", "unhcr-role-undeclared", "A sharing rule with UNHCR does not say in which capacity"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -407,6 +412,7 @@ class CaseDataToUnhcrNonService(Rule):
 
     id, name, summary = ("ANNEXC006", "case-data-to-unhcr-non-service",
                          "Case-level data goes to UNHCR in a capacity other than service provider")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -487,6 +493,7 @@ class InteroperabilityOneWay(Rule):
 
     id, name, summary = ("ANNEXC007", "interoperability-one-way",
                          "A CPIMS+/proGres interoperability export has no rule for the way back")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -539,6 +546,7 @@ class ConsentWithdrawalNotPropagated(Rule):
 
     id, name, summary = ("ANNEXC008", "consent-withdrawal-not-propagated",
                          "An interoperability export does not say how consent withdrawal reaches the other system")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -590,6 +598,7 @@ class AnnexCEvidence(Rule):
     id = "ANNEXC009"
     name = "annex-c-evidence"
     summary = "An Annex C entry is marked met without a clause or document that can meet it"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():

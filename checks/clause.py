@@ -85,6 +85,7 @@ class LockedTextChanged(Rule):
     """
 
     id, name, summary = "CLAUSE001", "locked-text-changed", "The text of a locked clause differs from the standard"
+    scope = "protocol"
     fixable = True
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -152,6 +153,7 @@ class OutdatedClause(Rule):
 
     id, name, summary = "CLAUSE002", "outdated-clause", "A locked clause has the text of an older release"
     severity = "warning"
+    scope = "protocol"
     fixable = True
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -207,6 +209,7 @@ class UnlockedLegalClause(Rule):
     """
 
     id, name, summary = "CLAUSE003", "unlocked-legal-clause", "A clause the standard locks is marked locked: false"
+    scope = "protocol"
     fixable = True
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -261,6 +264,7 @@ class MissingLockedClause(Rule):
     """
 
     id, name, summary = "CLAUSE004", "missing-locked-clause", "A clause the standard locks is missing"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -308,6 +312,7 @@ class UnknownClause(Rule):
     """
 
     id, name, summary = "CLAUSE005", "unknown-clause", "A clause id is not in the policy pack"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -354,6 +359,7 @@ class PlaceholderLeft(Rule):
     """
 
     id, name, summary = "CLAUSE006", "placeholder-left", "An adaptable clause is empty or has a placeholder left"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -428,6 +434,7 @@ class UnknownTemplate(Rule):
     """
 
     id, name, summary = "CLAUSE007", "unknown-template", "metadata.template names a pack version that does not exist"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         current, older = template_releases(pack)
@@ -471,6 +478,7 @@ class SupersededTemplate(Rule):
 
     id, name, summary = "CLAUSE008", "superseded-template", "metadata.template names a superseded version"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         current, older = template_releases(pack)
@@ -528,6 +536,7 @@ class TemplateWordingChanged(Rule):
     id = "CLAUSE009"
     name = "template-wording-changed"
     summary = "An adaptable clause changed the fixed wording of its template"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         if pack.placeholder is None:

@@ -75,6 +75,7 @@ class RiskWithoutOwner(Rule):
     """
 
     id, name, summary = "DPIA001", "risk-without-owner", "A DPIA risk has no owner, or no one holds its owner role"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia, risk in _risks(project):
@@ -124,6 +125,7 @@ class RiskWithoutMitigation(Rule):
     """
 
     id, name, summary = "DPIA002", "risk-without-mitigation", "A DPIA risk has no mitigation"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia, risk in _risks(project):
@@ -171,6 +173,7 @@ class HighResidualWithoutDecision(Rule):
     """
 
     id, name, summary = "DPIA003", "high-residual-without-decision", "A high residual risk has no recorded decision"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia, risk in _risks(project):
@@ -213,6 +216,7 @@ class DpiaReviewDate(Rule):
     """
 
     id, name, summary = "DPIA004", "dpia-review-date", "A DPIA's review date has passed or is missing"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia in project.dpias:
@@ -263,6 +267,7 @@ class ProcessingOutsideDpisp(Rule):
     """
 
     id, name, summary = "DPIA005", "processing-outside-dpisp", "A DPIA processes a system no party of its DPISP runs"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia in project.dpias:
@@ -312,6 +317,7 @@ class DpiaReviewPeriodTooLong(Rule):
 
     id, name, summary = "DPIA006", "dpia-review-period-too-long", "A DPIA's review is further from completion than the pack allows"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpia, days, limit in beyond(pack, "dpia_review_period_days", project.dpias, lambda d: project.days_between(

@@ -57,6 +57,7 @@ class ReviewDate(Rule):
     """
 
     id, name, summary = "LIFE001", "review-date", "The review date has passed or is missing"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -119,6 +120,7 @@ class UnsignedParty(Rule):
     """
 
     id, name, summary = "LIFE002", "unsigned-party", "A party that shares or receives data has not signed"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -176,6 +178,7 @@ class EffectiveAfterReview(Rule):
     """
 
     id, name, summary = "LIFE003", "effective-after-review", "The effective date is after the review date"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -224,6 +227,7 @@ class StaleDraft(Rule):
 
     id, name, summary = "LIFE004", "stale-draft", "A protocol has been in draft longer than the pack allows"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         open_drafts = [d for d in project.dpisps.values() if d.status in ("draft", "in_review")]
@@ -269,6 +273,7 @@ class ReviewPeriodTooLong(Rule):
 
     id, name, summary = "LIFE005", "review-period-too-long", "The review date is further from the effective date than the pack allows"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp, days, limit in beyond(pack, "review_period_days", project.dpisps.values(), lambda d: project.days_between(
@@ -310,6 +315,7 @@ class InForceWithoutDpia(Rule):
     """
 
     id, name, summary = "LIFE006", "in-force-without-dpia", "A protocol in force has no completed DPIA"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         assessing: dict[str, list] = {}  # DPISP id -> the DPIAs that name it, in document order
@@ -363,6 +369,7 @@ class StatusBeforeEffective(Rule):
     """
 
     id, name, summary = "LIFE007", "in-force-before-effective", "A protocol is in force without an effective date that has come"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -422,6 +429,7 @@ class SignatureNotValid(Rule):
     id = "LIFE008"
     name = "signature-not-valid"
     summary = "A signature is not the party's signatory's, repeats a party, or is dated outside the version's life"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -510,6 +518,7 @@ class PlaceholderValue(Rule):
     id = "LIFE009"
     name = "placeholder-value"
     summary = "A value is still a template placeholder"
+    scope = "protocol"
 
     OWN_RULES = ("clauses",)  # subtrees with a rule of their own (CLAUSE006)
 

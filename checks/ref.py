@@ -42,6 +42,7 @@ class DuplicateId(Rule):
     """
 
     id, name, summary = "REF001", "duplicate-id", "Two entries or documents share an id"
+    scope = "protocol"
 
     SECTIONS = {"DPISP": ("parties", "clauses", "sharing"), "DPIA": ("processing", "risks")}
 
@@ -138,6 +139,7 @@ class UnknownParty(Rule):
     """
 
     id, name, summary = "REF002", "unknown-party", "A party is named but not listed in the DPISP"
+    scope = "protocol"
 
     def check(self, project: Project, pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -197,6 +199,7 @@ class UnknownDpisp(Rule):
     """
 
     id, name, summary = "REF003", "unknown-dpisp", "A DPIA or export names a DPISP that is not in the run"
+    scope = "protocol"
 
     def check(self, project: Project, pack) -> Iterator:
         known = project.known_ids["DPISP"]
@@ -233,6 +236,7 @@ class UnknownSharingRule(Rule):
     """
 
     id, name, summary = "REF004", "unknown-sharing-rule", "An export names a sharing rule its DPISP does not have"
+    scope = "protocol"
 
     def check(self, project: Project, pack) -> Iterator:
         for export in project.exports:
@@ -324,6 +328,7 @@ class UnknownPurpose(_PackIdRule):
     """
 
     id, name, summary = "REF005", "unknown-purpose", "A purpose is not defined by the policy pack"
+    scope = "protocol"
     what = "purpose"
     message = N_("{named} names the purpose {value}, which the policy pack {pack} does not define{hint}{listing}")
 
@@ -371,6 +376,7 @@ class UnknownCategory(_PackIdRule):
     """
 
     id, name, summary = "REF006", "unknown-category", "A data category is not in the pack's taxonomy"
+    scope = "protocol"
     what = "data category"
     message = N_("{named} names the data category {value}, which the policy pack {pack} does not define{hint}{listing}")
 
@@ -418,6 +424,7 @@ class UnknownRole(_PackIdRule):
     """
 
     id, name, summary = "REF007", "unknown-role", "A role id is not defined by the policy pack"
+    scope = "protocol"
     what = "role"
     message = N_("{named} names the role {value}, which the policy pack {pack} does not define{hint}{listing}")
 
@@ -466,6 +473,7 @@ class UnknownClauseReference(Rule):
     """
 
     id, name, summary = "REF008", "unknown-clause-reference", "An Annex C entry cites a clause that does not exist"
+    scope = "protocol"
 
     def check(self, project: Project, pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -510,6 +518,7 @@ class UnknownSystem(_PackIdRule):
     """
 
     id, name, summary = "REF009", "unknown-system", "An information system is not defined by the policy pack"
+    scope = "protocol"
     what = "system"
     message = N_("{named} names the system {value}, which the policy pack {pack} does not define{hint}{listing}")
 

@@ -132,6 +132,7 @@ class MissingRole(Rule):
     """
 
     id, name, summary = "ROLE001", "missing-role", "A role the setting requires is not assigned"
+    scope = "protocol"
     fixable = True
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -193,6 +194,7 @@ class PartyRoleMissing(Rule):
     """
 
     id, name, summary = "ROLE002", "party-role-missing", "A party that shares data has no holder for a per-agency role"
+    scope = "protocol"
     fixable = True
 
     def check(self, project: Project, pack: Pack) -> Iterator:
@@ -257,6 +259,7 @@ class MissingBackup(Rule):
     """
 
     id, name, summary = "ROLE003", "missing-backup", "A role that needs a backup has none"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -318,6 +321,7 @@ class BackupFromOtherAgency(Rule):
 
     id, name, summary = "ROLE004", "backup-from-other-agency", "A backup comes from another agency where the pack says same agency"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -374,6 +378,7 @@ class StaleConfirmation(Rule):
 
     id, name, summary = "ROLE005", "stale-confirmation", "A role assignment has not been confirmed recently"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         limit = pack.threshold("role_confirmation_stale_days")
@@ -441,6 +446,7 @@ class Untrained(Rule):
 
     id, name, summary = "ROLE006", "untrained-holder", "A role holder has no IM4CM training recorded"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -494,6 +500,7 @@ class RolesNotSeparated(Rule):
     """
 
     id, name, summary = "ROLE007", "roles-not-separated", "One person holds two roles that must be separate"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -557,6 +564,7 @@ class WrongAgency(Rule):
     """
 
     id, name, summary = "ROLE008", "role-held-by-wrong-agency", "A role is held by an agency that may not hold it"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -613,6 +621,7 @@ class PlaceholderPerson(Rule):
     """
 
     id, name, summary = "ROLE009", "placeholder-person", "A role holder or backup is still a placeholder"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -664,6 +673,7 @@ class PersonForTwoAgencies(Rule):
     id = "ROLE010"
     name = "person-for-two-agencies"
     summary = "One person holds a per-agency role for two parties"
+    scope = "protocol"
 
     MESSAGES = {
         "holder": N_("the holder of {role} for party '{party}' is the same person as for party '{other}' "
@@ -733,6 +743,7 @@ class ConfirmedBeforeTrained(Rule):
     name = "confirmed-before-trained"
     summary = "An assignment was last confirmed before its holder was trained"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():

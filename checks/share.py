@@ -142,6 +142,7 @@ class CategoryNeverAllowed(Rule):
     """
 
     id, name, summary = "SHARE001", "category-never-allowed", "A sharing rule lists a category its purpose never allows"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _dpisp, rule, purpose in rules_with_purpose(project, pack):
@@ -202,6 +203,7 @@ class CategoryBeyondPurpose(Rule):
 
     id, name, summary = ("SHARE002", "category-beyond-purpose",
                          "A sharing rule lists a category its purpose does not need")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _dpisp, rule, purpose in rules_with_purpose(project, pack):
@@ -267,6 +269,7 @@ class JustificationMissing(Rule):
 
     id, name, summary = ("SHARE003", "justification-missing",
                          "A sharing rule lists categories that need a justification, without one")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _dpisp, rule, purpose in rules_with_purpose(project, pack):
@@ -352,6 +355,7 @@ class UnmappedExportField(Rule):
     """
 
     id, name, summary = "SHARE004", "unmapped-export-field", "An export field has no data category"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -406,6 +410,7 @@ class ExportFieldNotPermitted(Rule):
 
     id, name, summary = ("SHARE005", "export-field-not-permitted",
                          "An export sends a field its sharing rule does not permit")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -523,6 +528,7 @@ class ExportWithoutRule(Rule):
     """
 
     id, name, summary = "SHARE006", "export-without-rule", "No DPISP sharing rule covers an export"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -576,6 +582,7 @@ class ExportRuleMismatch(Rule):
 
     id, name, summary = ("SHARE007", "export-rule-mismatch",
                          "An export names a sharing rule for other parties or another purpose")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -658,6 +665,7 @@ class SevereToAuthorityOrDonor(Rule):
 
     id, name, summary = ("SHARE008", "severe-to-authority-or-donor",
                          "Severe data goes to authorities, donors or coordinators")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -764,6 +772,7 @@ class IdentifiableWhereAggregateServes(Rule):
 
     id, name, summary = ("SHARE009", "identifiable-where-aggregate-serves",
                          "Individual or identifiable data is shared for a purpose that needs only aggregates")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for _dpisp, rule, purpose in rules_with_purpose(project, pack):
@@ -825,6 +834,7 @@ class SmallCells(Rule):
     """
 
     id, name, summary = "SHARE010", "small-cells", "An aggregate export publishes counts below the minimum cell size"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         threshold = pack.threshold("min_cell_size")
@@ -878,6 +888,7 @@ class UnencryptedTransport(Rule):
     """
 
     id, name, summary = "SHARE011", "unencrypted-transport", "An export sends data above low sensitivity unencrypted"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -931,6 +942,7 @@ class OnwardSharingUnnamed(Rule):
     """
 
     id, name, summary = "SHARE012", "onward-sharing-unnamed", "A rule allows onward sharing without naming to whom"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -1047,6 +1059,7 @@ class ConsentFieldMissing(Rule):
 
     id, name, summary = ("SHARE013", "consent-field-missing",
                          "A consent-based export carries no consent field for its recipient")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):
@@ -1097,6 +1110,7 @@ class SupersededConsentFlag(Rule):
     """
 
     id, name, summary = "SHARE014", "superseded-consent-flag", "An export relies on a superseded consent flag"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -1158,6 +1172,7 @@ class LocalActorNotParty(Rule):
     id, name, summary = ("SHARE015", "local-actor-not-party",
                          "Data for authorities or local NGOs goes through a party that is not one")
     severity = "warning"  # a recommendation of the consultations, not a breach of the standard
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp, rule, purpose in rules_with_purpose(project, pack):
@@ -1210,6 +1225,7 @@ class NoLocalActor(Rule):
 
     id, name, summary = "SHARE016", "no-local-actor", "No local NGO or authority takes part in the DPISP"
     severity = "info"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for dpisp in project.dpisps.values():
@@ -1257,6 +1273,7 @@ class CategoryRelabelled(Rule):
     id = "SHARE017"
     name = "category-relabelled"
     summary = "An export states another category for a field the pack maps"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -1297,6 +1314,7 @@ class DuplicateExportField(Rule):
     id = "SHARE018"
     name = "duplicate-export-field"
     summary = "An export lists the same field twice"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -1346,6 +1364,7 @@ class DerivedFieldUnderstated(Rule):
     id = "SHARE019"
     name = "derived-field-understated"
     summary = "A derived field states a less sensitive category than its sources without a transform"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -1391,6 +1410,7 @@ class ForbiddenChannel(Rule):
     id = "SHARE020"
     name = "forbidden-channel"
     summary = "An export or a sharing rule uses a channel that must never carry personal data"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         channels = forbidden_channels(pack)
@@ -1474,6 +1494,7 @@ class QuasiIdentifiersSingleOut(Rule):
     name = "quasi-identifiers-single-out"
     summary = "An export without names still singles a child out by its quasi-identifiers"
     severity = "warning"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         quasi = set(pack.section("quasi_identifiers") or [])
@@ -1540,6 +1561,7 @@ class BreakdownsRecoverable(Rule):
     id = "SHARE022"
     name = "breakdowns-recoverable"
     summary = "Several breakdowns of one aggregate export let suppressed cells be recovered"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export in project.exports:
@@ -1635,6 +1657,7 @@ class ConsentNotJudged(Rule):
     name = "consent-not-judged"
     summary = "Consent of an export cannot be checked: the pack knows no consent field of its system for it"
     severity = "info"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for export, dpisp in exports_in_context(project):

@@ -64,6 +64,7 @@ class SourceUnreadable(Rule):
     """
 
     id, name, summary = "SYSTEM001", "system-source-unreadable", "A system's source file cannot be read safely"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for system in project.systems:
@@ -107,6 +108,7 @@ class UnknownReference(Rule):
     """
 
     id, name, summary = "SYSTEM015", "system-unknown-reference", "A System document names a DPISP, party or export that does not exist"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         exports = project.known_ids.get("DataExport", set())
@@ -184,6 +186,7 @@ class AgencyNotParty(Rule):
     """
 
     id, name, summary = "SYSTEM002", "system-agency-not-party", "A system agency is not a DPISP party"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -235,6 +238,7 @@ class ExportRoleWithoutRule(Rule):
 
     id, name, summary = ("SYSTEM003", "export-role-without-sharing-rule",
                          "A role that can export personal data is held by a party with no sharing rule out")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -285,6 +289,7 @@ class ReferralRoleBeyondRules(Rule):
 
     id, name, summary = ("SYSTEM004", "referral-role-beyond-sharing-rules",
                          "A referral or transfer role reads categories beyond its party's sharing rules")
+    # scope "project": it reads the exports the System names, which may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -347,6 +352,7 @@ class ConsentOverrideNotNamed(Rule):
 
     id, name, summary = ("SYSTEM005", "consent-override-not-named",
                          "consent_override is held by a party with nobody named to decide it")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         deciders = [rid for rid, role in pack.roles.items() if CONSENT_OVERRIDE in (role.get("decides") or [])]
@@ -399,6 +405,7 @@ class CrossAgencyGroup(Rule):
 
     id, name, summary = ("SYSTEM006", "cross-agency-group-without-rule",
                          "A user group spans parties that share no data under the DPISP")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -446,6 +453,7 @@ class TermsOfUseDisabled(Rule):
 
     id, name, summary, severity = ("SYSTEM007", "terms-of-use-disabled",
                                    "An agency's users work without accepting its terms of use", "warning")
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -490,6 +498,7 @@ class SevereFormUnencrypted(Rule):
 
     id, name, summary = ("SYSTEM008", "severe-form-unencrypted",
                          "An XLSForm collects severe categories without encryption")
+    # scope "project": it reads the exports the System names, which may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -546,6 +555,7 @@ class UnmappableFormField(Rule):
 
     id, name, summary, severity = ("SYSTEM009", "unmappable-form-field",
                                    "A system field has no data category", "warning")
+    # scope "project": it reads the exports the System names, which may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -602,6 +612,7 @@ class JobSendsUnlistedField(Rule):
 
     id, name, summary = ("SYSTEM010", "job-sends-unlisted-field",
                          "An OpenFn job sends a field its DataExport does not list")
+    # scope "project": it reads the exports the System names, which may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -655,6 +666,7 @@ class JobLogsIdentifiers(Rule):
     """
 
     id, name, summary = "SYSTEM011", "job-logs-identifiers", "An OpenFn job logs identifiers or records"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "logged_ids"):
@@ -694,6 +706,7 @@ class FetchWithoutRemote(Rule):
     """
 
     id, name, summary = "SYSTEM012", "fetch-without-remote", "An OpenFn job fetches Primero cases without remote: true"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "fetch_without_remote"):
@@ -733,6 +746,7 @@ class UnboundedUserFetch(Rule):
     """
 
     id, name, summary = "SYSTEM013", "unbounded-user-fetch", "An OpenFn job fetches the whole user list"
+    scope = "protocol"
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound, job, found in job_facts(project, "unbounded_fetches"):
@@ -767,6 +781,7 @@ class ExportDrift(Rule):
     """
 
     id, name, summary = "SYSTEM014", "export-drift", "A DataExport disagrees with the source it is imported from"
+    # scope "project": it reads the exports the System names, which may be another protocol's
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
