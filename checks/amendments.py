@@ -148,7 +148,7 @@ class HolderChangedUnconfirmed(Rule):
 
     id, name, summary = "ROLE011", "holder-changed-unconfirmed", "A role changed hands without a new confirmation date"
     severity = "warning"
-    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
+    scope = "protocol"  # it finds nothing without a base, and a run with a base checks the whole project
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -216,7 +216,7 @@ class UnsignedAmendment(Rule):
     """
 
     id, name, summary = "LIFE010", "unsigned-amendment", "Sharing widened in a signed protocol without a new signed version"
-    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
+    scope = "protocol"  # it finds nothing without a base, and a run with a base checks the whole project
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -277,7 +277,7 @@ class LockedClauseAmended(Rule):
     """
 
     id, name, summary = "CLAUSE010", "locked-clause-amended", "A locked clause changed in a protocol in force"
-    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
+    scope = "protocol"  # it finds nothing without a base, and a run with a base checks the whole project
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):
@@ -322,7 +322,7 @@ class AnnexCAmended(Rule):
     """
 
     id, name, summary = "ANNEXC010", "annex-c-amended", "An Annex C entry changed in a protocol in force"
-    # scope "project": it reads the changes since the base revision, whose documents may be another protocol's
+    scope = "protocol"  # it finds nothing without a base, and a run with a base checks the whole project
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for change in changes_since_base(project, pack):

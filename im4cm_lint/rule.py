@@ -43,6 +43,8 @@ class Rule:
     # protocol (im4cm_lint.model.protocols: a DPISP and the documents naming it), the pack, the
     # configuration, the date and the ids of all documents (``project.known_ids``). A "protocol"
     # rule run on a project holding one protocol finds exactly what it finds there in the whole run.
+    # A run with --base checks the whole project, so a rule that judges a change (it finds nothing
+    # without a base) is "protocol" as well.
     scope: ClassVar[str] = "project"
 
     def check(self, project: Project, pack: Pack) -> Iterable[Diagnostic]:

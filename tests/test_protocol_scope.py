@@ -6,7 +6,7 @@ run may re-check only the protocols a change touched (issue 16).
 Checked on real corpora: the repository root as one run (the examples and the country fixtures
 together: many protocols, ids used twice), each country fixture, a System naming another
 protocol's export, and every rule case of tests/rules/cases materialised as that harness does
-(a case with a base revision is linted with --base; each sub-project then gets the whole base).
+(a case with a base revision is not: a run with --base checks the whole project).
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ def scope_differences(result: engine.RunResult, every_rule: bool = False) -> lis
         return []  # one group: the sub-project is the whole run
     rules = [rule for _id, rule in sorted(result.rules.items())
              if every_rule or rule.scope == "protocol"]
-    # a check that judges a change sees the whole base revision (the --base runs of the integrator)
-    subs = [Project(group, today=whole.today, root=whole.root, base=whole.base, known_ids=whole.known_ids)
+    subs = [Project(group, today=whole.today, root=whole.root, known_ids=whole.known_ids)
             for group in groups]
     problems = []
     for rule in rules:
@@ -86,9 +85,9 @@ def test_a_country_fixture(country):
 
 
 def test_a_system_naming_another_protocols_export(tmp_path):
-    """A System of one protocol may name an export of another (nothing forbids it): the checks
-    that read the exports a System names (SYSTEM004, 008, 009, 010, 014) then see another
-    protocol's documents, which is why they stay "project"; the others still keep the promise."""
+    """A System of one protocol may name an export of another (nothing forbids it): the two
+    protocols are then one group, so the checks that read the exports a System names (SYSTEM004,
+    008, 009, 010, 014) see them, and every rule, of either scope, keeps the promise."""
     root = tmp_path / "cross"
     shutil.copytree(COUNTRIES / "systems-mini", root)
     (root / ".git").mkdir()
@@ -99,8 +98,7 @@ def test_a_system_naming_another_protocols_export(tmp_path):
         text = (root / name).read_text(encoding="utf-8")
         assert text.count(old) == 1, name
         (root / ("dpisp-b.yaml" if name == "dpisp.yaml" else name)).write_text(text.replace(old, new), encoding="utf-8")
-    assert differences_in(root, {"today": TODAY}) == []
-    assert [p.split(":")[0] for p in differences_in(root, {"today": TODAY}, every_rule=True)] == ["SYSTEM009"]
+    assert differences_in(root, {"today": TODAY}, every_rule=True) == []
 
 
 def rule_cases() -> list[tuple[str, dict, dict]]:
@@ -116,8 +114,8 @@ def rule_cases() -> list[tuple[str, dict, dict]]:
 
 
 def test_every_rule_case(tmp_path):
-    """Each case's repository, linted with its --today, --policy-pack and --base and only its
-    rule selected (the checks compared run directly); a case of one protocol compares nothing."""
+    """Each case's repository, linted with its --today and --policy-pack and only its rule
+    selected (the checks compared run directly); a case of one protocol compares nothing."""
     problems = []
     for number, (rule, case, settings) in enumerate(rule_cases()):
         root = make_repo(tmp_path / str(number), settings, case.get("files"))
@@ -125,7 +123,7 @@ def test_every_rule_case(tmp_path):
         if settings["pack"]:
             options["policy_pack"] = str(PACKS / settings["pack"])
         if settings["base_files"]:
-            options["base"] = "HEAD"
+            continue  # a run with a base checks the whole project: it is never split
         problems += [f"{rule} case {case['name']!r}: {p}" for p in differences_in(root, options, select=[rule])]
     assert problems == []
 

@@ -289,7 +289,7 @@ class ReferralRoleBeyondRules(Rule):
 
     id, name, summary = ("SYSTEM004", "referral-role-beyond-sharing-rules",
                          "A referral or transfer role reads categories beyond its party's sharing rules")
-    # scope "project": it reads the exports the System names, which may be another protocol's
+    scope = "protocol"  # the exports a System names are in its group, whatever their protocol
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project, under_protocol=True):
@@ -498,7 +498,7 @@ class SevereFormUnencrypted(Rule):
 
     id, name, summary = ("SYSTEM008", "severe-form-unencrypted",
                          "An XLSForm collects severe categories without encryption")
-    # scope "project": it reads the exports the System names, which may be another protocol's
+    scope = "protocol"  # the exports a System names are in its group, whatever their protocol
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -555,7 +555,7 @@ class UnmappableFormField(Rule):
 
     id, name, summary, severity = ("SYSTEM009", "unmappable-form-field",
                                    "A system field has no data category", "warning")
-    # scope "project": it reads the exports the System names, which may be another protocol's
+    scope = "protocol"  # the exports a System names are in its group, whatever their protocol
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -612,7 +612,7 @@ class JobSendsUnlistedField(Rule):
 
     id, name, summary = ("SYSTEM010", "job-sends-unlisted-field",
                          "An OpenFn job sends a field its DataExport does not list")
-    # scope "project": it reads the exports the System names, which may be another protocol's
+    scope = "protocol"  # the exports a System names are in its group, whatever their protocol
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
@@ -781,7 +781,7 @@ class ExportDrift(Rule):
     """
 
     id, name, summary = "SYSTEM014", "export-drift", "A DataExport disagrees with the source it is imported from"
-    # scope "project": it reads the exports the System names, which may be another protocol's
+    scope = "protocol"  # the exports a System names are in its group, whatever their protocol
 
     def check(self, project: Project, pack: Pack) -> Iterator:
         for bound in bound_systems(project):
