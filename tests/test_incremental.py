@@ -67,3 +67,27 @@ def test_every_change_is_reported_as_without_the_cache(country: Path, tmp_path: 
     for name, change in CHANGES.items():
         change(country)
         assert findings(country, cache) == findings(country, cache, "--no-cache"), name
+
+
+def test_only_the_protocol_a_change_touches_is_loaded(country: Path, tmp_path: Path, monkeypatch):
+    """One export edited: its protocol's documents are loaded and checked; the others' findings
+    come from the cache, and the run reports them all."""
+    import datetime
+
+    from im4cm_lint.engine import Options, run
+
+    monkeypatch.chdir(country)
+    options = Options(cache=True, cache_dir=str(tmp_path / "cache"), today=datetime.date.fromisoformat(TODAY))
+    cold = run(["."], options)
+    edit(country / "jo-irbid/exports/jrf-bip-referral.yaml", "apiVersion:", "# edited\napiVersion:")
+    warm = run(["."], options)
+    assert sorted({d.path.split("/")[0] for d in warm.project.documents}) == ["jo-irbid"]
+    assert warm.documents == cold.documents == len(cold.project.documents)
+    assert [d.fingerprint() for d in warm.diagnostics] == [d.fingerprint() for d in cold.diagnostics]
+
+
+def test_every_check_of_the_standard_is_of_one_protocol():
+    """What keeps a run with one file changed fast: a rule of the whole project would load every document."""
+    from im4cm_lint.plugins import load_registry
+
+    assert [rule_id for rule_id, rule in load_registry().rules.items() if rule.scope != "protocol"] == []
