@@ -25,6 +25,7 @@ from im4cm_lint.model import Document, Project, protocol_of
 from im4cm_lint.pack import Pack, PackLoad, pack_for, resolve_pack
 from im4cm_lint.paths import repo_root, shown_path
 from im4cm_lint.plugins import Registry, load_registry
+from im4cm_lint.protocols import ChangedRun, affected
 from im4cm_lint.sources import unchanged
 from im4cm_lint.rule import Rule
 from im4cm_lint.weakenings import Weakening, in_force, without_reason
@@ -177,14 +178,14 @@ def run(paths: list[str], options: Options | None = None, extra_plugins: tuple =
         return result
     selection = Selection(setup.config)
     active = [rule for rid, rule in sorted(setup.registry.rules.items()) if selection.enabled(rid)]
-    if key and setup.base is None:
-        found, documents = _load_and_check_changed(result, setup, scope, options, today, active)
+    if key and setup.cache and setup.base is None:
+        found, documents = _load_and_check_changed(result, setup, setup.cache, scope, options, today, active)
     else:
         found = _load(result, setup, scope, options, today)
         documents = [(d.id, d.path) for d in result.project.documents]
-    with documents_kept():
-        if not key or setup.base is not None:
+        with documents_kept():
             found += run_checks(result.project, result.pack, active, result.config.check_timeout)
+    with documents_kept():
         _decide(result, scope, selection, found, options, documents)
         _save(result, setup.cache, key)
     return result
@@ -264,8 +265,6 @@ def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today
     if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
         cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
     if scope.reported is not None:
-        from im4cm_lint.protocols import affected
-
         scope.reported |= affected(((d.path, d.kind, d.id, protocol_of(d)) for d in documents), scope.reported)
     return [*scope.found, *load_problems, *lint_packs(((d.kind, d.path) for d in documents), registry.packs),
             *registry.problems,
@@ -286,16 +285,13 @@ def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: 
     return revision_project(setup.base, config.exclude, config.max_file_size, today, setup.cache, same, scope.search)
 
 
-def _load_and_check_changed(result: RunResult, setup: Setup, scope: Scope, options: Options, today: datetime.date,
-                            active: list[Rule]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
+def _load_and_check_changed(result: RunResult, setup: Setup, cache: caching.Cache, scope: Scope, options: Options,
+                            today: datetime.date, active: list[Rule]) -> tuple[list[Diagnostic], list[tuple[str, str]]]:
     """With the cache: load and check only the protocols a change affects (:mod:`im4cm_lint.protocols`);
     the findings of loading and checking, undecided, and (id, file) of every document."""
-    from im4cm_lint import protocols
-
-    config, cache = setup.config, setup.cache
-    assert cache is not None
+    config = setup.config
     whole = [rule for rule in active if rule.scope != "protocol"]
-    run = protocols.ChangedRun(cache, scope.inputs, config.max_file_size, options.jobs)
+    run = ChangedRun(cache, scope.inputs, config.max_file_size, options.jobs)
     keys = run.keys(cache.results_key({rule.id: rule for rule in active}, [], *_checks_depend_on(setup, options, today)))
     stale = run.stale(keys)
     root = config.root if config.path else None

@@ -53,18 +53,18 @@ class ChangedRun:
         problems: dict[str, list[Diagnostic]] = {}
         for diagnostic in found:
             problems.setdefault(diagnostic.path, []).append(diagnostic)
+        self.entries: list[tuple] = []
         for item in inputs:
             if item.shown in read:
-                entry = (*_entry_of(by_file, item)[:2], problems.pop(item.shown, []))
+                entry = (item.digest, _summaries(by_file.get(item.shown, [])), problems.pop(item.shown, []))
             else:
                 entry = known[item.shown]
-            if item.shown in regular or item.shown not in read:
+            if item.shown in regular or item.shown not in read:  # (not a file the loader reads every run)
                 self.index[item.shown] = entry
+            self.entries += ((item.shown, *document) for document in entry[1])
             self.load_problems += entry[2]
         self.load_problems += [d for rest in problems.values() for d in rest]  # findings of no file of the run
         self.index_changed = self.index != known
-        self.entries = [(item.shown, *document)
-                        for item in inputs for document in (self.index.get(item.shown) or _entry_of(by_file, item))[1]]
         self.known_ids = ids_by_kind((kind, doc_id) for _path, _index, kind, doc_id, *_rest in self.entries)
         self.group_of = group_numbers([entry[2:] for entry in self.entries])
         self._kept: dict[int, list[Diagnostic]] = {}
@@ -159,7 +159,6 @@ def _document_entry(entry: Any) -> bool:
                                                for n in entry[4])
 
 
-def _entry_of(by_file: dict[str, list[Document]], item: caching.FileInput) -> tuple:
-    """A file's entry in the index, from its documents loaded in this run (no findings yet)."""
-    return item.digest, [(d.index, d.kind, d.id, protocol_of(d), named_documents(d))
-                         for d in by_file.get(item.shown, [])], []
+def _summaries(documents: list[Document]) -> list[tuple]:
+    """What the index keeps of a file's documents."""
+    return [(d.index, d.kind, d.id or "", protocol_of(d), named_documents(d)) for d in documents]
