@@ -127,6 +127,9 @@ def _through_server(path: str) -> int | None:
                                             "the server with 'im4cm-lint server stop'") + "\n")
         return RC.FATAL
     except KeyboardInterrupt:  # closing the connection stops the run in the server
+        from im4cm_lint.i18n import _
+
+        sys.stderr.write("im4cm-lint: " + _("interrupted") + "\n")
         return RC.INTERRUPTED
     finally:
         conn.close()

@@ -146,3 +146,44 @@ def test_auto_starts_the_server_for_the_next_commands(runtime: Path):
         assert served_count(env) == 1
     finally:
         run_process("server", "stop", env=env)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_ctrl_c_stops_the_run_in_the_server(served: dict, tmp_path: Path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import generate, template
+
+    generate(tmp_path / "big", 600, template()[1])
+    pid = int(re.search(r"process (\d+)", run_process("server", "status", env={**served, "IM4CM_LINT_SERVER": "off"})
+                        .stdout).group(1))
+    client = subprocess.Popen([shutil.which("im4cm-lint"), "--no-cache", "--jobs", "1", "."], cwd=tmp_path / "big",
+                              env=served, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not _children(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _children(pid), "the run did not start in the server"
+    client.send_signal(signal.SIGINT)
+    assert client.wait(timeout=30) == 130
+    assert client.stderr.read() == "im4cm-lint: interrupted\n"
+    while _children(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _children(pid) == []  # the fork stopped with its command
