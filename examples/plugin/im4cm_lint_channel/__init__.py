@@ -38,6 +38,7 @@ class SharingRuleWithoutChannel(Rule):
     name = "sharing-rule-without-channel"
     summary = "A sharing rule does not name its channel"
     severity = "warning"
+    scope = "protocol"  # its findings on a DPISP depend on that DPISP alone (see Rule.scope)
 
     def check(self, project, pack):
         for dpisp in project.dpisps.values():
