@@ -32,6 +32,10 @@ def _prepared() -> None:
         sys.exit(RC.FATAL)
 
 
+_idle_minutes = click.option("--idle-minutes", type=click.IntRange(1, 24 * 60), default=server.IDLE_MINUTES,
+                             show_default=True, help="Stop after this many minutes without a command.")
+
+
 @click.group("server")
 def server_command() -> None:
     """Keep a warm im4cm-lint running, so that each command (a pre-commit run above all) starts at
@@ -41,8 +45,7 @@ def server_command() -> None:
 
 
 @server_command.command("start")
-@click.option("--idle-minutes", type=click.IntRange(1, 24 * 60), default=server.IDLE_MINUTES, show_default=True,
-              help="Stop after this many minutes without a command.")
+@_idle_minutes
 def start(idle_minutes: int) -> None:
     """Start the server in the background."""
     _unavailable()
@@ -93,8 +96,7 @@ def status() -> None:
 
 
 @server_command.command("run")
-@click.option("--idle-minutes", type=click.IntRange(1, 24 * 60), default=server.IDLE_MINUTES, show_default=True,
-              help="Stop after this many minutes without a command.")
+@_idle_minutes
 def run(idle_minutes: int) -> None:
     """Run the server in the foreground (what 'start' runs in the background)."""
     _unavailable()
