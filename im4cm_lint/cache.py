@@ -609,7 +609,7 @@ class StoredPack(Pack):
     def metadata(self) -> Any:
         return self._sections()["metadata"]
 
-    def _part(self, name: str, default: Any = None) -> Any:
+    def section(self, name: str, default: Any = None) -> Any:
         return (self.body if name == TRANSLATIONS else self._sections()).get(name, default)
 
     def translation(self, kind: str, entry_id: str, field: str, language: str | None = None) -> str | None:
