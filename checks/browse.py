@@ -10,7 +10,6 @@ and these listings read it, so they never disagree with the checks.
 from __future__ import annotations
 
 import json
-import textwrap
 from typing import Any
 
 import click
@@ -26,6 +25,13 @@ SECTIONS = ("purposes", "categories", "roles", "clauses", "obligations", "channe
 
 def _words(entry: Any, key: str) -> str:
     return " ".join(str(entry.get(key) or "").split())
+
+
+def _wrapped(text: str, indent: str = "") -> list[str]:
+    """``text`` in lines of at most 96 characters, each starting with ``indent``."""
+    import textwrap  # here: the pages are seldom shown, and every lint run would pay for its import
+
+    return textwrap.wrap(text, 96, initial_indent=indent, subsequent_indent=indent)
 
 
 def _said(pack: Pack, kind: str, entry_id: str, field: str) -> str:
@@ -107,7 +113,7 @@ def purpose_page(pack: Pack, purpose_id: str) -> str | None:
 
     level = _("individual records") if purpose.get("individual_level") else _("aggregate data only")
     lines = [f"{purpose_id}: {_said(pack, 'purposes', purpose_id, 'name')}", "",
-             *textwrap.wrap(_said(pack, "purposes", purpose_id, "description"), 96), "",
+             *_wrapped(_said(pack, "purposes", purpose_id, "description")), "",
              _("Shares {level}; legitimate bases: {bases}; meant for: {recipients}.", level=level,
                bases=", ".join(purpose.get("bases") or []) or "-",
                recipients=", ".join(purpose.get("recipients") or []) or _("any party")), "",
@@ -131,7 +137,7 @@ def category_page(pack: Pack, category_id: str) -> str | None:
                for key in ("need_to_know", "with_justification", "never")}
     who = _("identifies a person") if category.get("identifiable") else _("does not identify a person by itself")
     lines = [f"{category_id}: {_said(pack, 'categories', category_id, 'name')} ({category.get('sensitivity')}; {who})", "",
-             *textwrap.wrap(_said(pack, "categories", category_id, "description"), 96), "",
+             *_wrapped(_said(pack, "categories", category_id, "description")), "",
              _("Purposes that need it: {purposes}", purposes=", ".join(by_list["need_to_know"]) or "-"),
              _("Purposes that allow it with a justification: {purposes}",
                purposes=", ".join(by_list["with_justification"]) or "-"),
@@ -148,9 +154,9 @@ def clause_page(pack: Pack, clause_id: str) -> str | None:
         return None
     kind = _("locked") if clause.get("locked") else _("adaptable, fixed wording") if clause.get("template") else _("adaptable")
     lines = [f"{clause_id}: {_said(pack, 'clauses', clause_id, 'title')} ({kind})", "",
-             *textwrap.wrap(_said(pack, "clauses", clause_id, "guidance"), 96)]
+             *_wrapped(_said(pack, "clauses", clause_id, "guidance"))]
     for label, text in clause_texts(pack, clause, clause_translation(pack, clause)):
-        lines += ["", label, *textwrap.wrap(" ".join(text.split()), 96, initial_indent="  ", subsequent_indent="  ")]
+        lines += ["", label, *_wrapped(" ".join(text.split()), "  ")]
     return "\n".join(lines) + "\n"
 
 

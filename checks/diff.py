@@ -30,7 +30,7 @@ from im4cm_lint_checks.role import assignments, person_key
 from im4cm_lint_checks.share import SENSITIVITY
 
 Q = "\x1f"  # marks a quoted value in a Change's words (YAML text can never hold it)
-_QUOTABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+/-]{0,79}\Z")  # ids, field names, versions, dates
+_QUOTABLE = r"[A-Za-z0-9][A-Za-z0-9._+/-]{0,79}\Z"  # ids, field names, versions, dates (re compiles it when used)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def quoted(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return f"{value:g}" if isinstance(value, float) else str(value)
-    if isinstance(value, str) and _QUOTABLE.match(value):
+    if isinstance(value, str) and re.match(_QUOTABLE, value):
         return f"{Q}{value}{Q}"
     if value is None:
         return _("nothing")
@@ -151,7 +151,7 @@ class _Document:
 
 
 def _shown(value: Any) -> bool:
-    return isinstance(value, (bool, int, float)) or value is None or (isinstance(value, str) and bool(_QUOTABLE.match(value)))
+    return isinstance(value, (bool, int, float)) or value is None or (isinstance(value, str) and bool(re.match(_QUOTABLE, value)))
 
 
 def _by_id(items: Any) -> dict[str, YMap]:
@@ -501,7 +501,7 @@ def _entry_changes(before: Any, after: Any) -> list[str]:
         old, new = to_plain(before.get(item)), to_plain(after.get(item))
         if old == new:
             continue
-        name = item if isinstance(item, str) and _QUOTABLE.match(item) else _("a key")
+        name = item if isinstance(item, str) and re.match(_QUOTABLE, item) else _("a key")
         if _shown(old) and _shown(new):
             parts.append(_("{key} {before} → {after}", key=name, before=quoted(old), after=quoted(new)))
         else:
@@ -561,7 +561,7 @@ def _another_person(before: Any, after: Any) -> bool:
 # --- DataExport -----------------------------------------------------------------------------------
 
 def _field_words(doc: _Document, item) -> str:
-    name = item.name if isinstance(item.name, str) and _QUOTABLE.match(item.name) else None
+    name = item.name if isinstance(item.name, str) and re.match(_QUOTABLE, item.name) else None
     shown = _("field {field}", field=quoted(name)) if name else _("field {number} of the list", number=item.index + 1)
     if item.category:
         level = _level(doc, item.category)

@@ -8,7 +8,6 @@ must not combine. The DPISP's ``roles`` map each role id to its assignment(s).
 
 from __future__ import annotations
 
-import difflib
 
 from dataclasses import replace
 from typing import Iterator
@@ -761,6 +760,8 @@ class ConfirmedBeforeTrained(Rule):
 
 def _misspelt(entry, key: str) -> bool:
     """Whether ``entry`` lacks ``key`` but has a key that is a typo of it (``confirmd``)."""
+    import difflib  # here: rarely needed, and its import is paid at every start-up
+
     return key not in entry and any(
         isinstance(other, str) and difflib.get_close_matches(other, [key], n=1, cutoff=0.8) for other in entry)
 

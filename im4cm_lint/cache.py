@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from im4cm_lint import __version__, cache_codec, i18n
-from im4cm_lint.pack import Pack
+from im4cm_lint.pack import TRANSLATIONS, Pack
 from im4cm_lint.paths import repo_root
 
 ENV_VAR = "IM4CM_LINT_CACHE_DIR"
@@ -456,12 +456,13 @@ class Cache:
         except cache_codec.Unreadable:
             return None
 
-    def _write(self, kind: str, name: str, key: str, value: Any) -> None:
+    def _write(self, kind: str, name: str, key: str, value: Any, left_out: tuple | None = None) -> None:
+        """Store ``value`` (``left_out``: as :func:`im4cm_lint.cache_codec.dumps` takes it)."""
         folder = self._sub(kind)
         if folder is None:
             return
         try:
-            payload = cache_codec.dumps(value)
+            payload = cache_codec.dumps(value, left_out)
         except (TypeError, ValueError, RecursionError):  # a value the cache does not keep: not stored
             return
         folder.write(name, self._mac(kind, key, payload) + b"\n" + payload)
@@ -558,16 +559,24 @@ class Cache:
             header = packs.read_header(parent)
         self.pack_key = key = digest(repr(ref), str(base_dir), os.getcwd(), *map(str, available), folder_stamp(lineage))
         stored = self._read("packs", key, key)
-        if isinstance(stored, tuple) and len(stored) == 5 and isinstance(stored[4], list):
-            name, version, lineage_refs, overrides, diagnostics = stored
+        if isinstance(stored, tuple) and len(stored) == 6 and isinstance(stored[4], list) \
+                and (stored[5] is None or isinstance(stored[5], list)):
+            name, version, lineage_refs, overrides, diagnostics, languages = stored
             body = functools.cache(lambda: self._pack_body(key, folder, available))
-            return packs.PackLoad(StoredPack(body, name, version, folder, lineage_refs, overrides), diagnostics)
+            sections = functools.cache(lambda: self._pack_sections(key, body))
+            return packs.PackLoad(StoredPack(body, name, version, folder, lineage_refs, overrides, sections, languages),
+                                  diagnostics)
         load = packs.load_pack_folder(folder, available)
         pack = load.pack
         if pack is not None:
             self._write("bodies", key, key, pack.body)
             self._trim("bodies", _KEEP_PACKS)
-            self._write("packs", key, key, (pack.name, pack.version, pack.lineage, pack.overrides, load.diagnostics))
+            self._write("sections", key, key, pack.body, left_out=(pack.body, packs.TRANSLATIONS))
+            self._trim("sections", _KEEP_PACKS)
+            translations = pack.body.get(packs.TRANSLATIONS)
+            languages = list(translations) if isinstance(translations, dict) else None
+            self._write("packs", key, key, (pack.name, pack.version, pack.lineage, pack.overrides, load.diagnostics,
+                                            languages))
             self._trim("packs", _KEEP_PACKS)
         return load
 
@@ -580,6 +589,14 @@ class Cache:
         if isinstance(body, YMap):
             return body
         return packs.load_pack_folder(folder, available).pack.body
+
+    def _pack_sections(self, key: str, body: Callable[[], Any]) -> Any:
+        """The body of a stored pack without its translations (three fifths of the standard's
+        body), from the cache; the whole ``body()`` when that entry is gone."""
+        from im4cm_lint.yamltree import YMap
+
+        sections = self._read("sections", key, key)
+        return sections if isinstance(sections, YMap) else body()
 
     # -- whole runs -----------------------------------------------------------------------------
 
@@ -604,17 +621,34 @@ class Cache:
 class StoredPack(Pack):
     """A policy pack read back from the cache. Its name, version, folder and lineage come at once;
     its body, thousands of positioned values, is read from the cache when a check first needs it,
-    which a run answered whole from the cache never does."""
+    which a run answered whole from the cache never does. The checks read the sections from a
+    copy of the body without its translations (``sections``): the translations are read only in
+    a language the pack has words in (``languages``; None: not known, they are read)."""
 
     def __init__(self, body: Callable[[], Any], name: str, version: str, folder: Path, lineage: list[str],
-                 overrides: dict[str, Any] | None = None):  # noqa: D107 - Pack's, with the body deferred
+                 overrides: dict[str, Any] | None = None, sections: Callable[[], Any] | None = None,
+                 languages: list | None = None):  # noqa: D107 - Pack's, with the body deferred
         self._body = body  # memoized: every copy made by with_overrides reads it once
+        self._sections = sections or body  # memoized too
+        self._languages = languages
         self._name, self._version = name, version
         self.folder, self.lineage, self.overrides = folder, lineage, dict(overrides or {})
 
     @property
     def body(self) -> Any:  # type: ignore[override]
         return self._body()
+
+    @property
+    def metadata(self) -> Any:
+        return self._sections()["metadata"]
+
+    def section(self, name: str, default: Any = None) -> Any:
+        return (self.body if name == TRANSLATIONS else self._sections()).get(name, default)
+
+    def translation(self, kind: str, entry_id: str, field: str, language: str | None = None) -> str | None:
+        if self._languages is not None and (language or i18n.current()) not in self._languages:
+            return None  # the pack has no words in that language (as Pack.translation finds)
+        return super().translation(kind, entry_id, field, language)
 
     @property
     def name(self) -> str:
@@ -626,7 +660,7 @@ class StoredPack(Pack):
 
     def with_overrides(self, overrides: dict[str, Any]) -> StoredPack:
         return StoredPack(self._body, self._name, self._version, self.folder, self.lineage,
-                          {**self.overrides, **overrides})
+                          {**self.overrides, **overrides}, self._sections, self._languages)
 
 
 def _forget_old_projects(base: _Folder, keep: str) -> None:

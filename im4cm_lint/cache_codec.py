@@ -38,8 +38,12 @@ class StoredTree:
         self.form = form
 
 
+_NO_KEY = object()  # equal to no key: nothing is left out
+
+
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, left_out: tuple[YMap, Any] | None = None) -> None:
+        self.left_out = left_out  # (a mapping, one of its keys): that entry is not written
         self.nodes: list[Any] = []
         self.node_ids: dict[int, int] = {}
         self.sources: list[list] = []
@@ -59,9 +63,11 @@ class _Writer:
         number = self.node_ids[id(node)] = len(self.nodes)
         self.nodes.append(None)
         if isinstance(node, YMap):  # flat lists: a pack holds thousands of positions
-            body = {"m": [x for k, v in node.items() for x in (self.value(k), self.value(v))],
-                    "kp": [x for k, (line, col) in node.key_pos.items() for x in (self.value(k), line, col)],
-                    "vp": [x for k, (line, col) in node.value_pos.items() for x in (self.value(k), line, col)]}
+            gone = self.left_out[1] if self.left_out and node is self.left_out[0] else _NO_KEY
+            body = {"m": [x for k, v in node.items() if k != gone for x in (self.value(k), self.value(v))],
+                    "kp": [x for k, (line, col) in node.key_pos.items() if k != gone for x in (self.value(k), line, col)],
+                    "vp": [x for k, (line, col) in node.value_pos.items() if k != gone
+                           for x in (self.value(k), line, col)]}
         else:
             body = {"s": [self.value(v) for v in node], "ip": [x for pos in node.item_pos for x in pos]}
         body.update(src=self.source(node.source), at=[node.line, node.column],
@@ -98,9 +104,11 @@ class _Writer:
         raise TypeError(f"the cache does not store {type(value).__name__}")
 
 
-def dumps(value: Any) -> bytes:
-    """``value`` as JSON bytes; TypeError when it holds a type the cache does not store."""
-    writer = _Writer()
+def dumps(value: Any, left_out: tuple[YMap, Any] | None = None) -> bytes:
+    """``value`` as JSON bytes; TypeError when it holds a type the cache does not store.
+    ``left_out``: (a mapping ``value`` holds, a key) whose entry is not written (nor what only it
+    holds), as if the mapping had no such key."""
+    writer = _Writer(left_out)
     encoded = writer.value(value)
     return json.dumps({"sources": writer.sources, "nodes": writer.nodes, "value": encoded},
                       separators=(",", ":")).encode("ascii")

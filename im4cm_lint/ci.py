@@ -49,13 +49,14 @@ _PASS = " \u2068\u2069"
 # What a terminal or a log reader obeys in a file's own lines: C0 and C1 controls (escapes, carriage
 # returns), line and paragraph separators, and the bidirectional overrides, embeddings and LRI/RLI.
 # Tabs and new lines stay, and FSI/PDI (see _PASS).
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066\u2067]")
+# (A pattern string: ``re`` compiles it when a diff is first shown, not at every start-up.)
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066\u2067]"
 
 
 def file_lines(text: str) -> str:
     """Lines of a file shown as they are (a diff), but for the characters a terminal obeys, which
     are written as escapes."""
-    return _CONTROLS.sub(lambda m: ascii(m.group())[1:-1], text)
+    return re.sub(_CONTROLS, lambda m: ascii(m.group())[1:-1], text)
 
 
 def json_printable(text: str) -> str:

@@ -31,7 +31,7 @@ from im4cm_lint.rule import Rule
 from im4cm_lint.weakenings import Weakening, in_force, without_reason
 
 if TYPE_CHECKING:
-    from im4cm_lint.history import Revision
+    from im4cm_lint.history import GitCall, Revision
 
 
 @dataclass
@@ -257,11 +257,16 @@ def _restored(result: RunResult, cache: caching.Cache, key: Any) -> bool:
 def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today: datetime.date) -> list[Diagnostic]:
     """Load the documents into the project model; the findings of loading, undecided."""
     config, cache, registry = setup.config, setup.cache, setup.registry
+    listing = None
+    if setup.base is not None:
+        from im4cm_lint.history import listing_started
+
+        listing = listing_started(setup.base)  # git lists the base revision while the documents load
     documents, load_problems = load_documents(scope.inputs, config.max_file_size, cache, options.jobs)
     result.files, result.documents = len(scope.files), len(documents)
     result.project = Project(documents, today=today, root=config.root if config.path else None)
     if setup.base is not None:
-        result.project.base = _base_project(setup, scope, documents, today)
+        result.project.base = _base_project(setup, scope, documents, today, listing)
     if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
         cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
     if scope.reported is not None:
@@ -271,9 +276,11 @@ def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today
             *setup.pack_load.diagnostics]
 
 
-def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: datetime.date) -> Project:
+def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: datetime.date,
+                  listing: GitCall | None) -> Project:
     """The project at the base revision: the files this run read unchanged lend their documents,
-    only the files the change touched are read from git and parsed."""
+    only the files the change touched are read from git and parsed (``listing``: the revision's
+    listing, started by :func:`im4cm_lint.history.listing_started`)."""
     from im4cm_lint.history import revision_project
 
     read = {item.shown: item.digest for item in scope.inputs}
@@ -282,7 +289,8 @@ def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: 
         by_file.setdefault(document.path, []).append(document)
     same = {shown: (read[shown], docs) for shown, docs in by_file.items() if shown in read}
     config = setup.config
-    return revision_project(setup.base, config.exclude, config.max_file_size, today, setup.cache, same, scope.search)
+    return revision_project(setup.base, config.exclude, config.max_file_size, today, setup.cache, same, scope.search,
+                            listing)
 
 
 def _load_and_check_changed(result: RunResult, setup: Setup, cache: caching.Cache, scope: Scope, options: Options,

@@ -46,46 +46,64 @@ class Revision:
         return self.commit[:12]
 
 
+class GitCall:
+    """A git command with a fixed argument list, run in ``root`` (never through a shell). It
+    starts at once and :meth:`result` waits for it, so a run can go on while git works; it is
+    killed when the wait lasts GIT_TIMEOUT seconds. A timer kills it rather than a ``timeout``
+    argument: with one, Python waits for the exit by polling with sleeps, milliseconds of every
+    pre-commit run."""
+
+    def __init__(self, root: Path, *args: str, stdin: bytes | None = None):
+        env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+        self.args, self.stdin = args, stdin
+        self.command = ["git", "-c", "core.fsmonitor=false", *args]
+        try:
+            self.proc = subprocess.Popen(self.command, cwd=root, stdin=None if stdin is None else subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        except FileNotFoundError:
+            raise HistoryError(_("git is not installed (or not on PATH); it is needed to read earlier "
+                                 "revisions")) from None
+        except OSError as err:
+            raise HistoryError(_("cannot run git: {reason}", reason=str(err.strerror or err))) from None
+
+    def result(self) -> subprocess.CompletedProcess:
+        import threading
+
+        expired: list[bool] = []
+
+        def stop() -> None:
+            expired.append(True)
+            self.proc.kill()
+
+        timer = threading.Timer(GIT_TIMEOUT, stop)
+        timer.start()
+        try:
+            out, err = self.proc.communicate(self.stdin)
+        finally:
+            timer.cancel()
+        if expired:
+            raise HistoryError(_("git {command} did not finish within {seconds} s", command=self.args[0],
+                                 seconds=GIT_TIMEOUT))
+        return subprocess.CompletedProcess(self.command, self.proc.returncode, out, err)
+
+    def output(self) -> bytes:
+        """What git wrote, or HistoryError when it failed."""
+        done = self.result()
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise HistoryError(_("git {command} failed: {problem}", command=self.args[0],
+                                 problem=message[-1] if message else _("exit status {code}", code=done.returncode)))
+        return done.stdout
+
+
 def _run_git(root: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """Run git with a fixed argument list in ``root`` (never through a shell), killed after
-    GIT_TIMEOUT seconds. A timer kills it rather than a ``timeout`` argument: with one, Python
-    waits for the exit by polling with sleeps, milliseconds of every pre-commit run."""
-    import threading
-
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-    command = ["git", "-c", "core.fsmonitor=false", *args]
-    try:
-        proc = subprocess.Popen(command, cwd=root, stdin=None if stdin is None else subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    except FileNotFoundError:
-        raise HistoryError(_("git is not installed (or not on PATH); it is needed to read earlier revisions")) from None
-    except OSError as err:
-        raise HistoryError(_("cannot run git: {reason}", reason=str(err.strerror or err))) from None
-    expired: list[bool] = []
-
-    def stop() -> None:
-        expired.append(True)
-        proc.kill()
-
-    timer = threading.Timer(GIT_TIMEOUT, stop)
-    timer.start()
-    try:
-        out, err = proc.communicate(stdin)
-    finally:
-        timer.cancel()
-    if expired:
-        raise HistoryError(_("git {command} did not finish within {seconds} s", command=args[0], seconds=GIT_TIMEOUT))
-    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+    """Run git (see :class:`GitCall`) and wait for it."""
+    return GitCall(root, *args, stdin=stdin).result()
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git with a fixed argument list in ``root``; its output, or HistoryError."""
-    done = _run_git(root, *args, stdin=stdin)
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(_("git {command} failed: {problem}", command=args[0], problem=message[-1] if message else
-                              _("exit status {code}", code=done.returncode)))
-    return done.stdout
+    return GitCall(root, *args, stdin=stdin).output()
 
 
 def repository_root(start: Path) -> Path:
@@ -131,9 +149,16 @@ def unborn(root: Path) -> bool:
     return False
 
 
-def _listing(revision: Revision) -> list[tuple[str, bytes, int]]:
-    """(path, object id, size) of every regular YAML file of the revision, as git stores it."""
-    out = _git(revision.root, "ls-tree", "-r", "-z", "-l", "--full-tree", revision.commit)
+def listing_started(revision: Revision) -> GitCall:
+    """The listing of ``revision``'s files, started now: give it to :func:`revision_project`
+    (``listing``), and git lists the revision while the run reads the working tree."""
+    return GitCall(revision.root, "ls-tree", "-r", "-z", "-l", "--full-tree", revision.commit)
+
+
+def _listing(revision: Revision, started: GitCall | None = None) -> list[tuple[str, bytes, int]]:
+    """(path, object id, size) of every regular YAML file of the revision, as git stores it
+    (``started``: its listing, from :func:`listing_started`)."""
+    out = (started or listing_started(revision)).output()
     found: list[tuple[str, bytes, int]] = []
     venvs: set[str] = set()
     for entry in out.split(b"\0"):
@@ -151,15 +176,16 @@ def _listing(revision: Revision) -> list[tuple[str, bytes, int]]:
             and not any(item[0].startswith(folder + "/") for folder in venvs)]
 
 
-def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int,
-                    under: list[str] | None = None) -> tuple[list[FileInput], list[Diagnostic]]:
+def revision_inputs(revision: Revision, exclude: list[str], max_file_size: int, under: list[str] | None = None,
+                    listing: GitCall | None = None) -> tuple[list[FileInput], list[Diagnostic]]:
     """The YAML files of ``revision`` as the run's inputs (paths shown as for the files on disk),
     sorted by shown path, and a PARSE007 finding for each file over ``max_file_size`` (not read).
-    ``under``: only the files in these files or folders (as given to the lint)."""
+    ``under``: only the files in these files or folders (as given to the lint); ``listing``: the
+    revision's listing, already started (:func:`listing_started`)."""
     listed = []
     problems: list[Diagnostic] = []
     scope = [os.path.abspath(folder) for folder in under] if under else None
-    for path, oid, size in _listing(revision):
+    for path, oid, size in _listing(revision, listing):
         full = os.path.abspath(revision.root / path)
         if scope is not None and not any(full == top or full.startswith(top.rstrip(os.sep) + os.sep) for top in scope):
             continue
@@ -247,15 +273,15 @@ def base_revision(start: Path, name: str) -> Revision | None:
 
 def revision_project(revision: Revision, exclude: list[str], max_file_size: int,
                      today: datetime.date | None = None, cache=None, same: dict | None = None,
-                     under: list[str] | None = None):
+                     under: list[str] | None = None, listing: GitCall | None = None):
     """The Project of ``revision``, as the run would build it from the same files on disk.
 
     ``same`` maps a shown path to (content hash, documents) of the files the run already read:
     a file of the revision with that content reuses those documents instead of being parsed
     again, so a base revision costs only the files the change touched (and checks that compare
-    the two sides can skip a document that is the very same object on both). ``under`` as for
+    the two sides can skip a document that is the very same object on both). ``under`` and ``listing`` as for
     :func:`revision_inputs`."""
-    inputs, _problems = revision_inputs(revision, exclude, max_file_size, under)
+    inputs, _problems = revision_inputs(revision, exclude, max_file_size, under, listing)
     same = same or {}
     todo = [item for item in inputs if same.get(item.shown, ("",))[0] != item.digest]
     project, _problems = load_inputs(todo, max_file_size, today, cache)

@@ -81,13 +81,16 @@ class Pack:
         return list(self.metadata.get("supersedes") or [])
 
     def section(self, name: str, default: Any = None) -> Any:
+        """A top-level entry of the body: every section is read through here (a pack read back
+        from the cache reads them from a body without its translations, see
+        :class:`im4cm_lint.cache.StoredPack`)."""
         return self.body.get(name, default)
 
     def by_id(self, name: str) -> dict[str, YMap]:
         """The entries of a list section indexed by id (cached)."""
         cache = self.__dict__.setdefault("_by_id", {})
         if name not in cache:
-            cache[name] = index_by_id(self.body.get(name))
+            cache[name] = index_by_id(self.section(name))
         return cache[name]
 
     @property
@@ -118,12 +121,12 @@ class Pack:
         """System field name -> category id for a system, or None when it has no standard names."""
         entry = self.systems.get(system)
         map_name = entry.get("field_map") if entry else None
-        maps = self.body.get("field_maps") or {}
+        maps = self.section("field_maps") or {}
         return maps.get(map_name) if map_name else None
 
     @cached_property
     def placeholder(self) -> re.Pattern[str] | None:
-        pattern = self.body.get("placeholder_pattern")
+        pattern = self.section("placeholder_pattern")
         try:
             return re.compile(pattern) if pattern else None
         except re.error:
@@ -133,7 +136,7 @@ class Pack:
         """A threshold, as the configuration overrides it or as the pack sets it."""
         if name in self.overrides:
             return self.overrides[name]
-        return (self.body.get("thresholds") or {}).get(name, default)
+        return (self.section("thresholds") or {}).get(name, default)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Pack:
         return Pack(self.body, self.folder, self.lineage, {**self.overrides, **overrides})
@@ -141,7 +144,7 @@ class Pack:
     def translation(self, kind: str, entry_id: str, field: str, language: str | None = None) -> str | None:
         """The pack's own translation of a text (``kind`` as in :data:`TRANSLATABLE`) into
         ``language`` (default: the language of the run), or None when it has none."""
-        by_language = self.body.get(TRANSLATIONS) or {}
+        by_language = self.section(TRANSLATIONS) or {}
         entries = (by_language.get(language or current()) or {}).get(kind) or {}
         value = (entries.get(entry_id) or {}).get(field) if isinstance(entries.get(entry_id), dict) else None
         return value if isinstance(value, str) and value.strip() else None

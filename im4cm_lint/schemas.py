@@ -822,7 +822,7 @@ def _bad_value(path: tuple, error) -> str:
              constraint=repr(error.constraint))
 
 
-_API_VERSION_LIKE = re.compile(r"[A-Za-z0-9.-]{1,40}/v[0-9]{1,4}[A-Za-z0-9]{0,10}")
+_API_VERSION_LIKE = r"[A-Za-z0-9.-]{1,40}/v[0-9]{1,4}[A-Za-z0-9]{0,10}"  # compiled by re on a wrong apiVersion only
 
 
 def check_header(body: YMap) -> list[Diagnostic]:
@@ -830,7 +830,7 @@ def check_header(body: YMap) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     api = body.get("apiVersion")
     if api != API_VERSION:
-        version_like = isinstance(api, str) and _API_VERSION_LIKE.fullmatch(api)  # an identifier, not free text
+        version_like = isinstance(api, str) and re.fullmatch(_API_VERSION_LIKE, api)  # an identifier, not free text
         found.append(UnsupportedApiVersion.at(
             locate(body, "apiVersion"),
             _("apiVersion {version} is not supported by this version of im4cm-lint; use '{supported}'",

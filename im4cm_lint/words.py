@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from im4cm_lint.i18n import N_, _
@@ -14,6 +13,8 @@ def did_you_mean(value: object, known: Iterable[str], *, listing: int | None = 8
     ``listing`` names (None: however many), else nothing. The one suggestion every message uses;
     ``lead`` words the list ('expected one of', marked with N_ where it is written), ``ordered``
     keeps the names in the order given."""
+    import difflib  # here: most runs suggest nothing, and its import is paid at every start-up
+
     known = list(dict.fromkeys(known)) if ordered else sorted(set(known))
     close = difflib.get_close_matches(str(value), known, n=1, cutoff=cutoff)
     if close:

@@ -81,7 +81,8 @@ def yaml_path(container: YMap | YSeq, key: Any = _MISSING) -> str:
     return "".join(reversed(parts)).lstrip(".")
 
 
-_PATH_TOKEN = re.compile(r'\["(?P<quoted>.*?)"\]|\[(?P<item>[^\]]*)\]|\.?(?P<key>[^.\[\]]+)')
+# compiled (and cached by ``re``) on first use: most runs read no path back
+_PATH_TOKEN = r'\["(?P<quoted>.*?)"\]|\[(?P<item>[^\]]*)\]|\.?(?P<key>[^.\[\]]+)'
 
 
 def parse_yaml_path(path: str) -> list[tuple[str, str]]:
@@ -89,9 +90,10 @@ def parse_yaml_path(path: str) -> list[tuple[str, str]]:
     ``["a.b"]``, ``("item", text)`` for ``[id]``, ``[value]`` or ``[N]``. Raises ValueError on
     text that is not such a path."""
     steps: list[tuple[str, str]] = []
+    token = re.compile(_PATH_TOKEN)
     position = 0
     while position < len(path):
-        match = _PATH_TOKEN.match(path, position)
+        match = token.match(path, position)
         if match is None or match.end() == position:
             raise ValueError(f"not a YAML path: {path!r} (at character {position + 1})")
         if match.group("item") is not None:

@@ -291,5 +291,29 @@ def test_a_run_answered_from_the_cache_never_reads_the_pack_s_body(country, monk
     assert isinstance(again.pack, StoredPack) and again.pack.ref == first.pack.ref
     assert again.pack._body.cache_info().currsize == 0 and again.diagnostics == first.diagnostics
     (country / "dpisp.yaml").write_text((country / "dpisp.yaml").read_text() + SC, encoding="utf-8")
-    changed = engine.run(["."], options)  # the checks run: they read the body from the cache
-    assert changed.pack._body.cache_info().currsize == 1 and changed.diagnostics == []
+    changed = engine.run(["."], options)  # the checks run: they read the sections from the cache
+    assert changed.pack._sections.cache_info().currsize == 1 and changed.diagnostics == []
+    assert changed.pack._body.cache_info().currsize == 0  # the translations: not in English
+
+
+def test_a_run_in_a_language_the_pack_speaks_reads_its_translations_from_the_cache(country, monkeypatch):
+    """The sections are stored without the translations; in French the pack's words are French,
+    as they are from the pack's own files."""
+    from im4cm_lint import i18n
+
+    monkeypatch.chdir(country)
+    options = engine.Options(cache=True)
+    i18n.activate("fr")
+    try:
+        fresh = engine.run(["."], options).pack  # read from the pack's files, and stored
+        (country / "dpisp.yaml").write_text((country / "dpisp.yaml").read_text() + SC, encoding="utf-8")
+        stored = engine.run(["."], options).pack
+        assert stored._sections.cache_info().currsize == 1 and stored._body.cache_info().currsize == 0
+        ids = sorted(fresh.categories)
+        words = [stored.text("categories", cid, "name") for cid in ids]
+        assert stored._body.cache_info().currsize == 1
+        assert words == [fresh.text("categories", cid, "name") for cid in ids]
+        assert any(word != fresh.categories[cid]["name"] for word, cid in zip(words, ids))  # French, not English
+        assert stored.translation("categories", ids[0], "name", language="de") is None
+    finally:
+        i18n.activate(i18n.ENGLISH)

@@ -23,13 +23,13 @@ from im4cm_lint_checks.systems.readers import system_facts
 
 # Primero's role flags, as a message names the kind of role
 _KINDS = {"referral": N_("referral"), "transfer": N_("transfer")}
-_AGENCY_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,19}")
+_AGENCY_CODE = r"[A-Z0-9][A-Z0-9_-]{0,19}"  # compiled by re when first used
 
 
 def agency_code(code: object, quote: bool = True) -> str:
     """An agency's code as a message may show it: a system's agency codes (SCI, UNICEF) are
     identifiers in capitals; anything else by position (contract 5.5)."""
-    known = [code] if isinstance(code, str) and _AGENCY_CODE.fullmatch(code) else []
+    known = [code] if isinstance(code, str) and re.fullmatch(_AGENCY_CODE, code) else []
     return shown(code, vocabulary=known, quote=quote)
 
 class SourceUnreadable(Rule):

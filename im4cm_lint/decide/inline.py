@@ -17,11 +17,12 @@ from im4cm_lint.engine_rules.config import BadSuppression, SuppressionWithoutRea
 DIRECTIVE_FORM = "# im4cm-lint: disable=RULE[,RULE] -- reason"
 
 _MARKER = b"im4cm-lint"
+# The patterns are compiled (and cached by ``re``) when a file first holds the word im4cm-lint:
+# most runs meet none, and a pre-commit run pays for every compile at start-up.
 # A comment starts with '#' at the start of a line or after a space (YAML's rule for comments).
-_COMMENT = re.compile(r"(?:^|(?<=\s))#[ \t]*im4cm-lint[ \t]*:(?P<body>.*)")
-_DISABLE = re.compile(
-    r"\s*disable\s*=\s*(?P<rules>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)\s*(?:--(?P<reason>.*))?\Z")
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # the line breaks YAML (and our positions) count
+_COMMENT = r"(?:^|(?<=\s))#[ \t]*im4cm-lint[ \t]*:(?P<body>.*)"
+_DISABLE = r"\s*disable\s*=\s*(?P<rules>[A-Za-z0-9_]+(?:\s*,\s*[A-Za-z0-9_]+)*)\s*(?:--(?P<reason>.*))?\Z"
+_LINE_BREAK = "\r\n|[\r\n\x85\u2028\u2029]"  # the line breaks YAML (and our positions) count
 
 
 @dataclass
@@ -65,7 +66,7 @@ def scan_directives(text: str, path: str) -> tuple[list[Directive], list[Diagnos
     if found < 0:
         return directives, problems
     if any(ch in text for ch in "\r\x85\u2028\u2029"):
-        text = _LINE_BREAK.sub("\n", text)  # count lines as YAML (and the loader's positions) do
+        text = re.sub(_LINE_BREAK, "\n", text)  # count lines as YAML (and the loader's positions) do
         found = text.find("im4cm-lint")
     number, counted = 1, 0
     while found >= 0:
@@ -75,12 +76,12 @@ def scan_directives(text: str, path: str) -> tuple[list[Directive], list[Diagnos
         number += text.count("\n", counted, start)
         counted = start
         row = text[start:end]
-        match = _COMMENT.search(row)
+        match = re.search(_COMMENT, row)
         found = text.find("im4cm-lint", end)
         if match is None:
             continue
         column = match.start() + 1
-        form = _DISABLE.match(match.group("body"))
+        form = re.match(_DISABLE, match.group("body"))
         if form is None:
             problems.append(BadSuppression.at(
                 Location(path, number, column),
