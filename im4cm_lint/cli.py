@@ -292,7 +292,9 @@ def main() -> None:
 
     One command per process: the cyclic garbage collector is off, as the process ends when the
     command does. Otherwise it walks every document loaded, again and again, for garbage the
-    checks hardly make (~100 ms of a 1,000-document run, ~3 MB more at its peak)."""
+    checks hardly make (~100 ms of a 1,000-document run, ~3 MB more at its peak); and at the end
+    the run's objects are frozen, so that Python's last collection at exit passes over them (the
+    system takes the memory back: ~20 ms of a pre-commit run)."""
     import gc
 
     gc.disable()
@@ -311,3 +313,5 @@ def main() -> None:
                                "details).")),
                    err=True)
         sys.exit(RC.FATAL)
+    finally:
+        gc.freeze()
