@@ -12,8 +12,8 @@ CI job runs them, and reports the median of ``--runs`` runs of each, wall time a
 - yamllint: ``yamllint -d default .``, its default rules;
 - im4cm-lint cold: every check, the cache folder removed before each run (the run fills it);
 - im4cm-lint warm: the same run again with nothing changed;
-- im4cm-lint, one file changed: a comment appended to one DPISP before each run (the other files
-  come from the cache; every check runs again);
+- im4cm-lint, one file changed: a comment appended to one DPISP before each run (the other
+  files' documents, and the other protocols' findings, come from the cache);
 - im4cm-lint --jobs 1: cold, on one process (what --jobs buys on this machine).
 
 Then the pre-commit case: one file passed on the command line in a one-operation repository,
