@@ -312,6 +312,8 @@ def _load_and_check_changed(result: RunResult, setup: Setup, cache: caching.Cach
         run.keep(keys, stale, found, checked.sources_read)
         if whole:
             found += run_checks(project, result.pack, whole, config.check_timeout)
+    for record in (checked.sources_read, run.kept_sources):  # all the run's findings rest on (see _save)
+        project.sources_read.update(record)
     if os.path.abspath(config.root) in map(os.path.abspath, scope.search):
         cache.prune_files()
     if scope.reported is not None:

@@ -245,7 +245,7 @@ class Project:
         self.dpias: list[DPIA] = []
         self.exports: list[DataExport] = []
         self.systems: list[System] = []
-        self.sources_read: dict[str, str] = {}  # files read for System documents: real path -> digest
+        self.sources_read: dict[str, str] = {}  # files asked for by System documents -> what they gave
         self._memo: dict[tuple, Any] = {}
         if self.known_ids is None:
             self.known_ids = known_ids(self.documents)

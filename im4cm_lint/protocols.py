@@ -68,6 +68,7 @@ class ChangedRun:
         self.known_ids = ids_by_kind((kind, doc_id) for _path, _index, kind, doc_id, *_rest in self.entries)
         self.group_of = group_numbers([entry[2:] for entry in self.entries])
         self._kept: dict[int, list[Diagnostic]] = {}
+        self.kept_sources: dict[str, str] = {}  # the System sources the kept findings rest on
 
     def keys(self, base: str) -> dict[int, str]:
         """Group number -> the key of its findings (``base``: what decides the whole run's findings
@@ -88,6 +89,7 @@ class ChangedRun:
                 stale.add(group)
             else:
                 self._kept[group] = stored[0]
+                self.kept_sources.update(stored[1])
         return stale
 
     def kept_findings(self, keys: dict[int, str], stale: set[int]) -> list[Diagnostic]:

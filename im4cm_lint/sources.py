@@ -33,7 +33,8 @@ class SourceFiles:
         self.base = Path(document_path).parent
         self.root = root.resolve()
         self.limit = limit
-        self.record = record if record is not None else {}  # real path -> digest of what was read
+        # each file asked for (as named, made absolute) -> what was found there (see :func:`found`)
+        self.record = record if record is not None else {}
 
     def shown(self, relative: str, start: str | None = None) -> str:
         """The path of ``relative`` (to the document, or to the file ``start`` when given) as
@@ -65,9 +66,31 @@ class SourceFiles:
 
     def read(self, relative: str, start: str | None = None, limit: int | None = None) -> bytes:
         """The bytes of a regular file inside the repository, at most ``limit`` bytes (else
-        SourceError naming the limit)."""
-        real = self.resolve(relative, start)
+        SourceError naming the limit). What was found is recorded, a file that is not there or
+        cannot be read too, so that a cached run is not reused once any of it changes."""
         limit = limit or self.limit
+        asked = self._asked(relative, start)
+        try:
+            data = self._read(relative, start, limit)
+        except SourceError:
+            if asked:
+                self.record[asked] = found(asked, limit, str(self.root))
+            raise
+        if asked:
+            self.record[asked] = _state(limit, str(self.root), str(self.resolve(relative, start)),
+                                        hashlib.blake2b(data, digest_size=16).hexdigest())
+        return data
+
+    def _asked(self, relative: str, start: str | None) -> str | None:
+        """The file a source path names, made absolute, when it lies in the repository as written
+        (a path that does not is refused whatever is on disk, and nothing is recorded of it)."""
+        if not isinstance(relative, str) or "\x00" in relative or os.path.isabs(relative):
+            return None
+        asked = os.path.abspath((Path(start).parent if start else self.base) / relative)
+        return asked if _inside(asked, str(self.root)) or _inside(os.path.realpath(asked), str(self.root)) else None
+
+    def _read(self, relative: str, start: str | None, limit: int) -> bytes:
+        real = self.resolve(relative, start)
         shown = self.shown(relative, start)
         try:
             info = os.stat(real)
@@ -84,17 +107,47 @@ class SourceFiles:
         if len(data) > limit:
             raise SourceError(_("'{path}' has more than the {limit} bytes that are read", path=shown,
                                 limit=format(limit, ",")))
-        self.record[str(real)] = hashlib.blake2b(data, digest_size=16).hexdigest()
         return data
 
 
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _state(limit: int, root: str, real: str, what: str) -> str:
+    return f"{limit}\x1e{root}\x1e{real}\x1e{what}"
+
+
+def found(asked: str, limit: int, root: str) -> str:
+    """What stands at ``asked`` now, as a record keeps it: the real file it leads to and the hash
+    of its bytes, or why it gives none (absent, outside the repository ``root``, not a regular
+    file, too large, unreadable). Nothing outside ``root`` is read."""
+    try:
+        real = os.path.realpath(asked, strict=True)
+        info = os.stat(real)
+    except (OSError, ValueError):
+        return _state(limit, root, "", "absent")
+    if not _inside(real, root):
+        return _state(limit, root, real, "outside")
+    if not stat.S_ISREG(info.st_mode):
+        return _state(limit, root, real, f"other:{stat.S_IFMT(info.st_mode)}")
+    if info.st_size > limit:
+        return _state(limit, root, real, f"size:{info.st_size}")
+    try:
+        with open(real, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        return _state(limit, root, real, f"error:{err.errno}")
+    if len(data) > limit:
+        return _state(limit, root, real, f"size:{len(data)}")
+    return _state(limit, root, real, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
 def unchanged(record: dict[str, str]) -> bool:
-    """Whether every file in ``record`` (real path -> digest) still holds what was read."""
-    for real, known in record.items():
-        try:
-            with open(real, "rb") as handle:
-                if hashlib.blake2b(handle.read(), digest_size=16).hexdigest() != known:
-                    return False
-        except OSError:
+    """Whether every file in ``record`` (see :class:`SourceFiles`) still gives what it gave."""
+    for asked, known in record.items():
+        limit, _, rest = str(known).partition("\x1e")
+        root = rest.partition("\x1e")[0]
+        if not limit.isdigit() or found(asked, int(limit), root) != known:
             return False
     return True

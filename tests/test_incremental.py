@@ -58,6 +58,15 @@ CHANGES = {
                                              "    categories:\n      - protection.gbv\n"),
     "a system's source changed (the job no longer sends a field)": lambda r: edit(
         r / "et-gambella/systems/openfn/jobs/f2-2.sendReferralToDTP.js", "        sex: data.sex,\n", ""),
+    "another protocol changes": lambda r: edit(r / "jo-irbid/dpisp.yaml", "apiVersion:", "# again\napiVersion:"),
+    "then a system's source is broken": lambda r: (r / "et-gambella/systems/cpims/config_data.json").write_text(
+        "{", encoding="utf-8"),
+    "and removed": lambda r: (r / "et-gambella/systems/cpims/config_data.json").rename(r / "config_data.json"),
+    "and another protocol changes while it is away": lambda r: edit(r / "jo-irbid/dpisp.yaml", "apiVersion:",
+                                                                    "# away\napiVersion:"),
+    "and it comes back": lambda r: (r / "config_data.json").rename(r / "et-gambella/systems/cpims/config_data.json"),
+    "and another protocol changes once more": lambda r: edit(r / "jo-irbid/dpisp.yaml", "apiVersion:",
+                                                             "# back\napiVersion:"),
 }
 
 
