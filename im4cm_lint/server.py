@@ -33,9 +33,10 @@ _MAX_REQUEST = 1 << 20  # arguments and environment of one command, at most
 
 
 def installation() -> str:
-    """What a server must share with a client to run its commands: the same Python, the same
-    copy of the linter and the same module path (a server serves one installation)."""
-    return "\n".join((os.path.realpath(sys.executable), os.path.dirname(os.path.abspath(__file__)),
+    """What a server must share with a client to run its commands: the same Python and
+    environment (a virtualenv's own), the same copy of the linter and the same module path (a
+    server serves one installation)."""
+    return "\n".join((os.path.realpath(sys.executable), sys.prefix, os.path.dirname(os.path.abspath(__file__)),
                       os.environ.get("PYTHONPATH", "")))
 
 
@@ -81,7 +82,7 @@ def main() -> None:
     """The console script: the command runs in this installation's server when one is running
     (and ``IM4CM_LINT_SERVER`` is not ``off``), else in this process."""
     mode = os.environ.get("IM4CM_LINT_SERVER", "").lower()
-    if mode != "off" and available():
+    if mode != "off" and available() and "server" not in sys.argv[1:]:  # (the server's own commands run here)
         path = socket_path()
         code = _through_server(path)
         if code is not None:
@@ -108,14 +109,16 @@ def _through_server(path: str) -> int | None:
             conn.connect(path)
             mask = os.umask(0o22)
             os.umask(mask)
-            streams = (sys.stdout, sys.stderr)
+            streams = (sys.stdin, sys.stdout, sys.stderr)
             fields = [PROTOCOL, "run", installation(), os.getcwd(), str(mask),
                       *(f"{s.encoding}\t{s.errors}" for s in streams), str(len(sys.argv)), *sys.argv,
                       *(f"{k}={v}" for k, v in os.environ.items())]
+            conn.settimeout(10)  # a server that does not answer (stopped, stuck) is passed by
             _send(conn, fields, [0, 1, 2])
             replies = conn.makefile("rb")
             if replies.readline() != b"run\n":
                 return None  # declined (another installation, or the code changed): run here
+            conn.settimeout(None)
         except OSError:
             return None
         line = replies.readline()
@@ -215,6 +218,24 @@ def _code_stamp() -> list[tuple[str, int, int]]:
     return stamp
 
 
+class AlreadyRunning(Exception):
+    """Another server of this installation holds the socket."""
+
+
+def _only_server(path: str) -> int:
+    """The lock that makes this process the one server of ``path`` (held until it exits);
+    AlreadyRunning when another holds it (two commands that start one at once)."""
+    import fcntl
+
+    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise AlreadyRunning(path) from None
+    return fd
+
+
 def _same_user(conn: socket.socket) -> bool:
     """On Linux the kernel says who connected; elsewhere the folder's permissions decide."""
     if not hasattr(socket, "SO_PEERCRED"):
@@ -229,20 +250,25 @@ def _same_user(conn: socket.socket) -> bool:
 def _receive(conn: socket.socket) -> tuple[list[str], list[int]]:
     """One request: its fields and the descriptors passed with it."""
     data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
-    if len(data) < 8:
-        raise ValueError("a request too short")
-    size = int.from_bytes(data[:8], "big")
-    if size > _MAX_REQUEST:
-        raise ValueError("a request too long")
-    data = data[8:]
-    while len(data) < size:
-        more = conn.recv(min(65536, size - len(data)))
-        if not more:
-            raise ValueError("a request cut short")
-        data += more
-    fields = data.decode("utf-8", "surrogateescape").split("\0")
-    if fields[0] != PROTOCOL or len(fields) < 3:
-        raise ValueError("not a request of this protocol")
+    try:
+        if len(data) < 8:
+            raise ValueError("a request too short")
+        size = int.from_bytes(data[:8], "big")
+        if size > _MAX_REQUEST:
+            raise ValueError("a request too long")
+        data = data[8:]
+        while len(data) < size:
+            more = conn.recv(min(65536, size - len(data)))
+            if not more:
+                raise ValueError("a request cut short")
+            data += more
+        fields = data.decode("utf-8", "surrogateescape").split("\0")
+        if fields[0] != PROTOCOL or len(fields) < 3:
+            raise ValueError("not a request of this protocol")
+    except BaseException:  # the caller's streams are not kept open by a request refused
+        for fd in fds:
+            os.close(fd)
+        raise
     return fields, fds
 
 
@@ -255,6 +281,7 @@ def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
     import time
 
     gc.enable()  # the server lives on: its collector runs (each fork, one command, turns it off again)
+    lock = _only_server(path)
     _warm()
     stamp, started, served = _code_stamp(), time.time(), 0
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -319,12 +346,14 @@ def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
             os.unlink(path)
         except OSError:
             pass
+        os.close(lock)
 
 
 def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str], fds: list[int]) -> None:
     """The command, in this fork, as it would run in its own process; ends the fork."""
     import signal
     import threading
+    import time
 
     code = RC.FATAL
     try:
@@ -332,15 +361,16 @@ def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str],
         for number in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        cwd, mask, out, err, count = fields[3], int(fields[4]), fields[5], fields[6], int(fields[7])
-        argv, environ = fields[8:8 + count], fields[8 + count:]
+        cwd, mask, given, out, err, count = fields[3], int(fields[4]), fields[5], fields[6], fields[7], int(fields[8])
+        argv, environ = fields[9:9 + count], fields[9 + count:]
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
         fds.clear()
         os.environ.clear()
         os.environ.update(item.split("=", 1) for item in environ if "=" in item)
-        sys.stdin = open(0, encoding=out.split("\t")[0], errors="surrogateescape", closefd=False)
+        time.tzset()  # the command's TZ: "today" is the command's day
+        sys.stdin = open(0, encoding=given.split("\t")[0], errors=given.split("\t")[1], closefd=False)
         sys.stdout, sys.stderr = (
             open(fd, "w", buffering=1 if os.isatty(fd) else -1, encoding=spec.split("\t")[0],
                  errors=spec.split("\t")[1], closefd=False)
@@ -368,11 +398,21 @@ def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str],
 
 
 def _stop_when_gone(conn: socket.socket) -> None:
-    """The command was interrupted (its process closed the connection): end the run."""
+    """The command was interrupted (its process closed the connection and said so): the run is
+    interrupted as Ctrl-C interrupts it in its own process, so what it was writing is cleaned up
+    (``--fix`` removes its temporary files), silently; a run that does not stop is ended."""
+    import _thread
+    import time
+
     try:
         conn.recv(1)
     except OSError:
         pass
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    _thread.interrupt_main()
+    time.sleep(5)
     os._exit(RC.INTERRUPTED)
 
 

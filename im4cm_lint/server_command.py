@@ -103,6 +103,8 @@ def run(idle_minutes: int) -> None:
     _prepared()
     try:
         server.serve(server.socket_path(), idle_minutes)
+    except server.AlreadyRunning:
+        click.echo(_("The server is already running."))
     except OSError as err:
         click.echo("im4cm-lint: " + _("the server cannot listen: {error}", error=err.strerror or str(err)), err=True)
         sys.exit(RC.FATAL)

@@ -68,6 +68,40 @@ def test_commands_run_through_the_server_as_in_their_own_process(served: dict, t
     assert served_count(served) == before + 2 * len(CASES)  # every command ran in the server
 
 
+def _socket_name(env: dict) -> str:
+    """The socket the console script uses with ``env`` (same Python, same installation)."""
+    saved = os.environ.get("IM4CM_LINT_RUNTIME_DIR")
+    os.environ["IM4CM_LINT_RUNTIME_DIR"] = env["IM4CM_LINT_RUNTIME_DIR"]
+    try:
+        return server.socket_path()
+    finally:
+        os.environ.pop("IM4CM_LINT_RUNTIME_DIR") if saved is None else os.environ.__setitem__(
+            "IM4CM_LINT_RUNTIME_DIR", saved)
+
+
+def test_the_day_is_the_commands(served: dict):
+    """A time zone 26 hours from the other: 'today', and so the days a draft has waited, differ."""
+    runs = {zone: run_process(DRAFT, env={**served, "TZ": zone}) for zone in ("AAA-14", "BBB+12")}
+    alone = {zone: run_process(DRAFT, env={**served, "TZ": zone, "IM4CM_LINT_SERVER": "off"}) for zone in runs}
+    assert {zone: run.stdout for zone, run in runs.items()} == {zone: run.stdout for zone, run in alone.items()}
+    assert runs["AAA-14"].stdout != runs["BBB+12"].stdout
+
+
+def test_a_refused_request_keeps_nothing_of_the_command(served: dict):
+    """An environment too large to send: the command runs in its own process, and the server
+    does not keep its output open (a reader of the pipe would wait for ever)."""
+    big = {**served, **{f"IM4CM_LINT_PADDING_{n}": "x" * 120_000 for n in range(10)}}  # 1.2 MB, no variable over 128 KB
+    before = served_count(served)
+    assert run_process("--version", env=big, timeout=30).returncode == 0
+    assert run_process("--version", env=served, timeout=30).returncode == 0
+    assert served_count(served) == before + 1
+
+
+def test_one_server_at_a_time(served: dict):
+    again = run_process("server", "run", env=served, timeout=30)
+    assert again.returncode == 0 and again.stdout == "The server is already running.\n"
+
+
 def test_a_run_reads_the_folder_and_environment_of_its_command(served: dict, tmp_path: Path):
     (tmp_path / ".git").mkdir()
     shutil.copytree(REPO / DRAFT, tmp_path / "draft")
@@ -87,7 +121,8 @@ def test_stop_and_status(served: dict):
     assert stopped.returncode == 0 and stopped.stdout == "The server stopped.\n"
     status = run_process("server", "status", env=served)
     assert status.returncode == 1 and status.stdout == "No server is running.\n"
-    assert not any(Path(served["IM4CM_LINT_RUNTIME_DIR"]).iterdir())  # the socket went with it
+    assert [p.name for p in Path(served["IM4CM_LINT_RUNTIME_DIR"]).iterdir()] == [
+        Path(_socket_name(served)).name + ".lock"]  # the socket went with it; the lock stays for the next
     assert run_process(DRAFT, env=served).returncode == 1  # commands run in their own process again
 
 
