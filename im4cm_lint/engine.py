@@ -309,12 +309,13 @@ def _load_and_check_changed(result: RunResult, setup: Setup, cache: caching.Cach
     with documents_kept():
         found = run_checks(checked, result.pack, [r for r in active if r.scope == "protocol"],
                            config.check_timeout) if stale else []
-        run.keep(keys, stale, found, checked.sources_read)
+        whole_project = os.path.abspath(config.root) in map(os.path.abspath, scope.search)
+        run.keep(keys, stale, found, checked.sources_read, whole_project)
         if whole:
             found += run_checks(project, result.pack, whole, config.check_timeout)
     for record in (checked.sources_read, run.kept_sources):  # all the run's findings rest on (see _save)
         project.sources_read.update(record)
-    if os.path.abspath(config.root) in map(os.path.abspath, scope.search):
+    if whole_project:
         cache.prune_files()
     if scope.reported is not None:
         scope.reported |= run.affected(scope.reported)

@@ -64,7 +64,7 @@ class ChangedRun:
             self.entries += ((item.shown, *document) for document in entry[1])
             self.load_problems += entry[2]
         self.load_problems += [d for rest in problems.values() for d in rest]  # findings of no file of the run
-        self.index_changed = self.index != known
+        self.known = known
         self.known_ids = ids_by_kind((kind, doc_id) for _path, _index, kind, doc_id, *_rest in self.entries)
         self.group_of = group_numbers([entry[2:] for entry in self.entries])
         self._kept: dict[int, list[Diagnostic]] = {}
@@ -106,10 +106,12 @@ class ChangedRun:
             self.loaded.update(((d.path, d.index), d) for d in documents)
         return [self.loaded[place] for place in wanted if place in self.loaded]
 
-    def keep(self, keys: dict[int, str], stale: set[int], found: list[Diagnostic], sources: dict) -> None:
-        """Keep the findings of the ``stale`` groups, found now, and the index. A finding that
-        belongs to no one group (a check that failed, a finding in a file of no document of the run)
-        keeps nothing: the next run checks again."""
+    def keep(self, keys: dict[int, str], stale: set[int], found: list[Diagnostic], sources: dict,
+             whole_project: bool) -> None:
+        """Keep the findings of the ``stale`` groups, found now, and the index (that of the files
+        of this run, and of the project's other files too when the run did not read them all). A
+        finding that belongs to no one group (a check that failed, a finding in a file of no
+        document of the run) keeps nothing: the next run checks again."""
         if stale:
             homes: dict[Any, set[int]] = {}  # (file, id), and id alone: a System's findings are in its sources
             for (path, _index, _kind, doc_id, *_rest), group in zip(self.entries, self.group_of):
@@ -128,8 +130,9 @@ class ChangedRun:
                 self.cache.store_protocol_results(keys[group], findings, sources)
             if per_group:
                 self.cache.trim_protocols(2 * len(keys) + _KEEP_SPARE)
-        if self.index_changed:
-            self.cache.store_file_index(self.index)
+        index = self.index if whole_project else {**self.known, **self.index}
+        if index != self.known:
+            self.cache.store_file_index(index)
 
     def affected(self, given: set[str]) -> set[str]:
         """The files of the documents that name a DPISP of the ``given`` files (see :func:`affected`)."""
