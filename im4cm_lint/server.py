@@ -350,12 +350,22 @@ def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
 
 
 def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str], fds: list[int]) -> None:
-    """The command, in this fork, as it would run in its own process; ends the fork."""
+    """The command, in this fork, as it would run in its own process; ends the fork. Whatever is
+    raised, an interruption that comes as the run ends included, the fork never returns to the
+    server's loop (it would stop as a server: its socket is the server's)."""
+    try:
+        _run_command(conn, listener, fields, fds)
+    finally:
+        os._exit(0)
+
+
+def _run_command(conn: socket.socket, listener: socket.socket, fields: list[str], fds: list[int]) -> None:
     import signal
     import threading
     import time
 
     code = RC.FATAL
+    finished = threading.Event()
     try:
         listener.close()
         for number in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
@@ -380,11 +390,13 @@ def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str],
         os.chdir(cwd)
         conn.settimeout(None)
         conn.sendall(b"run\n")
-        threading.Thread(target=_stop_when_gone, args=(conn,), daemon=True).start()
+        threading.Thread(target=_stop_when_gone, args=(conn, finished), daemon=True).start()
         code = _exit_status()
     except BaseException:  # noqa: BLE001 - whatever happens, the client learns the status
         code = RC.FATAL
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interruption that comes now is not the run's
+        finished.set()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -394,13 +406,12 @@ def _run_forked(conn: socket.socket, listener: socket.socket, fields: list[str],
             conn.sendall(f"exit {code}\n".encode())
         except OSError:
             pass
-        os._exit(0)
 
 
-def _stop_when_gone(conn: socket.socket) -> None:
-    """The command was interrupted (its process closed the connection and said so): the run is
-    interrupted as Ctrl-C interrupts it in its own process, so what it was writing is cleaned up
-    (``--fix`` removes its temporary files), silently; a run that does not stop is ended."""
+def _stop_when_gone(conn: socket.socket, finished) -> None:
+    """The command was interrupted (its process closed the connection before the run finished):
+    the run is interrupted as Ctrl-C interrupts it in its own process, so what it was writing is
+    cleaned up (``--fix`` removes its temporary files), silently; a run that does not stop is ended."""
     import _thread
     import time
 
@@ -408,6 +419,8 @@ def _stop_when_gone(conn: socket.socket) -> None:
         conn.recv(1)
     except OSError:
         pass
+    if finished.is_set():
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     for fd in (1, 2):
         os.dup2(devnull, fd)

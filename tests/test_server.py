@@ -97,6 +97,15 @@ def test_a_refused_request_keeps_nothing_of_the_command(served: dict):
     assert served_count(served) == before + 1
 
 
+def test_many_commands_in_a_row(served: dict):
+    """Quick commands one after the other: each fork ends as a fork (it never acts as the server
+    it came from, e.g. by removing the socket as its run ends), and the server goes on."""
+    before = served_count(served)
+    for _ in range(60):
+        assert run_process("--version", env=served).returncode == 0
+    assert served_count(served) == before + 60
+
+
 def test_one_server_at_a_time(served: dict):
     again = run_process("server", "run", env=served, timeout=30)
     assert again.returncode == 0 and again.stdout == "The server is already running.\n"
