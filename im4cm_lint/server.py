@@ -236,6 +236,19 @@ def _only_server(path: str) -> int:
     return fd
 
 
+def wait_stopped(path: str, seconds: float = 10) -> None:
+    """Return once no server holds ``path`` (a ``start`` right after a ``stop`` then finds none)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.close(_only_server(path))
+            return
+        except AlreadyRunning:
+            time.sleep(0.02)
+
+
 def _same_user(conn: socket.socket) -> bool:
     """On Linux the kernel says who connected; elsewhere the folder's permissions decide."""
     if not hasattr(socket, "SO_PEERCRED"):

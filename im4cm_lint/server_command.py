@@ -74,6 +74,7 @@ def stop() -> None:
     """Stop the server."""
     _unavailable()
     if server.request("stop"):
+        server.wait_stopped(server.socket_path())
         click.echo(_("The server stopped."))
     else:
         click.echo(_("No server is running."))
