@@ -162,19 +162,20 @@ def request(kind: str) -> str | None:
 
 def _start_in_background() -> None:
     """Start the server for the next commands (``IM4CM_LINT_SERVER=auto``); this one does not wait."""
-    import subprocess
-
     try:
-        subprocess.Popen(server_command(), cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        spawn()
     except OSError:
         pass  # the command still runs, in this process
 
 
-def server_command(idle_minutes: int = IDLE_MINUTES) -> list[str]:
-    """The command that runs this installation's server in the foreground (``-P``: the folder it
-    starts in is never on the module path)."""
-    return [sys.executable, "-P", "-m", "im4cm_lint", "server", "run", "--idle-minutes", str(idle_minutes)]
+def spawn(idle_minutes: int = IDLE_MINUTES) -> None:
+    """Start this installation's server, detached: ``im4cm-lint server run`` in a session of its
+    own, in ``/``, with ``-P`` (the folder it starts in is never on the module path)."""
+    import subprocess
+
+    subprocess.Popen([sys.executable, "-P", "-m", "im4cm_lint", "server", "run", "--idle-minutes", str(idle_minutes)],
+                     cwd="/", stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)
 
 
 # ---------------------------------------------------------------------------- server

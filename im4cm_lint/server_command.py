@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import subprocess
 import sys
 import time
 
@@ -53,8 +52,7 @@ def start(idle_minutes: int) -> None:
     if server.request("status"):
         click.echo(_("The server is already running."))
         return
-    subprocess.Popen(server.server_command(idle_minutes), cwd="/", stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server.spawn(idle_minutes)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.request("status"):
