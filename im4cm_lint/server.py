@@ -203,14 +203,19 @@ def _warm() -> None:
     load_registry()
 
 
-def _code_stamp() -> list[tuple[str, int, int]]:
-    """The files of every module loaded and the installed distributions: when they change, forks
-    of this process would run code that is no longer the installation's."""
+def _module_files() -> set[str]:
+    """The files of the modules loaded (once warm: what a fork runs without reading it again)."""
+    return {f for f in (getattr(m, "__file__", None) for m in list(sys.modules.values())) if isinstance(f, str)}
+
+
+def _code_stamp(modules: set[str]) -> list[tuple[str, int, int]]:
+    """The files of ``modules`` and of the installed distributions: when they change, forks of
+    this process would run code that is no longer the installation's. (The modules the server's
+    own loop imports later change nothing a fork runs.)"""
     stamp = []
-    files = {getattr(m, "__file__", None) for m in list(sys.modules.values())}
-    files |= {os.path.join(folder, name) for folder in sys.path if os.path.isdir(folder or ".")
-              for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info", ".pth"))}
-    for name in sorted(f for f in files if isinstance(f, str)):
+    files = modules | {os.path.join(folder, name) for folder in sys.path if os.path.isdir(folder or ".")
+                       for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info", ".pth"))}
+    for name in sorted(files):
         try:
             info = os.stat(name)
         except OSError:
@@ -297,7 +302,8 @@ def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
     gc.enable()  # the server lives on: its collector runs (each fork, one command, turns it off again)
     lock = _only_server(path)
     _warm()
-    stamp, started, served = _code_stamp(), time.time(), 0
+    modules = _module_files()
+    stamp, started, served = _code_stamp(modules), time.time(), 0
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_mask = os.umask(0o177)  # the socket is the user's alone from the start
     try:
@@ -338,7 +344,7 @@ def serve(path: str, idle_minutes: int = IDLE_MINUTES) -> None:
                     conn.sendall(b"stopping\n")
                     break
                 elif kind == "run" and len(fds) == 3:
-                    if _code_stamp() != stamp:
+                    if _code_stamp(modules) != stamp:
                         conn.sendall(b"code changed\n")
                         break
                     pid = os.fork()
