@@ -21,11 +21,11 @@ from im4cm_lint.diagnostics import SEVERITY_RANK, Diagnostic, Location
 from im4cm_lint.discovery import SkippedFolder, walk
 from im4cm_lint.engine_rules.config import InvalidConfig
 from im4cm_lint.loading import documents_kept, lint_packs, load_documents
-from im4cm_lint.model import Document, Project, protocol_of
+from im4cm_lint.model import Document, Project
 from im4cm_lint.pack import Pack, PackLoad, pack_for, resolve_pack
 from im4cm_lint.paths import repo_root, shown_path
 from im4cm_lint.plugins import Registry, load_registry
-from im4cm_lint.protocols import ChangedRun, affected
+from im4cm_lint.protocols import ChangedRun, affected, entries
 from im4cm_lint.sources import unchanged
 from im4cm_lint.rule import Rule
 from im4cm_lint.weakenings import Weakening, in_force, without_reason
@@ -125,6 +125,10 @@ class Scope:
         return [InvalidConfig.at(config.where("exclude"),
                                  _("'exclude' leaves nothing to lint: it takes out every YAML file and folder under "
                                    "the paths given; narrow it to the folders that really hold no documents"))]
+
+    def covers(self, root: Path) -> bool:
+        """Whether the run reads the whole project: its root is among the folders searched."""
+        return os.path.abspath(root) in map(os.path.abspath, self.search)
 
     def keeps(self, diag: Diagnostic) -> bool:
         """Findings outside the reported files are dropped, except the linter's own."""
@@ -256,7 +260,7 @@ def _restored(result: RunResult, cache: caching.Cache, key: Any) -> bool:
 
 def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today: datetime.date) -> list[Diagnostic]:
     """Load the documents into the project model; the findings of loading, undecided."""
-    config, cache, registry = setup.config, setup.cache, setup.registry
+    config, cache = setup.config, setup.cache
     listing = None
     if setup.base is not None:
         from im4cm_lint.history import listing_started
@@ -267,13 +271,20 @@ def _load(result: RunResult, setup: Setup, scope: Scope, options: Options, today
     result.project = Project(documents, today=today, root=config.root if config.path else None)
     if setup.base is not None:
         result.project.base = _base_project(setup, scope, documents, today, listing)
-    if cache and os.path.abspath(config.root) in map(os.path.abspath, scope.search):
+    if cache and scope.covers(config.root):
         cache.prune_files()  # every file of the project (and of the base) was read: entries of removed files go
+    return _besides_checks(setup, scope, entries(documents), load_problems)
+
+
+def _besides_checks(setup: Setup, scope: Scope, documents: list[tuple], load_problems: list[Diagnostic]) -> list:
+    """The findings of discovery, loading, the policy packs among the files (``documents``:
+    :func:`protocols.entries` of every document) and the plugins; the files a change to a DPISP
+    affects join those reported."""
     if scope.reported is not None:
-        scope.reported |= affected(((d.path, d.kind, d.id, protocol_of(d)) for d in documents), scope.reported)
-    return [*scope.found, *load_problems, *lint_packs(((d.kind, d.path) for d in documents), registry.packs),
-            *registry.problems,
-            *setup.pack_load.diagnostics]
+        scope.reported |= affected(documents, scope.reported)
+    return [*scope.found, *load_problems,
+            *lint_packs(((kind, path) for path, _index, kind, *_rest in documents), setup.registry.packs),
+            *setup.registry.problems, *setup.pack_load.diagnostics]
 
 
 def _base_project(setup: Setup, scope: Scope, documents: list[Document], today: datetime.date,
@@ -309,19 +320,14 @@ def _load_and_check_changed(result: RunResult, setup: Setup, cache: caching.Cach
     with documents_kept():
         found = run_checks(checked, result.pack, [r for r in active if r.scope == "protocol"],
                            config.check_timeout) if stale else []
-        whole_project = os.path.abspath(config.root) in map(os.path.abspath, scope.search)
-        run.keep(keys, stale, found, checked.sources_read, whole_project)
+        run.keep(keys, stale, found, checked.sources_read, scope.covers(config.root))
         if whole:
             found += run_checks(project, result.pack, whole, config.check_timeout)
     for record in (checked.sources_read, run.kept_sources):  # all the run's findings rest on (see _save)
         project.sources_read.update(record)
-    if whole_project:
+    if scope.covers(config.root):
         cache.prune_files()
-    if scope.reported is not None:
-        scope.reported |= run.affected(scope.reported)
-    return [*scope.found, *run.load_problems, *run.kept_findings(keys, stale),
-            *lint_packs(((kind, path) for path, _index, kind, *_rest in run.entries), setup.registry.packs),
-            *setup.registry.problems, *setup.pack_load.diagnostics, *found], \
+    return [*_besides_checks(setup, scope, run.entries, run.load_problems), *run.kept_findings(keys, stale), *found], \
         [(doc_id, path) for path, _index, _kind, doc_id, *_rest in run.entries]
 
 

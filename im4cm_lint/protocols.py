@@ -134,19 +134,19 @@ class ChangedRun:
         if index != self.known:
             self.cache.store_file_index(index)
 
-    def affected(self, given: set[str]) -> set[str]:
-        """The files of the documents that name a DPISP of the ``given`` files (see :func:`affected`)."""
-        return affected(((path, kind, doc_id, protocol) for path, _i, kind, doc_id, protocol, _named in self.entries),
-                        given)
+
+def entries(documents: list[Document]) -> list[tuple]:
+    """(file, index, kind, id, protocol, the documents it names) of each document, as
+    :attr:`ChangedRun.entries` holds them."""
+    return [(d.path, *summary) for d, summary in zip(documents, _summaries(documents))]
 
 
-def affected(documents, given: set[str]) -> set[str]:
+def affected(documents: list[tuple], given: set[str]) -> set[str]:
     """The files of the documents that rely on a DPISP of the ``given`` files (its exports, DPIAs
     and systems name it in ``metadata.dpisp``): a change to a protocol can break them.
-    ``documents``: (file, kind, id, protocol) of each."""
-    documents = list(documents)
-    changed = {doc_id for path, kind, doc_id, _protocol in documents if kind == "DPISP" and path in given}
-    return {path for path, kind, _id, protocol in documents if kind != "DPISP" and protocol in changed}
+    ``documents``: :func:`entries`."""
+    changed = {doc_id for path, _i, kind, doc_id, *_rest in documents if kind == "DPISP" and path in given}
+    return {path for path, _i, kind, _id, protocol, _named in documents if kind != "DPISP" and protocol in changed}
 
 
 def _indexed(entry: Any, item: caching.FileInput) -> bool:
